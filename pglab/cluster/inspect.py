@@ -1,0 +1,78 @@
+"""Read the cluster's state from pgpool and from each node (read only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pglab.cluster import facts, sql
+from pglab.context import LabContext
+from pglab.errors import LabNotUpError, RemoteCommandError
+from pglab.providers import PowerState
+from pglab.remote import fan_out
+
+
+@dataclass
+class ClusterView:
+    """One snapshot: power, pgpool's nodes, each node's probe, the primary's replication peers."""
+
+    power: dict[str, PowerState]
+    pool: list[facts.PoolNode] = field(default_factory=list)
+    probes: dict[str, facts.NodeProbe] = field(default_factory=dict)
+    replication: list[facts.ReplicationPeer] = field(default_factory=list)
+
+    @property
+    def primary(self) -> str | None:
+        """The node pgpool routes writes to, if any."""
+        return next((n.host for n in self.pool if n.role == "primary" and n.status == "up"), None)
+
+    def peer(self, app_name: str) -> facts.ReplicationPeer | None:
+        return next((p for p in self.replication if p.app_name == app_name), None)
+
+
+def pcp_command(ctx: LabContext, tool: str, args: str = "") -> str:
+    """Run a pcp tool on the pgpool host as postgres (password from ~/.pcppass)."""
+    return ctx.shell("pgpool").run(f"/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
+                                   user="postgres", step=tool).stdout
+
+
+def pool_nodes(ctx: LabContext) -> list[facts.PoolNode]:
+    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info"))
+
+
+def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
+    shell = ctx.shell(host)
+    role_file = shell.run(f"cat {ctx.lab.pg_conf_dir}/pglab-role 2>/dev/null || true", step="role").stdout.strip()
+    rows = sql.query(shell, facts.NODE_PROBE_SQL, check=False, step="probe node")
+    return facts.parse_node_probe(host, rows, role_file)
+
+
+def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]:
+    return facts.parse_replication(sql.query(ctx.shell(primary), facts.PG_STAT_REPLICATION_SQL,
+                                             step="pg_stat_replication"))
+
+
+def view(ctx: LabContext) -> ClusterView:
+    """Gather everything reachable; hosts that are off are reported, not fatal."""
+    power = ctx.provider.states()
+    result = ClusterView(power=power)
+    if power.get("pgpool") is PowerState.RUNNING:
+        try:
+            result.pool = pool_nodes(ctx)
+        except RemoteCommandError:
+            result.pool = []
+    running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING]
+
+    def probe(host: str) -> facts.NodeProbe:
+        try:
+            return probe_node(ctx, host)
+        except LabNotUpError:
+            return facts.NodeProbe(host=host, running=False)
+
+    for p in fan_out(running, probe):
+        result.probes[p.host] = p  # type: ignore[union-attr]
+    for h in ctx.lab.pg_hosts:
+        result.probes.setdefault(h.name, facts.NodeProbe(host=h.name, running=False))
+    writable = [p.host for p in result.probes.values() if p.running and not p.in_recovery]
+    if writable:
+        result.replication = replication_of(ctx, result.primary if result.primary in writable else writable[0])
+    return result

@@ -1,0 +1,57 @@
+"""One exception tree: every error pglab raises on purpose is a PglabError.
+
+The CLI turns them into one readable line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+
+class PglabError(Exception):
+    """Root of pglab's own errors; its message says what is wrong and what to do."""
+
+
+class ConfigError(PglabError):
+    """The lab model or a user's option is invalid."""
+
+
+class UnknownHostError(PglabError):
+    """A host name that is not part of the lab."""
+
+
+class LabNotUpError(PglabError):
+    """The lab, or a host in it, is not running."""
+
+
+class PowerStateError(PglabError):
+    """A power action that makes no sense in the host's current power state."""
+
+
+class MissingToolError(PglabError):
+    """A program or privilege the requested action needs is not available."""
+
+
+class StageOrderError(PglabError):
+    """A stage was run before the stage it builds on, or run twice."""
+
+
+class RemoteCommandError(PglabError):
+    """A command on a lab host failed; carries the host, command, exit code and output tail."""
+
+    def __init__(self, host: str, command: str, exit_code: int, output: str, step: str = "") -> None:
+        self.host, self.command, self.exit_code, self.output = host, command, exit_code, output
+        tail = " | ".join(line for line in output.strip().splitlines()[-3:] if line.strip())
+        where = f"{host}: {step}: " if step else f"{host}: "
+        super().__init__(f"{where}`{_short(command)}` exited {exit_code}: {tail or 'no output'}")
+
+
+class ClusterStateError(PglabError):
+    """The cluster is not in the state an operation needs, or did not reach the state expected."""
+
+
+class VerificationError(PglabError):
+    """The checker found acknowledged writes missing or an invariant broken."""
+
+
+def _short(command: str, limit: int = 120) -> str:
+    command = " ".join(command.split())
+    return command if len(command) <= limit else command[: limit - 3] + "..."

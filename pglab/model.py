@@ -1,0 +1,143 @@
+"""The lab model: which hosts exist, their addresses, ports and roles.
+
+Every other part of pglab reads hosts and addresses from here only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+
+from pglab.errors import ConfigError, UnknownHostError
+
+DEFAULT_SUBNET = "10.213.27.0/24"  # a /24 few home or office networks use
+PG_NODES = ("pg-a", "pg-b", "pg-c")
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    """One machine of the lab."""
+
+    name: str
+    address: str
+    role: str  # "postgres", "pgpool" or "client"
+    node_id: int | None = None  # pgpool backend number for PostgreSQL hosts
+
+    @property
+    def app_name(self) -> str:
+        """The application_name this node streams under (pg-b -> pg_b); also its slot name."""
+        return self.name.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Failure-detection and replication timings; slow hypervisors need larger values."""
+
+    health_check_period: int = 1
+    health_check_timeout: int = 2
+    health_check_max_retries: int = 1
+    health_check_retry_delay: int = 0
+    connect_timeout_ms: int = 1000
+    wal_receiver_timeout_s: int = 5
+    replay_delay_s: int = 5
+
+    @classmethod
+    def for_provider(cls, provider: str) -> Timing:
+        """Fast timings for namespaces, roomier ones for VMs (QEMU emulation is ~10x slower)."""
+        if provider == "vagrant":
+            return cls(health_check_period=2, health_check_timeout=10, health_check_max_retries=3,
+                       health_check_retry_delay=2, connect_timeout_ms=5000,
+                       wal_receiver_timeout_s=30, replay_delay_s=10)
+        return cls()
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The whole lab: hosts on one subnet, the PostgreSQL layout and the intended topology."""
+
+    subnet: str = DEFAULT_SUBNET
+    provider: str = "local"
+    timing: Timing = field(default_factory=Timing)
+    pg_version: int = 15
+    pg_cluster: str = "main"
+    pg_port: int = 5432
+    pgpool_port: int = 9999
+    pcp_port: int = 9898
+    database: str = "bank"
+    primary: str = "pg-a"
+    sync_standby: str = "pg-b"
+    async_standby: str = "pg-c"
+    accounts: int = 100
+    initial_balance: int = 1000
+
+    def __post_init__(self) -> None:
+        try:
+            net = ipaddress.IPv4Network(self.subnet)
+        except ValueError as exc:
+            raise ConfigError(f"lab subnet {self.subnet!r} is not an IPv4 network: {exc}") from None
+        if net.prefixlen > 27:
+            raise ConfigError(f"lab subnet {self.subnet} is too small: use a /27 or larger")
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        return ipaddress.IPv4Network(self.subnet)
+
+    @property
+    def gateway(self) -> str:
+        """The controlling machine's address on the lab network."""
+        return str(self.network.network_address + 1)
+
+    @property
+    def hosts(self) -> tuple[HostSpec, ...]:
+        base = self.network.network_address
+        pg = tuple(HostSpec(n, str(base + 11 + i), "postgres", i) for i, n in enumerate(PG_NODES))
+        return pg + (HostSpec("pgpool", str(base + 10), "pgpool"), HostSpec("client", str(base + 20), "client"))
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        return tuple(h.name for h in self.hosts)
+
+    @property
+    def pg_hosts(self) -> tuple[HostSpec, ...]:
+        return tuple(h for h in self.hosts if h.role == "postgres")
+
+    def host(self, name: str) -> HostSpec:
+        for spec in self.hosts:
+            if spec.name == name:
+                return spec
+        raise UnknownHostError(f"unknown host {name!r}: the lab's hosts are {', '.join(self.host_names)}")
+
+    def node(self, node_id: int) -> HostSpec:
+        return self.pg_hosts[node_id]
+
+    @property
+    def pg_data(self) -> str:
+        return f"/var/lib/postgresql/{self.pg_version}/{self.pg_cluster}"
+
+    @property
+    def pg_conf_dir(self) -> str:
+        return f"/etc/postgresql/{self.pg_version}/{self.pg_cluster}"
+
+    @property
+    def pg_log(self) -> str:
+        return f"/var/log/postgresql/postgresql-{self.pg_version}-{self.pg_cluster}.log"
+
+    @property
+    def pgpool_log(self) -> str:
+        return "/var/log/pgpool2/pgpool.log"
+
+
+def lab_from_env(provider: str | None = None) -> Lab:
+    """Build the lab model from PGLAB_* environment variables (provider, subnet, replay delay)."""
+    provider = provider or os.environ.get("PGLAB_PROVIDER", "local")
+    if provider not in ("local", "vagrant"):
+        raise ConfigError(f"unknown provider {provider!r}: use 'local' or 'vagrant' (PGLAB_PROVIDER)")
+    timing = Timing.for_provider(provider)
+    if "PGLAB_REPLAY_DELAY" in os.environ:
+        try:
+            delay = int(os.environ["PGLAB_REPLAY_DELAY"])
+        except ValueError:
+            raise ConfigError("PGLAB_REPLAY_DELAY must be a whole number of seconds") from None
+        timing = Timing(**{**timing.__dict__, "replay_delay_s": delay})
+    return Lab(subnet=os.environ.get("PGLAB_SUBNET", DEFAULT_SUBNET), provider=provider, timing=timing)

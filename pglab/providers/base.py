@@ -1,0 +1,104 @@
+"""The provider interface: bring hosts up, cut and restore their power, say how to reach them.
+
+Execution on hosts is not a provider's job: every provider hands out SSH targets and the
+same Fabric code drives the hosts.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from pglab.errors import LabNotUpError, PowerStateError
+from pglab.model import Lab
+from pglab.state import LabState
+
+
+class PowerState(enum.StrEnum):
+    RUNNING = "running"
+    OFF = "off"
+    ABSENT = "absent"  # never created, or destroyed
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """How to reach one host over SSH as root with the lab key."""
+
+    host: str
+    address: str
+    port: int
+    user: str
+    key_file: Path
+    known_hosts: Path | None  # None: accept the key the host presents (first contact)
+
+
+class Provider(ABC):
+    """Brings the lab's hosts into being and controls their power."""
+
+    name: ClassVar[str]
+
+    def __init__(self, lab: Lab, state: LabState) -> None:
+        self.lab, self.state = lab, state
+
+    @abstractmethod
+    def check_requirements(self) -> None:
+        """Raise MissingToolError naming what to install or start."""
+
+    @abstractmethod
+    def up(self) -> list[str]:
+        """Create and boot every host that is not running; return the names booted."""
+
+    @abstractmethod
+    def destroy(self) -> None:
+        """Remove every host and network of the lab; safe after a crashed run."""
+
+    @abstractmethod
+    def power_state(self, host: str) -> PowerState:
+        """The host's power state as the hypervisor sees it."""
+
+    @abstractmethod
+    def ssh_target(self, host: str) -> SshTarget:
+        """Where and as whom to SSH into the host."""
+
+    @abstractmethod
+    def _cut_power(self, host: str) -> None:
+        """Stop the host at once: no shutdown, no flush, no packets."""
+
+    @abstractmethod
+    def _boot(self, host: str) -> None:
+        """Power the host on with its disks as they were, and wait for its SSH."""
+
+    def poweroff(self, host: str) -> None:
+        """Hard power-off of one running host."""
+        self.lab.host(host)
+        state = self.power_state(host)
+        if state is not PowerState.RUNNING:
+            raise PowerStateError(f"{host} is {state.value}, not running: nothing to power off")
+        self.state.record_event("poweroff", host=host, provider=self.name)
+        self._cut_power(host)
+
+    def poweron(self, host: str) -> None:
+        """Power on one host that is off."""
+        self.lab.host(host)
+        state = self.power_state(host)
+        if state is PowerState.RUNNING:
+            raise PowerStateError(f"{host} is already running: power it off first (fab poweroff {host})")
+        if state is PowerState.ABSENT:
+            raise LabNotUpError(f"{host} does not exist: bring the lab up first (fab up)")
+        self._boot(host)
+        self.state.record_event("poweron", host=host, provider=self.name)
+
+    def states(self) -> dict[str, PowerState]:
+        return {h: self.power_state(h) for h in self.lab.host_names}
+
+    def require_up(self, hosts: tuple[str, ...] | None = None) -> None:
+        """Raise LabNotUpError unless the given hosts (default: all) are running."""
+        states = self.states()
+        if all(s is PowerState.ABSENT for s in states.values()):
+            raise LabNotUpError(f"no lab is up on the {self.name} provider: run `fab up` first")
+        down = [h for h in (hosts or self.lab.host_names) if states[h] is not PowerState.RUNNING]
+        if down:
+            raise LabNotUpError(f"{', '.join(down)} not running: `fab poweron HOST` or `fab up`")

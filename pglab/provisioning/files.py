@@ -1,0 +1,87 @@
+"""Which files each kind of host gets, rendered from the lab model (pure: no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pglab.model import HostSpec, Lab
+from pglab.provisioning.auth import pcp_md5
+from pglab.state import Secrets
+from pglab.templates import render, script
+
+PG_HOME = "/var/lib/postgresql"
+
+
+@dataclass(frozen=True)
+class HostFile:
+    path: str
+    content: str
+    mode: int = 0o644
+    owner: str = "root"
+
+
+def common_files(lab: Lab) -> list[HostFile]:
+    """Every host: name resolution for the lab and the facts host scripts source."""
+    return [HostFile("/etc/hosts", render("templates/hosts.j2", lab=lab)),
+            HostFile("/etc/pglab/pglab.env", render("templates/pglab.env.j2", lab=lab)),
+            HostFile("/etc/pglab/boot", script("pglab-boot"), 0o755)]
+
+
+def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:
+    """The roles this node can take, pre-rendered; pglab-node installs one as conf.d/zz-role.conf."""
+    others = [h for h in lab.pg_hosts if h.name != host.name]
+    delay = lab.timing.replay_delay_s if host.name == lab.async_standby else 0
+    files = [HostFile("/etc/pglab/pg-roles/primary-alone.conf",
+                      render("templates/postgres/pg-role-primary.conf.j2", sync=""))]
+    for other in others:
+        files.append(HostFile(f"/etc/pglab/pg-roles/primary-sync-{other.app_name}.conf",
+                              render("templates/postgres/pg-role-primary.conf.j2", sync=other.app_name)))
+        files.append(HostFile(f"/etc/pglab/pg-roles/standby-of-{other.name}.conf",
+                              render("templates/postgres/pg-role-standby.conf.j2", lab=lab, host=host,
+                                     upstream=other, delay=delay)))
+    return files
+
+
+def postgres_host_files(lab: Lab, host: HostSpec, secrets: Secrets, pgpool_public_key: str) -> list[HostFile]:
+    """A PostgreSQL node: its helper script, roles, replication passwords, pgpool's SSH key."""
+    pgpass = [{"host": "*", "port": lab.pg_port, "database": db, "user": user, "password": secrets.password(user)}
+              for user, db in (("replicator", "replication"), ("replicator", "*"), ("rewinder", "*"))]
+    return [HostFile("/etc/pglab/bin/pglab-node", script("pglab-node"), 0o755),
+            *role_files(lab, host),
+            HostFile(f"{PG_HOME}/.pgpass", render("templates/pgpass.j2", entries=pgpass), 0o600, "postgres"),
+            HostFile(f"{PG_HOME}/.ssh/authorized_keys", pgpool_public_key + "\n", 0o600, "postgres")]
+
+
+def cluster_config_files(lab: Lab, host: HostSpec) -> list[HostFile]:
+    """PostgreSQL's own configuration, once the cluster's config folder exists."""
+    return [HostFile(f"{lab.pg_conf_dir}/conf.d/pglab.conf",
+                     render("templates/postgres/postgresql.conf.j2", lab=lab, host=host), 0o644, "postgres"),
+            HostFile(f"{lab.pg_conf_dir}/pg_hba.conf", render("templates/postgres/pg_hba.conf.j2", lab=lab),
+                     0o640, "postgres")]
+
+
+def pgpool_host_files(lab: Lab, secrets: Secrets, private_key: str, known_hosts: str) -> list[HostFile]:
+    """The pgpool host: pgpool's configuration, failover scripts, pcp password, SSH to the nodes."""
+    pcppass = [{"host": "localhost", "port": lab.pcp_port, "database": "", "user": "pgpool",
+                "password": secrets.password("pcp")}]
+    return [HostFile("/etc/pgpool2/pgpool.conf", render("templates/pgpool/pgpool.conf.j2", lab=lab), 0o640, "postgres"),
+            HostFile("/etc/pgpool2/pool_hba.conf", render("templates/pgpool/pool_hba.conf.j2", lab=lab), 0o640,
+                     "postgres"),
+            HostFile("/etc/pgpool2/pcp.conf", render("templates/pgpool/pcp.conf.j2",
+                                                     pcp_md5=pcp_md5(secrets.password("pcp"))), 0o640, "postgres"),
+            HostFile("/etc/pgpool2/failover.sh", script("failover.sh"), 0o755, "postgres"),
+            HostFile("/etc/pgpool2/follow_primary.sh", script("follow_primary.sh"), 0o755, "postgres"),
+            HostFile("/etc/pglab/bin/pglab-pgpool", script("pglab-pgpool"), 0o755),
+            HostFile("/etc/pglab/start-pgpool", "pgpool-II starts at boot on this host\n"),
+            HostFile(f"{PG_HOME}/.pcppass", render("templates/pgpass.j2", entries=pcppass), 0o600, "postgres"),
+            HostFile(f"{PG_HOME}/.pgpoolkey", secrets.pool_key + "\n", 0o600, "postgres"),
+            HostFile(f"{PG_HOME}/.ssh/id_ed25519", private_key, 0o600, "postgres"),
+            HostFile(f"{PG_HOME}/.ssh/known_hosts", known_hosts, 0o644, "postgres")]
+
+
+def client_host_files(lab: Lab, secrets: Secrets, workload_source: str) -> list[HostFile]:
+    """The client host: the workload program and the app's password for psql sessions."""
+    pgpass = [{"host": "pgpool", "port": lab.pgpool_port, "database": lab.database, "user": "app",
+               "password": secrets.password("app")}]
+    return [HostFile("/etc/pglab/pgpass", render("templates/pgpass.j2", entries=pgpass), 0o600),
+            HostFile("/etc/pglab/bin/pglab-client", workload_source, 0o755)]

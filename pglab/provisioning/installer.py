@@ -1,0 +1,48 @@
+"""Install rendered files on a host in one round trip: a tar with modes and owners, unpacked at /."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shlex
+import tarfile
+import time
+
+from pglab.provisioning.files import HostFile
+from pglab.remote import HostShell
+
+
+def _tar(files: list[HostFile]) -> bytes:
+    buf = io.BytesIO()
+    now = time.time()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        dirs_done: set[str] = set()
+        for f in files:
+            parent = f.path.rsplit("/", 1)[0]
+            if parent.endswith("/.ssh") and parent not in dirs_done:  # sshd insists on a private .ssh
+                info = tarfile.TarInfo(parent.lstrip("/"))
+                info.type, info.mode, info.uname, info.gname, info.mtime = tarfile.DIRTYPE, 0o700, f.owner, f.owner, now
+                tar.addfile(info)
+                dirs_done.add(parent)
+            data = f.content.encode()
+            info = tarfile.TarInfo(f.path.lstrip("/"))
+            info.size, info.mode, info.uname, info.gname, info.mtime = len(data), f.mode, f.owner, f.owner, now
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def install_files(shell: HostShell, files: list[HostFile], step: str) -> list[str]:
+    """Install files whose content differs from what the host has; return the paths changed."""
+    wanted = {f.path: hashlib.sha256(f.content.encode()).hexdigest() for f in files}
+    paths = " ".join(shlex.quote(p) for p in wanted)
+    have = shell.run(f"sha256sum {paths} 2>/dev/null || true", step=step).stdout
+    current = {line.split()[1]: line.split()[0] for line in have.splitlines() if len(line.split()) == 2}
+    changed = [f for f in files if current.get(f.path) != wanted[f.path]]
+    if changed:
+        tmp = f"/tmp/pglab-install-{time.time_ns()}.tar"
+        with shell._lock:
+            shell.connection.put(io.BytesIO(_tar(changed)), tmp)
+        parents = " ".join(sorted({shlex.quote(f.path.rsplit("/", 1)[0]) for f in changed}))
+        shell.run(f"mkdir -p {parents} && tar -xpf {tmp} -C / --same-owner --overwrite; rc=$?; "
+                  f"rm -f {tmp}; exit $rc", step=step)
+    return [f.path for f in changed]

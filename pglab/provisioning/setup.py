@@ -1,0 +1,69 @@
+"""`fab setup`: stage 1 of the assignment - A primary, B synchronous, C asynchronous, pgpool in front."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from pglab.cluster.inspect import probe_node
+from pglab.context import LabContext
+from pglab.errors import ClusterStateError
+from pglab.model import HostSpec
+from pglab.provisioning import packages, pgpool, postgres
+from pglab.provisioning.files import client_host_files, common_files, postgres_host_files
+from pglab.provisioning.installer import install_files
+from pglab.remote import fan_out
+from pglab.workload import program_source
+
+Say = Callable[[str], None]
+
+
+def prepare_host(ctx: LabContext, host: HostSpec) -> str:
+    """Packages and the files of the host's role."""
+    shell, lab, secrets = ctx.shell(host.name), ctx.lab, ctx.state.secrets()
+    installed = packages.ensure_packages(shell, lab, host)
+    files = common_files(lab)
+    if host.role == "postgres":
+        files += postgres_host_files(lab, host, secrets, ctx.state.key_pair("postgres").public_line)
+    elif host.role == "client":
+        files += client_host_files(lab, secrets, program_source())
+    install_files(shell, files, step=f"{host.role} files")
+    return f"{host.name}: " + (f"installed {', '.join(installed)}" if installed else "packages present")
+
+
+def refuse_if_failed_over(ctx: LabContext) -> None:
+    """Setup converges a cluster in its original topology; after a failover, recover comes first."""
+    for host in ctx.lab.pg_hosts:
+        role = probe_node(ctx, host.name)
+        if role.role_file and host.name == ctx.lab.primary and (not role.running or role.in_recovery):
+            raise ClusterStateError(f"{host.name} is not the running primary (role {role.role_file}): the lab "
+                                    "has failed over; run `fab recover` (or `fab destroy` and `fab up` for a "
+                                    "fresh lab)")
+
+
+def setup(ctx: LabContext, say: Say = print) -> float:
+    """Provision every host; safe to run again. Returns the seconds it took."""
+    started = time.monotonic()
+    lab = ctx.lab
+    ctx.provider.require_up()
+    for line in fan_out(lab.hosts, lambda h: prepare_host(ctx, h)):
+        say(str(line))
+    refuse_if_failed_over(ctx)
+    primary = lab.host(lab.primary)
+    postgres.build_primary(ctx, primary)
+    say(f"{primary.name}: primary ready (roles, database {lab.database}, schema, seed rows)")
+    standbys = [h for h in lab.pg_hosts if h.name != primary.name]
+    for line in fan_out(standbys, lambda h: postgres.build_standby(ctx, h, primary.name)):
+        say(str(line))
+    sync = lab.host(lab.sync_standby)
+    postgres.node_cmd(ctx, primary.name, f"role primary-sync-{sync.app_name}", "synchronous standby")
+    say(f"{primary.name}: {sync.app_name} is the synchronous standby; {lab.async_standby} replays "
+        f"{lab.timing.replay_delay_s} s late")
+    changed = pgpool.install(ctx)
+    pgpool.start(ctx, restart=bool(changed))
+    pgpool.wait_all_up(ctx)
+    say(f"pgpool: {'started with new configuration' if changed else 'running, configuration unchanged'}; "
+        "3 backends up")
+    seconds = time.monotonic() - started
+    ctx.state.record_event("setup", seconds=round(seconds, 2))
+    return seconds

@@ -1,0 +1,129 @@
+"""Run commands on lab hosts over SSH (Fabric), the same way for every provider.
+
+Every command is logged to the lab's commands.log with host, user, exit code, duration and
+the tail of its output, so a failed step can be explained and a report can list what ran.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+import paramiko
+from fabric import Config, Connection
+from invoke.exceptions import CommandTimedOut
+
+from pglab.errors import LabNotUpError, RemoteCommandError
+from pglab.providers.base import SshTarget
+from pglab.state import LabState
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Result:
+    host: str
+    command: str
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+class HostShell:
+    """Commands and files on one host, as root or another user, over one cached SSH connection."""
+
+    def __init__(self, target: SshTarget, state: LabState) -> None:
+        self.target, self.state = target, state
+        self.name = target.host
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            config = Config(overrides={"load_ssh_configs": False, "run": {"hide": True, "warn": True}})
+            conn = Connection(self.target.address, user=self.target.user, port=self.target.port, config=config,
+                              connect_timeout=5,
+                              connect_kwargs={"key_filename": str(self.target.key_file), "look_for_keys": False,
+                                              "allow_agent": False, "banner_timeout": 10, "auth_timeout": 10})
+            if self.target.known_hosts is not None:
+                conn.client.load_host_keys(str(self.target.known_hosts))
+                conn.client.set_missing_host_key_policy(paramiko.RejectPolicy())
+            else:
+                conn.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+            self._conn = conn
+        return self._conn
+
+    def run(self, command: str, *, user: str = "root", step: str = "", check: bool = True,
+            timeout: float | None = 300, redact: tuple[str, ...] = ()) -> Result:
+        """Run a shell command; raise RemoteCommandError (host, step, exit code, output tail) if it fails.
+
+        Strings in `redact` (passwords) never reach the command log or error messages.
+        """
+        wrapped = command if user == "root" else f"runuser -l {user} -c {shlex.quote(command)}"
+        started = time.time()
+        try:
+            with self._lock:
+                raw = self.connection.run(wrapped, timeout=timeout, in_stream=False)
+            result = Result(self.name, command, raw.exited, raw.stdout, raw.stderr)
+        except CommandTimedOut:
+            result = Result(self.name, command, 124, "", f"timed out after {timeout} s")
+            self._conn = None
+        except (OSError, paramiko.SSHException) as exc:
+            self._conn = None
+            raise LabNotUpError(f"{self.name}: cannot reach it over SSH at {self.target.address} ({exc}); "
+                                f"is it powered on? (fab status)") from None
+        logged = result
+        for secret in redact:
+            logged = Result(self.name, logged.command.replace(secret, "***"), logged.exit_code,
+                            logged.stdout.replace(secret, "***"), logged.stderr.replace(secret, "***"))
+        self._log(user, logged, time.time() - started, step)
+        if check and not result.ok:
+            raise RemoteCommandError(self.name, logged.command, result.exit_code, logged.stdout + logged.stderr, step)
+        return result
+
+    def put_text(self, text: str, path: str, *, mode: int = 0o644, owner: str = "root") -> None:
+        """Write a file atomically (temp file + rename) with the given mode and owner."""
+        tmp = f"{path}.pglab-tmp"
+        with self._lock:
+            self.connection.put(io.BytesIO(text.encode()), tmp)
+        self.run(f"chmod {mode:o} {shlex.quote(tmp)} && chown {owner}: {shlex.quote(tmp)} && "
+                 f"mv -f {shlex.quote(tmp)} {shlex.quote(path)}", step=f"install {path}")
+
+    def read_text(self, path: str) -> str:
+        return self.run(f"cat {shlex.quote(path)}", step=f"read {path}").stdout
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _log(self, user: str, result: Result, seconds: float, step: str) -> None:
+        self.state.ensure()
+        entry = {"ts": round(time.time(), 3), "host": self.name, "user": user, "step": step,
+                 "command": result.command, "exit": result.exit_code, "seconds": round(seconds, 3),
+                 "output_tail": (result.stdout + result.stderr)[-400:]}
+        with open(self.state.root / "commands.log", "a") as fh:
+            fh.write(json.dumps(entry) + "\n")
+
+
+def fan_out(items: Iterable[T], action: Callable[[T], object]) -> list[object]:
+    """Run an action for several hosts at once; re-raise the first failure after all have finished."""
+    items = list(items)
+    with ThreadPoolExecutor(max_workers=max(1, len(items))) as pool:
+        futures = [pool.submit(action, item) for item in items]
+    errors = [f.exception() for f in futures if f.exception()]
+    if errors:
+        raise errors[0]  # type: ignore[misc]
+    return [f.result() for f in futures]

@@ -1,0 +1,140 @@
+"""The lab state folder: per-lab secrets, keys, recorded events and evidence.
+
+Kept outside git (.pglab/ by default, PGLAB_HOME to move it); secrets are mode 0600.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DB_ROLES = ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("PGLAB_HOME", REPO_ROOT / ".pglab")).resolve()
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    private_path: Path
+    public_line: str
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Passwords generated once per lab; never committed, never printed in full."""
+
+    passwords: dict[str, str]
+    pool_key: str  # pgpool's AES key for pool_passwd
+
+    def password(self, role: str) -> str:
+        return self.passwords[role]
+
+
+class LabState:
+    """Paths and records of one lab instance."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or state_dir()
+
+    # -- layout ---------------------------------------------------------------
+    @property
+    def keys_dir(self) -> Path:
+        return self.root / "keys"
+
+    @property
+    def known_hosts(self) -> Path:
+        return self.root / "known_hosts"
+
+    @property
+    def hosts_dir(self) -> Path:
+        return self.root / "hosts"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.root / "evidence"
+
+    def ensure(self) -> None:
+        for path in (self.root, self.keys_dir, self.evidence_dir):
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        gitignore = self.root / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+
+    # -- secrets --------------------------------------------------------------
+    def secrets(self) -> Secrets:
+        """Load the lab's secrets, generating them on first use."""
+        self.ensure()
+        path = self.root / "secrets.json"
+        if not path.exists():
+            data = {"passwords": {r: secrets.token_urlsafe(18) for r in DB_ROLES},
+                    "pool_key": secrets.token_urlsafe(24)}
+            _write_private(path, json.dumps(data, indent=2))
+        data = json.loads(path.read_text())
+        return Secrets(passwords=data["passwords"], pool_key=data["pool_key"])
+
+    def key_pair(self, name: str) -> KeyPair:
+        """An ed25519 key pair of the lab (e.g. 'lab' for root logins, 'postgres' for failover)."""
+        self.ensure()
+        private = self.keys_dir / f"{name}_ed25519"
+        public = private.with_suffix(".pub")
+        if not private.exists():
+            key = ed25519.Ed25519PrivateKey.generate()
+            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                    serialization.NoEncryption())
+            _write_private(private, pem.decode())
+            pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                                serialization.PublicFormat.OpenSSH)
+            public.write_text(f"{pub.decode()} pglab-{name}\n")
+        return KeyPair(private, public.read_text().strip())
+
+    # -- events ---------------------------------------------------------------
+    def record_event(self, kind: str, **details: object) -> dict:
+        """Append a timestamped event (power-off, failover done, ...) to events.jsonl."""
+        self.ensure()
+        event = {"ts": time.time(), "event": kind, **details}
+        with open(self.root / "events.jsonl", "a") as fh:
+            fh.write(json.dumps(event) + "\n")
+        return event
+
+    def events(self) -> list[dict]:
+        path = self.root / "events.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def last_event(self, *kinds: str) -> dict | None:
+        matching = [e for e in self.events() if e["event"] in kinds]
+        return matching[-1] if matching else None
+
+    def save_json(self, name: str, data: object) -> Path:
+        self.ensure()
+        path = self.evidence_dir / name
+        path.write_text(json.dumps(data, indent=2, default=str))
+        return path
+
+    def load_json(self, name: str, default: object = None) -> object:
+        path = self.evidence_dir / name
+        return json.loads(path.read_text()) if path.exists() else default
+
+    def reset_records(self) -> None:
+        """Forget events and evidence of an earlier run (a new lab starts a new story)."""
+        (self.root / "events.jsonl").unlink(missing_ok=True)
+        for path in self.evidence_dir.glob("*") if self.evidence_dir.exists() else ():
+            if path.is_file():
+                path.unlink()
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)

@@ -1,0 +1,48 @@
+"""Tables of hosts, cluster nodes and client sessions."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from pglab.cluster.inspect import ClusterView
+from pglab.context import LabContext
+
+
+def hosts_table(ctx: LabContext, view: ClusterView) -> Table:
+    table = Table(title=f"pglab hosts ({ctx.provider.name} provider, {ctx.lab.subnet})")
+    for col in ("host", "address", "role", "power"):
+        table.add_column(col)
+    for h in ctx.lab.hosts:
+        power = view.power[h.name].value
+        colour = "green" if power == "running" else "red"
+        table.add_row(h.name, h.address, h.role, f"[{colour}]{power}[/]")
+    return table
+
+
+def cluster_table(ctx: LabContext, view: ClusterView) -> Table:
+    table = Table(title="PostgreSQL cluster as pgpool and the nodes see it")
+    for col in ("node", "host", "pgpool", "role", "timeline", "upstream", "sync state", "replay lag",
+                "lsn", "pglab role"):
+        table.add_column(col)
+    pool = {n.host: n for n in view.pool}
+    for h in ctx.lab.pg_hosts:
+        probe, node = view.probes[h.name], pool.get(h.name)
+        peer = view.peer(h.app_name)
+        lag = f"{peer.replay_lag_s:.2f} s" if peer and peer.replay_lag_s is not None else ""
+        pool_status = f"{node.status}/{node.role}" if node else "?"
+        table.add_row(str(h.node_id), h.name, pool_status, probe.role, str(probe.timeline or ""),
+                      probe.upstream, peer.sync_state if peer else "", lag, probe.lsn, probe.role_file)
+    return table
+
+
+def sessions_table(stats: dict, rates: dict[str, float] | None = None) -> Table:
+    table = Table(title="client sessions on the client host" + ("" if stats.get("running") else " (stopped)"))
+    for col in ("session", "kind", "commits", "reads", "tx/s", "errors", "reconnects", "unknown", "connected",
+                "last error"):
+        table.add_column(col)
+    for name, s in sorted(stats.get("sessions", {}).items()):
+        rate = f"{rates.get(name, 0):.1f}" if rates else ""
+        table.add_row(name, s["kind"], str(s["commits"]), str(s["reads"]), rate, str(s["errors"]),
+                      str(s["reconnects"]), str(s["unknown"]), "yes" if s["connected"] else "no",
+                      s["last_error"][:60])
+    return table

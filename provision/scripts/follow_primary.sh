@@ -1,0 +1,17 @@
+#!/bin/bash
+# pgpool follow_primary_command: %d %h %p %D %m %H %M %P %r %R
+# Re-points a standby to the new primary (pg_rewind first) and attaches it again.
+# A node that is unreachable or has no running PostgreSQL is left detached for fab recover.
+set -euo pipefail
+source /etc/pglab/pglab.env
+node_id=$1 node_host=$2 new_primary_id=$5 new_primary_host=$6
+log() { echo "$(date '+%F %T') follow_primary.sh: $*" >&2; }
+if [ "$node_id" = "$new_primary_id" ]; then exit 0; fi
+if ! ssh $SSH_OPTS "postgres@$node_host" /etc/pglab/bin/pglab-node running; then
+  log "$node_host unreachable or its PostgreSQL is down: left detached"
+  exit 0
+fi
+log "$node_host follows $new_primary_host"
+ssh $SSH_OPTS "postgres@$node_host" /etc/pglab/bin/pglab-node follow "$new_primary_host"
+/usr/sbin/pcp_attach_node -w -h localhost -p "$PCP_PORT" -U pgpool -n "$node_id"
+log "$node_host attached as node $node_id"

@@ -1,0 +1,65 @@
+"""Fabric tasks of pglab: one per stage of the lab. Thin: the work is done in pglab/.
+
+    fab up | setup | status | demo-replication | clients | poweroff pg-a | logs | recover | verify | lab
+"""
+
+from __future__ import annotations
+
+from fabric import task
+
+from pglab import commands
+from pglab.cli_support import run_command
+
+
+@task
+def up(c, provider=None):
+    """Create and boot the lab's five hosts (provider: local or vagrant; PGLAB_PROVIDER)."""
+    run_command(commands.up, provider=provider)
+
+
+@task
+def destroy(c):
+    """Remove every host, network and record of the lab."""
+    run_command(commands.destroy)
+
+
+@task
+def status(c):
+    """Hosts with their power state, and the cluster as pgpool and PostgreSQL see it."""
+    run_command(commands.status)
+
+
+@task
+def poweroff(c, host):
+    """Hard power-off of a host: no shutdown, no flush, no FIN."""
+    run_command(commands.poweroff, host)
+
+
+@task
+def poweron(c, host):
+    """Power a host on again, with its disks as they were."""
+    run_command(commands.poweron, host)
+
+
+@task
+def ssh(c, host, command="hostname"):
+    """Run a command on a host as root: fab ssh pg-a -c 'ps -ef'."""
+    run_command(commands.ssh, host, command)
+
+
+@task
+def setup(c):
+    """Stage 1: PostgreSQL on pg-a (primary), pg-b (sync), pg-c (async, delayed), pgpool-II in front."""
+    run_command(commands.setup)
+
+
+@task
+def dsn(c):
+    """Print a libpq URI to pgpool that works from this machine."""
+    run_command(commands.print_dsn)
+
+
+@task
+def psql(c):
+    """Open psql on the client host, connected through pgpool."""
+    run_command(commands.psql)
