@@ -63,3 +63,33 @@ def dsn(c):
 def psql(c):
     """Open psql on the client host, connected through pgpool."""
     run_command(commands.psql)
+
+
+@task
+def clients(c, action="start", writers=3, readers=1):
+    """Client sessions on the client host: start | stop | stats | pause | resume."""
+    run_command(commands.clients, action, int(writers), int(readers))
+
+
+@task
+def failover(c):
+    """Manual failover: detach a primary that does not answer; pgpool promotes the next node."""
+    run_command(commands.failover)
+
+
+@task
+def recover(c):
+    """Stage 3: rejoin the failed node with pg_rewind, switch back to pg-a, restore sync/async."""
+    run_command(commands.recover)
+
+
+@task
+def logs(c):
+    """Relevant pgpool and PostgreSQL log messages since the last power-off, in time order."""
+    run_command(commands.logs)
+
+
+@task
+def verify(c):
+    """Check every acknowledged write on A, B and C, the bank invariant and table checksums."""
+    run_command(commands.verify)

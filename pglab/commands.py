@@ -6,7 +6,7 @@ import time
 
 from pglab.cluster import inspect
 from pglab.context import LabContext
-from pglab.errors import LabNotUpError
+from pglab.errors import ConfigError, LabNotUpError
 from pglab.providers import PowerState
 from pglab.templates import render
 from pglab.ui import console, say
@@ -91,3 +91,78 @@ def setup(ctx: LabContext) -> None:
 
 def print_dsn(ctx: LabContext) -> None:
     console.out(dsn(ctx))
+
+
+def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1) -> None:
+    """start | stop | stats | pause | resume the client sessions on the client host."""
+    from pglab.ui.tables import sessions_table
+    from pglab.workload import control
+    if action == "start":
+        pid = control.start(ctx, writers, readers)
+        say(f"client: {writers} writer and {readers} reader session(s) started (pid {pid})")
+        time.sleep(1.0)
+    elif action == "stop":
+        control.stop(ctx)
+        say("client: sessions stopped")
+    elif action in ("pause", "resume"):
+        getattr(control, action)(ctx)
+        say(f"client: writers {action}d")
+    elif action != "stats":
+        raise ConfigError(f"unknown clients action {action!r}: use start, stop, stats, pause or resume")
+    console.print(sessions_table(control.stats(ctx)))
+
+
+def failover(ctx: LabContext) -> None:
+    from pglab.cluster.operations import manual_failover
+    new = manual_failover(ctx, say)
+    say(f"{new} is the new primary")
+
+
+def recover(ctx: LabContext) -> None:
+    from pglab.cluster.operations import recover as run_recover
+    report = run_recover(ctx, say)
+    methods = ", ".join(f"{h}: {m}" for h, m in report.rejoined.items()) or "nothing to rejoin"
+    say(f"recovered in {report.total_seconds:.1f} s ({methods}"
+        + (f"; switchover {report.switchover_seconds:.1f} s" if report.switched_back else "") + ")")
+    status(ctx)
+
+
+def logs(ctx: LabContext, since: float | None = None) -> list:
+    """The failure's story from pgpool's and PostgreSQL's logs, in time order."""
+    from rich.table import Table
+
+    from pglab.evidence import logs as evidence_logs
+    ctx.provider.require_up(hosts=("pgpool",))
+    start, end = evidence_logs.failure_window(ctx) if since is None else (since, float("inf"))
+    hits = evidence_logs.collect(ctx, start, end)
+    evidence_logs.save(ctx, hits)
+    table = Table(title="relevant log messages" + (" since the last power-off" if start else ""))
+    for col in ("time (UTC)", "host", "log", "what", "message"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(h.time, h.host, h.source, h.label, h.line[h.line.find(" ", 24) + 1:][:140])
+    console.print(table)
+    return hits
+
+
+def verify(ctx: LabContext) -> int:
+    """Every acknowledged write on every node, the bank invariant, equal checksums; 1 if not."""
+    from rich.table import Table
+
+    from pglab.evidence.verify import verify as run_verify
+    ctx.provider.require_up(hosts=("client", "pgpool"))
+    result = run_verify(ctx)
+    table = Table(title="verification: acknowledged writes on every node")
+    for col in ("node", "checked", "transfers", "missing", "total balance", "accounts md5", "transfers md5"):
+        table.add_column(col)
+    for n in result.nodes:
+        table.add_row(n.host, "yes" if n.checked else "[red]NO (down)[/]", str(n.transfers), str(n.missing),
+                      str(n.total_balance), n.checksums.get("accounts", "")[:12],
+                      n.checksums.get("transfers", "")[:12])
+    console.print(table)
+    verdict = "[green]OK[/]" if result.ok else "[bold red]FAILED[/]"
+    say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}, indeterminate "
+        f"{result.indeterminate} ({result.indeterminate_present} present, neither lost nor kept); "
+        f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
+        f"checksums {'equal' if result.checksums_equal else 'DIFFER'}")
+    return 0 if result.ok else 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_ROLES = ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")
+_GENERATE = threading.Lock()  # secrets and keys are generated once, even when hosts are set up in parallel
 
 
 def state_dir() -> Path:
@@ -75,10 +77,11 @@ class LabState:
         """Load the lab's secrets, generating them on first use."""
         self.ensure()
         path = self.root / "secrets.json"
-        if not path.exists():
-            data = {"passwords": {r: secrets.token_urlsafe(18) for r in DB_ROLES},
-                    "pool_key": secrets.token_urlsafe(24)}
-            _write_private(path, json.dumps(data, indent=2))
+        with _GENERATE:
+            if not path.exists():
+                data = {"passwords": {r: secrets.token_urlsafe(18) for r in DB_ROLES},
+                        "pool_key": secrets.token_urlsafe(24)}
+                _write_private(path, json.dumps(data, indent=2))
         data = json.loads(path.read_text())
         return Secrets(passwords=data["passwords"], pool_key=data["pool_key"])
 
@@ -87,15 +90,16 @@ class LabState:
         self.ensure()
         private = self.keys_dir / f"{name}_ed25519"
         public = private.with_suffix(".pub")
-        if not private.exists():
-            key = ed25519.Ed25519PrivateKey.generate()
-            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                                    serialization.NoEncryption())
-            _write_private(private, pem.decode())
-            pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
-                                                serialization.PublicFormat.OpenSSH)
-            public.write_text(f"{pub.decode()} pglab-{name}\n")
+        with _GENERATE:
+            if not private.exists():
+                self._generate_key(private, public, name)
         return KeyPair(private, public.read_text().strip())
+
+    @staticmethod
+    def _generate_key(private: Path, public: Path, name: str) -> None:
+        pem, pub = new_ed25519_key()
+        _write_private(private, pem)
+        public.write_text(f"{pub} pglab-{name}\n")
 
     # -- events ---------------------------------------------------------------
     def record_event(self, kind: str, **details: object) -> dict:
@@ -134,7 +138,19 @@ class LabState:
                 path.unlink()
 
 
+def new_ed25519_key() -> tuple[str, str]:
+    """A fresh ed25519 key: (private key in OpenSSH PEM form, public key line)."""
+    key = ed25519.Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                            serialization.NoEncryption())
+    pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    return pem.decode(), pub.decode()
+
+
 def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Write a mode-0600 file atomically: readers see the old content or the whole new one."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
+    os.replace(tmp, path)

@@ -99,6 +99,6 @@ class Provider(ABC):
         states = self.states()
         if all(s is PowerState.ABSENT for s in states.values()):
             raise LabNotUpError(f"no lab is up on the {self.name} provider: run `fab up` first")
-        down = [h for h in (hosts or self.lab.host_names) if states[h] is not PowerState.RUNNING]
+        down = [h for h in (self.lab.host_names if hosts is None else hosts) if states[h] is not PowerState.RUNNING]
         if down:
             raise LabNotUpError(f"{', '.join(down)} not running: `fab poweron HOST` or `fab up`")

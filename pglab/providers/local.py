@@ -17,12 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
-
 from pglab.errors import LabNotUpError, MissingToolError, PglabError
 from pglab.providers import local_init
 from pglab.providers.base import PowerState, Provider, SshTarget
+from pglab.state import new_ed25519_key
 from pglab.templates import render
 
 PREFIX = "pglab"
@@ -179,10 +177,10 @@ class LocalProvider(Provider):
 
     def _prepare_host_files(self, host: str) -> None:
         """First boot only: the host's own folders, host key, sshd config and authorized keys."""
-        root = self.host_root(host)
+        root, spec = self.host_root(host), self.lab.host(host)
         if (root / "etc/pglab/sshd_config").exists():
+            (root / "etc/pglab/sshd_config").write_text(render("templates/local/sshd_config.j2", address=spec.address))
             return
-        spec = self.lab.host(host)
         for rel in local_init.PER_HOST_DIRS:
             (root / rel).mkdir(parents=True, exist_ok=True)
         for rel in ("var/log/postgresql", "var/log/pgpool2"):
@@ -195,16 +193,14 @@ class LocalProvider(Provider):
         (root / "etc/hostname").write_text(f"{host}\n")
         (root / "etc/hosts").write_text(f"127.0.0.1 localhost\n{spec.address} {host}\n")
         pglab_dir = root / "etc/pglab"
-        key = ed25519.Ed25519PrivateKey.generate()
+        private, public = new_ed25519_key()
         key_path = pglab_dir / "ssh_host_ed25519_key"
-        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                                               serialization.NoEncryption()))
+        key_path.write_text(private)
         key_path.chmod(0o600)
-        public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
-        (pglab_dir / "ssh_host_ed25519_key.pub").write_bytes(public + b"\n")
+        (pglab_dir / "ssh_host_ed25519_key.pub").write_text(public + "\n")
         (pglab_dir / "root_authorized_keys").write_text(self.state.key_pair("lab").public_line + "\n")
         (pglab_dir / "sshd_config").write_text(render("templates/local/sshd_config.j2", address=spec.address))
-        self._add_known_host(spec.name, spec.address, public.decode())
+        self._add_known_host(spec.name, spec.address, public)
 
     def _add_known_host(self, host: str, address: str, public_key: str) -> None:
         path = self.state.known_hosts

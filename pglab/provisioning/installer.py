@@ -16,14 +16,7 @@ def _tar(files: list[HostFile]) -> bytes:
     buf = io.BytesIO()
     now = time.time()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        dirs_done: set[str] = set()
         for f in files:
-            parent = f.path.rsplit("/", 1)[0]
-            if parent.endswith("/.ssh") and parent not in dirs_done:  # sshd insists on a private .ssh
-                info = tarfile.TarInfo(parent.lstrip("/"))
-                info.type, info.mode, info.uname, info.gname, info.mtime = tarfile.DIRTYPE, 0o700, f.owner, f.owner, now
-                tar.addfile(info)
-                dirs_done.add(parent)
             data = f.content.encode()
             info = tarfile.TarInfo(f.path.lstrip("/"))
             info.size, info.mode, info.uname, info.gname, info.mtime = len(data), f.mode, f.owner, f.owner, now
@@ -42,7 +35,9 @@ def install_files(shell: HostShell, files: list[HostFile], step: str) -> list[st
         tmp = f"/tmp/pglab-install-{time.time_ns()}.tar"
         with shell._lock:
             shell.connection.put(io.BytesIO(_tar(changed)), tmp)
-        parents = " ".join(sorted({shlex.quote(f.path.rsplit("/", 1)[0]) for f in changed}))
-        shell.run(f"mkdir -p {parents} && tar -xpf {tmp} -C / --same-owner --overwrite; rc=$?; "
+        parents = sorted({f.path.rsplit("/", 1)[0]: f.owner for f in changed}.items())
+        mkdirs = " && ".join(f"install -d -m 700 -o {owner} -g {owner} {shlex.quote(d)}" if d.endswith("/.ssh")
+                             else f"mkdir -p {shlex.quote(d)}" for d, owner in parents)  # sshd wants .ssh private
+        shell.run(f"{mkdirs} && tar -xpf {tmp} -C / --same-owner --overwrite; rc=$?; "
                   f"rm -f {tmp}; exit $rc", step=step)
     return [f.path for f in changed]

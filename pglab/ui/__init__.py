@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 
-console = Console(highlight=False)
+# Wide enough for the cluster table when output goes to a file or a pipe.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def say(message: str) -> None:

@@ -1,0 +1,172 @@
+"""Cluster operations: manual failover, rejoin, switch back, restore the original topology.
+
+Each reads the cluster's facts first, decides, then acts; each returns sentences for a report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pglab.cluster import inspect
+from pglab.cluster.facts import lsn_to_int
+from pglab.cluster.waits import wait_until
+from pglab.context import LabContext
+from pglab.errors import ClusterStateError, LabNotUpError, StageOrderError
+from pglab.providers import PowerState
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class RecoveryReport:
+    """What `recover` did, for the report and the benchmark."""
+
+    rejoined: dict[str, str] = field(default_factory=dict)  # host -> method (rewind, none, basebackup)
+    rejoin_seconds: dict[str, float] = field(default_factory=dict)
+    switched_back: bool = False
+    switchover_seconds: float = 0.0
+    total_seconds: float = 0.0
+
+
+def node_cmd(ctx: LabContext, host: str, args: str, step: str) -> str:
+    """Run the node's pglab-node helper as postgres."""
+    return ctx.shell(host).run(f"/etc/pglab/bin/pglab-node {args}", user="postgres", step=step).stdout
+
+
+def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
+    """A primary, B synchronous and C asynchronous, all three up in pgpool."""
+    lab = ctx.lab
+    sync, lagging = lab.host(lab.sync_standby), lab.host(lab.async_standby)
+    peer_b, peer_c = view.peer(sync.app_name), view.peer(lagging.app_name)
+    return (view.primary == lab.primary and all(n.status in ("up", "waiting") for n in view.pool)
+            and peer_b is not None and peer_b.sync_state == "sync" and peer_b.state == "streaming"
+            and peer_c is not None and peer_c.sync_state == "async" and peer_c.state == "streaming")
+
+
+def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
+    probe = inspect.probe_node(ctx, host)
+    return bool(probe.running and probe.in_recovery and probe.receiving and probe.upstream == upstream)
+
+
+def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, float]:
+    """Make `host` a standby of `primary` (pg_rewind first); return (method, seconds)."""
+    started = time.monotonic()
+    say(f"{host}: rejoining as a standby of {primary} (pg_rewind first)")
+    out = node_cmd(ctx, host, f"follow {primary}", f"rejoin {host}")
+    method = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("method:")), "?")
+    if method == "basebackup":
+        say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
+    seconds = time.monotonic() - started
+    say(f"{host}: streaming from {primary} ({'pg_rewind' if method == 'rewind' else method}, {seconds:.1f} s)")
+    return method, seconds
+
+
+def attach(ctx: LabContext, host: str) -> None:
+    node_id = ctx.lab.host(host).node_id
+    inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
+    wait_until(f"pgpool to attach {host}", lambda: any(
+        n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=30)
+
+
+def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float = 60) -> None:
+    """Until the standby has replayed everything the primary had written when we started waiting."""
+    target = lsn_to_int(inspect.probe_node(ctx, primary).lsn)
+    wait_until(f"{standby} to replay up to {primary}'s position",
+               lambda: lsn_to_int(inspect.probe_node(ctx, standby).lsn or "0/0") >= target, timeout=timeout)
+
+
+def switch_back(ctx: LabContext, current: str, say: Say) -> float:
+    """Planned switchover to the original primary with no acknowledged write lost; returns seconds."""
+    home = ctx.lab.host(ctx.lab.primary)
+    node_cmd(ctx, current, f"role primary-sync-{home.app_name}", "guard switchover")
+    say(f"{current}: {home.app_name} is now its synchronous standby, so every acknowledged commit is on {home.name}")
+    wait_caught_up(ctx, current, home.name)
+    started = time.monotonic()
+    say(f"pgpool: switchover to {home.name} (pcp_promote_node --switchover)")
+    inspect.pcp_command(ctx, "pcp_promote_node", f"-n {home.node_id} -s")
+    ctx.state.record_event("switchover", host=home.name)
+
+    def all_back() -> bool:
+        nodes = inspect.pool_nodes(ctx)
+        return any(n.host == home.name and n.role == "primary" and n.status in ("up", "waiting") for n in nodes) \
+            and all(n.status in ("up", "waiting") for n in nodes)
+
+    wait_until(f"pgpool to make {home.name} primary with every node attached", all_back, timeout=90,
+               describe=lambda: ", ".join(f"{n.host}={n.status}/{n.role}" for n in inspect.pool_nodes(ctx)))
+    seconds = time.monotonic() - started
+    say(f"{home.name} is primary again; {current} followed it ({seconds:.1f} s)")
+    return seconds
+
+
+def restore_sync(ctx: LabContext, say: Say) -> None:
+    """The original durability: the primary waits for its synchronous standby again."""
+    lab = ctx.lab
+    sync = lab.host(lab.sync_standby)
+    wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary), 60)
+    node_cmd(ctx, lab.primary, f"role primary-sync-{sync.app_name}", "restore synchronous standby")
+    view = wait_until("the original topology (A primary, B sync, C async)",
+                      lambda: (v := inspect.view(ctx)) and is_original_topology(ctx, v) and v, timeout=60)
+    say(f"{lab.primary} primary; {sync.app_name} {view.peer(sync.app_name).sync_state}; "
+        f"{lab.host(lab.async_standby).app_name} {view.peer(lab.host(lab.async_standby).app_name).sync_state}")
+
+
+def recover(ctx: LabContext, say: Say) -> RecoveryReport:
+    """Stage 3: rejoin what failed (pg_rewind), switch back to A, restore B sync and C async."""
+    started = time.monotonic()
+    lab, report = ctx.lab, RecoveryReport()
+    for host in (h.name for h in lab.pg_hosts):
+        if ctx.provider.power_state(host) is not PowerState.RUNNING:
+            raise LabNotUpError(f"{host} is powered off: `fab poweron {host}` first, then `fab recover`")
+    ctx.provider.require_up(hosts=("pgpool",))
+    view = inspect.view(ctx)
+    if not view.pool:
+        raise StageOrderError("pgpool is not set up or not answering: run `fab setup` first")
+    primary = view.primary
+    if primary is None:
+        raise ClusterStateError("pgpool has no primary node: run `fab failover` first")
+    if is_original_topology(ctx, view):
+        raise StageOrderError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
+                              f"{lab.async_standby} async and all are attached")
+    ctx.state.record_event("recover-start", primary=primary)
+    for host in (h.name for h in lab.pg_hosts if h.name != primary):
+        if not streams_from(ctx, host, primary):
+            report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
+            ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
+                                   seconds=round(report.rejoin_seconds[host], 2))
+        if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+            attach(ctx, host)
+            say(f"pgpool: {host} attached")
+    if primary != lab.primary:
+        report.switchover_seconds = switch_back(ctx, primary, say)
+        report.switched_back = True
+    restore_sync(ctx, say)
+    report.total_seconds = time.monotonic() - started
+    ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})
+    return report
+
+
+def manual_failover(ctx: LabContext, say: Say) -> str:
+    """Detach a primary that does not answer, so pgpool runs the failover; return the new primary."""
+    view = inspect.view(ctx)
+    primary = view.primary
+    if primary is None:
+        raise ClusterStateError("pgpool has no primary to fail over from")
+    if view.probes[primary].running:
+        raise StageOrderError(f"{primary} is up and primary: no failover needed (power it off first: "
+                              f"fab poweroff {primary})")
+    node_id = ctx.lab.host(primary).node_id
+    say(f"pgpool: detaching {primary} (pcp_detach_node -n {node_id}); failover.sh promotes the next node")
+    inspect.pcp_command(ctx, "pcp_detach_node", f"-n {node_id}")
+    return wait_for_new_primary(ctx, primary)
+
+
+def wait_for_new_primary(ctx: LabContext, old: str, timeout: float = 60) -> str:
+    """Until pgpool routes writes to a running primary other than `old`; return its name."""
+    def found() -> str | None:
+        view = inspect.view(ctx)
+        new = view.primary
+        return new if new and new != old and view.probes[new].role == "primary" else None
+    return wait_until(f"a new primary in place of {old}", found, timeout=timeout)

@@ -1,0 +1,115 @@
+"""Find the log messages that tell the story of a failure, by message (not line number)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from pglab.context import LabContext
+from pglab.errors import LabNotUpError
+from pglab.providers import PowerState
+
+# (label, regex) - pgpool-II 4.3 and PostgreSQL 15 wording; 4.4+ wraps some in "=== ... ===".
+PGPOOL_PATTERNS = (
+    ("backend unreachable", r"failed to connect to PostgreSQL server on"),
+    ("health check retry", r"health check retrying on DB node"),
+    ("health check failed", r"health check failed on node"),
+    ("degenerate request", r"received degenerate backend request for node_id"),
+    ("degeneration", r"starting degeneration\. shutdown host"),
+    ("children restarted", r"Restart all children"),
+    ("failover command", r"execute command: \S*failover\.sh"),
+    ("follow primary command", r"execute command: \S*follow_primary\.sh"),
+    ("primary found", r"find_primary_node: primary node is"),
+    ("new primary", r"failover: set new primary node"),
+    ("follow degeneration", r"starting follow degeneration"),
+    ("failover done", r"failover done\. shutdown host"),
+    ("backend read error", r"unable to read data from DB node"),
+    ("failover script", r"(failover|follow_primary)\.sh: |pglab-node\["),
+)
+POSTGRES_PATTERNS = (
+    ("WAL stream lost", r"terminating walreceiver due to timeout|could not receive data from WAL stream"),
+    ("primary unreachable", r"could not connect to the primary server"),
+    ("primary shut down cleanly (never after a power-off)", r"replication terminated by primary server"),
+    ("promotion", r"received promote request"),
+    ("new timeline", r"selected new timeline ID"),
+    ("accepting writes", r"database system is ready to accept connections"),
+    ("following new timeline", r"new target timeline is"),
+    ("streaming", r"started streaming WAL from primary"),
+    ("crash recovery", r"was not properly shut down|database system was interrupted"),
+    ("sync wait cancelled", r"canceling wait for synchronous replication"),
+)
+TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class LogHit:
+    ts: float
+    host: str
+    source: str  # pgpool | postgresql
+    label: str
+    line: str
+
+    @property
+    def time(self) -> str:
+        return datetime.fromtimestamp(self.ts, UTC).strftime("%H:%M:%S.%f")[:-3]
+
+
+def parse_timestamp(line: str) -> float | None:
+    """Timestamps of pgpool, PostgreSQL and pglab's scripts (all UTC on lab hosts)."""
+    m = TIMESTAMP.match(line)
+    if not m:
+        return None
+    stamp = m.group(1)
+    fmt = "%Y-%m-%d %H:%M:%S.%f" if "." in stamp else "%Y-%m-%d %H:%M:%S"
+    return datetime.strptime(stamp, fmt).replace(tzinfo=UTC).timestamp()
+
+
+def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str, str], ...],
+             since: float = 0.0, until: float = float("inf")) -> list[LogHit]:
+    """The lines matching a pattern, within [since, until], labelled."""
+    compiled = [(label, re.compile(rx, re.IGNORECASE)) for label, rx in patterns]
+    hits = []
+    for line in lines:
+        ts = parse_timestamp(line)
+        if ts is None or not since <= ts <= until:
+            continue
+        label = next((lb for lb, rx in compiled if rx.search(line)), None)
+        if label:
+            hits.append(LogHit(ts, host, source, label, line.strip()))
+    return hits
+
+
+def _grep(ctx: LabContext, host: str, path: str, patterns: tuple[tuple[str, str], ...]) -> list[str]:
+    combined = "|".join(rx for _, rx in patterns).replace("\\.", "[.]")
+    out = ctx.shell(host).run(f"grep -aiE {shlex.quote(combined)} {path} 2>/dev/null || true",
+                              step="collect log lines").stdout
+    return out.splitlines()
+
+
+def collect(ctx: LabContext, since: float = 0.0, until: float = float("inf")) -> list[LogHit]:
+    """Relevant lines from pgpool's log and every reachable node's PostgreSQL log, in time order."""
+    lab, hits = ctx.lab, []
+    if ctx.provider.power_state("pgpool") is PowerState.RUNNING:
+        hits += classify(_grep(ctx, "pgpool", lab.pgpool_log, PGPOOL_PATTERNS), "pgpool", "pgpool",
+                         PGPOOL_PATTERNS, since, until)
+    for node in lab.pg_hosts:
+        if ctx.provider.power_state(node.name) is not PowerState.RUNNING:
+            continue
+        try:
+            lines = _grep(ctx, node.name, lab.pg_log, POSTGRES_PATTERNS)
+        except LabNotUpError:
+            continue
+        hits += classify(lines, node.name, "postgresql", POSTGRES_PATTERNS, since, until)
+    return sorted(hits, key=lambda h: h.ts)
+
+
+def failure_window(ctx: LabContext) -> tuple[float, float]:
+    """From just before the last power-off to now (or everything, if nothing was powered off)."""
+    event = ctx.state.last_event("poweroff")
+    return ((event["ts"] - 2.0) if event else 0.0), float("inf")
+
+
+def save(ctx: LabContext, hits: list[LogHit], name: str = "logs.json") -> None:
+    ctx.state.save_json(name, [asdict(h) for h in hits])

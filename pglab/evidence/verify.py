@@ -1,0 +1,98 @@
+"""The checker: every write a client saw acknowledged is on every node; the bank still balances."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from pglab.cluster import inspect, sql
+from pglab.cluster.operations import wait_caught_up
+from pglab.context import LabContext
+from pglab.workload import control
+
+CHECKSUM_SQL = {
+    "accounts": "SELECT md5(coalesce(string_agg(id || ':' || balance, ',' ORDER BY id), '')) FROM accounts",
+    "transfers": "SELECT md5(coalesce(string_agg(id::text || ':' || amount, ',' ORDER BY id), '')) FROM transfers",
+}
+
+
+@dataclass
+class NodeCheck:
+    host: str
+    checked: bool
+    transfers: int = 0
+    missing: int = 0
+    total_balance: int = 0
+    checksums: dict[str, str] = field(default_factory=dict)
+    missing_sample: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerifyResult:
+    acknowledged: int
+    indeterminate: int
+    indeterminate_present: int
+    expected_total: int
+    nodes: list[NodeCheck]
+
+    @property
+    def missing(self) -> int:
+        return max((n.missing for n in self.nodes if n.checked), default=0)
+
+    @property
+    def invariant_held(self) -> bool:
+        return all(n.total_balance == self.expected_total for n in self.nodes if n.checked)
+
+    @property
+    def checksums_equal(self) -> bool:
+        sums = {tuple(sorted(n.checksums.items())) for n in self.nodes if n.checked}
+        return len(sums) == 1
+
+    @property
+    def ok(self) -> bool:
+        return self.missing == 0 and self.invariant_held and self.checksums_equal and all(
+            n.checked for n in self.nodes)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "missing": self.missing, "invariant_held": self.invariant_held,
+                "checksums_equal": self.checksums_equal, "ok": self.ok}
+
+
+def check_node(ctx: LabContext, host: str, acked: set[str]) -> NodeCheck:
+    shell, db = ctx.shell(host), ctx.lab.database
+    ids = {row[0] for row in sql.query(shell, "SELECT id FROM transfers", db, step="transfer ids")}
+    total = int(sql.value(shell, "SELECT coalesce(sum(balance), 0) FROM accounts", db, step="total") or 0)
+    sums = {table: sql.value(shell, q, db, step=f"checksum {table}") or "" for table, q in CHECKSUM_SQL.items()}
+    missing = sorted(acked - ids)
+    return NodeCheck(host, True, len(ids), len(missing), total, sums, missing[:5])
+
+
+def verify(ctx: LabContext) -> VerifyResult:
+    """Pause writers, wait until every running standby has replayed the primary's WAL, compare."""
+    lab = ctx.lab
+    clients_running = control.running(ctx)
+    if clients_running:
+        control.pause(ctx)
+    try:
+        journal = control.journal(ctx)  # read while writers are paused: no commit lands unjournaled
+        acked = {r["id"] for r in journal if r["outcome"] == "ack"}
+        unknown = {r["id"] for r in journal if r["outcome"] == "unknown"} - acked
+        view = inspect.view(ctx)
+        primary = view.primary or next((p.host for p in view.probes.values() if p.role == "primary"), None)
+        running = [h.name for h in lab.pg_hosts if view.probes[h.name].running]
+        if primary:
+            for host in running:
+                if host != primary:
+                    wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + 60)
+        nodes = [check_node(ctx, h.name, acked) if h.name in running else NodeCheck(h.name, False)
+                 for h in lab.pg_hosts]
+        present_unknown = 0
+        if primary and unknown:
+            ids = {row[0] for row in sql.query(ctx.shell(primary), "SELECT id FROM transfers", lab.database)}
+            present_unknown = len(unknown & ids)
+    finally:
+        if clients_running:
+            control.resume(ctx)
+    result = VerifyResult(len(acked), len(unknown), present_unknown, lab.accounts * lab.initial_balance, nodes)
+    ctx.state.save_json("verify.json", result.as_dict())
+    ctx.state.record_event("verify", ok=result.ok, acknowledged=result.acknowledged, missing=result.missing)
+    return result

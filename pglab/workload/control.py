@@ -1,0 +1,78 @@
+"""Start, stop, pause and read the client sessions on the client host, over SSH."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from pglab.context import LabContext
+from pglab.errors import StageOrderError
+
+PROGRAM = "/etc/pglab/bin/pglab-client"
+DATA = "/var/log/pglab-client"
+
+
+def _client(ctx: LabContext, args: str, check: bool = True) -> str:
+    lab = ctx.lab
+    result = ctx.shell("client").run(
+        f"{PROGRAM} {args} --port {lab.pgpool_port} --db {lab.database} --accounts {lab.accounts} "
+        f"--balance {lab.initial_balance}", step=f"pglab-client {args.split()[0]}", check=False)
+    if check and not result.ok:
+        raise StageOrderError(f"client: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
+    return result.stdout
+
+
+def start(ctx: LabContext, writers: int = 3, readers: int = 1) -> int:
+    ctx.provider.require_up(hosts=("client", "pgpool"))
+    if ctx.shell("client").run(f"test -x {PROGRAM}", check=False).exit_code:
+        raise StageOrderError("the client host is not set up: run `fab setup` first")
+    out = _client(ctx, f"start --writers {writers} --readers {readers}")
+    ctx.state.record_event("clients-start", writers=writers, readers=readers)
+    return json.loads(out)["started"]
+
+
+def stop(ctx: LabContext) -> None:
+    _client(ctx, "stop")
+    ctx.state.record_event("clients-stop")
+
+
+def stats(ctx: LabContext) -> dict:
+    return json.loads(_client(ctx, "stats"))
+
+
+def running(ctx: LabContext) -> bool:
+    return bool(stats(ctx).get("running"))
+
+
+def pause(ctx: LabContext, settle: float = 0.5) -> None:
+    """Writers finish their transaction and wait; readers go on."""
+    _client(ctx, "pause")
+    time.sleep(settle)
+
+
+def resume(ctx: LabContext) -> None:
+    _client(ctx, "resume")
+
+
+def journal(ctx: LabContext) -> list[dict]:
+    """Every commit outcome the clients recorded: {'id', 'session', 'ts', 'outcome': ack|unknown}."""
+    text = ctx.shell("client").run(f"cat {DATA}/journal.jsonl 2>/dev/null || true", step="read journal").stdout
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def errors(ctx: LabContext) -> list[dict]:
+    text = ctx.shell("client").run(f"cat {DATA}/errors.jsonl 2>/dev/null || true", step="read errors").stdout
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: float = 60.0) -> float | None:
+    """The time of the first acknowledged commit after `after` (polls the journal tail)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tail = ctx.shell("client").run(f"tail -n 200 {DATA}/journal.jsonl 2>/dev/null || true",
+                                       step="journal tail").stdout
+        acks = sorted(r["ts"] for r in map(json.loads, tail.splitlines()) if r["outcome"] == "ack" and r["ts"] > after)
+        if len(acks) >= count:
+            return acks[0]
+        time.sleep(0.2)
+    return None
