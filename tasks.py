@@ -93,3 +93,9 @@ def logs(c):
 def verify(c):
     """Check every acknowledged write on A, B and C, the bank invariant and table checksums."""
     run_command(commands.verify)
+
+
+@task(name="demo-replication")
+def demo_replication(c):
+    """Stage 1 evidence: a row is on pg-b at once and on pg-c after the delay; stopped standbys."""
+    run_command(commands.demo_replication)

@@ -166,3 +166,10 @@ def verify(ctx: LabContext) -> int:
         f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
         f"checksums {'equal' if result.checksums_equal else 'DIFFER'}")
     return 0 if result.ok else 1
+
+
+def demo_replication(ctx: LabContext) -> None:
+    """Stage 1 evidence: B synchronous, C delayed; commits wait for B, not for C."""
+    from pglab.evidence.demo import demo
+    ctx.provider.require_up()
+    demo(ctx, say)

@@ -46,8 +46,11 @@ def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
 
 
 def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
+    """Streaming from `upstream` on the upstream's own timeline (a standby stuck on an old one is not)."""
     probe = inspect.probe_node(ctx, host)
-    return bool(probe.running and probe.in_recovery and probe.receiving and probe.upstream == upstream)
+    if not (probe.running and probe.in_recovery and probe.receiving and probe.upstream == upstream):
+        return False
+    return probe.timeline == inspect.probe_node(ctx, upstream).timeline
 
 
 def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, float]:
@@ -69,6 +72,14 @@ def attach(ctx: LabContext, host: str) -> None:
     inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
     wait_until(f"pgpool to attach {host}", lambda: any(
         n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=30)
+
+
+def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
+    """A standby that was stopped: wait until it streams from the primary again, attach it in pgpool."""
+    primary = ctx.lab.primary
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
+    if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+        attach(ctx, host)
 
 
 def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float = 60) -> None:

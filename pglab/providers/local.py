@@ -164,7 +164,9 @@ class LocalProvider(Provider):
 
     def _wait_ssh(self, host: str, address: str, launcher: subprocess.Popen, timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and launcher.poll() is None:
+        while time.monotonic() < deadline:
+            if launcher.poll() is not None and self.power_state(host) is not PowerState.RUNNING:
+                break
             try:
                 with socket.create_connection((address, 22), timeout=0.5) as sock:
                     if sock.recv(4).startswith(b"SSH"):

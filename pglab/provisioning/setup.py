@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from pglab.cluster import inspect, operations
 from pglab.cluster.inspect import probe_node
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError
@@ -61,6 +62,9 @@ def setup(ctx: LabContext, say: Say = print) -> float:
         f"{lab.timing.replay_delay_s} s late")
     changed = pgpool.install(ctx)
     pgpool.start(ctx, restart=bool(changed))
+    for node in inspect.pool_nodes(ctx):
+        if node.status == "down":  # rebuilt above while pgpool kept it detached
+            operations.attach(ctx, node.host)
     pgpool.wait_all_up(ctx)
     say(f"pgpool: {'started with new configuration' if changed else 'running, configuration unchanged'}; "
         "3 backends up")
