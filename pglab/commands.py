@@ -128,20 +128,17 @@ def recover(ctx: LabContext) -> None:
 
 
 def logs(ctx: LabContext, since: float | None = None) -> list:
-    """The failure's story from pgpool's and PostgreSQL's logs, in time order."""
-    from rich.table import Table
+    """The failure's story from pgpool's and PostgreSQL's logs, one line each, in time order."""
+    from rich.markup import escape
 
     from pglab.evidence import logs as evidence_logs
     ctx.provider.require_up(hosts=("pgpool",))
     start, end = evidence_logs.failure_window(ctx) if since is None else (since, float("inf"))
     hits = evidence_logs.collect(ctx, start, end)
     evidence_logs.save(ctx, hits)
-    table = Table(title="relevant log messages" + (" since the last power-off" if start else ""))
-    for col in ("time (UTC)", "host", "log", "what", "message"):
-        table.add_column(col, overflow="fold")
+    say(f"{len(hits)} relevant log messages" + (" since the last power-off" if start else "") + " (UTC):")
     for h in hits:
-        table.add_row(h.time, h.host, h.source, h.label, h.line[h.line.find(" ", 24) + 1:][:140])
-    console.print(table)
+        console.print(f"{h.time} [bold]{h.host:<6}[/] [yellow]{h.label:<22}[/] {escape(h.message)}", soft_wrap=True)
     return hits
 
 

@@ -41,6 +41,7 @@ class Timing:
     connect_timeout_ms: int = 1000
     wal_receiver_timeout_s: int = 5
     replay_delay_s: int = 5
+    tcp_retries2: int = 3
 
     @classmethod
     def for_provider(cls, provider: str) -> Timing:
@@ -48,7 +49,7 @@ class Timing:
         if provider == "vagrant":
             return cls(health_check_period=2, health_check_timeout=10, health_check_max_retries=3,
                        health_check_retry_delay=2, connect_timeout_ms=5000,
-                       wal_receiver_timeout_s=30, replay_delay_s=10)
+                       wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=5)
         return cls()
 
 

@@ -31,7 +31,8 @@ PGPOOL_PATTERNS = (
 POSTGRES_PATTERNS = (
     ("WAL stream lost", r"terminating walreceiver due to timeout|could not receive data from WAL stream"),
     ("primary unreachable", r"could not connect to the primary server"),
-    ("primary shut down cleanly (never after a power-off)", r"replication terminated by primary server"),
+    # Normal at a timeline switch; when a primary lost power it never says goodbye like this.
+    ("stream ended by primary", r"replication terminated by primary server"),
     ("promotion", r"received promote request"),
     ("new timeline", r"selected new timeline ID"),
     ("accepting writes", r"database system is ready to accept connections"),
@@ -41,6 +42,7 @@ POSTGRES_PATTERNS = (
     ("sync wait cancelled", r"canceling wait for synchronous replication"),
 )
 TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)")
+ANYWHERE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class LogHit:
     source: str  # pgpool | postgresql
     label: str
     line: str
+
+    @property
+    def message(self) -> str:
+        """The line without its timestamp."""
+        return TIMESTAMP.sub("", self.line, count=1).lstrip(": ").removeprefix("UTC ").strip()
 
     @property
     def time(self) -> str:
@@ -72,6 +79,8 @@ def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str
     compiled = [(label, re.compile(rx, re.IGNORECASE)) for label, rx in patterns]
     hits = []
     for line in lines:
+        if not TIMESTAMP.match(line) and (found := ANYWHERE.search(line)):
+            line = line[found.start():]  # pgpool sometimes prints a bare message before a log line
         ts = parse_timestamp(line)
         if ts is None or not since <= ts <= until:
             continue

@@ -36,6 +36,12 @@ def netns_name(host: str) -> str:
     return f"{PREFIX}-{host}"
 
 
+def stable_mac(address: str) -> str:
+    """A locally administered MAC derived from the IPv4 address: like a VM's NIC, it survives a
+    power cycle, so peers' ARP caches stay right and reconnects are not delayed by stale entries."""
+    return "02:00:" + ":".join(f"{int(octet):02x}" for octet in address.split("."))
+
+
 def netns_pids(host: str) -> list[int]:
     """Every process living in the host's network namespace, seen from this machine."""
     result = _ip("netns", "pids", netns_name(host), check=False)
@@ -120,7 +126,7 @@ class LocalProvider(Provider):
         spec = self.lab.host(host)
         ns, prefix = netns_name(host), self.lab.network.prefixlen
         _ip("netns", "add", ns)
-        _ip("link", "add", ns, "type", "veth", "peer", "name", "eth0", "netns", ns)
+        _ip("link", "add", ns, "type", "veth", "peer", "name", "eth0", "netns", ns, "address", stable_mac(spec.address))
         _ip("link", "set", ns, "master", BRIDGE, "up")
         _ip("-n", ns, "addr", "add", f"{spec.address}/{prefix}", "dev", "eth0")
         _ip("-n", ns, "link", "set", "lo", "up")
@@ -137,7 +143,7 @@ class LocalProvider(Provider):
     # -- helpers --------------------------------------------------------------
     def _ensure_bridge(self) -> None:
         if _ip("link", "show", BRIDGE, check=False).returncode != 0:
-            _ip("link", "add", BRIDGE, "type", "bridge")
+            _ip("link", "add", BRIDGE, "address", stable_mac(self.lab.gateway), "type", "bridge")
         gateway = f"{self.lab.gateway}/{self.lab.network.prefixlen}"
         if gateway.split("/")[0] not in _ip("-br", "addr", "show", BRIDGE).stdout:
             _ip("addr", "add", gateway, "dev", BRIDGE)

@@ -24,7 +24,8 @@ def common_files(lab: Lab) -> list[HostFile]:
     """Every host: name resolution for the lab and the facts host scripts source."""
     return [HostFile("/etc/hosts", render("templates/hosts.j2", lab=lab)),
             HostFile("/etc/pglab/pglab.env", render("templates/pglab.env.j2", lab=lab)),
-            HostFile("/etc/pglab/boot", script("pglab-boot"), 0o755)]
+            HostFile("/etc/pglab/boot", script("pglab-boot"), 0o755),
+            HostFile("/etc/pglab/sysctl.conf", render("templates/sysctl.conf.j2", lab=lab))]
 
 
 def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pglab.cluster import inspect, operations
 from pglab.cluster.inspect import probe_node
+from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError
 from pglab.model import HostSpec
@@ -29,6 +30,7 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
     elif host.role == "client":
         files += client_host_files(lab, secrets, program_source())
     install_files(shell, files, step=f"{host.role} files")
+    shell.run("sysctl -q -p /etc/pglab/sysctl.conf", step="kernel settings")
     return f"{host.name}: " + (f"installed {', '.join(installed)}" if installed else "packages present")
 
 
@@ -62,7 +64,7 @@ def setup(ctx: LabContext, say: Say = print) -> float:
         f"{lab.timing.replay_delay_s} s late")
     changed = pgpool.install(ctx)
     pgpool.start(ctx, restart=bool(changed))
-    for node in inspect.pool_nodes(ctx):
+    for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), timeout=30):
         if node.status == "down":  # rebuilt above while pgpool kept it detached
             operations.attach(ctx, node.host)
     pgpool.wait_all_up(ctx)

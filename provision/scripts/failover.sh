@@ -5,7 +5,7 @@
 set -euo pipefail
 source /etc/pglab/pglab.env
 failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 old_primary_host=${11}
-log() { echo "$(date '+%F %T') failover.sh: $*" >&2; }
+log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&2; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
 if [ "$failed_id" != "$old_primary_id" ]; then

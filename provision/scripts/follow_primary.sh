@@ -5,7 +5,7 @@
 set -euo pipefail
 source /etc/pglab/pglab.env
 node_id=$1 node_host=$2 new_primary_id=$5 new_primary_host=$6
-log() { echo "$(date '+%F %T') follow_primary.sh: $*" >&2; }
+log() { echo "$(date '+%F %T.%3N') follow_primary.sh: $*" >&2; }
 if [ "$node_id" = "$new_primary_id" ]; then exit 0; fi
 if ! ssh $SSH_OPTS "postgres@$node_host" /etc/pglab/bin/pglab-node running; then
   log "$node_host unreachable or its PostgreSQL is down: left detached"

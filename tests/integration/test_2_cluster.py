@@ -1,0 +1,177 @@
+"""Issues 3 and 4, read from PostgreSQL's and pgpool's own views, with clients running throughout.
+
+Numbered scenarios: stage 1 built and demonstrated; then a hard power-off of the primary,
+of the synchronous standby and of the asynchronous one, each followed by recovery and a
+check that no acknowledged write was lost.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import psycopg
+import pytest
+
+from pglab.cluster import inspect, sql
+from pglab.cluster.operations import is_original_topology, streams_from, wait_for_new_primary
+from pglab.context import LabContext
+from pglab.evidence.demo import connect
+from pglab.workload import control
+from tests.conftest import fab, one_line_error
+
+
+@pytest.fixture(scope="module")
+def cluster(fresh_lab):
+    fab("up")
+    fab("setup")
+    ctx = LabContext.load()
+    yield ctx
+    ctx.close()
+
+
+def primary_replication(ctx: LabContext) -> dict[str, dict]:
+    rows = sql.query(ctx.shell(ctx.lab.primary),
+                     "SELECT application_name, state, sync_state, coalesce(s.slot_name, '') "
+                     "FROM pg_stat_replication r LEFT JOIN pg_replication_slots s ON s.active_pid = r.pid")
+    return {r[0]: {"state": r[1], "sync_state": r[2], "slot": r[3]} for r in rows}
+
+
+def assert_original_topology(ctx: LabContext) -> None:
+    repl = primary_replication(ctx)
+    assert repl["pg_b"] == {"state": "streaming", "sync_state": "sync", "slot": "pg_b"}, repl
+    assert repl["pg_c"] == {"state": "streaming", "sync_state": "async", "slot": "pg_c"}, repl
+    recovery = {h.name: sql.value(ctx.shell(h.name), "SELECT pg_is_in_recovery()") for h in ctx.lab.pg_hosts}
+    assert recovery == {"pg-a": "f", "pg-b": "t", "pg-c": "t"}
+    nodes = inspect.pool_nodes(ctx)
+    assert [(n.host, n.role) for n in nodes] == [("pg-a", "primary"), ("pg-b", "standby"), ("pg-c", "standby")]
+    assert all(n.status in ("up", "waiting") for n in nodes), nodes
+
+
+def acks_after(ctx: LabContext, moment: float, count: int = 20, timeout: float = 60) -> float:
+    """Seconds from `moment` until `count` writes were acknowledged through pgpool after it."""
+    first = control.wait_for_commits(ctx, moment, count=count, timeout=timeout)
+    assert first is not None, f"no {count} acknowledged writes within {timeout} s after {moment}"
+    return first - moment
+
+
+# -- stage 1 ------------------------------------------------------------------------------
+def test_1_setup_builds_a_primary_a_sync_b_and_async_c(cluster):
+    assert_original_topology(cluster)
+
+
+def test_2_a_commit_is_on_b_at_once_and_on_c_only_after_the_delay(cluster):
+    delay = cluster.lab.timing.replay_delay_s
+    with connect(cluster, "pgpool") as pool, connect(cluster, "pg-b") as b, connect(cluster, "pg-c") as c:
+        probe = pool.execute("INSERT INTO replication_probes (note) VALUES ('test') RETURNING id").fetchone()[0]
+        committed = time.monotonic()
+        query = "SELECT count(*) FROM replication_probes WHERE id = %s"
+        assert b.execute(query, (probe,)).fetchone()[0] == 1  # no retry: remote_apply made it visible
+        assert c.execute(query, (probe,)).fetchone()[0] == 0
+        while c.execute(query, (probe,)).fetchone()[0] == 0:
+            assert time.monotonic() - committed < delay + 20
+            time.sleep(0.05)
+        assert time.monotonic() - committed >= delay * 0.9
+
+
+def test_3_authentication_is_scram_and_a_wrong_password_is_refused(cluster):
+    lab = cluster.lab
+    for address, port in ((lab.host("pgpool").address, lab.pgpool_port), (lab.host("pg-a").address, lab.pg_port)):
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed|authentication failed"):
+            psycopg.connect(host=address, port=port, dbname=lab.database, user="app", password="wrong",
+                            connect_timeout=3)
+    pool_passwd = cluster.shell("pgpool").read_text("/etc/pgpool2/pool_passwd")
+    assert all(line.split(":", 1)[1].startswith("AES") for line in pool_passwd.splitlines())
+    for host, path in (("pg-a", f"{lab.pg_conf_dir}/pg_hba.conf"), ("pgpool", "/etc/pgpool2/pool_hba.conf")):
+        for line in cluster.shell(host).read_text(path).splitlines():
+            fields = line.split()
+            if fields and not line.startswith("#"):
+                assert fields[-1] in ("scram-sha-256", "peer"), line
+                assert fields[0] == "local" or fields[-1] == "scram-sha-256", line
+
+
+def test_4_setup_twice_leaves_the_same_cluster(cluster):
+    ident = "SELECT system_identifier FROM pg_control_system()"
+    before = sql.value(cluster.shell("pg-a"), ident)
+    rows_before = sql.value(cluster.shell("pg-a"), "SELECT count(*) FROM accounts", "bank")
+    out = fab("setup").stdout
+    assert "already streams" in out and "configuration unchanged" in out
+    assert sql.value(cluster.shell("pg-a"), ident) == before
+    assert sql.value(cluster.shell("pg-a"), "SELECT count(*) FROM accounts", "bank") == rows_before
+    assert_original_topology(cluster)
+
+
+def test_5_demo_replication_reads_as_evidence(cluster):
+    out = fab("demo-replication").stdout
+    assert "pg-c: not yet visible right after the commit" in out
+    assert "pg-b stopped: a commit waited" in out and "pg-c stopped: a commit took" in out
+    demo = json.loads((cluster.state.evidence_dir / "demo.json").read_text())
+    assert demo["visible_on_b_after_s"] < 1 and not demo["visible_on_c_immediately"]
+    assert demo["visible_on_c_after_s"] >= cluster.lab.timing.replay_delay_s * 0.9
+    assert_original_topology(cluster)
+
+
+# -- stages 2 and 3 -------------------------------------------------------------------------
+def test_6_recover_with_nothing_failed_is_refused(cluster):
+    assert "nothing to recover" in one_line_error(fab("recover", check=False))
+
+
+def test_7_power_off_the_primary_fails_over_to_b_and_c_follows(cluster):
+    ctx = cluster
+    fab("clients", "--action", "start")
+    acks_after(ctx, time.time())
+    timeline = inspect.probe_node(ctx, "pg-b").timeline
+    off = time.time()
+    fab("poweroff", "pg-a")
+    assert wait_for_new_primary(ctx, "pg-a") == "pg-b"
+    assert inspect.probe_node(ctx, "pg-b").timeline == timeline + 1
+    rto = acks_after(ctx, off)
+    print(f"RTO {rto:.2f} s")
+    deadline = time.monotonic() + 30
+    while not streams_from(ctx, "pg-c", "pg-b"):
+        assert time.monotonic() < deadline, "pg-c did not follow pg-b"
+        time.sleep(0.3)
+    logs = fab("logs").stdout
+    for message in ("health check failed", "failover command", "failover done", "promotion", "new timeline"):
+        assert message in logs, message
+    assert "pg-b" in logs.split("promotion")[0].splitlines()[-1]
+
+
+def test_8_a_powered_on_stays_fenced_until_recover(cluster):
+    ctx = cluster
+    assert "powered off" in one_line_error(fab("recover", check=False))
+    fab("poweron", "pg-a")
+    ctx.forget_shell("pg-a")
+    time.sleep(1)
+    assert not inspect.probe_node(ctx, "pg-a").running
+    with pytest.raises(OSError):
+        socket.create_connection((ctx.lab.host("pg-a").address, ctx.lab.pg_port), timeout=2)
+    assert next(n for n in inspect.pool_nodes(ctx) if n.host == "pg-a").status == "down"
+    acks_after(ctx, time.time())  # writes go on, to pg-b
+
+
+def test_9_recover_rewinds_a_and_restores_the_original_topology(cluster):
+    ctx = cluster
+    out = fab("recover").stdout
+    assert "pg_rewind" in out and "BASE BACKUP" not in out
+    assert_original_topology(ctx)
+    acks_after(ctx, time.time())
+    verify = fab("verify").stdout
+    assert "OK: acknowledged" in verify and "missing 0" in verify and "checksums equal" in verify
+
+
+@pytest.mark.parametrize("standby", ["pg-b", "pg-c"])
+def test_10_power_off_a_standby_no_promotion_writes_go_on_nothing_lost(cluster, standby):
+    ctx = cluster
+    fab("poweroff", standby)
+    off = time.time()
+    acks_after(ctx, off + 5, timeout=60)  # well after pgpool noticed: writes go on
+    assert inspect.view(ctx).primary == "pg-a"
+    fab("poweron", standby)
+    ctx.forget_shell(standby)
+    fab("recover")
+    assert_original_topology(ctx)
+    verify = fab("verify")
+    assert "missing 0" in verify.stdout and "checksums equal" in verify.stdout
+    assert is_original_topology(ctx, inspect.view(ctx))

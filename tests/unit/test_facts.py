@@ -1,0 +1,46 @@
+"""Parsers of what hosts say, against outputs recorded from pgpool-II 4.3.5 and PostgreSQL 15."""
+
+from __future__ import annotations
+
+import pytest
+
+from pglab.cluster import facts
+from tests.conftest import DATA
+
+
+def test_pcp_node_info_recorded_after_setup():
+    nodes = facts.parse_pcp_node_info((DATA / "pcp_node_info_setup.txt").read_text())
+    assert [(n.node_id, n.host, n.role) for n in nodes] == [(0, "pg-a", "primary"), (1, "pg-b", "standby"),
+                                                             (2, "pg-c", "standby")]
+    assert [n.sync_state for n in nodes] == ["", "sync", "async"]
+    assert [n.weight for n in nodes] == [0.5, 0.5, 0.0]
+    assert nodes[0].status == "waiting" and nodes[0].last_change.startswith("2026-")
+
+
+def test_pcp_node_info_rejects_garbage():
+    with pytest.raises(ValueError, match="unexpected pcp_node_info line"):
+        facts.parse_pcp_node_info("ERROR: connection to host failed\n")
+
+
+def test_replication_rows():
+    peers = facts.parse_replication([["pg_b", "10.213.27.12", "streaming", "sync", "0/3000060", "0/3000060",
+                                      "0.000412", "pg_b"],
+                                     ["pg_c", "10.213.27.13", "streaming", "async", "0/3000060", "0/2000000", "",
+                                      "pg_c"]])
+    assert peers[0].sync_state == "sync" and peers[0].replay_lag_s == pytest.approx(0.000412)
+    assert peers[1].replay_lag_s is None and peers[1].slot == "pg_c"
+
+
+def test_node_probe_of_a_standby_and_of_a_stopped_node():
+    standby = facts.parse_node_probe("pg-c", [["t", "1", "0/4000000", "pg-b", "streaming", "2"]],
+                                     "standby-of-pg-b")
+    assert standby.role == "standby" and standby.timeline == 2 and standby.upstream == "pg-b" and standby.receiving
+    primary = facts.parse_node_probe("pg-a", [["f", "3", "0/9000000", "", "", ""]], "primary-sync-pg_b")
+    assert primary.role == "primary" and primary.timeline == 3 and not primary.receiving
+    assert facts.parse_node_probe("pg-a", [], "").role == "down"
+
+
+def test_lsn_arithmetic():
+    assert facts.lsn_to_int("0/3000148") == 0x3000148
+    assert facts.lsn_to_int("1/0") == 1 << 32
+    assert facts.lsn_to_int("0/E469DD0") > facts.lsn_to_int("0/E183338")

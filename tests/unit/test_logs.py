@@ -1,0 +1,45 @@
+"""Log classification by message, on logs recorded during a real power-off and failover."""
+
+from __future__ import annotations
+
+from pglab.evidence import logs
+from tests.conftest import DATA
+
+
+def labels(name: str, source: str, host: str) -> list[str]:
+    patterns = logs.PGPOOL_PATTERNS if source == "pgpool" else logs.POSTGRES_PATTERNS
+    lines = (DATA / name).read_text().splitlines()
+    return [h.label for h in logs.classify(lines, host, source, patterns)]
+
+
+def test_pgpool_failover_story_is_found_in_order():
+    found = labels("pgpool_failover.log", "pgpool", "pgpool")
+    for label in ("health check failed", "degenerate request", "failover command", "new primary", "failover done",
+                  "follow primary command"):
+        assert label in found, label
+    assert found.index("health check failed") < found.index("failover command") < found.index("failover done")
+
+
+def test_promotion_on_b_and_timeline_switch_on_c():
+    assert {"promotion", "new timeline", "accepting writes"} <= set(labels("postgresql_pg-b_promotion.log",
+                                                                           "postgresql", "pg-b"))
+    found_c = labels("postgresql_pg-c_follow.log", "postgresql", "pg-c")
+    assert "WAL stream lost" in found_c and "following new timeline" in found_c
+
+
+def test_timestamps_of_each_source_and_a_line_pgpool_glued_to_another():
+    assert logs.parse_timestamp("2026-11-26 08:01:43.253: main pid 1047: LOG:  x") == logs.parse_timestamp(
+        "2026-11-26 08:01:43.253 UTC [1544] LOG:  x")
+    assert logs.parse_timestamp("2026-11-26 08:01:43 failover.sh: x") is not None
+    assert logs.parse_timestamp("no time here") is None
+    glued = ("failover done. shutdown host pg-a(5432)2026-11-26 08:01:43.905: main pid 1: LOG:  "
+             "failover done. shutdown host pg-a(5432)")
+    hits = logs.classify([glued], "pgpool", "pgpool", logs.PGPOOL_PATTERNS)
+    assert [h.label for h in hits] == ["failover done"] and hits[0].message.startswith("main pid 1")
+
+
+def test_window_excludes_older_lines():
+    line = "2026-11-26 08:01:43.253: main pid 1047: LOG:  health check failed on node 0 (timeout:0)"
+    ts = logs.parse_timestamp(line)
+    assert logs.classify([line], "pgpool", "pgpool", logs.PGPOOL_PATTERNS, since=ts + 1) == []
+    assert len(logs.classify([line], "pgpool", "pgpool", logs.PGPOOL_PATTERNS, since=ts - 1)) == 1
