@@ -99,3 +99,15 @@ def verify(c):
 def demo_replication(c):
     """Stage 1 evidence: a row is on pg-b at once and on pg-c after the delay; stopped standbys."""
     run_command(commands.demo_replication)
+
+
+@task
+def lab(c):
+    """The whole assignment in order on the current provider (a fresh lab), then the report."""
+    run_command(commands.lab)
+
+
+@task
+def report(c, lang="en", out=None):
+    """Write report/report.md, report.html and timeline.png from what the lab recorded (lang: en, ru)."""
+    run_command(commands.report, lang, out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from pglab.cluster import inspect
 from pglab.context import LabContext
@@ -170,3 +171,18 @@ def demo_replication(ctx: LabContext) -> None:
     from pglab.evidence.demo import demo
     ctx.provider.require_up()
     demo(ctx, say)
+
+
+def lab(ctx: LabContext) -> None:
+    """The whole assignment, stage after stage, then the report."""
+    from pglab import lab_run
+    lab_run.run(ctx)
+    report(ctx)
+
+
+def report(ctx: LabContext, lang: str = "en", out: str | None = None) -> None:
+    from pglab.evidence.report import build
+    from pglab.state import REPO_ROOT
+    paths = build(ctx, Path(out) if out else REPO_ROOT / "report", lang)
+    for kind, path in paths.items():
+        say(f"{kind}: {path}")

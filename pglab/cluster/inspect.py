@@ -23,16 +23,16 @@ class ClusterView:
     @property
     def primary(self) -> str | None:
         """The node pgpool routes writes to, if any."""
-        return next((n.host for n in self.pool if n.role == "primary" and n.status == "up"), None)
+        return next((n.host for n in self.pool if n.role == "primary" and n.status in ("up", "waiting")), None)
 
     def peer(self, app_name: str) -> facts.ReplicationPeer | None:
         return next((p for p in self.replication if p.app_name == app_name), None)
 
 
-def pcp_command(ctx: LabContext, tool: str, args: str = "") -> str:
+def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True) -> str:
     """Run a pcp tool on the pgpool host as postgres (password from ~/.pcppass)."""
     return ctx.shell("pgpool").run(f"/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
-                                   user="postgres", step=tool).stdout
+                                   user="postgres", step=tool, check=check).stdout
 
 
 def pool_nodes(ctx: LabContext) -> list[facts.PoolNode]:

@@ -45,6 +45,14 @@ def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
             and peer_c is not None and peer_c.sync_state == "async" and peer_c.state == "streaming")
 
 
+def wait_original_topology(ctx: LabContext, timeout: float = 60) -> inspect.ClusterView:
+    """Until A is primary with B sync and C async streaming, all attached; the view that showed it."""
+    def check() -> inspect.ClusterView | None:
+        view = inspect.view(ctx)
+        return view if is_original_topology(ctx, view) else None
+    return wait_until("the original topology (A primary, B sync, C async)", check, timeout=timeout)
+
+
 def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
     """Streaming from `upstream` on the upstream's own timeline (a standby stuck on an old one is not)."""
     probe = inspect.probe_node(ctx, host)
@@ -90,25 +98,23 @@ def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float =
 
 
 def switch_back(ctx: LabContext, current: str, say: Say) -> float:
-    """Planned switchover to the original primary with no acknowledged write lost; returns seconds."""
+    """Planned switchover to the original primary with no acknowledged write lost; returns seconds.
+
+    The current primary is shut down cleanly first, so A and C receive all of its WAL and A's
+    new timeline forks after it; only then does pgpool detach it and failover.sh promote A.
+    """
     home = ctx.lab.host(ctx.lab.primary)
     node_cmd(ctx, current, f"role primary-sync-{home.app_name}", "guard switchover")
     say(f"{current}: {home.app_name} is now its synchronous standby, so every acknowledged commit is on {home.name}")
     wait_caught_up(ctx, current, home.name)
     started = time.monotonic()
-    say(f"pgpool: switchover to {home.name} (pcp_promote_node --switchover)")
-    inspect.pcp_command(ctx, "pcp_promote_node", f"-n {home.node_id} -s")
     ctx.state.record_event("switchover", host=home.name)
-
-    def all_back() -> bool:
-        nodes = inspect.pool_nodes(ctx)
-        return any(n.host == home.name and n.role == "primary" and n.status in ("up", "waiting") for n in nodes) \
-            and all(n.status in ("up", "waiting") for n in nodes)
-
-    wait_until(f"pgpool to make {home.name} primary with every node attached", all_back, timeout=90,
-               describe=lambda: ", ".join(f"{n.host}={n.status}/{n.role}" for n in inspect.pool_nodes(ctx)))
+    node_cmd(ctx, current, "stop", f"stop {current} for switchover")
+    say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
+    inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
+    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name, timeout=60)
     seconds = time.monotonic() - started
-    say(f"{home.name} is primary again; {current} followed it ({seconds:.1f} s)")
+    say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")
     return seconds
 
 
@@ -118,10 +124,21 @@ def restore_sync(ctx: LabContext, say: Say) -> None:
     sync = lab.host(lab.sync_standby)
     wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary), 60)
     node_cmd(ctx, lab.primary, f"role primary-sync-{sync.app_name}", "restore synchronous standby")
-    view = wait_until("the original topology (A primary, B sync, C async)",
-                      lambda: (v := inspect.view(ctx)) and is_original_topology(ctx, v) and v, timeout=60)
+    view = wait_original_topology(ctx)
     say(f"{lab.primary} primary; {sync.app_name} {view.peer(sync.app_name).sync_state}; "
         f"{lab.host(lab.async_standby).app_name} {view.peer(lab.host(lab.async_standby).app_name).sync_state}")
+
+
+def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say: Say) -> None:
+    """Every other node streams from `primary` and is attached in pgpool."""
+    for host in (h.name for h in ctx.lab.pg_hosts if h.name != primary):
+        if not streams_from(ctx, host, primary):
+            report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
+            ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
+                                   seconds=round(report.rejoin_seconds[host], 2))
+        if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+            attach(ctx, host)
+            say(f"pgpool: {host} attached")
 
 
 def recover(ctx: LabContext, say: Say) -> RecoveryReport:
@@ -142,17 +159,11 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         raise StageOrderError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
                               f"{lab.async_standby} async and all are attached")
     ctx.state.record_event("recover-start", primary=primary)
-    for host in (h.name for h in lab.pg_hosts if h.name != primary):
-        if not streams_from(ctx, host, primary):
-            report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
-            ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
-                                   seconds=round(report.rejoin_seconds[host], 2))
-        if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
-            attach(ctx, host)
-            say(f"pgpool: {host} attached")
+    converge_standbys(ctx, primary, report, say)
     if primary != lab.primary:
         report.switchover_seconds = switch_back(ctx, primary, say)
         report.switched_back = True
+        converge_standbys(ctx, lab.primary, RecoveryReport(), say)
     restore_sync(ctx, say)
     report.total_seconds = time.monotonic() - started
     ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 import psycopg
 
-from pglab.cluster import inspect, operations
+from pglab.cluster import operations
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
 
@@ -98,9 +98,11 @@ def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
 def demo(ctx: LabContext, say: Say) -> DemoResult:
     lab, result = ctx.lab, DemoResult()
     sync, lagging = lab.sync_standby, lab.async_standby
-    if not operations.is_original_topology(ctx, inspect.view(ctx)):
+    try:
+        operations.wait_original_topology(ctx, timeout=20)
+    except ClusterStateError:
         raise StageOrderError("the demonstration needs the stage 1 topology (A primary, B sync, C async): "
-                              "run `fab setup` or `fab recover` first")
+                              "run `fab setup` or `fab recover` first") from None
 
     def note(line: str) -> None:
         result.lines.append(line)

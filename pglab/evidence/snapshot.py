@@ -1,0 +1,41 @@
+"""A snapshot of the data and the cluster at one moment: what each stage of the report shows."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+from pglab.cluster import inspect, sql
+from pglab.context import LabContext
+from pglab.errors import PglabError
+from pglab.workload import control
+
+COUNTS_SQL = ("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transfers), "
+              "(SELECT coalesce(sum(balance), 0) FROM accounts), (SELECT count(*) FROM replication_probes)")
+
+
+def row_counts(ctx: LabContext, host: str) -> dict | None:
+    try:
+        row = sql.query(ctx.shell(host), COUNTS_SQL, ctx.lab.database, check=False, step="row counts")
+    except PglabError:
+        return None
+    if not row:
+        return None
+    accounts, transfers, total, probes = row[0]
+    return {"accounts": int(accounts), "transfers": int(transfers), "total_balance": int(total),
+            "probes": int(probes)}
+
+
+def take(ctx: LabContext) -> dict:
+    """Power, pgpool's nodes, each node's role and row counts, replication peers, client sessions."""
+    view = inspect.view(ctx)
+    snap = {"ts": time.time(), "power": {h: s.value for h, s in view.power.items()},
+            "pool": [asdict(n) for n in view.pool], "probes": {h: asdict(p) for h, p in view.probes.items()},
+            "replication": [asdict(p) for p in view.replication],
+            "rows": {h.name: row_counts(ctx, h.name) if view.probes[h.name].running else None
+                     for h in ctx.lab.pg_hosts}}
+    try:
+        snap["clients"] = control.stats(ctx)
+    except PglabError:
+        snap["clients"] = {}
+    return snap
