@@ -111,3 +111,9 @@ def lab(c):
 def report(c, lang="en", out=None):
     """Write report/report.md, report.html and timeline.png from what the lab recorded (lang: en, ru)."""
     run_command(commands.report, lang, out)
+
+
+@task
+def watch(c, seconds=None):
+    """Live view of nodes (power, pgpool status, role, timeline, sync, lag) and client sessions."""
+    run_command(commands.watch, float(seconds) if seconds else None)

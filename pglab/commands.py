@@ -186,3 +186,8 @@ def report(ctx: LabContext, lang: str = "en", out: str | None = None) -> None:
     paths = build(ctx, Path(out) if out else REPO_ROOT / "report", lang)
     for kind, path in paths.items():
         say(f"{kind}: {path}")
+
+
+def watch(ctx: LabContext, seconds: float | None = None) -> None:
+    from pglab.ui.watch import watch as live_view
+    live_view(ctx, seconds=seconds)

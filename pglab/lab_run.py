@@ -28,9 +28,10 @@ class Stage:
 
 def _failover(ctx: LabContext) -> None:
     new = wait_for_new_primary(ctx, ctx.lab.primary)
-    ctx.state.record_event("failover-done", primary=new)
     say(f"pgpool failed over to {new}")
-    commands.logs(ctx)
+    hits = commands.logs(ctx)
+    done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
+    ctx.state.record_event("failover-done", ts=done, primary=new)
 
 
 def _poweron(ctx: LabContext) -> None:

@@ -79,8 +79,8 @@ class LabState:
         path = self.root / "secrets.json"
         with _GENERATE:
             if not path.exists():
-                data = {"passwords": {r: secrets.token_urlsafe(18) for r in DB_ROLES},
-                        "pool_key": secrets.token_urlsafe(24)}
+                data = {"passwords": {r: secrets.token_hex(16) for r in DB_ROLES},  # no leading "-" for tools
+                        "pool_key": secrets.token_hex(24)}
                 _write_private(path, json.dumps(data, indent=2))
         data = json.loads(path.read_text())
         return Secrets(passwords=data["passwords"], pool_key=data["pool_key"])
@@ -102,10 +102,10 @@ class LabState:
         public.write_text(f"{pub} pglab-{name}\n")
 
     # -- events ---------------------------------------------------------------
-    def record_event(self, kind: str, **details: object) -> dict:
+    def record_event(self, kind: str, ts: float | None = None, **details: object) -> dict:
         """Append a timestamped event (power-off, failover done, ...) to events.jsonl."""
         self.ensure()
-        event = {"ts": time.time(), "event": kind, **details}
+        event = {"ts": ts or time.time(), "event": kind, **details}
         with open(self.root / "events.jsonl", "a") as fh:
             fh.write(json.dumps(event) + "\n")
         return event

@@ -17,7 +17,7 @@ def longest_gap(times: list[float], start: float, end: float) -> tuple[float, fl
     return best
 
 
-def recovery_time(times: list[float], failure: float, horizon: float = 120.0) -> float | None:
+def recovery_time(times: list[float], failure: float, horizon: float = 30.0) -> float | None:
     """Seconds from a failure to the first commit acknowledged after the outage it caused."""
     _, resumed = longest_gap(times, failure, failure + horizon)
     return resumed - failure if resumed > failure else None

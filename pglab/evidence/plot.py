@@ -11,7 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 EVENT_LABELS = {"poweroff": "power-off", "failover-done": "failover done", "poweron": "power-on",
-                "rejoined": "rejoined", "switchover": "switch back", "recovered": "recovered"}
+                "rejoined": "rejoined", "switchover": "switch back", "recovered": "recovered",
+                "verify-pause": "verify (writes paused)"}
 
 
 def per_second(times: list[float], origin: float) -> Counter:

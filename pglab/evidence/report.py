@@ -29,11 +29,13 @@ def summary(ctx: LabContext, journal: list[dict], events: list[dict]) -> dict:
     off, recovered = first.get("poweroff"), first.get("recovered")
     rejoin = next((e for e in events if e["event"] == "rejoined" and e.get("host") == ctx.lab.primary), None)
     switch = first.get("switchover")
-    failover_gap = outage.longest_gap(times, off["ts"], off["ts"] + 30) if off else (0, 0)
+    done = first.get("failover-done")
+    horizon = (done["ts"] - off["ts"] + 2) if off and done else 30.0
+    failover_gap = outage.longest_gap(times, off["ts"], off["ts"] + horizon) if off else (0, 0)
     switch_gap = outage.longest_gap(times, switch["ts"] - 5, recovered["ts"]) if switch and recovered else (0, 0)
     verify = ctx.state.load_json("verify.json", {}) or {}
     lab_done = first.get("lab-done")
-    return {"rto": outage.recovery_time(times, off["ts"]) if off else None,
+    return {"rto": outage.recovery_time(times, off["ts"], horizon) if off else None,
             "failover_outage": failover_gap[1] - failover_gap[0],
             "switchback_outage": switch_gap[1] - switch_gap[0],
             "acknowledged": verify.get("acknowledged", len(times)), "missing": verify.get("missing"),

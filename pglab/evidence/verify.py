@@ -71,6 +71,7 @@ def verify(ctx: LabContext) -> VerifyResult:
     lab = ctx.lab
     clients_running = control.running(ctx)
     if clients_running:
+        ctx.state.record_event("verify-pause")
         control.pause(ctx)
     try:
         journal = control.journal(ctx)  # read while writers are paused: no commit lands unjournaled
