@@ -6,6 +6,7 @@ Every other part of pglab reads hosts and addresses from here only.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -142,3 +143,9 @@ def lab_from_env(provider: str | None = None) -> Lab:
             raise ConfigError("PGLAB_REPLAY_DELAY must be a whole number of seconds") from None
         timing = Timing(**{**timing.__dict__, "replay_delay_s": delay})
     return Lab(subnet=os.environ.get("PGLAB_SUBNET", DEFAULT_SUBNET), provider=provider, timing=timing)
+
+
+if __name__ == "__main__":  # the Vagrantfile reads the hosts from here: one source of addresses
+    lab = lab_from_env("local")
+    print(json.dumps({"subnet": lab.subnet, "hosts": [{"name": h.name, "address": h.address, "role": h.role}
+                                                      for h in lab.hosts]}))

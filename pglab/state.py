@@ -101,6 +101,15 @@ class LabState:
         _write_private(private, pem)
         public.write_text(f"{pub} pglab-{name}\n")
 
+    def add_known_host(self, names: list[str], public_key: str) -> None:
+        """Record a host's SSH key under all its names (replacing an older entry for the host)."""
+        self.ensure()
+        path = self.known_hosts
+        lines = [ln for ln in (path.read_text().splitlines() if path.exists() else [])
+                 if not ln.startswith(f"{names[0]},")]
+        lines.append(f"{','.join(names)} {public_key}")
+        path.write_text("\n".join(lines) + "\n")
+
     # -- events ---------------------------------------------------------------
     def record_event(self, kind: str, ts: float | None = None, **details: object) -> dict:
         """Append a timestamped event (power-off, failover done, ...) to events.jsonl."""

@@ -208,11 +208,4 @@ class LocalProvider(Provider):
         (pglab_dir / "ssh_host_ed25519_key.pub").write_text(public + "\n")
         (pglab_dir / "root_authorized_keys").write_text(self.state.key_pair("lab").public_line + "\n")
         (pglab_dir / "sshd_config").write_text(render("templates/local/sshd_config.j2", address=spec.address))
-        self._add_known_host(spec.name, spec.address, public)
-
-    def _add_known_host(self, host: str, address: str, public_key: str) -> None:
-        path = self.state.known_hosts
-        lines = [ln for ln in (path.read_text().splitlines() if path.exists() else [])
-                 if ln.split(" ", 1)[0] not in (f"{host},{address}",)]
-        lines.append(f"{host},{address} {public_key}")
-        path.write_text("\n".join(lines) + "\n")
+        self.state.add_known_host([spec.name, spec.address], public)

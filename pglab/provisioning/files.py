@@ -25,7 +25,9 @@ def common_files(lab: Lab) -> list[HostFile]:
     return [HostFile("/etc/hosts", render("templates/hosts.j2", lab=lab)),
             HostFile("/etc/pglab/pglab.env", render("templates/pglab.env.j2", lab=lab)),
             HostFile("/etc/pglab/boot", script("pglab-boot"), 0o755),
-            HostFile("/etc/pglab/sysctl.conf", render("templates/sysctl.conf.j2", lab=lab))]
+            HostFile("/etc/pglab/sysctl.conf", render("templates/sysctl.conf.j2", lab=lab)),
+            HostFile("/etc/pglab/bin/pglab-enable-boot", script("pglab-enable-boot"), 0o755),
+            HostFile("/etc/pglab/pglab-boot.service", render("templates/pglab-boot.service.j2"))]
 
 
 def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:

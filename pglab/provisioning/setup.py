@@ -30,7 +30,7 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
     elif host.role == "client":
         files += client_host_files(lab, secrets, program_source())
     install_files(shell, files, step=f"{host.role} files")
-    shell.run("sysctl -q -p /etc/pglab/sysctl.conf", step="kernel settings")
+    shell.run("sysctl -q -p /etc/pglab/sysctl.conf && /etc/pglab/bin/pglab-enable-boot", step="boot settings")
     return f"{host.name}: " + (f"installed {', '.join(installed)}" if installed else "packages present")
 
 
