@@ -11,15 +11,15 @@ work=$(mktemp -d /var/tmp/pglab-box.XXXXXX)
 loop=""
 log() { echo "$(date '+%F %T') build-box: $*" >&2; }
 cleanup() {
-  mountpoint -q "$work/mnt" && umount -R "$work/mnt"
-  [ -n "$loop" ] && losetup -d "$loop"
+  if mountpoint -q "$work/mnt"; then umount -R "$work/mnt"; fi
+  if [ -n "$loop" ]; then losetup -d "$loop"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 for tool in debootstrap extlinux sfdisk qemu-img losetup; do
   command -v "$tool" >/dev/null || { log "missing $tool: apt-get install debootstrap extlinux syslinux-common fdisk qemu-utils"; exit 1; }
 done
-vagrant_key=$(find /usr/share/vagrant /usr/lib/ruby -name vagrant.pub -path '*keys*' 2>/dev/null | head -1)
+vagrant_key=$(find /usr/share/rubygems-integration /usr/share/vagrant /usr/lib/ruby -name vagrant.pub -path '*keys*' 2>/dev/null | head -1 || true)
 [ -n "$vagrant_key" ] || { log "vagrant's insecure public key not found: apt-get install vagrant"; exit 1; }
 
 log "debootstrap bookworm from $mirror"

@@ -27,7 +27,6 @@ def lab_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Tests never touch the user's own .pglab/ folder."""
     home = tmp_path_factory.mktemp("pglab-home")
     os.environ["PGLAB_HOME"] = str(home)
-    os.environ.pop("PGLAB_PROVIDER", None)
     return home
 
 

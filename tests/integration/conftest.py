@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import fab, needs_root_linux
@@ -15,6 +17,7 @@ def fresh_lab():
     reason = needs_root_linux()
     if reason:
         pytest.skip(reason)
+    os.environ["PGLAB_PROVIDER"] = "local"
     fab("destroy", check=False)
     try:
         yield

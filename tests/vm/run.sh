@@ -1,0 +1,47 @@
+#!/bin/bash
+# The lab on real VMs (vagrant-libvirt under QEMU), end to end: sudo tests/vm/run.sh [pytest args]
+# libvirtd, its networks, the VMs and the controlling process live in a network namespace of
+# their own, so no lab traffic leaves this machine; everything is torn down afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ns=pglabvm
+box_file=${PGLAB_BOX_FILE:-/var/tmp/pglab-box/pglab-debian12.box}
+kvm_mode=$(stat -c %a /dev/kvm 2>/dev/null || echo "")
+kvm_group=$(stat -c %G /dev/kvm 2>/dev/null || echo "")
+log() { echo "$(date '+%F %T') vm-test: $*" >&2; }
+in_ns() { nsenter --net="/run/netns/$ns" "$@"; }
+
+teardown() {
+  log "tearing down: VMs, libvirtd, virtlogd, namespace $ns"
+  in_ns vagrant destroy -f >/dev/null 2>&1 || true
+  for pidfile in /run/libvirtd.pid /run/virtlogd.pid; do
+    if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+  done
+  ip netns del "$ns" 2>/dev/null || true
+  if [ -n "$kvm_mode" ]; then chmod "$kvm_mode" /dev/kvm; chgrp "$kvm_group" /dev/kvm; fi
+}
+trap teardown EXIT
+
+for tool in vagrant libvirtd virtlogd qemu-system-x86_64; do
+  command -v "$tool" >/dev/null || { log "missing $tool: apt-get install vagrant vagrant-libvirt libvirt-daemon-system qemu-system-x86"; exit 1; }
+done
+if [ ! -f "$box_file" ]; then
+  log "building the offline box (provision/build-box.sh)"
+  provision/build-box.sh "$(dirname "$box_file")"
+fi
+if ! vagrant box list | grep -q '^pglab/debian12 '; then
+  log "adding box pglab/debian12"
+  vagrant box add --name pglab/debian12 "$box_file" >/dev/null
+fi
+ip netns del "$ns" 2>/dev/null || true
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+if [ -n "$kvm_mode" ]; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi  # else libvirt re-probes QEMU on every define
+log "starting virtlogd and libvirtd in namespace $ns"
+in_ns virtlogd -d
+in_ns libvirtd -d
+for _ in $(seq 50); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.2; done
+export PGLAB_PROVIDER=vagrant PGLAB_BOX=pglab/debian12 PGLAB_LIBVIRT_DRIVER=qemu VAGRANT_DEFAULT_PROVIDER=libvirt
+python=$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )
+log "running tests/vm with $python"
+in_ns env PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@"
