@@ -38,6 +38,6 @@ def install_files(shell: HostShell, files: list[HostFile], step: str) -> list[st
         parents = sorted({f.path.rsplit("/", 1)[0]: f.owner for f in changed}.items())
         mkdirs = " && ".join(f"install -d -m 700 -o {owner} -g {owner} {shlex.quote(d)}" if d.endswith("/.ssh")
                              else f"mkdir -p {shlex.quote(d)}" for d, owner in parents)  # sshd wants .ssh private
-        shell.run(f"{mkdirs} && tar -xpf {tmp} -C / --same-owner --overwrite; rc=$?; "
+        shell.run(f"{mkdirs} && tar -xpmf {tmp} -C / --same-owner --overwrite; rc=$?; "
                   f"rm -f {tmp}; exit $rc", step=step)
     return [f.path for f in changed]
