@@ -93,11 +93,15 @@ class HostShell:
             raise RemoteCommandError(self.name, logged.command, result.exit_code, logged.stdout + logged.stderr, step)
         return result
 
+    def put_bytes(self, data: bytes, path: str) -> None:
+        """Upload bytes to a path over SFTP (no mode or owner change)."""
+        with self._lock:
+            self.connection.put(io.BytesIO(data), path)
+
     def put_text(self, text: str, path: str, *, mode: int = 0o644, owner: str = "root") -> None:
         """Write a file atomically (temp file + rename) with the given mode and owner."""
         tmp = f"{path}.pglab-tmp"
-        with self._lock:
-            self.connection.put(io.BytesIO(text.encode()), tmp)
+        self.put_bytes(text.encode(), tmp)
         self.run(f"chmod {mode:o} {shlex.quote(tmp)} && chown {owner}: {shlex.quote(tmp)} && "
                  f"mv -f {shlex.quote(tmp)} {shlex.quote(path)}", step=f"install {path}")
 

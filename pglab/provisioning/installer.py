@@ -33,8 +33,7 @@ def install_files(shell: HostShell, files: list[HostFile], step: str) -> list[st
     changed = [f for f in files if current.get(f.path) != wanted[f.path]]
     if changed:
         tmp = f"/tmp/pglab-install-{time.time_ns()}.tar"
-        with shell._lock:
-            shell.connection.put(io.BytesIO(_tar(changed)), tmp)
+        shell.put_bytes(_tar(changed), tmp)
         parents = sorted({f.path.rsplit("/", 1)[0]: f.owner for f in changed}.items())
         mkdirs = " && ".join(f"install -d -m 700 -o {owner} -g {owner} {shlex.quote(d)}" if d.endswith("/.ssh")
                              else f"mkdir -p {shlex.quote(d)}" for d, owner in parents)  # sshd wants .ssh private

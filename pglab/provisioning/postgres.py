@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pglab.cluster import sql
 from pglab.cluster.inspect import probe_node
+from pglab.cluster.operations import node_cmd
 from pglab.context import LabContext
 from pglab.model import HostSpec
 from pglab.provisioning.auth import scram_verifier
@@ -12,11 +13,6 @@ from pglab.provisioning.installer import install_files
 from pglab.templates import render
 
 ROLE_ATTRIBUTES = (("replicator", "REPLICATION"), ("rewinder", ""), ("pgpool", ""), ("app", ""))
-
-
-def node_cmd(ctx: LabContext, host: str, args: str, step: str) -> str:
-    """Run the node's pglab-node helper as postgres."""
-    return ctx.shell(host).run(f"/etc/pglab/bin/pglab-node {args}", user="postgres", step=step).stdout
 
 
 def ensure_cluster(ctx: LabContext, host: HostSpec) -> bool:

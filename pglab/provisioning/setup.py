@@ -59,7 +59,7 @@ def setup(ctx: LabContext, say: Say = print) -> float:
     for line in fan_out(standbys, lambda h: postgres.build_standby(ctx, h, primary.name)):
         say(str(line))
     sync = lab.host(lab.sync_standby)
-    postgres.node_cmd(ctx, primary.name, f"role primary-sync-{sync.app_name}", "synchronous standby")
+    operations.node_cmd(ctx, primary.name, f"role primary-sync-{sync.app_name}", "synchronous standby")
     say(f"{primary.name}: {sync.app_name} is the synchronous standby; {lab.async_standby} replays "
         f"{lab.timing.replay_delay_s} s late")
     changed = pgpool.install(ctx)
