@@ -18,7 +18,7 @@ teardown() {
     if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
   done
   ip netns del "$ns" 2>/dev/null || true
-  if [ -n "$kvm_mode" ]; then chmod "$kvm_mode" /dev/kvm; chgrp "$kvm_group" /dev/kvm; fi
+  if [ -n "$kvm_mode" ]; then chmod "$kvm_mode" /dev/kvm; chgrp "$kvm_group" /dev/kvm || true; fi
 }
 trap teardown EXIT
 
@@ -36,7 +36,9 @@ fi
 ip netns del "$ns" 2>/dev/null || true
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-if [ -n "$kvm_mode" ]; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi  # else libvirt re-probes QEMU on every define
+if [ -n "$kvm_mode" ] && getent group kvm >/dev/null; then  # else libvirt re-probes QEMU on every define
+  chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+fi
 log "starting virtlogd and libvirtd in namespace $ns"
 in_ns virtlogd -d
 in_ns libvirtd -d
