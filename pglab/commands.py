@@ -15,7 +15,7 @@ from pglab.ui.tables import cluster_table, hosts_table
 
 
 def up(ctx: LabContext) -> None:
-    ctx.provider.check_requirements()
+    ctx.provider.check_requirements()  # before anything is written: a missing tool leaves nothing half-made
     started = time.monotonic()
     if all(s is PowerState.ABSENT for s in ctx.provider.states().values()):
         ctx.state.reset_records()

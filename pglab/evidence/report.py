@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,8 +41,7 @@ def summary(ctx: LabContext, journal: list[dict], events: list[dict]) -> dict:
             "indeterminate": verify.get("indeterminate"),
             "rejoin": f"{rejoin['method']}, {rejoin['seconds']:.1f} s" if rejoin else "-",
             "invariant": verify.get("invariant_held"), "checksums": verify.get("checksums_equal"),
-            "wall": lab_done["seconds"] if lab_done else None,
-            "median_commit_rate": statistics.median(list(plot.per_second(times, times[0]).values())) if times else 0}
+            "wall": lab_done["seconds"] if lab_done else None}
 
 
 def build(ctx: LabContext, out_dir: Path, lang: str = "en") -> dict[str, Path]:
@@ -63,7 +61,7 @@ def build(ctx: LabContext, out_dir: Path, lang: str = "en") -> dict[str, Path]:
     commands = ctx.state.load_json("commands.json", []) or []
     for stage in stages:
         stage["commands"] = [c for c in commands if stage["start"] <= c["ts"] <= stage["end"] + 0.5]
-        stage["logs"] = [h for h in logs if stage["key"] == "failover"]
+        stage["logs"] = logs if stage["key"] == "failover" else []
     context = {"t": t, "lab": ctx.lab, "stages": stages, "summary": summary(ctx, journal, events),
                "demo": ctx.state.load_json("demo.json", {}), "verify": ctx.state.load_json("verify.json", {}),
                "clock": _clock, "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -24,6 +24,7 @@ class NodeCheck:
     total_balance: int = 0
     checksums: dict[str, str] = field(default_factory=dict)
     missing_sample: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set, repr=False)  # transfer ids found: reused, not reported
 
 
 @dataclass
@@ -53,7 +54,8 @@ class VerifyResult:
             n.checked for n in self.nodes)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "missing": self.missing, "invariant_held": self.invariant_held,
+        nodes = [{k: v for k, v in asdict(n).items() if k != "ids"} for n in self.nodes]
+        return {**asdict(self), "nodes": nodes, "missing": self.missing, "invariant_held": self.invariant_held,
                 "checksums_equal": self.checksums_equal, "ok": self.ok}
 
 
@@ -63,7 +65,7 @@ def check_node(ctx: LabContext, host: str, acked: set[str]) -> NodeCheck:
     total = int(sql.value(shell, "SELECT coalesce(sum(balance), 0) FROM accounts", db, step="total") or 0)
     sums = {table: sql.value(shell, q, db, step=f"checksum {table}") or "" for table, q in CHECKSUM_SQL.items()}
     missing = sorted(acked - ids)
-    return NodeCheck(host, True, len(ids), len(missing), total, sums, missing[:5])
+    return NodeCheck(host, True, len(ids), len(missing), total, sums, missing[:5], ids)
 
 
 def verify(ctx: LabContext) -> VerifyResult:
@@ -86,10 +88,8 @@ def verify(ctx: LabContext) -> VerifyResult:
                     wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + 60)
         nodes = [check_node(ctx, h.name, acked) if h.name in running else NodeCheck(h.name, False)
                  for h in lab.pg_hosts]
-        present_unknown = 0
-        if primary and unknown:
-            ids = {row[0] for row in sql.query(ctx.shell(primary), "SELECT id FROM transfers", lab.database)}
-            present_unknown = len(unknown & ids)
+        on_primary = next((n.ids for n in nodes if n.host == primary), set())
+        present_unknown = len(unknown & on_primary)
     finally:
         if clients_running:
             control.resume(ctx)

@@ -48,7 +48,7 @@ def netns_pids(host: str) -> list[int]:
     return [int(p) for p in result.stdout.split()] if result.returncode == 0 else []
 
 
-def _is_namespace_init(pid: int) -> bool:
+def is_namespace_init(pid: int) -> bool:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
@@ -79,7 +79,7 @@ class LocalProvider(Provider):
     # -- state ----------------------------------------------------------------
     def power_state(self, host: str) -> PowerState:
         self.lab.host(host)
-        if any(_is_namespace_init(pid) for pid in netns_pids(host)):
+        if any(is_namespace_init(pid) for pid in netns_pids(host)):
             return PowerState.RUNNING
         return PowerState.OFF if self.host_root(host).exists() else PowerState.ABSENT
 
@@ -115,7 +115,7 @@ class LocalProvider(Provider):
         # Link first, so the kernel's FIN/RST for the sockets of killed processes go nowhere.
         _ip("link", "del", netns_name(host), check=False)
         for pid in netns_pids(host):
-            if _is_namespace_init(pid):
+            if is_namespace_init(pid):
                 os.kill(pid, signal.SIGKILL)
         self._wait_no_processes(host)
         _ip("netns", "del", netns_name(host), check=False)

@@ -36,12 +36,10 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
 
 def refuse_if_failed_over(ctx: LabContext) -> None:
     """Setup converges a cluster in its original topology; after a failover, recover comes first."""
-    for host in ctx.lab.pg_hosts:
-        role = probe_node(ctx, host.name)
-        if role.role_file and host.name == ctx.lab.primary and (not role.running or role.in_recovery):
-            raise ClusterStateError(f"{host.name} is not the running primary (role {role.role_file}): the lab "
-                                    "has failed over; run `fab recover` (or `fab destroy` and `fab up` for a "
-                                    "fresh lab)")
+    primary = probe_node(ctx, ctx.lab.primary)
+    if primary.role_file and primary.role != "primary":
+        raise ClusterStateError(f"{primary.host} is not the running primary (role {primary.role_file}): the lab "
+                                "has failed over; run `fab recover` (or `fab destroy` and `fab up` for a fresh lab)")
 
 
 def setup(ctx: LabContext, say: Say = print) -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pglab.context import LabContext
-from pglab.providers.local import netns_pids
+from pglab.providers.local import is_namespace_init, netns_pids
 from tests.conftest import REPO, fab, one_line_error
 
 HOSTS = ("pg-a", "pg-b", "pg-c", "pgpool", "client")
@@ -39,8 +39,7 @@ def processes_in_netns(inode: int) -> list[int]:
 
 
 def init_pid(host: str) -> int:
-    return next(p for p in netns_pids(host) if Path(f"/proc/{p}/status").read_text().count("NSpid:") and
-                Path(f"/proc/{p}/status").read_text().split("NSpid:")[1].split("\n")[0].split()[-1] == "1")
+    return next(p for p in netns_pids(host) if is_namespace_init(p))
 
 
 @pytest.fixture(scope="module")
