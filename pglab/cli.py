@@ -1,11 +1,11 @@
-"""The `pglab` command: the same stages as the Fabric tasks, for use without `fab`."""
+"""The `pglab` command: the same commands as the Fabric tasks, from the table in pglab/stages.py."""
 
 from __future__ import annotations
 
 import click
 
-from pglab import commands
 from pglab.cli_support import run_command
+from pglab.stages import COMMANDS, Command, Param
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,37 +17,27 @@ def main(ctx: click.Context, provider: str | None) -> None:
     ctx.obj = provider
 
 
-def _stage(name: str, func, *params: click.Parameter, help_text: str) -> None:
-    """Register a subcommand that runs one command function with the lab context."""
+def _click_param(param: Param) -> click.Parameter:
+    kind = click.Choice(param.choices) if param.choices else param.type
+    if param.required:
+        return click.Argument([param.name], type=kind)
+    if param.is_flag:
+        return click.Option([f"--{param.name}"], is_flag=True, default=param.default, help=param.help)
+    return click.Option([f"--{param.name}"], type=kind, default=param.default, help=param.help,
+                        show_default=param.default is not None)
+
+
+def _subcommand(command: Command) -> click.Command:
     @click.pass_obj
-    def callback(provider: str | None, **kwargs: object) -> None:
-        run_command(func, *kwargs.values(), provider=provider)
-    main.add_command(click.Command(name, callback=callback, params=list(params), help=help_text))
+    def callback(provider: str | None, **values: object) -> None:
+        args, own_provider = command.split(values)
+        run_command(command.run, *args, provider=own_provider or provider)
+    return click.Command(command.name, callback=callback, params=[_click_param(p) for p in command.params],
+                         help=command.help)
 
 
-HOST = click.Argument(["host"])
-_stage("up", commands.up, help_text="Create and boot the lab's five hosts.")
-_stage("destroy", commands.destroy, help_text="Remove every host, network and record of the lab.")
-_stage("status", commands.status, help_text="Hosts and the cluster as pgpool and PostgreSQL see it.")
-_stage("poweroff", commands.poweroff, HOST, help_text="Hard power-off of a host.")
-_stage("poweron", commands.poweron, HOST, help_text="Power a host on again.")
-_stage("ssh", commands.ssh, HOST, click.Argument(["command"]), help_text="Run a command on a host as root.")
-_stage("setup", commands.setup, help_text="Stage 1: A primary, B sync, C async, pgpool-II.")
-_stage("demo-replication", commands.demo_replication, help_text="Stage 1 evidence: B at once, C delayed.")
-_stage("clients", commands.clients, click.Argument(["action"], default="start", required=False),
-       click.Option(["--writers"], type=int, default=3), click.Option(["--readers"], type=int, default=1),
-       help_text="Client sessions: start | stop | stats | pause | resume.")
-_stage("failover", commands.failover, help_text="Manual failover of a primary that does not answer.")
-_stage("logs", commands.logs, help_text="Relevant log messages since the last power-off.")
-_stage("recover", commands.recover, help_text="Stage 3: rejoin with pg_rewind, switch back, restore.")
-_stage("verify", commands.verify, help_text="Every acknowledged write on every node; invariant; checksums.")
-_stage("watch", commands.watch, click.Option(["--seconds"], type=float, default=None),
-       help_text="Live view of nodes and client sessions.")
-_stage("dsn", commands.print_dsn, help_text="A libpq URI to pgpool for this machine.")
-_stage("psql", commands.psql, help_text="psql on the client host through pgpool.")
-_stage("lab", commands.lab, help_text="The whole assignment on a fresh lab, then the report.")
-_stage("report", commands.report, click.Option(["--lang"], type=click.Choice(["en", "ru"]), default="en"),
-       click.Option(["--out"], default=None), help_text="Markdown + HTML report from what the lab recorded.")
+for _command in COMMANDS:
+    main.add_command(_subcommand(_command))
 
 
 if __name__ == "__main__":

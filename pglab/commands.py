@@ -173,17 +173,12 @@ def demo_replication(ctx: LabContext) -> None:
     demo(ctx, say)
 
 
-def lab(ctx: LabContext) -> None:
-    """The whole assignment, stage after stage, then the report."""
-    from pglab import lab_run
-    lab_run.run(ctx)
-    report(ctx)
-
-
-def report(ctx: LabContext, lang: str = "en", out: str | None = None) -> None:
+def report(ctx: LabContext, lang: str = "en", out: str | None = None, pdf: bool = False,
+           titlepage: str | None = None) -> None:
     from pglab.evidence.report import build
     from pglab.state import REPO_ROOT
-    paths = build(ctx, Path(out) if out else REPO_ROOT / "report", lang)
+    paths = build(ctx, Path(out) if out else REPO_ROOT / "report", lang, pdf,
+                  Path(titlepage) if titlepage else None)
     for kind, path in paths.items():
         say(f"{kind}: {path}")
 

@@ -114,6 +114,7 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
     wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name, timeout=60)
     seconds = time.monotonic() - started
+    ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
     say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")
     return seconds
 

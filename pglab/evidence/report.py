@@ -1,4 +1,9 @@
-"""`fab report`: Markdown and self-contained HTML from what the lab recorded (nothing is re-run)."""
+"""`fab report`: Markdown, self-contained HTML and (optionally) PDF from what the lab recorded.
+
+The report follows the assignment's own structure (pglab/assignment.py): title page, contents,
+the task, Stage 1, 2.1-2.3 and 3 with each step's command, evidence and a measured verdict, a
+conclusion from the measured figures, and the configuration the lab used as an appendix.
+"""
 
 from __future__ import annotations
 
@@ -9,71 +14,102 @@ from pathlib import Path
 import jinja2
 import markdown
 
+from pglab import assignment
 from pglab.context import LabContext
-from pglab.errors import StageOrderError
-from pglab.evidence import outage, plot
+from pglab.errors import ConfigError, PglabError, StageOrderError
+from pglab.evidence import configuration, plot, titlepage
 from pglab.evidence.i18n import TEXT
+from pglab.evidence.records import Evidence
+from pglab.evidence.verdicts import clock, conclusion, figures, verdicts
 
 TEMPLATES = Path(__file__).with_name("templates")
+COMMANDS_PER_STEP = 25
 
 
-def _clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S.%f")[:-3]
-
-
-def summary(ctx: LabContext, journal: list[dict], events: list[dict]) -> dict:
-    """The figures of the summary table, computed from the journal and the events."""
-    times = outage.ack_times(journal)
-    first = {e["event"]: e for e in events}
-    off, recovered = first.get("poweroff"), first.get("recovered")
-    rejoin = next((e for e in events if e["event"] == "rejoined" and e.get("host") == ctx.lab.primary), None)
-    switch = first.get("switchover")
-    done = first.get("failover-done")
-    horizon = (done["ts"] - off["ts"] + 2) if off and done else 30.0
-    failover_gap = outage.longest_gap(times, off["ts"], off["ts"] + horizon) if off else (0, 0)
-    switch_gap = outage.longest_gap(times, switch["ts"] - 5, recovered["ts"]) if switch and recovered else (0, 0)
-    verify = ctx.state.load_json("verify.json", {}) or {}
-    lab_done = first.get("lab-done")
-    return {"rto": outage.recovery_time(times, off["ts"], horizon) if off else None,
-            "failover_outage": failover_gap[1] - failover_gap[0],
-            "switchback_outage": switch_gap[1] - switch_gap[0],
-            "acknowledged": verify.get("acknowledged", len(times)), "missing": verify.get("missing"),
-            "indeterminate": verify.get("indeterminate"),
-            "rejoin": f"{rejoin['method']}, {rejoin['seconds']:.1f} s" if rejoin else "-",
-            "invariant": verify.get("invariant_held"), "checksums": verify.get("checksums_equal"),
-            "wall": lab_done["seconds"] if lab_done else None}
-
-
-def build(ctx: LabContext, out_dir: Path, lang: str = "en") -> dict[str, Path]:
-    """Write report.md, report.html (PNG embedded) and timeline.png; return their paths."""
-    if lang not in TEXT:
-        raise StageOrderError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
+def load_evidence(ctx: LabContext) -> Evidence:
+    """The recorded evidence; the configuration is read from the hosts if it was not recorded yet."""
     stages = ctx.state.load_json("stages.json")
     if not stages:
-        raise StageOrderError("nothing recorded yet: run `fab lab` (or the stages) before `fab report`")
-    journal = ctx.state.load_json("journal.json", []) or []
-    errors = ctx.state.load_json("client_errors.json", []) or []
-    events = ctx.state.events()
+        raise StageOrderError("nothing recorded yet: run `fab lab` before `fab report`")
+    if ctx.state.load_json("configuration.json") is None:
+        try:
+            configuration.save(ctx)
+        except PglabError:
+            pass  # the lab is gone: the appendix says nothing was recorded
+    load = ctx.state.load_json
+    return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
+                    reads=load("reads.json", []), errors=load("client_errors.json", []), logs=load("logs.json", []),
+                    demo=load("demo.json", {}) or {}, verify=load("verify.json", {}) or {},
+                    configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []))
+
+
+def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
+    """The assignment's sections with the steps recorded for each and the verdict."""
+    out = []
+    for sec in assignment.SECTIONS:
+        steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)]) for s in ev.stages
+                 if s["section"] == sec.key]
+        for step in steps:
+            step["commands"] = [c for c in ev.commands if step["start"] <= c["ts"] <= step["end"] + 0.5]
+        out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
+                    "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
+                    "asks": sec.text("asks", lang), "steps": steps, "verdict": found[sec.key]})
+    return out
+
+
+def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
+    t = TEXT[lang]
+    figs = figures(ctx.lab, ev)
+    i = assignment.LANGUAGES.index(lang)
+    context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
+               "conclusion": conclusion(t, figs), "ev": ev, "title": title_fields, "clock": clock,
+               "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
+                              "requirements": [r[i] for r in assignment.REQUIREMENTS]},
+               "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
+               "commands_per_step": COMMANDS_PER_STEP}
+    return _environment().get_template("report.md.j2").render(**context)
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def to_html(text: str, png: Path, lang: str) -> str:
+    """Self-contained HTML: the plot embedded as a data URI."""
+    data = base64.b64encode(png.read_bytes()).decode()
+    inline = text.replace(f"]({png.name})", f"](data:image/png;base64,{data})")
+    body = markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code"])
+    return _environment().get_template("report.html.j2").render(body=body, title=TEXT[lang]["title"], lang=lang)
+
+
+def to_pdf(html: str, path: Path) -> Path:
+    """A4 with page numbers, from the same HTML (WeasyPrint: CSS paged media, no browser needed)."""
+    try:
+        import weasyprint
+    except ImportError:
+        raise ConfigError("WeasyPrint is not installed: ./quickstart installs it (pip install weasyprint)") from None
+    weasyprint.HTML(string=html).write_pdf(path)
+    return path
+
+
+def build(ctx: LabContext, out_dir: Path, lang: str = "en", pdf: bool = False,
+          title_file: Path | None = None) -> dict[str, Path]:
+    """Write report.md, report.html (PNG embedded), timeline.png and, if asked, report.pdf; return their paths."""
+    if lang not in TEXT:
+        raise ConfigError(f"unknown report language {lang!r}: use one of {', '.join(TEXT)}")
+    title_fields = titlepage.load(title_file)
+    ev = load_evidence(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
     t = TEXT[lang]
-    png = plot.timeline(journal, errors, events, out_dir / "timeline.png", t["timeline"])
-    logs = ctx.state.load_json("logs.json", []) or []
-    commands = ctx.state.load_json("commands.json", []) or []
-    for stage in stages:
-        stage["commands"] = [c for c in commands if stage["start"] <= c["ts"] <= stage["end"] + 0.5]
-        stage["logs"] = logs if stage["key"] == "failover" else []
-    context = {"t": t, "lab": ctx.lab, "stages": stages, "summary": summary(ctx, journal, events),
-               "demo": ctx.state.load_json("demo.json", {}), "verify": ctx.state.load_json("verify.json", {}),
-               "clock": _clock, "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-               "png_name": png.name, "png_data": base64.b64encode(png.read_bytes()).decode()}
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+    png = plot.timeline(ev, out_dir / "timeline.png", t["timeline"], lang)
+    text = render_markdown(ctx, ev, lang, png, title_fields)
     paths = {"markdown": out_dir / "report.md", "html": out_dir / "report.html", "plot": png}
-    text = env.get_template("report.md.j2").render(**context)
     paths["markdown"].write_text(text)
-    inline = text.replace(f"]({png.name})", f"](data:image/png;base64,{context['png_data']})")
-    body = markdown.markdown(inline, extensions=["tables", "md_in_html"])
-    paths["html"].write_text(env.get_template("report.html.j2").render(body=body, title=t["title"], lang=lang))
-    ctx.state.record_event("report", lang=lang)
+    html = to_html(text, png, lang)
+    paths["html"].write_text(html)
+    if pdf:
+        paths["pdf"] = to_pdf(html, out_dir / "report.pdf")
+    ctx.state.record_event("report", lang=lang, pdf=pdf)
     return paths

@@ -2,9 +2,9 @@
 """pglab-client: long-lived client sessions against pgpool, run on the lab's client host.
 
 Writers move money between two accounts and record the transfer in one transaction (the
-total balance is an invariant); readers check that invariant. Every commit the client saw
-acknowledged goes to a journal; a commit whose outcome it never learned is journaled as
-'unknown'. A session that loses its connection reconnects and carries on.
+total balance is an invariant); readers check that invariant, and journal each read with its
+verdict. Every commit the client saw acknowledged goes to a journal; a commit whose outcome
+it never learned is journaled as 'unknown'. A session that loses its connection reconnects and carries on.
 Self-contained: needs only python3 and psycopg 3 (Debian: python3-psycopg).
 
     pglab-client start [--writers N] [--readers N] | stop | stats | pause | resume | run
@@ -25,7 +25,7 @@ import uuid
 
 DATA = os.environ.get("PGLAB_CLIENT_DIR", "/var/log/pglab-client")
 PID_FILE, STATUS_FILE, PAUSE_FILE = (f"{DATA}/{n}" for n in ("client.pid", "status.json", "pause"))
-JOURNAL, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "errors.jsonl", "client.log"))
+JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl", "client.log"))
 CONNINFO = ("host=pgpool port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
             "keepalives_idle=2 keepalives_interval=1 keepalives_count=2 application_name=pglab-{name}")
 
@@ -118,7 +118,9 @@ class Session(threading.Thread):
         cur.execute("SELECT count(*) FROM transfers")
         cur.fetchone()
         self.conn.commit()
-        if total != self.args.accounts * self.args.balance:
+        held = total == self.args.accounts * self.args.balance
+        append(READS, {"ts": time.time(), "session": self.name, "invariant": held})
+        if not held:
             self.counters["invariant_violations"] += 1
             append(ERRORS, {"ts": time.time(), "session": self.name, "phase": "invariant",
                             "error": f"total balance {total} over {accounts} accounts"})

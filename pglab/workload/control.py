@@ -54,15 +54,24 @@ def resume(ctx: LabContext) -> None:
     _client(ctx, "resume")
 
 
+def _records(ctx: LabContext, name: str) -> list[dict]:
+    """The JSON lines of one of the client's journals (none yet: an empty list)."""
+    text = ctx.shell("client").run(f"cat {DATA}/{name}.jsonl 2>/dev/null || true", step=f"read {name}").stdout
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
 def journal(ctx: LabContext) -> list[dict]:
     """Every commit outcome the clients recorded: {'id', 'session', 'ts', 'outcome': ack|unknown}."""
-    text = ctx.shell("client").run(f"cat {DATA}/journal.jsonl 2>/dev/null || true", step="read journal").stdout
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return _records(ctx, "journal")
+
+
+def reads(ctx: LabContext) -> list[dict]:
+    """Every read the reader sessions completed: {'ts', 'session', 'invariant': held or not}."""
+    return _records(ctx, "reads")
 
 
 def errors(ctx: LabContext) -> list[dict]:
-    text = ctx.shell("client").run(f"cat {DATA}/errors.jsonl 2>/dev/null || true", step="read errors").stdout
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return _records(ctx, "errors")
 
 
 def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: float = 60.0) -> float | None:

@@ -1,7 +1,11 @@
-"""Issue 6: `fab lab` runs the whole assignment; the report shows every stage and renders in a browser."""
+"""Issues 6 and 11: `fab lab` runs the whole assignment; the report a student hands in follows the
+assignment's structure in English and Russian, carries a title page, comes as PDF, shows the
+configuration used (secrets masked) and the reader sessions, and renders in a browser."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import struct
@@ -13,8 +17,21 @@ import pytest
 
 from tests.conftest import fab
 
-STAGE_TITLES = ("Hosts", "Stage 1: A primary", "Stage 1: new data reaches B", "Stage 2.1", "Stage 2.2",
-                "Stage 2.3", "Stage 3: power A on", "Stage 3: rejoin A", "Stage 3: nothing acknowledged")
+STEP_HEADINGS = ("Stage 1: Five identical hosts", "Stage 1: A primary", "Stage 1: New data reaches B",
+                 "Stage 2.1:", "Stage 2.2:", "Stage 2.3:", "Stage 3: Power A on", "Stage 3: Rejoin A",
+                 "Stage 3: Nothing acknowledged")
+STRUCTURE = {
+    "en": ("## Contents", "## Task", "## Execution", "### Stage 1. Configuration",
+           "### Stage 2. Failure simulation and handling", "#### 2.1 Preparation", "#### 2.2 Failure",
+           "#### 2.3 Handling", "### Stage 3. Recovery", "## Conclusion", "## Appendix A. Configuration used"),
+    "ru": ("## Содержание", "## Задание", "## Выполнение", "### Этап 1. Конфигурация",
+           "### Этап 2. Симуляция и обработка сбоя", "#### 2.1 Подготовка", "#### 2.2 Сбой", "#### 2.3 Обработка",
+           "### Этап 3. Восстановление", "## Вывод", "## Приложение А. Использованная конфигурация"),
+}
+VERDICT = {"en": "**Verdict: met**", "ru": "**Итог: выполнено**"}
+TITLE = {"university": "Test University of Lab Reports", "faculty": "Faculty of Failover",
+         "discipline": "Distributed data storage systems", "lab_number": 4, "authors": ["Ada Lovelace", "Alan Turing"],
+         "group": "P3310", "teacher": "Edgar Codd", "city": "Petrograd", "year": 2026}
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -27,31 +44,82 @@ def png_size(path: Path) -> tuple[int, int]:
 def lab_report(fresh_lab, tmp_path_factory):
     started = time.monotonic()
     out = fab("lab", timeout=900).stdout
-    seconds = time.monotonic() - started
-    print(f"fab lab wall time: {seconds:.1f} s")
+    print(f"fab lab wall time: {time.monotonic() - started:.1f} s")
     report_dir = tmp_path_factory.mktemp("report")
     fab("report", "--out", str(report_dir))
     return out, report_dir
 
 
-def test_fab_lab_runs_every_stage_and_verifies(lab_report):
+def headings_in_order(text: str, headings: tuple[str, ...]) -> None:
+    positions = []
+    for heading in headings:
+        match = re.search(rf"^{re.escape(heading)}\s*$", text, re.M)
+        assert match, f"missing heading {heading!r}"
+        positions.append(match.start())
+    assert positions == sorted(positions), "sections out of the assignment's order"
+
+
+def test_fab_lab_runs_every_step_and_verifies(lab_report):
     out, _ = lab_report
-    for title in STAGE_TITLES:
-        assert title in out, title
+    for heading in STEP_HEADINGS:
+        assert heading in out, heading
     assert re.search(r"OK: acknowledged \d+, missing 0", out)
 
 
-def test_report_has_every_stage_a_plot_and_no_missing_write(lab_report):
+def test_report_follows_the_assignment_with_measured_verdicts(lab_report):
     _, report_dir = lab_report
     text = (report_dir / "report.md").read_text()
-    for title in STAGE_TITLES:
-        assert re.search(rf"^## Stage \d+\. {re.escape(title)}", text, re.M), title
-    assert "| Acknowledged writes missing | **0** |" in text
+    headings_in_order(text, STRUCTURE["en"])
+    assert text.count(VERDICT["en"]) == 5, re.findall(r"\*\*Verdict: .*", text)
+    assert re.search(r"\| Acknowledged writes missing \| \*\*0\*\* \|", text)
+    reads = re.search(r"\| Reads done by reader sessions \(invariant checked in each\) \| (\d+) \|", text)
+    assert reads and int(reads.group(1)) > 0
     assert "health check failed" in text and "promotion" in text
+    assert "of 0 writes" not in text and "Of " in text  # the conclusion is written from the figures
     width, height = png_size(report_dir / "timeline.png")
-    assert width >= 800 and height >= 300
+    assert width >= 1600 and height >= 600
     html = (report_dir / "report.html").read_text()
-    assert "data:image/png;base64," in html and "<table>" in html
+    assert "data:image/png;base64," in html and "<table>" in html and 'href="#s2-3"' in html
+
+
+def test_configuration_appendix_shows_what_ran_with_secrets_masked(lab_report):
+    _, report_dir = lab_report
+    text = (report_dir / "report.md").read_text()
+    appendix = text[text.index("## Appendix A."):]
+    for expected in ("synchronous_commit", "remote_apply", "recovery_min_apply_delay", "primary_slot_name",
+                     "backend_hostname0", "health_check_period", "failover_command", "follow_primary_command",
+                     "scram-sha-256", "pglab-node promote"):
+        assert expected in appendix, expected
+    secrets = json.loads((Path(os.environ["PGLAB_HOME"]) / "secrets.json").read_text())
+    for secret in [*secrets["passwords"].values(), secrets["pool_key"]]:
+        assert secret not in text
+
+
+def test_russian_report_and_pdf_with_title_page(lab_report, tmp_path):
+    title = tmp_path / "title.toml"
+    title.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in TITLE.items()))
+    out = tmp_path / "ru"
+    started = time.monotonic()
+    fab("report", "--lang", "ru", "--pdf", "--titlepage", str(title), "--out", str(out))
+    print(f"fab report --pdf: {time.monotonic() - started:.1f} s")
+    text = (out / "report.md").read_text()
+    headings_in_order(text, STRUCTURE["ru"])
+    assert text.count(VERDICT["ru"]) == 5
+    pdf = out / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert "595.276 x 841.89" in info  # A4
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == pages and pages >= 8
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    for value in ("Test University of Lab Reports", "Faculty of Failover", "Ada Lovelace, Alan Turing", "P3310",
+                  "Edgar Codd", "Petrograd, 2026", "Лабораторная работа № 4"):
+        assert value in first, value
+    assert "1 / " not in first  # no page number on the title page
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert f"2 / {pages}" in second and "Содержание" in second
 
 
 def test_report_html_renders_in_headless_chromium(lab_report, tmp_path):
@@ -70,7 +138,7 @@ def test_report_html_renders_in_headless_chromium(lab_report, tmp_path):
     shutil.copy(shot, report_dir / "screenshot.png")
 
 
-def test_report_in_russian(lab_report, tmp_path):
-    fab("report", "--lang", "ru", "--out", str(tmp_path))
-    assert "## Итоги" in (tmp_path / "report.md").read_text()
+def test_report_refuses_bad_input(lab_report, tmp_path):
     assert "unknown report language" in fab("report", "--lang", "fr", "--out", str(tmp_path), check=False).stderr
+    missing = fab("report", "--titlepage", str(tmp_path / "nope.toml"), "--out", str(tmp_path), check=False)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr

@@ -1,0 +1,131 @@
+"""The report's figures and each section's one-line verdict, measured from what the lab recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pglab.evidence import outage
+from pglab.evidence.records import Evidence
+from pglab.model import Lab
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    text: str
+
+
+def clock(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S.%f")[:-3]
+
+
+def figures(lab: Lab, ev: Evidence) -> dict:
+    """The figures of the conclusion, computed from the journal and the events."""
+    times = outage.ack_times(ev.journal)
+    off, done = ev.first("poweroff", host=lab.primary), ev.first("failover-done")
+    switch, recovered = ev.first("switchover"), ev.first("recovered")
+    rejoin = ev.first("rejoined", host=lab.primary)
+    horizon = (done["ts"] - off["ts"] + 2) if off and done else 30.0
+    failover_gap = outage.longest_gap(times, off["ts"], off["ts"] + horizon) if off else (0, 0)
+    switch_gap = outage.longest_gap(times, switch["ts"] - 5, recovered["ts"]) if switch and recovered else (0, 0)
+    lab_done = ev.first("lab-done")
+    return {"rto": outage.recovery_time(times, off["ts"], horizon) if off else None,
+            "failover_s": done["ts"] - off["ts"] if off and done else None,
+            "failover_outage": failover_gap[1] - failover_gap[0],
+            "switchback_outage": switch_gap[1] - switch_gap[0],
+            "acknowledged": ev.verify.get("acknowledged", len(times)), "missing": ev.verify.get("missing"),
+            "indeterminate": ev.verify.get("indeterminate"), "reads": len(ev.reads),
+            "rejoin_method": "pg_rewind" if rejoin and rejoin["method"] == "rewind" else (rejoin or {}).get("method"),
+            "rejoin_s": rejoin["seconds"] if rejoin else None,
+            "invariant": ev.verify.get("invariant_held") is True and all(r["invariant"] for r in ev.reads),
+            "checksums": ev.verify.get("checksums_equal"),
+            "wall": lab_done["seconds"] if lab_done else None}
+
+
+def _peers(snapshot: dict) -> dict[str, str]:
+    return {p["app_name"]: p["sync_state"] for p in snapshot.get("replication", []) if p["state"] == "streaming"}
+
+
+def _pool_primary(snapshot: dict) -> str | None:
+    return next((n["host"] for n in snapshot.get("pool", []) if n["role"] == "primary"
+                 and n["status"] in ("up", "waiting")), None)
+
+
+def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
+    sync, lagging = lab.host(lab.sync_standby).app_name, lab.host(lab.async_standby).app_name
+    peers, demo = _peers(ev.snapshot("1")), ev.demo
+    if not demo or demo.get("visible_on_c_after_s") is None:
+        return Verdict(False, t["no_evidence"])
+    ok = (peers.get(sync) == "sync" and peers.get(lagging) == "async" and not demo["visible_on_c_immediately"]
+          and demo["visible_on_b_after_s"] < demo["visible_on_c_after_s"])
+    return Verdict(ok, t["v1"].format(sync=sync, lagging=lagging, b_ms=demo["visible_on_b_after_s"] * 1000,
+                                      c_s=demo["visible_on_c_after_s"]))
+
+
+def stage_2_1(t: dict, ev: Evidence) -> Verdict:
+    sessions = ev.snapshot("2.1").get("clients", {}).get("sessions", {})
+    if not sessions:
+        return Verdict(False, t["no_evidence"])
+    kinds = [s["kind"] for s in sessions.values()]
+    commits = sum(s["commits"] for s in sessions.values())
+    reads = sum(s["reads"] for s in sessions.values())
+    violations = sum(s.get("invariant_violations", 0) for s in sessions.values())
+    ok = commits > 0 and reads > 0 and violations == 0 and kinds.count("writer") >= 2
+    return Verdict(ok, t["v2_1"].format(sessions=len(sessions), writers=kinds.count("writer"),
+                                        readers=kinds.count("reader"), commits=commits, reads=reads))
+
+
+def stage_2_2(t: dict, lab: Lab, ev: Evidence) -> Verdict:
+    off = ev.first("poweroff", host=lab.primary)
+    if off is None:
+        return Verdict(False, t["no_evidence"])
+    power = ev.snapshot("2.2").get("power", {}).get(lab.primary)
+    return Verdict(power == "off", t["v2_2"].format(host=lab.primary, clock=clock(off["ts"]),
+                                                    provider=off.get("provider", "?")))
+
+
+def stage_2_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
+    snap = ev.snapshot("2.3")
+    primary = _pool_primary(snap)
+    if primary is None or figs["failover_s"] is None or figs["rto"] is None:
+        return Verdict(False, t["no_evidence"])
+    follower = next((h for h, p in snap["probes"].items() if h != primary and p["running"]), "")
+    probe = snap["probes"].get(follower, {})
+    follows = probe.get("upstream") == primary and probe.get("timeline") == snap["probes"][primary]["timeline"]
+    ok = primary != lab.primary and follows and bool(ev.logs)
+    return Verdict(ok, t["v2_3"].format(primary=primary, failover_s=figs["failover_s"], follower=follower,
+                                        timeline=probe.get("timeline"), rto=figs["rto"], hits=len(ev.logs)))
+
+
+def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
+    snap = ev.snapshot("3")
+    if not snap or not ev.verify:
+        return Verdict(False, t["no_evidence"])
+    sync, lagging = lab.host(lab.sync_standby).app_name, lab.host(lab.async_standby).app_name
+    peers = _peers(snap)
+    ok = (_pool_primary(snap) == lab.primary and peers.get(sync) == "sync" and peers.get(lagging) == "async"
+          and figs["missing"] == 0 and figs["invariant"] and bool(figs["checksums"]))
+    return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=sync, lagging=lagging,
+                                      method=figs["rejoin_method"] or "-", rejoin_s=figs["rejoin_s"] or 0.0,
+                                      acknowledged=figs["acknowledged"], missing=figs["missing"],
+                                      invariant=t["held"] if figs["invariant"] else t["broken"],
+                                      checksums=t["equal"] if figs["checksums"] else t["differ"]))
+
+
+def verdicts(t: dict, lab: Lab, ev: Evidence, figs: dict) -> dict[str, Verdict]:
+    """Section key -> its verdict."""
+    return {"1": stage_1(t, lab, ev), "2.1": stage_2_1(t, ev), "2.2": stage_2_2(t, lab, ev),
+            "2.3": stage_2_3(t, lab, ev, figs), "3": stage_3(t, lab, ev, figs)}
+
+
+def conclusion(t: dict, figs: dict) -> str:
+    """The conclusion, written from the measured facts (empty if the lab did not run to the end)."""
+    needed = ("failover_s", "rto", "rejoin_s", "missing")
+    if any(figs[k] is None for k in needed):
+        return ""
+    return t["concluded"].format(failover_s=figs["failover_s"], rto=figs["rto"], outage=figs["failover_outage"],
+                                 method=figs["rejoin_method"], rejoin_s=figs["rejoin_s"],
+                                 switch=figs["switchback_outage"], acknowledged=figs["acknowledged"],
+                                 missing=figs["missing"], invariant=t["held"] if figs["invariant"] else t["broken"],
+                                 reads=figs["reads"])

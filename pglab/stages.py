@@ -1,0 +1,139 @@
+"""The one table of pglab's commands and of the lab's steps.
+
+Every user command is declared here once - name, help, parameters, the assignment section it
+carries out - and `tasks.py` (Fabric), `pglab/cli.py` (click), `fab lab` and the report are
+all built from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pglab import commands, lab_run
+from pglab.assignment import Pair
+from pglab.context import LabContext
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a command: a required positional argument, or an option with a default."""
+
+    name: str
+    help: str
+    default: Any = None
+    required: bool = False
+    type: type = str
+    choices: tuple[str, ...] = ()
+    for_context: bool = False  # goes to LabContext.load (the provider), not to the command function
+
+    @property
+    def is_flag(self) -> bool:
+        return self.type is bool
+
+
+@dataclass(frozen=True)
+class Command:
+    """A user command: `fab NAME ...` and `pglab NAME ...` run `run(ctx, *values)`."""
+
+    name: str
+    run: Callable[..., Any]
+    help: str
+    params: tuple[Param, ...] = ()
+    section: str | None = None  # the assignment section it carries out, if any
+
+    def split(self, values: dict[str, Any]) -> tuple[list[Any], str | None]:
+        """Positional values for `run` in declared order, and the provider if one was given."""
+        args = [_convert(p, values.get(p.name, p.default)) for p in self.params if not p.for_context]
+        provider = next((values.get(p.name) for p in self.params if p.for_context), None)
+        return args, provider
+
+
+@dataclass(frozen=True)
+class LabStep:
+    """One step of `fab lab`, in the assignment's order."""
+
+    key: str
+    section: str
+    title: Pair
+    typed: str  # what a student types to run this step alone
+    action: Callable[[LabContext], object]
+
+
+def _convert(param: Param, value: Any) -> Any:
+    return param.type(value) if value is not None and not isinstance(value, param.type) else value
+
+
+HOST = Param("host", "a lab host: pg-a, pg-b, pg-c, pgpool or client", required=True)
+
+COMMANDS: tuple[Command, ...] = (
+    Command("up", commands.up, "Create and boot the lab's five hosts.",
+            (Param("provider", "local or vagrant (default: PGLAB_PROVIDER, else local)", choices=("local", "vagrant"),
+                   for_context=True),)),
+    Command("destroy", commands.destroy, "Remove every host, network and record of the lab."),
+    Command("status", commands.status, "Hosts with their power state, and the cluster as pgpool and PostgreSQL "
+            "see it."),
+    Command("setup", commands.setup, "Stage 1: pg-a primary, pg-b synchronous, pg-c asynchronous (delayed), "
+            "pgpool-II in front.", section="1"),
+    Command("demo-replication", commands.demo_replication, "Stage 1 evidence: a row is on pg-b at once and on pg-c "
+            "after the delay; stopped standbys.", section="1"),
+    Command("clients", commands.clients, "Client sessions on the client host: start, stop, stats, pause, resume.",
+            (Param("action", "start, stop, stats, pause or resume", "start",
+                   choices=("start", "stop", "stats", "pause", "resume")),
+             Param("writers", "writer sessions", 3, type=int), Param("readers", "reader sessions", 1, type=int)),
+            section="2.1"),
+    Command("poweroff", commands.poweroff, "Hard power-off of a host: no shutdown, no flush, no FIN.", (HOST,),
+            section="2.2"),
+    Command("logs", commands.logs, "Relevant pgpool and PostgreSQL log messages since the last power-off, in time "
+            "order.", section="2.3"),
+    Command("failover", commands.failover, "Manual failover: detach a primary that does not answer; pgpool "
+            "promotes the next node.", section="2.3"),
+    Command("poweron", commands.poweron, "Power a host on again, with its disks as they were.", (HOST,),
+            section="3"),
+    Command("recover", commands.recover, "Stage 3: rejoin the failed node with pg_rewind, switch back to pg-a, "
+            "restore sync/async.", section="3"),
+    Command("verify", commands.verify, "Every acknowledged write on A, B and C; the bank invariant; table "
+            "checksums.", section="3"),
+    Command("watch", commands.watch, "Live view of nodes and client sessions, for a second terminal.",
+            (Param("seconds", "stop after this many seconds (default: until Ctrl-C)", type=float),)),
+    Command("ssh", commands.ssh, "Run a command on a host as root: fab ssh pg-a --command 'ps -ef'.",
+            (HOST, Param("command", "the command to run", "hostname"))),
+    Command("dsn", commands.print_dsn, "Print a libpq URI to pgpool that works from this machine."),
+    Command("psql", commands.psql, "Open psql on the client host, connected through pgpool."),
+    Command("lab", lambda ctx: lab_run.run_and_report(ctx, LAB_STEPS), "The whole assignment in order on a fresh "
+            "lab, then the report."),
+    Command("report", commands.report, "Write report/report.md, report.html and timeline.png (and report.pdf) "
+            "from what the lab recorded.",
+            (Param("lang", "en or ru", "en", choices=("en", "ru")),
+             Param("out", "output folder (default: report/)"),
+             Param("pdf", "also write report.pdf (A4, page numbers)", False, type=bool),
+             Param("titlepage", "a TOML file with the title page's fields (default: report.toml if present)"))),
+)
+
+LAB_STEPS: tuple[LabStep, ...] = (
+    LabStep("up", "1", ("Five identical hosts on one network", "Пять одинаковых хостов в одной сети"),
+            "fab up", commands.up),
+    LabStep("setup", "1", ("A primary, B synchronous, C asynchronous, pgpool-II in front",
+                           "A - основной, B - синхронный, C - асинхронный резервный, впереди pgpool-II"),
+            "fab setup", commands.setup),
+    LabStep("demo", "1", ("New data reaches B at once and C with a delay",
+                          "Новые данные попадают на B сразу, на C - с задержкой"),
+            "fab demo-replication", commands.demo_replication),
+    LabStep("clients", "2.1", ("Client sessions reading and writing", "Клиентские сессии читают и пишут"),
+            "fab clients", lambda ctx: commands.clients(ctx, "start")),
+    LabStep("poweroff", "2.2", ("Power off A", "Отключение питания A"),
+            "fab poweroff pg-a", lambda ctx: commands.poweroff(ctx, ctx.lab.primary)),
+    LabStep("failover", "2.3", ("Failover to B, C follows B; the logs", "Переключение на B, C следует за B; журналы"),
+            "fab logs", lab_run.await_failover),
+    LabStep("poweron", "3", ("Power A on again", "Включение A"), "fab poweron pg-a", lab_run.poweron_fenced),
+    LabStep("recover", "3", ("Rejoin A with pg_rewind, switch back, restore sync/async",
+                             "Возврат A через pg_rewind, переключение обратно, восстановление sync/async"),
+            "fab recover", commands.recover),
+    LabStep("verify", "3", ("Nothing acknowledged was lost", "Ни одна подтверждённая запись не потеряна"),
+            "fab verify", lab_run.verify_or_fail),
+)
+
+
+def command(name: str) -> Command:
+    return next(c for c in COMMANDS if c.name == name)
