@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pglab.cluster import inspect
@@ -39,16 +40,29 @@ def status(ctx: LabContext) -> None:
         console.print(cluster_table(ctx, view))
 
 
-def poweroff(ctx: LabContext, host: str) -> None:
-    ctx.provider.poweroff(host)
+def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:
+    """A provider action on one host; its cached SSH connection is dead afterwards."""
+    action(host)
     ctx.forget_shell(host)
-    say(f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
+    say(done)
+
+
+def poweroff(ctx: LabContext, host: str) -> None:
+    _on_host(ctx, host, ctx.provider.poweroff,
+             f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
 
 
 def poweron(ctx: LabContext, host: str) -> None:
-    ctx.provider.poweron(host)
-    ctx.forget_shell(host)
-    say(f"{host} powered on")
+    _on_host(ctx, host, ctx.provider.poweron, f"{host} powered on")
+
+
+def isolate(ctx: LabContext, host: str) -> None:
+    _on_host(ctx, host, ctx.provider.isolate,
+             f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
+
+
+def heal(ctx: LabContext, host: str) -> None:
+    _on_host(ctx, host, ctx.provider.heal, f"{host} reconnected to the lab network")
 
 
 def ssh(ctx: LabContext, host: str, command: str) -> int:
@@ -72,7 +86,8 @@ def dsn(ctx: LabContext) -> str:
                 "password": secrets.password("app")}]
     passfile.write_text(render("templates/pgpass.j2", entries=entries))
     passfile.chmod(0o600)
-    return f"postgresql://app@{pgpool}:{lab.pgpool_port}/{lab.database}?passfile={passfile}"
+    liveness = "&".join(f"{k}={v}" for k, v in lab.timing.libpq_liveness.items())
+    return f"postgresql://app@{pgpool}:{lab.pgpool_port}/{lab.database}?passfile={passfile}&{liveness}"
 
 
 def psql(ctx: LabContext) -> None:
@@ -140,7 +155,21 @@ def logs(ctx: LabContext, since: float | None = None) -> list:
     say(f"{len(hits)} relevant log messages" + (" since the last power-off" if start else "") + " (UTC):")
     for h in hits:
         console.print(f"{h.time} [bold]{h.host:<6}[/] [yellow]{h.label:<22}[/] {escape(h.message)}", soft_wrap=True)
+    say_windows_at_risk(ctx, start)
     return hits
+
+
+def say_windows_at_risk(ctx: LabContext, since: float) -> None:
+    """When a primary ran without a synchronous standby: writes acknowledged then were on one node only."""
+    from pglab.evidence.at_risk import alone_windows
+    from pglab.evidence.verify import role_logs
+    running = [h.name for h in ctx.lab.pg_hosts if ctx.provider.power_state(h.name) is PowerState.RUNNING
+               and h.name not in ctx.provider.isolated()]
+    for w in alone_windows(role_logs(ctx, running), time.time()):
+        if w.end >= since:
+            say(f"at risk: {w.host} ran as primary with no synchronous standby for {w.end - w.start:.1f} s from "
+                f"{time.strftime('%H:%M:%S', time.gmtime(w.start))} UTC - writes acknowledged then were durable "
+                f"on {w.host} only (fab verify counts them)")
 
 
 def verify(ctx: LabContext) -> int:
@@ -161,6 +190,8 @@ def verify(ctx: LabContext) -> int:
     verdict = "[green]OK[/]" if result.ok else "[bold red]FAILED[/]"
     say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}, indeterminate "
         f"{result.indeterminate} ({result.indeterminate_present} present, neither lost nor kept); "
+        f"at risk {result.at_risk} (acknowledged with no synchronous standby; {result.at_risk_missing} of them "
+        "missing); "
         f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
         f"checksums {'equal' if result.checksums_equal else 'DIFFER'}")
     return 0 if result.ok else 1
@@ -181,6 +212,27 @@ def report(ctx: LabContext, lang: str = "en", out: str | None = None, pdf: bool 
                   Path(titlepage) if titlepage else None)
     for kind, path in paths.items():
         say(f"{kind}: {path}")
+
+
+def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> int:
+    """Random faults with clients running, each followed by recovery and checks; 1 if anything was lost."""
+    from rich.table import Table
+
+    from pglab.faults import chaos as chaos_run
+    from pglab.faults.nemesis import FAULTS
+    from pglab.state import REPO_ROOT
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) or tuple(FAULTS)
+    records = chaos_run.run(ctx, faults, seed, chosen, say)
+    table = Table(title=f"chaos: {len(records)} faults, seed {seed}")
+    for col in ("fault", "count", "RTO median", "recovery median"):
+        table.add_column(col)
+    for row in chaos_run.summary(records):
+        table.add_row(*map(str, row))
+    console.print(table)
+    path = chaos_run.write_report(records, seed, REPO_ROOT / "report" / "chaos.md")
+    missing = max((r.missing for r in records), default=0)
+    say(f"chaos report: {path}; acknowledged writes missing: {missing}")
+    return 1 if missing else 0
 
 
 def watch(ctx: LabContext, seconds: float | None = None) -> None:

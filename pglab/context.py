@@ -46,7 +46,8 @@ class LabContext:
     def shell(self, host: str) -> HostShell:
         self.lab.host(host)
         if host not in self._shells:
-            self._shells[host] = HostShell(self.provider.ssh_target(host), self.state)
+            self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
+                                             self.lab.timing.ssh_dead_after_s)
         return self._shells[host]
 
     def forget_shell(self, host: str) -> None:

@@ -34,6 +34,10 @@ class StageOrderError(PglabError):
     """A stage was run before the stage it builds on, or run twice."""
 
 
+class NothingToRecoverError(StageOrderError):
+    """`recover` found the original topology already in place."""
+
+
 class RemoteCommandError(PglabError):
     """A command on a lab host failed; carries the host, command, exit code and output tail."""
 

@@ -43,6 +43,16 @@ class Timing:
     wal_receiver_timeout_s: int = 5
     replay_delay_s: int = 5
     tcp_retries2: int = 3
+    # A peer that stops answering is given up after this long: libpq's tcp_user_timeout and
+    # keepalives for clients, and the SSH connections pglab drives the hosts with.
+    dead_peer_ms: int = 5000
+    ssh_dead_after_s: int = 6
+
+    @property
+    def libpq_liveness(self) -> dict[str, int]:
+        """libpq parameters that make a connection to a host that lost power fail instead of hang."""
+        return {"connect_timeout": max(2, self.connect_timeout_ms // 1000), "keepalives": 1, "keepalives_idle": 2,
+                "keepalives_interval": 1, "keepalives_count": 3, "tcp_user_timeout": self.dead_peer_ms}
 
     @classmethod
     def for_provider(cls, provider: str) -> Timing:
@@ -50,7 +60,8 @@ class Timing:
         if provider == "vagrant":
             return cls(health_check_period=2, health_check_timeout=10, health_check_max_retries=3,
                        health_check_retry_delay=2, connect_timeout_ms=5000,
-                       wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=5)
+                       wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000,
+                       ssh_dead_after_s=20)
         return cls()
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import json
 import shlex
+import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,29 +43,64 @@ class Result:
 
 
 class HostShell:
-    """Commands and files on one host, as root or another user, over one cached SSH connection."""
+    """Commands and files on one host, as root or another user, over one cached SSH connection.
 
-    def __init__(self, target: SshTarget, state: LabState) -> None:
-        self.target, self.state = target, state
+    A host that loses power mid-command sends nothing more: SSH keepalives every second and
+    TCP_USER_TIMEOUT on the socket make such a command fail after `dead_after_s` instead of
+    hanging until the kernel's retransmissions give up (~15 minutes).
+    """
+
+    def __init__(self, target: SshTarget, state: LabState, dead_after_s: int = 10) -> None:
+        self.target, self.state, self.dead_after_s = target, state, dead_after_s
         self.name = target.host
         self._conn: Connection | None = None
         self._lock = threading.Lock()
 
+    def _socket(self) -> socket.socket:
+        sock = socket.create_connection((self.target.address, self.target.port), timeout=self.dead_after_s)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, self.dead_after_s * 1000)
+        return sock
+
     @property
     def connection(self) -> Connection:
+        if self._conn is not None and not (self._conn.transport and self._conn.transport.is_active()):
+            self._drop()  # died since its last use (the host was power-cycled): connect afresh
         if self._conn is None:
             config = Config(overrides={"load_ssh_configs": False, "run": {"hide": True, "warn": True}})
             conn = Connection(self.target.address, user=self.target.user, port=self.target.port, config=config,
-                              connect_timeout=5,
+                              connect_timeout=self.dead_after_s,
                               connect_kwargs={"key_filename": str(self.target.key_file), "look_for_keys": False,
-                                              "allow_agent": False, "banner_timeout": 10, "auth_timeout": 10})
+                                              "allow_agent": False, "banner_timeout": self.dead_after_s,
+                                              "auth_timeout": self.dead_after_s, "sock": self._socket()})
             if self.target.known_hosts is not None:
                 conn.client.load_host_keys(str(self.target.known_hosts))
                 conn.client.set_missing_host_key_policy(paramiko.RejectPolicy())
             else:
                 conn.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+            conn.open()
+            conn.transport.set_keepalive(1)
             self._conn = conn
         return self._conn
+
+    @contextmanager
+    def _reachable(self, step: str) -> Iterator[None]:
+        """Turn a lost or refused connection into one line naming the host and what to do."""
+        try:
+            yield
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            self._drop()
+            during = f" during '{step}'" if step else ""
+            raise LabNotUpError(f"{self.name}: no SSH answer at {self.target.address}{during} ({exc or 'closed'}); "
+                                f"powered off or cut off? `fab status`, `fab poweron {self.name}` if it is off, "
+                                "then run the command again") from None
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a dead connection may fail to close; it is dropped either way
+                pass
 
     def run(self, command: str, *, user: str = "root", step: str = "", check: bool = True,
             timeout: float | None = 300, redact: tuple[str, ...] = ()) -> Result:
@@ -74,16 +111,14 @@ class HostShell:
         wrapped = command if user == "root" else f"runuser -l {user} -c {shlex.quote(command)}"
         started = time.time()
         try:
-            with self._lock:
+            with self._lock, self._reachable(step):
                 raw = self.connection.run(wrapped, timeout=timeout, in_stream=False)
+                if raw.exited == -1 and not (self._conn and self._conn.is_connected):
+                    raise EOFError("the connection died while the command ran")
             result = Result(self.name, command, raw.exited, raw.stdout, raw.stderr)
         except CommandTimedOut:
             result = Result(self.name, command, 124, "", f"timed out after {timeout} s")
-            self._conn = None
-        except (OSError, paramiko.SSHException) as exc:
-            self._conn = None
-            raise LabNotUpError(f"{self.name}: cannot reach it over SSH at {self.target.address} ({exc}); "
-                                f"is it powered on? (fab status)") from None
+            self._drop()
         logged = result
         for secret in redact:
             logged = Result(self.name, logged.command.replace(secret, "***"), logged.exit_code,
@@ -95,7 +130,7 @@ class HostShell:
 
     def put_bytes(self, data: bytes, path: str) -> None:
         """Upload bytes to a path over SFTP (no mode or owner change)."""
-        with self._lock:
+        with self._lock, self._reachable(f"upload {path}"):
             self.connection.put(io.BytesIO(data), path)
 
     def put_text(self, text: str, path: str, *, mode: int = 0o644, owner: str = "root") -> None:
@@ -109,9 +144,7 @@ class HostShell:
         return self.run(f"cat {shlex.quote(path)}", step=f"read {path}").stdout
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._drop()
 
     def _log(self, user: str, result: Result, seconds: float, step: str) -> None:
         self.state.ensure()

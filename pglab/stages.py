@@ -85,6 +85,9 @@ COMMANDS: tuple[Command, ...] = (
             section="2.1"),
     Command("poweroff", commands.poweroff, "Hard power-off of a host: no shutdown, no flush, no FIN.", (HOST,),
             section="2.2"),
+    Command("isolate", commands.isolate, "Network fault: cut a host off the lab network; it keeps running.",
+            (HOST,)),
+    Command("heal", commands.heal, "Reconnect an isolated host to the lab network.", (HOST,)),
     Command("logs", commands.logs, "Relevant pgpool and PostgreSQL log messages since the last power-off, in time "
             "order.", section="2.3"),
     Command("failover", commands.failover, "Manual failover: detach a primary that does not answer; pgpool "
@@ -97,6 +100,12 @@ COMMANDS: tuple[Command, ...] = (
             "checksums.", section="3"),
     Command("watch", commands.watch, "Live view of nodes and client sessions, for a second terminal.",
             (Param("seconds", "stop after this many seconds (default: until Ctrl-C)", type=float),)),
+    Command("chaos", commands.chaos, "Jepsen-style run: random faults with clients running, each followed by "
+            "recovery and checks; writes report/chaos.md.",
+            (Param("faults", "how many faults", 10, type=int), Param("seed", "random seed (same seed, same faults)",
+                                                                       1, type=int),
+             Param("kinds", "comma-separated fault kinds (default: all): poweroff, isolate, double-fault, "
+                            "cut-during-recover, whole-lab, pgpool-cycle", ""))),
     Command("ssh", commands.ssh, "Run a command on a host as root: fab ssh pg-a --command 'ps -ef'.",
             (HOST, Param("command", "the command to run", "hostname"))),
     Command("dsn", commands.print_dsn, "Print a libpq URI to pgpool that works from this machine."),

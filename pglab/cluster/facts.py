@@ -111,3 +111,42 @@ def lsn_to_int(lsn: str) -> int:
     """'0/3000148' -> byte position."""
     high, low = lsn.split("/")
     return (int(high, 16) << 32) + int(low, 16)
+
+
+@dataclass(frozen=True)
+class DiskFacts:
+    """What a node's own disk says (`pglab-node facts`): read while PostgreSQL is stopped too."""
+
+    host: str
+    running: bool
+    standby_signal: bool
+    role_file: str
+    cluster_state: str  # pg_controldata: "in production", "shut down", "in archive recovery", ...
+    wal_timeline: int
+    wal_end: str  # start of the last valid WAL record on disk
+
+    @property
+    def was_primary(self) -> bool:
+        return self.cluster_state in ("in production", "shut down") and not self.standby_signal
+
+    def rank(self, preferred: str) -> tuple[int, int, bool, bool]:
+        """Newest timeline first (the node promoted last), then most WAL; ties: a former primary, then `preferred`."""
+        return self.wal_timeline, lsn_to_int(self.wal_end), self.was_primary, self.host == preferred
+
+
+def parse_disk_facts(host: str, text: str) -> DiskFacts:
+    """Parse the `key: value` lines of `pglab-node facts`."""
+    values = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    missing = {"running", "standby_signal", "cluster_state", "wal_timeline", "wal_end"} - set(values)
+    if missing:
+        raise ValueError(f"{host}: pglab-node facts said nothing about {', '.join(sorted(missing))}")
+    return DiskFacts(host=host, running=values["running"] == "yes", standby_signal=values["standby_signal"] == "yes",
+                     role_file=values.get("role_file", ""), cluster_state=values["cluster_state"],
+                     wal_timeline=int(values["wal_timeline"]), wal_end=values["wal_end"])
+
+
+def choose_primary(nodes: list[DiskFacts], preferred: str) -> DiskFacts:
+    """The node that holds every acknowledged commit: the newest timeline, and on it the most WAL."""
+    if not nodes:
+        raise ValueError("no node to choose a primary from")
+    return max(nodes, key=lambda n: n.rank(preferred))

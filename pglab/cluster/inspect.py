@@ -16,6 +16,7 @@ class ClusterView:
     """One snapshot: power, pgpool's nodes, each node's probe, the primary's replication peers."""
 
     power: dict[str, PowerState]
+    isolated: set[str] = field(default_factory=set)
     pool: list[facts.PoolNode] = field(default_factory=list)
     probes: dict[str, facts.NodeProbe] = field(default_factory=dict)
     replication: list[facts.ReplicationPeer] = field(default_factory=list)
@@ -54,13 +55,14 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
 def view(ctx: LabContext) -> ClusterView:
     """Gather everything reachable; hosts that are off are reported, not fatal."""
     power = ctx.provider.states()
-    result = ClusterView(power=power)
-    if power.get("pgpool") is PowerState.RUNNING:
+    result = ClusterView(power=power, isolated=ctx.provider.isolated())
+    if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.isolated:
         try:
             result.pool = pool_nodes(ctx)
-        except RemoteCommandError:
+        except (RemoteCommandError, LabNotUpError):
             result.pool = []
-    running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING]
+    running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING
+               and h.name not in result.isolated]
 
     def probe(host: str) -> facts.NodeProbe:
         try:
@@ -74,5 +76,8 @@ def view(ctx: LabContext) -> ClusterView:
         result.probes.setdefault(h.name, facts.NodeProbe(host=h.name, running=False))
     writable = [p.host for p in result.probes.values() if p.running and not p.in_recovery]
     if writable:
-        result.replication = replication_of(ctx, result.primary if result.primary in writable else writable[0])
+        try:
+            result.replication = replication_of(ctx, result.primary if result.primary in writable else writable[0])
+        except (RemoteCommandError, LabNotUpError):
+            result.replication = []  # the primary died between the probe and this query
     return result

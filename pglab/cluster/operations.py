@@ -9,11 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pglab.cluster import inspect
+from pglab.cluster import coldstart, inspect
 from pglab.cluster.facts import lsn_to_int
+from pglab.cluster.node import node_cmd
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
-from pglab.errors import ClusterStateError, LabNotUpError, StageOrderError
+from pglab.errors import ClusterStateError, LabNotUpError, NothingToRecoverError, StageOrderError
 from pglab.providers import PowerState
 
 Say = Callable[[str], None]
@@ -28,11 +29,6 @@ class RecoveryReport:
     switched_back: bool = False
     switchover_seconds: float = 0.0
     total_seconds: float = 0.0
-
-
-def node_cmd(ctx: LabContext, host: str, args: str, step: str) -> str:
-    """Run the node's pglab-node helper as postgres."""
-    return ctx.shell(host).run(f"/etc/pglab/bin/pglab-node {args}", user="postgres", step=step).stdout
 
 
 def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
@@ -150,14 +146,19 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         if ctx.provider.power_state(host) is not PowerState.RUNNING:
             raise LabNotUpError(f"{host} is powered off: `fab poweron {host}` first, then `fab recover`")
     ctx.provider.require_up(hosts=("pgpool",))
+    if not ctx.shell("pgpool").run("test -f /etc/pgpool2/failover.sh", check=False, step="pgpool set up?").ok:
+        raise StageOrderError("pgpool is not set up: run `fab setup` first")
     view = inspect.view(ctx)
-    if not view.pool:
-        raise StageOrderError("pgpool is not set up or not answering: run `fab setup` first")
-    primary = view.primary
-    if primary is None:
-        raise ClusterStateError("pgpool has no primary node: run `fab failover` first")
+    primary = coldstart.authoritative_primary(view)
+    if primary is None:  # every node lost power, or two primaries: decide from the nodes' own facts
+        primary = coldstart.cold_start(ctx, view, say)
+        view = inspect.view(ctx)
+    elif not view.pool:
+        say(f"pgpool is not running beside primary {primary}: starting it with node states from the nodes")
+        coldstart.restart_pgpool(ctx, primary)
+        view = inspect.view(ctx)
     if is_original_topology(ctx, view):
-        raise StageOrderError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
+        raise NothingToRecoverError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
                               f"{lab.async_standby} async and all are attached")
     ctx.state.record_event("recover-start", primary=primary)
     converge_standbys(ctx, primary, report, say)

@@ -34,7 +34,8 @@ def connect(ctx: LabContext, host: str) -> psycopg.Connection:
     port = lab.pgpool_port if host == "pgpool" else lab.pg_port
     try:
         return psycopg.connect(host=address, port=port, dbname=lab.database, user="app",
-                               password=ctx.state.secrets().password("app"), connect_timeout=3, autocommit=True)
+                               password=ctx.state.secrets().password("app"), autocommit=True,
+                               **lab.timing.libpq_liveness)
     except psycopg.OperationalError as exc:
         raise ClusterStateError(f"cannot connect to {host} at {address}:{port}: {' '.join(str(exc).split())}") \
             from None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 
 from pglab.cluster import inspect, sql
 from pglab.cluster.operations import wait_caught_up
 from pglab.context import LabContext
+from pglab.evidence.at_risk import ROLE_LOG, alone_windows, at_risk
+from pglab.remote import fan_out
 from pglab.workload import control
 
 CHECKSUM_SQL = {
@@ -34,6 +37,8 @@ class VerifyResult:
     indeterminate_present: int
     expected_total: int
     nodes: list[NodeCheck]
+    at_risk: int = 0  # acknowledged while the primary had no synchronous standby (durable on one node)
+    at_risk_missing: int = 0
 
     @property
     def missing(self) -> int:
@@ -68,6 +73,12 @@ def check_node(ctx: LabContext, host: str, acked: set[str]) -> NodeCheck:
     return NodeCheck(host, True, len(ids), len(missing), total, sums, missing[:5], ids)
 
 
+def role_logs(ctx: LabContext, hosts: list[str]) -> dict[str, str]:
+    """Each running node's role log (when it held which role)."""
+    texts = fan_out(hosts, lambda h: ctx.shell(h).run(f"cat {ROLE_LOG} 2>/dev/null || true", step="role log").stdout)
+    return dict(zip(hosts, texts, strict=True))
+
+
 def verify(ctx: LabContext) -> VerifyResult:
     """Pause writers, wait until every running standby has replayed the primary's WAL, compare."""
     lab = ctx.lab
@@ -90,10 +101,13 @@ def verify(ctx: LabContext) -> VerifyResult:
                  for h in lab.pg_hosts]
         on_primary = next((n.ids for n in nodes if n.host == primary), set())
         present_unknown = len(unknown & on_primary)
+        risky = at_risk([r for r in journal if r["outcome"] == "ack"], alone_windows(role_logs(ctx, running),
+                                                                                      time.time()))
     finally:
         if clients_running:
             control.resume(ctx)
-    result = VerifyResult(len(acked), len(unknown), present_unknown, lab.accounts * lab.initial_balance, nodes)
+    result = VerifyResult(len(acked), len(unknown), present_unknown, lab.accounts * lab.initial_balance, nodes,
+                          at_risk=len(risky), at_risk_missing=len(set(risky) - on_primary) if primary else 0)
     ctx.state.save_json("verify.json", result.as_dict())
     ctx.state.record_event("verify", ok=result.ok, acknowledged=result.acknowledged, missing=result.missing)
     return result

@@ -71,6 +71,41 @@ class Provider(ABC):
     def _boot(self, host: str) -> None:
         """Power the host on with its disks as they were, and wait for its SSH."""
 
+    @abstractmethod
+    def _set_link(self, host: str, up: bool) -> None:
+        """Connect or disconnect the host's NIC on the lab network (the host keeps running)."""
+
+    @abstractmethod
+    def is_isolated(self, host: str) -> bool:
+        """Whether the host's NIC on the lab network is disconnected."""
+
+    def isolate(self, host: str) -> None:
+        """Cut a running host off the lab network: it keeps running, but nothing reaches it."""
+        self._require_running(host, "isolate")
+        if self.is_isolated(host):
+            raise PowerStateError(f"{host} is already isolated: `fab heal {host}` reconnects it")
+        self._set_link(host, up=False)
+        self.state.record_event("isolate", host=host, provider=self.name)  # after: no write starts on it later
+
+    def heal(self, host: str) -> None:
+        """Reconnect an isolated host to the lab network."""
+        self._require_running(host, "heal")
+        if not self.is_isolated(host):
+            raise PowerStateError(f"{host} is not isolated: nothing to heal")
+        self._set_link(host, up=True)
+        self.state.record_event("heal", host=host, provider=self.name)
+
+    def isolated(self) -> set[str]:
+        """The running hosts that are cut off the lab network."""
+        return {h for h, s in self.states().items() if s is PowerState.RUNNING and self.is_isolated(h)}
+
+    def _require_running(self, host: str, action: str) -> None:
+        self.lab.host(host)
+        state = self.power_state(host)
+        if state is not PowerState.RUNNING:
+            raise PowerStateError(f"{host} is {state.value}, not running: nothing to {action} "
+                                  f"(fab poweron {host})")
+
     def poweroff(self, host: str) -> None:
         """Hard power-off of one running host."""
         self.lab.host(host)

@@ -140,6 +140,13 @@ class LocalProvider(Provider):
             stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ssh(host, spec.address, launcher)
 
+    def _set_link(self, host: str, up: bool) -> None:
+        _ip("link", "set", netns_name(host), "up" if up else "down")
+
+    def is_isolated(self, host: str) -> bool:
+        shown = _ip("-br", "link", "show", netns_name(host), check=False)
+        return shown.returncode == 0 and shown.stdout.split()[1:2] == ["DOWN"]
+
     # -- helpers --------------------------------------------------------------
     def _ensure_bridge(self) -> None:
         if _ip("link", "show", BRIDGE, check=False).returncode != 0:

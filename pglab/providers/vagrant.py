@@ -18,6 +18,7 @@ from pglab.providers.base import PowerState, Provider, SshTarget
 from pglab.state import REPO_ROOT
 
 STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}
+LAB_NETWORK = "pglab"  # libvirt__network_name in the Vagrantfile
 
 
 class VagrantProvider(Provider):
@@ -85,6 +86,38 @@ class VagrantProvider(Provider):
             self.machines.up(vm_name=host)
         except subprocess.CalledProcessError:
             raise LabNotUpError(f"{host} did not boot: `vagrant up {host}` shows why") from None
+
+    def _libvirt_nic(self, host: str) -> tuple[str, str] | None:
+        """(domain id, MAC) of the VM's NIC on the lab network; None when not on libvirt."""
+        domain = REPO_ROOT / ".vagrant" / "machines" / host / "libvirt" / "id"
+        if not domain.exists():
+            return None
+        dom = domain.read_text().strip()
+        listing = subprocess.run(["virsh", "-c", "qemu:///system", "domiflist", dom], capture_output=True,
+                                 text=True, check=True).stdout
+        for line in listing.splitlines():
+            fields = line.split()
+            if len(fields) >= 5 and fields[2] == LAB_NETWORK:
+                return dom, fields[4]
+        raise LabNotUpError(f"{host}: no NIC on the libvirt network {LAB_NETWORK!r} (virsh domiflist {dom})")
+
+    def _set_link(self, host: str, up: bool) -> None:
+        """libvirt: `virsh domif-setlink` of the lab NIC; VirtualBox: the link state of NIC 2."""
+        nic = self._libvirt_nic(host)
+        if nic:
+            subprocess.run(["virsh", "-c", "qemu:///system", "domif-setlink", nic[0], nic[1], "up" if up else "down"],
+                           check=True, capture_output=True)
+        else:
+            subprocess.run(["VBoxManage", "controlvm", f"pglab-{host}", "setlinkstate2", "on" if up else "off"],
+                           check=True, capture_output=True)
+
+    def is_isolated(self, host: str) -> bool:
+        nic = self._libvirt_nic(host)
+        if not nic:
+            return False
+        state = subprocess.run(["virsh", "-c", "qemu:///system", "domif-getlink", nic[0], nic[1]],
+                               capture_output=True, text=True, check=False).stdout
+        return state.strip().endswith("down")
 
     def _trust(self, host: str) -> None:
         """Root accepts the lab key; the VM's host key joins the lab's known_hosts."""

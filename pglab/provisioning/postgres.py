@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pglab.cluster import sql
 from pglab.cluster.inspect import probe_node
-from pglab.cluster.operations import node_cmd
+from pglab.cluster.node import node_cmd
 from pglab.context import LabContext
 from pglab.model import HostSpec
 from pglab.provisioning.auth import scram_verifier
@@ -22,7 +22,8 @@ def ensure_cluster(ctx: LabContext, host: HostSpec) -> bool:
     if ours:
         return False
     shell.run(f"pg_dropcluster --stop {lab.pg_version} {lab.pg_cluster} 2>/dev/null || true; "
-              f"pg_createcluster --start-conf=manual {lab.pg_version} {lab.pg_cluster} -- "
+              f"pg_createcluster --start-conf=manual --locale=C.UTF-8 --encoding=UTF8 {lab.pg_version} "
+              f"{lab.pg_cluster} -- "
               f"--auth-local=peer --auth-host=scram-sha-256 >/dev/null", step="create cluster")
     install_files(shell, cluster_config_files(lab, host), step="postgresql config")
     return True

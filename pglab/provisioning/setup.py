@@ -38,8 +38,10 @@ def refuse_if_failed_over(ctx: LabContext) -> None:
     """Setup converges a cluster in its original topology; after a failover, recover comes first."""
     primary = probe_node(ctx, ctx.lab.primary)
     if primary.role_file and primary.role != "primary":
-        raise ClusterStateError(f"{primary.host} is not the running primary (role {primary.role_file}): the lab "
-                                "has failed over; run `fab recover` (or `fab destroy` and `fab up` for a fresh lab)")
+        state = "stopped" if not primary.running else primary.role
+        raise ClusterStateError(f"{primary.host} is not running as the primary ({state}, role {primary.role_file}): "
+                                "after a failover or a power loss run `fab recover` - it decides the primary from "
+                                "the nodes' own facts and restores A/B/C (or `fab destroy` and `fab up` for a new lab)")
 
 
 def setup(ctx: LabContext, say: Say = print) -> float:

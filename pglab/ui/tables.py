@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from pglab.cluster.facts import NodeProbe
 from pglab.cluster.inspect import ClusterView
 from pglab.context import LabContext
 
@@ -15,6 +16,8 @@ def hosts_table(ctx: LabContext, view: ClusterView) -> Table:
     for h in ctx.lab.hosts:
         power = view.power[h.name].value
         colour = "green" if power == "running" else "red"
+        if h.name in view.isolated:
+            power, colour = "running, isolated (no network)", "yellow"
         table.add_row(h.name, h.address, h.role, f"[{colour}]{power}[/]")
     return table
 
@@ -26,7 +29,7 @@ def cluster_table(ctx: LabContext, view: ClusterView) -> Table:
         table.add_column(col)
     pool = {n.host: n for n in view.pool}
     for h in ctx.lab.pg_hosts:
-        probe, node = view.probes[h.name], pool.get(h.name)
+        probe, node = view.probes.get(h.name) or NodeProbe(host=h.name, running=False), pool.get(h.name)
         peer = view.peer(h.app_name)
         lag = f"{peer.replay_lag_s:.2f} s" if peer and peer.replay_lag_s is not None else ""
         pool_status = f"{node.status}/{node.role}" if node else "?"

@@ -27,8 +27,13 @@ def rates(previous: dict, current: dict, seconds: float) -> dict[str, float]:
 
 
 def frame(ctx: LabContext, stats: dict, per_second: dict[str, float]) -> Group:
-    view = inspect.view(ctx)
+    """One refresh; a fault while looking is shown as a line, never ends the view."""
     stamp = Text(time.strftime("%H:%M:%S") + "  fab watch - Ctrl-C to leave", style="dim")
+    try:
+        view = inspect.view(ctx)
+    except PglabError as exc:
+        view = inspect.ClusterView(power=ctx.provider.states())
+        stamp.append(f"\n{exc}", style="red")
     return Group(stamp, hosts_table(ctx, view), cluster_table(ctx, view), sessions_table(stats, per_second))
 
 

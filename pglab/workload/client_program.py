@@ -26,8 +26,10 @@ import uuid
 DATA = os.environ.get("PGLAB_CLIENT_DIR", "/var/log/pglab-client")
 PID_FILE, STATUS_FILE, PAUSE_FILE = (f"{DATA}/{n}" for n in ("client.pid", "status.json", "pause"))
 JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl", "client.log"))
+# keepalives catch a dead peer on an idle connection, tcp_user_timeout one that never answers a request.
 CONNINFO = ("host=pgpool port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
-            "keepalives_idle=2 keepalives_interval=1 keepalives_count=2 application_name=pglab-{name}")
+            "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
+            "tcp_user_timeout={dead_ms} application_name=pglab-{name}")
 
 
 def append(path: str, record: dict) -> None:
@@ -54,7 +56,8 @@ class Session(threading.Thread):
         import psycopg
         while not self.stop_event.is_set():
             try:
-                self.conn = psycopg.connect(CONNINFO.format(port=self.args.port, db=self.args.db, name=self.name))
+                self.conn = psycopg.connect(CONNINFO.format(port=self.args.port, db=self.args.db, name=self.name,
+                                                              dead_ms=self.args.dead_peer_ms))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -161,8 +164,8 @@ def start(args: argparse.Namespace) -> None:
     if running_pid():
         sys.exit(f"pglab-client: already running (pid {running_pid()}): stop it first")
     os.makedirs(DATA, exist_ok=True)
-    argv = [sys.executable, os.path.abspath(__file__), "run"] + [f"--{k}={v}" for k, v in vars(args).items()
-                                                                 if k not in ("command",)]
+    options = [f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items() if k != "command"]
+    argv = [sys.executable, os.path.abspath(__file__), "run", *options]
     with open(LOG, "ab") as log:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -193,6 +196,7 @@ def main() -> None:
     parser.add_argument("--db", default="bank")
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
+    parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
     args = parser.parse_args()
     if args.command == "start":
         start(args)

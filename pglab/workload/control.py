@@ -16,7 +16,8 @@ def _client(ctx: LabContext, args: str, check: bool = True) -> str:
     lab = ctx.lab
     result = ctx.shell("client").run(
         f"{PROGRAM} {args} --port {lab.pgpool_port} --db {lab.database} --accounts {lab.accounts} "
-        f"--balance {lab.initial_balance}", step=f"pglab-client {args.split()[0]}", check=False)
+        f"--balance {lab.initial_balance} --dead-peer-ms {lab.timing.dead_peer_ms}",
+        step=f"pglab-client {args.split()[0]}", check=False)
     if check and not result.ok:
         raise StageOrderError(f"client: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
     return result.stdout

@@ -45,6 +45,23 @@ def test_power_cut_and_power_on_of_a_vm(vms):
     assert ctx.shell("pg-a").read_text("/root/survivor").strip() == "before"
 
 
+def test_isolate_and_heal_cut_the_lab_network_only(vms):
+    """Issue 9: `virsh domif-setlink` of the lab NIC: the VM runs on, no lab host reaches it; heal undoes it."""
+    ctx = vms
+    reach_b = f"timeout 3 bash -c '</dev/tcp/{ctx.lab.host('pg-b').address}/22'"
+    assert ctx.shell("pg-a").run(reach_b, check=False).ok
+    fab("isolate", "pg-b", timeout=300)
+    assert ctx.provider.is_isolated("pg-b") and ctx.provider.power_state("pg-b") is PowerState.RUNNING
+    assert not ctx.shell("pg-a").run(reach_b, check=False).ok
+    assert ctx.shell("pg-b").run("hostname").stdout.strip() == "pg-b"  # alive, seen over the management NIC
+    fab("heal", "pg-b", timeout=300)
+    assert not ctx.provider.is_isolated("pg-b")
+    deadline = time.monotonic() + 30
+    while not ctx.shell("pg-a").run(reach_b, check=False).ok:
+        assert time.monotonic() < deadline, "pg-b still unreachable after heal"
+        time.sleep(1)
+
+
 def test_lab_on_vms_fails_over_recovers_and_loses_nothing(vms):
     ctx = vms
     for step in (("setup",), ("clients",)):

@@ -1,0 +1,86 @@
+"""Bring back a cluster in which no primary runs (every PostgreSQL host lost power, in any order).
+
+The primary is decided from the nodes' own disks, never from what pglab last expected: the
+newest timeline wins (the node promoted last), and on it the most WAL (the primary of that
+timeline holds every commit it acknowledged; a synchronous standby never holds more).
+pgpool is stopped while this happens, so it cannot promote on stale node states, and started
+afresh (node states discarded) once the chosen primary runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+
+from pglab.cluster import facts, inspect
+from pglab.cluster.node import node_cmd
+from pglab.cluster.waits import wait_until
+from pglab.context import LabContext
+
+Say = Callable[[str], None]
+PGPOOL = "/etc/pglab/bin/pglab-pgpool"
+
+
+def disk_facts(ctx: LabContext, host: str) -> facts.DiskFacts:
+    return facts.parse_disk_facts(host, node_cmd(ctx, host, "facts", f"disk facts of {host}"))
+
+
+def authoritative_primary(view: inspect.ClusterView) -> str | None:
+    """The running primary everyone agrees on: pgpool's, or the only one when pgpool is down; else None."""
+    writable = [h for h, p in view.probes.items() if p.running and p.role == "primary"]
+    if view.primary in writable and len(writable) == 1:
+        return view.primary
+    if not view.pool and len(writable) == 1:
+        return writable[0]
+    return None
+
+
+def make_primary(ctx: LabContext, node: facts.DiskFacts, say: Say) -> None:
+    """Start the chosen node as the primary: promote a standby, restart a former primary alone."""
+    if node.standby_signal:
+        node_cmd(ctx, node.host, "start", f"start {node.host}")
+        wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running, 60)
+        node_cmd(ctx, node.host, "promote", f"promote {node.host}")
+        say(f"{node.host}: promoted (a standby with the newest WAL)")
+    elif not node.running:
+        node_cmd(ctx, node.host, "role primary-alone", f"role of {node.host}")  # no sync standby to wait for yet
+        node_cmd(ctx, node.host, "start", f"start {node.host}")
+        say(f"{node.host}: started as the primary it was (crash recovery replays its own WAL)")
+    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary", 60)
+
+
+def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
+    """Choose the primary from the nodes' facts, fence any other primary, restart pgpool afresh; its name.
+
+    When pgpool already routes writes to a running primary and the facts choose that node (a
+    healed false primary beside it), pgpool is left alone and only the other primary is fenced.
+    """
+    stable = view.primary is not None and view.probes[view.primary].role == "primary"
+    if not stable:
+        ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
+    nodes = [disk_facts(ctx, h.name) for h in ctx.lab.pg_hosts]
+    for n in nodes:
+        say(f"{n.host}: timeline {n.wal_timeline}, WAL up to {n.wal_end}, {n.cluster_state}"
+            f"{', standby.signal' if n.standby_signal else ''}, PostgreSQL {'running' if n.running else 'stopped'}")
+    chosen = facts.choose_primary(nodes, ctx.lab.primary)
+    say(f"no single running primary: {chosen.host} has the newest timeline and the most WAL")
+    ctx.state.record_event("cold-start", primary=chosen.host, nodes=[asdict(n) for n in nodes])
+    keep_pgpool = stable and chosen.host == view.primary
+    if stable and not keep_pgpool:
+        ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
+    for n in nodes:
+        if n.host != chosen.host and n.running and inspect.probe_node(ctx, n.host).role == "primary":
+            node_cmd(ctx, n.host, "stop", f"fence {n.host}")
+            say(f"{n.host}: a second primary - stopped (fenced) until it is rewound")
+    if keep_pgpool:
+        return chosen.host
+    make_primary(ctx, chosen, say)
+    restart_pgpool(ctx, chosen.host)
+    say(f"pgpool: restarted with node states read from the nodes; {chosen.host} is primary")
+    return chosen.host
+
+
+def restart_pgpool(ctx: LabContext, primary: str) -> None:
+    """Restart pgpool with each node's state as the node reports it, until it routes writes to `primary`."""
+    ctx.shell("pgpool").run(f"{PGPOOL} from-facts", step="pgpool from facts")
+    wait_until(f"pgpool to route writes to {primary}", lambda: inspect.view(ctx).primary == primary, 60)

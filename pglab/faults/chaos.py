@@ -1,0 +1,151 @@
+"""`fab chaos`: faults drawn at random (reproducible from a seed) while client sessions run; after
+each, the lab is brought back with `recover` and checked - topology and every acknowledged write.
+
+Writes evidence/chaos.json and report/chaos.md: each fault with its RTO (fault to the first
+acknowledged write after the outage), recovery time, rejoin methods, missing, at-risk and
+indeterminate writes.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pglab.cluster import inspect
+from pglab.cluster.operations import is_original_topology, recover
+from pglab.context import LabContext
+from pglab.errors import ClusterStateError, ConfigError, NothingToRecoverError, PglabError, StageOrderError
+from pglab.evidence import outage
+from pglab.evidence.verify import verify
+from pglab.faults.nemesis import FAULTS, Say
+from pglab.workload import control
+
+
+@dataclass
+class FaultRecord:
+    number: int
+    kind: str
+    detail: str
+    rto_s: float | None = None
+    recover_s: float | None = None
+    recover_runs: int = 0
+    rejoined: dict[str, str] = field(default_factory=dict)
+    topology_ok: bool = False
+    acknowledged: int = 0
+    missing: int = 0
+    at_risk: int = 0
+    indeterminate: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def ensure_clients(ctx: LabContext) -> None:
+    """Client sessions run throughout; a client host that lost power gets them started again."""
+    if not control.running(ctx):
+        control.start(ctx)
+
+
+def bring_back(ctx: LabContext, record: FaultRecord, say: Say) -> None:
+    """Recover until the original topology stands; the first run should do it (a second is noted)."""
+    started = time.monotonic()
+    for attempt in (1, 2):
+        record.recover_runs = attempt
+        if is_original_topology(ctx, inspect.view(ctx)):
+            break
+        try:
+            report = recover(ctx, say)
+            record.rejoined.update(report.rejoined)
+            break
+        except NothingToRecoverError:
+            break  # the lab healed itself between the look above and recover's own
+        except PglabError as exc:
+            record.notes.append(f"recover run {attempt} failed: {exc}")
+            say(f"[red]recover run {attempt} failed[/]: {exc}")
+            if attempt == 2:
+                raise
+    record.recover_s = round(time.monotonic() - started, 2)
+
+
+def run_one(ctx: LabContext, number: int, kind: str, rng: random.Random, say: Say) -> FaultRecord:
+    injected = FAULTS[kind](ctx, rng, say)
+    record = FaultRecord(number, kind, injected.detail, notes=list(injected.notes))
+    say(f"fault {number}: {injected.detail}")
+    ensure_clients(ctx)
+    recover_started = time.time()
+    bring_back(ctx, record, say)
+    recovered_at = time.time()
+    ensure_clients(ctx)
+    control.wait_for_commits(ctx, recovered_at, count=5, timeout=30)
+    record.topology_ok = is_original_topology(ctx, inspect.view(ctx))
+    times = outage.ack_times(control.journal(ctx))
+    record.rto_s = outage.outage_after(times, injected.ts, until=recover_started)
+    result = verify(ctx)
+    record.acknowledged, record.missing = result.acknowledged, result.missing
+    record.at_risk, record.indeterminate = result.at_risk, result.indeterminate
+    return record
+
+
+def run(ctx: LabContext, faults: int, seed: int, kinds: tuple[str, ...], say: Say) -> list[FaultRecord]:
+    """Inject `faults` faults drawn from `kinds` with `seed`; each followed by recovery and checks."""
+    unknown = sorted(set(kinds) - set(FAULTS))
+    if unknown:
+        raise ConfigError(f"unknown fault kind(s) {', '.join(unknown)}: choose from {', '.join(FAULTS)}")
+    ctx.provider.require_up()
+    view = inspect.view(ctx)
+    if not view.pool:
+        raise StageOrderError("pgpool is not set up or not answering: run `fab setup` first")
+    if not is_original_topology(ctx, view):
+        raise StageOrderError("chaos starts from the original topology: run `fab recover` first")
+    rng = random.Random(seed)
+    ensure_clients(ctx)
+    ctx.state.record_event("chaos-start", faults=faults, seed=seed)
+    records: list[FaultRecord] = []
+    for number in range(1, faults + 1):
+        kind = rng.choice(kinds)
+        try:
+            records.append(run_one(ctx, number, kind, rng, say))
+        finally:
+            ctx.state.save_json("chaos.json", {"seed": seed, "faults": [asdict(r) for r in records]})
+        last = records[-1]
+        say(f"fault {number} ({kind}): RTO {fmt(last.rto_s)}, recovered in {fmt(last.recover_s)}, "
+            f"missing {last.missing}, at risk {last.at_risk}, topology {'ok' if last.topology_ok else 'WRONG'}")
+        if not last.topology_ok:
+            raise ClusterStateError(f"fault {number} ({kind}): the original topology did not come back (fab status)")
+    return records
+
+
+def fmt(seconds: float | None) -> str:
+    return f"{seconds:.2f} s" if seconds is not None else "-"
+
+
+def summary(records: list[FaultRecord]) -> list[tuple[str, int, str, str]]:
+    """Per fault kind: count, median RTO, median recovery time."""
+    rows = []
+    for kind in sorted({r.kind for r in records}):
+        mine = [r for r in records if r.kind == kind]
+        rtos = [r.rto_s for r in mine if r.rto_s is not None]
+        rows.append((kind, len(mine), fmt(statistics.median(rtos)) if rtos else "-",
+                     fmt(statistics.median([r.recover_s for r in mine if r.recover_s is not None]))))
+    return rows
+
+
+def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
+    """report/chaos.md: the summary per fault kind, then every fault."""
+    lines = [f"# pglab chaos run (seed {seed}, {len(records)} faults)", "",
+             "| fault | count | RTO median | recovery median |", "|---|---|---|---|"]
+    lines += [f"| {k} | {n} | {rto} | {rec} |" for k, n, rto, rec in summary(records)]
+    lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; "
+              f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}.", "",
+              "| # | fault | what | RTO | recovery | rejoin | missing | at risk | indeterminate | topology | notes |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        rejoin = ", ".join(f"{h}: {m}" for h, m in r.rejoined.items()) or "-"
+        notes = "; ".join(r.notes).replace("|", "/")
+        lines.append(f"| {r.number} | {r.kind} | {r.detail} | {fmt(r.rto_s)} | {fmt(r.recover_s)} | {rejoin} | "
+                     f"{r.missing} | {r.at_risk} | {r.indeterminate} | {'ok' if r.topology_ok else 'WRONG'} | "
+                     f"{notes} |")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,123 @@
+"""Issue 9: faults off the scripted path - whole-lab power loss, a power cut in the middle of
+`fab recover`, an isolated primary, `fab watch` through a power cut, a short chaos run - and
+the data layer (UTF8, text as str). Clients write throughout; `fab verify` proves nothing
+acknowledged was lost."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+from rich.console import Console
+
+from pglab.cluster import inspect, sql
+from pglab.cluster.operations import wait_for_new_primary
+from pglab.context import LabContext
+from pglab.evidence.demo import connect
+from pglab.ui.watch import frame
+from tests.conftest import REPO, fab, one_line_error
+from tests.integration.checks import acks_after, assert_original_topology
+
+
+@pytest.fixture(scope="module")
+def lab(fresh_lab):
+    fab("up")
+    fab("setup")
+    fab("clients")
+    ctx = LabContext.load()
+    acks_after(ctx, time.time())
+    yield ctx
+    ctx.close()
+
+
+def verified(ctx: LabContext) -> str:
+    """Original topology, writes going on, and `fab verify` finding nothing missing."""
+    assert_original_topology(ctx)
+    acks_after(ctx, time.time())
+    out = fab("verify").stdout
+    assert "OK: acknowledged" in out and "missing 0" in out and "checksums equal" in out, out
+    return out
+
+
+def test_1_utf8_clusters_hand_text_back_as_str(lab):
+    for host in ("pg-a", "pg-b", "pg-c"):
+        assert sql.value(lab.shell(host), "SHOW server_encoding") == "UTF8"
+    with connect(lab, "pgpool") as conn:
+        note = "Проверка: ёжик в тумане"
+        row = conn.execute("INSERT INTO replication_probes (note) VALUES (%s) RETURNING note, upper(note)",
+                           (note,)).fetchone()
+    assert row == (note, note.upper()) and isinstance(row[0], str)
+
+
+def test_2_whole_lab_power_loss_comes_back_with_fab_recover(lab):
+    for host in ("pgpool", "pg-c", "client", "pg-a", "pg-b"):  # every host, in a mixed order
+        fab("poweroff", host)
+    lab.close()
+    fab("up")
+    assert not inspect.probe_node(lab, "pg-a").running  # a primary never boots by itself
+    out = fab("recover").stdout
+    assert "pg-a has the newest timeline and the most WAL" in out, out
+    fab("clients")
+    verified(lab)
+
+
+def test_3_a_power_cut_during_recover_fails_fast_and_a_rerun_finishes(lab):
+    fab("poweroff", "pg-a")
+    assert wait_for_new_primary(lab, "pg-a") == "pg-b"
+    fab("poweron", "pg-a")
+    recover = subprocess.Popen(["fab", "recover"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    time.sleep(2.0)  # inside the rejoin of pg-a
+    fab("poweroff", "pg-a")
+    cut = time.monotonic()
+    _, stderr = recover.communicate(timeout=120)
+    seconds = time.monotonic() - cut
+    print(f"interrupted recover failed {seconds:.1f} s after the cut")
+    assert seconds < 30
+    line = one_line_error(subprocess.CompletedProcess([], recover.returncode, "", stderr))
+    assert "pg-a" in line and "fab poweron pg-a" in line, line
+    fab("poweron", "pg-a")
+    fab("recover")
+    verified(lab)
+
+
+def test_4_an_isolated_primary_takes_no_write_and_is_rewound_after_the_heal(lab):
+    fab("isolate", "pg-a")
+    isolated = lab.state.last_event("isolate")["ts"]  # recorded once the link was down
+    assert "isolated" in fab("status").stdout
+    assert wait_for_new_primary(lab, "pg-a") == "pg-b"
+    acks_after(lab, time.time())  # writes go on, through pgpool, to pg-b
+    fab("heal", "pg-a")
+    lab.forget_shell("pg-a")
+    probe = inspect.probe_node(lab, "pg-a")
+    assert probe.running and probe.role == "primary"  # a false primary: it never learned of the failover
+    on_a = sql.value(lab.shell("pg-a"), f"SELECT count(*) FROM transfers WHERE created_at > to_timestamp({isolated})",
+                     lab.lab.database)
+    assert on_a == "0", f"{on_a} transactions began on the isolated primary"
+    assert next(n for n in inspect.pool_nodes(lab) if n.host == "pg-a").status == "down"
+    out = fab("recover").stdout
+    assert "pg-a: a second primary - stopped (fenced)" in out and "pg_rewind" in out, out
+    verified(lab)
+
+
+def test_5_watch_keeps_refreshing_through_a_power_cut(lab):
+    fab("poweroff", "pg-c")
+    started = time.monotonic()
+    screen = Console(width=200, record=True, file=open("/dev/null", "w"))
+    screen.print(frame(lab, {}, {}))
+    text = screen.export_text()
+    print(f"a watch frame with pg-c off took {time.monotonic() - started:.1f} s")
+    assert "pg-c" in text and "off" in text
+    fab("poweron", "pg-c")
+    fab("recover")
+    verified(lab)
+
+
+def test_6_a_short_chaos_run_loses_nothing(lab):
+    out = fab("chaos", "--faults", "2", "--seed", "7", "--kinds", "poweroff,pgpool-cycle",
+              timeout=900).stdout
+    assert "acknowledged writes missing: 0" in out, out
+    report = (REPO / "report" / "chaos.md").read_text()
+    assert report.count("| ok |") == 2, report
+    assert "unknown fault kind" in one_line_error(fab("chaos", "--kinds", "meteor", check=False))

@@ -1,0 +1,67 @@
+"""Deciding from the nodes' own facts: which node becomes primary after a whole-lab power loss,
+and which acknowledged writes were durable on one node only."""
+
+from __future__ import annotations
+
+import pytest
+
+from pglab.cluster.facts import choose_primary, parse_disk_facts
+from pglab.evidence.at_risk import Window, alone_windows, at_risk
+from pglab.model import Lab, Timing
+
+
+def facts(host: str, timeline: int, wal_end: str, state: str = "in archive recovery", standby: bool = True):
+    text = (f"running: no\nstandby_signal: {'yes' if standby else 'no'}\nrole_file: x\n"
+            f"cluster_state: {state}\nwal_timeline: {timeline}\nwal_end: {wal_end}\n")
+    return parse_disk_facts(host, text)
+
+
+def test_parse_disk_facts():
+    node = facts("pg-a", 2, "0/0405CE98", "in production", standby=False)
+    assert (node.host, node.wal_timeline, node.wal_end, node.was_primary) == ("pg-a", 2, "0/0405CE98", True)
+    assert not node.running and not node.standby_signal
+    with pytest.raises(ValueError, match="wal_end"):
+        parse_disk_facts("pg-b", "running: no\nstandby_signal: no\ncluster_state: x\nwal_timeline: 1\n")
+
+
+def test_the_newest_timeline_wins_even_with_less_wal():
+    """A promoted node's timeline beats a fenced former primary that wrote more on the old one."""
+    old_primary = facts("pg-a", 1, "0/9000000", "in production", standby=False)
+    promoted = facts("pg-c", 2, "0/4062180", "in production", standby=False)
+    follower = facts("pg-b", 2, "0/4062180")
+    assert choose_primary([old_primary, follower, promoted], "pg-a").host == "pg-c"
+
+
+def test_on_one_timeline_the_most_wal_wins_then_the_former_primary_then_the_home_node():
+    primary = facts("pg-a", 1, "0/5000100", "in production", standby=False)
+    sync = facts("pg-b", 1, "0/5000100")
+    lagging = facts("pg-c", 1, "0/4FFFF00")
+    assert choose_primary([lagging, sync, primary], "pg-a").host == "pg-a"
+    assert choose_primary([lagging, sync], "pg-a").host == "pg-b"
+    ahead = facts("pg-b", 1, "0/5000200")
+    assert choose_primary([primary, ahead, lagging], "pg-a").host == "pg-b"
+    with pytest.raises(ValueError):
+        choose_primary([], "pg-a")
+
+
+def test_alone_windows_and_writes_at_risk():
+    logs = {"pg-a": "100.0 primary-alone\n110.0 primary-sync-pg_b\n200.0 primary-alone\n",
+            "pg-b": "100.5 standby-of-pg-a\n150.0 primary-alone\n160.0 standby-of-pg-a\n"}
+    windows = alone_windows(logs, now=300.0)
+    assert windows == [Window("pg-a", 100.0, 110.0), Window("pg-b", 150.0, 160.0), Window("pg-a", 200.0, 300.0)]
+    acks = [{"id": str(t), "ts": t} for t in (99.0, 105.0, 120.0, 155.0, 250.0, 301.0)]
+    assert at_risk(acks, windows) == ["105.0", "155.0", "250.0"]
+
+
+def test_libpq_liveness_bounds_a_dead_peer():
+    local, vms = Lab().timing, Timing.for_provider("vagrant")
+    assert local.libpq_liveness["tcp_user_timeout"] == local.dead_peer_ms and local.libpq_liveness["keepalives"] == 1
+    assert vms.dead_peer_ms > local.dead_peer_ms and vms.ssh_dead_after_s > local.ssh_dead_after_s
+
+
+def test_outage_after_a_fault_may_last_past_the_recovery_start():
+    from pglab.evidence.outage import outage_after
+    times = [1.0, 2.0, 3.0, 3.5, 20.0, 20.5, 21.0, 24.0]
+    assert outage_after(times, fault=3.2, until=10.0) == 20.0 - 3.2  # down until recovery brought it back
+    assert outage_after(times, fault=1.5, until=3.6) == 20.0 - 1.5
+    assert outage_after([1.0, 2.0], fault=5.0, until=6.0) is None
