@@ -11,7 +11,14 @@ from fabric import task
 from invoke import Collection
 
 from pglab.cli_support import run_command
-from pglab.stages import COMMANDS, Command
+from pglab.stages import COMMANDS, Command, Param
+
+
+def fabric_default(param: Param):
+    """Invoke parses a value by its default's type and knows str, int and bool; others go as text."""
+    if param.default is None or isinstance(param.default, str | int | bool):
+        return param.default
+    return str(param.default)
 
 
 def as_task(command: Command):
@@ -22,7 +29,7 @@ def as_task(command: Command):
 
     params = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                 **({} if p.required else {"default": p.default})) for p in command.params]
+                                 **({} if p.required else {"default": fabric_default(p)})) for p in command.params]
     body.__signature__ = inspect.Signature(params)
     body.__doc__ = command.help
     body.__name__ = command.name.replace("-", "_")

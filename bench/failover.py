@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark: N cycles of power-off A -> failover -> power-on -> recover, clients writing throughout.
 
-Prints median and max of RTO (power-off to first acknowledged write after the outage), write
-outage during switch-back, and rejoin time with the method used; plus baselines measured in the
-same run: the longest gap between commits in steady state, and a full pg_basebackup of the same
-database (what rejoin would cost without pg_rewind). Needs a lab that is up and set up (fab up,
+Prints median and max of RTO (power-off to first acknowledged write after the outage) with where
+its seconds go (detection, failover script, promotion, pgpool finding the new primary, clients
+reconnecting - from the logs), the write outage during switch-back, and rejoin time with the
+method used; plus baselines measured in the same run: the longest gap between commits in steady
+state, and a full pg_basebackup of the same database (what rejoin would cost without pg_rewind).
+The clients write at full speed by default (--rate 0). Needs a lab that is up and set up (fab up,
 fab setup) on the current provider.
 
-    python bench/failover.py [--cycles 3]
+    python bench/failover.py [--cycles 10] [--rate 0]
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from rich.table import Table  # noqa: E402
 
 from pglab.cluster.operations import recover, wait_for_new_primary  # noqa: E402
 from pglab.context import LabContext  # noqa: E402
-from pglab.evidence import outage  # noqa: E402
+from pglab.evidence import logs, outage  # noqa: E402
+from pglab.evidence.breakdown import PHASES, failover_breakdown  # noqa: E402
 from pglab.evidence.verify import verify  # noqa: E402
 from pglab.ui import console  # noqa: E402
 from pglab.workload import control  # noqa: E402
@@ -48,23 +51,28 @@ def cycle(ctx: LabContext) -> dict:
     ctx.provider.poweron(ctx.lab.primary)
     ctx.forget_shell(ctx.lab.primary)
     recover_start = time.time()
+    hits = logs.collect(ctx, off - 1, recover_start)
     report = recover(ctx, lambda _: None)
     time.sleep(1)
     times = outage.ack_times(control.journal(ctx))
     gap_from, gap_to = outage.longest_gap(times, recover_start, time.time())
-    return {"rto_s": outage.recovery_time(times, off), "switchback_outage_s": gap_to - gap_from,
+    rto = outage.recovery_time(times, off)
+    phases = failover_breakdown(hits, off, off + rto if rto is not None else None)
+    return {"rto_s": rto, **phases, "switchback_outage_s": gap_to - gap_from,
             "rejoin_s": report.rejoin_seconds.get(ctx.lab.primary), "method": report.rejoined.get(ctx.lab.primary),
             "recover_s": report.total_seconds}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--cycles", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=0, help="client transactions/s per session (0: full speed)")
     args = parser.parse_args()
     ctx = LabContext.load()
     ctx.provider.require_up()
-    if not control.running(ctx):
-        control.start(ctx)
+    if control.running(ctx):
+        control.stop(ctx)
+    control.start(ctx, rate=args.rate)
     quiet_start = time.time()
     time.sleep(10)
     baseline_gap = outage.steady_gap(outage.ack_times(control.journal(ctx)), quiet_start, time.time())
@@ -88,6 +96,14 @@ def main() -> int:
         table.add_row(label, f"{med:.2f} s", f"{max(values):.2f} s", f"{base:.3f} s ({base_label})",
                       f"{med / base:.1f}x" if base else "")
     console.print(table)
+    phases = Table(title="where the RTO goes (median over the cycles, from the logs and the journal)")
+    for col in ("phase", "median", "max"):
+        phases.add_column(col)
+    for phase in PHASES:
+        values = [r[phase] for r in rows if r.get(phase) is not None]
+        if values:
+            phases.add_row(phase, f"{statistics.median(values):.3f} s", f"{max(values):.3f} s")
+    console.print(phases)
     methods = sorted({r["method"] for r in rows})
     console.print(f"rejoin method(s): {', '.join(methods)}; verify: acknowledged {result.acknowledged}, "
                   f"missing {result.missing}, checksums {'equal' if result.checksums_equal else 'DIFFER'}")

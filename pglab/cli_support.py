@@ -13,7 +13,7 @@ from pglab.errors import PglabError
 def run_command(func: Callable[..., Any], *args: Any, provider: str | None = None) -> Any:
     ctx = None
     try:
-        ctx = LabContext.load(provider)
+        ctx = LabContext.load(provider, adopt=getattr(func, "__name__", "") != "destroy")
         result = func(ctx, *args)
     except PglabError as exc:
         print(f"pglab: error: {exc}", file=sys.stderr)

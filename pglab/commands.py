@@ -20,11 +20,16 @@ def up(ctx: LabContext) -> None:
     started = time.monotonic()
     if all(s is PowerState.ABSENT for s in ctx.provider.states().values()):
         ctx.state.reset_records()
-    ctx.remember()
+    ctx.remember(ctx.speed() or None)
     booted = ctx.provider.up()
     seconds = time.monotonic() - started
     ctx.state.record_event("up", hosts=booted, seconds=round(seconds, 2))
     say(f"{len(booted)} host(s) booted in {seconds:.2f} s" if booted else "every host was already running")
+    if not ctx.speed():
+        from pglab.providers.speed import measure
+        probe = measure(ctx.shell(ctx.lab.primary))
+        ctx.remember(probe.as_dict())
+        say(f"timing profile: {probe.describe()}")
 
 
 def destroy(ctx: LabContext) -> None:
@@ -109,13 +114,14 @@ def print_dsn(ctx: LabContext) -> None:
     console.out(dsn(ctx))
 
 
-def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1) -> None:
+def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1, rate: float = 20) -> None:
     """start | stop | stats | pause | resume the client sessions on the client host."""
     from pglab.ui.tables import sessions_table
     from pglab.workload import control
     if action == "start":
-        pid = control.start(ctx, writers, readers)
-        say(f"client: {writers} writer and {readers} reader session(s) started (pid {pid})")
+        pid = control.start(ctx, writers, readers, rate)
+        pace = f"{rate:g} transactions/s each" if rate > 0 else "full speed"
+        say(f"client: {writers} writer and {readers} reader session(s) started, {pace} (pid {pid})")
         time.sleep(1.0)
     elif action == "stop":
         control.stop(ctx)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pglab.errors import ConfigError
 from pglab.model import Lab, lab_from_env
@@ -21,27 +21,60 @@ class LabContext:
     _shells: dict[str, HostShell] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, provider: str | None = None) -> LabContext:
-        """The lab as recorded at `up` time; else the model from PGLAB_* variables."""
+    def load(cls, provider: str | None = None, adopt: bool = True) -> LabContext:
+        """The lab as recorded at `up` time; else VMs that `vagrant up` made from this checkout
+        (adopted: pglab's key installed, host keys collected, the lab recorded); else the model
+        from PGLAB_* variables (the local provider by default)."""
+        from pglab.providers.vagrant import machines_of_this_checkout
         state = LabState()
         recorded = state.root / "lab.json"
+        wanted = provider or os.environ.get("PGLAB_PROVIDER")
         if recorded.exists():
             saved = json.loads(recorded.read_text())
-            wanted = provider or os.environ.get("PGLAB_PROVIDER")
             if wanted and wanted != saved["provider"]:
                 raise ConfigError(f"the lab in {state.root} runs on the {saved['provider']} provider, not "
                                   f"{wanted}: `fab destroy` it first or unset PGLAB_PROVIDER")
             os.environ.setdefault("PGLAB_SUBNET", saved["subnet"])
-            lab = lab_from_env(saved["provider"])
-        else:
-            lab = lab_from_env(provider)
+            lab = lab_from_env(saved["provider"], saved.get("speed", {}).get("profile"))
+            vms = machines_of_this_checkout(lab.host_names) if adopt and lab.provider == "local" else []
+            if vms:
+                raise ConfigError(f"this checkout has a local lab ({state.root}) and Vagrant machines "
+                                  f"({', '.join(vms)}): `fab destroy` the local lab to use the VMs, or "
+                                  "`vagrant destroy -f` to keep the local one")
+            return cls(lab, state, make_provider(lab, state))
+        if wanted is None and machines_of_this_checkout(lab_from_env("vagrant").host_names):
+            ctx = cls(lab_from_env("vagrant"), state, make_provider(lab_from_env("vagrant"), state))
+            if adopt:
+                ctx.adopt()
+            return ctx
+        lab = lab_from_env(provider)
         return cls(lab, state, make_provider(lab, state))
 
-    def remember(self) -> None:
-        """Record which provider and subnet this lab uses (written by `up`)."""
+    def adopt(self) -> None:
+        """Take over VMs that `vagrant up` made: trust them, measure their speed, record the lab."""
+        from pglab.providers.speed import measure
+        from pglab.ui import say
+        say("no lab recorded, but Vagrant machines of this checkout exist: adopting them (vagrant provider)")
+        trusted = self.provider.adopt()
+        probe = measure(self.shell(self.lab.primary)) if self.lab.primary in trusted else None
+        self.remember(probe.as_dict() if probe else None)
+        say(f"adopted {len(trusted)} running VM(s)" + (f"; timing profile: {probe.describe()}" if probe else
+                                                      ": power them on with `fab up` (vagrant up)"))
+
+    def remember(self, speed: dict | None = None) -> None:
+        """Record which provider, subnet and timing profile this lab uses (written by `up`)."""
         self.state.ensure()
-        (self.state.root / "lab.json").write_text(json.dumps({"provider": self.lab.provider,
-                                                              "subnet": self.lab.subnet}))
+        record = {"provider": self.lab.provider, "subnet": self.lab.subnet}
+        if speed:
+            record["speed"] = speed
+            self.lab = replace(self.lab, timing=lab_from_env(self.lab.provider, speed["profile"]).timing)
+            self.provider.lab = self.lab
+        (self.state.root / "lab.json").write_text(json.dumps(record))
+
+    def speed(self) -> dict:
+        """The speed probe recorded at `up` ({} if none)."""
+        recorded = self.state.root / "lab.json"
+        return json.loads(recorded.read_text()).get("speed", {}) if recorded.exists() else {}
 
     def shell(self, host: str) -> HostShell:
         self.lab.host(host)

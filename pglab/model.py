@@ -33,13 +33,21 @@ class HostSpec:
 
 @dataclass(frozen=True)
 class Timing:
-    """Failure-detection and replication timings; slow hypervisors need larger values."""
+    """Failure-detection and replication timings; slow hypervisors need larger values.
 
+    Two profiles: `fast` (namespaces, KVM) and `roomy` (software emulation). `fab up` measures
+    the hosts' speed and records which one the lab uses (pglab/providers/speed.py).
+    """
+
+    profile: str = "fast"
     health_check_period: int = 1
     health_check_timeout: int = 2
     health_check_max_retries: int = 1
     health_check_retry_delay: int = 0
-    connect_timeout_ms: int = 1000
+    # pgpool's connect timeout: a health check gives a silent (powered-off) node this long, and so
+    # does its search for the new primary after a failover. A live node's kernel answers a SYN in
+    # microseconds, even on a busy machine.
+    connect_timeout_ms: int = 300
     wal_receiver_timeout_s: int = 5
     replay_delay_s: int = 5
     tcp_retries2: int = 3
@@ -55,14 +63,20 @@ class Timing:
                 "keepalives_interval": 1, "keepalives_count": 3, "tcp_user_timeout": self.dead_peer_ms}
 
     @classmethod
-    def for_provider(cls, provider: str) -> Timing:
-        """Fast timings for namespaces, roomier ones for VMs (QEMU emulation is ~10x slower)."""
-        if provider == "vagrant":
-            return cls(health_check_period=2, health_check_timeout=10, health_check_max_retries=3,
-                       health_check_retry_delay=2, connect_timeout_ms=5000,
-                       wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000,
-                       ssh_dead_after_s=20)
+    def named(cls, profile: str) -> Timing:
+        """The `fast` profile (namespaces, KVM) or the `roomy` one (QEMU software emulation, ~10x slower)."""
+        if profile == "roomy":
+            return cls(profile="roomy", health_check_period=2, health_check_timeout=10, health_check_max_retries=3,
+                       health_check_retry_delay=2, connect_timeout_ms=5000, wal_receiver_timeout_s=30,
+                       replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20)
+        if profile != "fast":
+            raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
         return cls()
+
+    @classmethod
+    def for_provider(cls, provider: str) -> Timing:
+        """Before anything was measured: namespaces are fast; VMs are assumed emulated."""
+        return cls.named("roomy" if provider == "vagrant" else "fast")
 
 
 @dataclass(frozen=True)
@@ -141,12 +155,13 @@ class Lab:
         return "/var/log/pgpool2/pgpool.log"
 
 
-def lab_from_env(provider: str | None = None) -> Lab:
-    """Build the lab model from PGLAB_* environment variables (provider, subnet, replay delay)."""
+def lab_from_env(provider: str | None = None, profile: str | None = None) -> Lab:
+    """Build the lab model from PGLAB_* environment variables (provider, subnet, replay delay) and the
+    timing profile measured at `up` (if any)."""
     provider = provider or os.environ.get("PGLAB_PROVIDER", "local")
     if provider not in ("local", "vagrant"):
         raise ConfigError(f"unknown provider {provider!r}: use 'local' or 'vagrant' (PGLAB_PROVIDER)")
-    timing = Timing.for_provider(provider)
+    timing = Timing.named(profile) if profile else Timing.for_provider(provider)
     if "PGLAB_REPLAY_DELAY" in os.environ:
         try:
             delay = int(os.environ["PGLAB_REPLAY_DELAY"])

@@ -143,6 +143,16 @@ class HostShell:
     def read_text(self, path: str) -> str:
         return self.run(f"cat {shlex.quote(path)}", step=f"read {path}").stdout
 
+    def read_bytes(self, path: str) -> bytes | None:
+        """A whole file over SFTP (far faster than a command's output for megabytes); None if absent."""
+        buffer = io.BytesIO()
+        with self._lock, self._reachable(f"download {path}"):
+            try:
+                self.connection.get(path, buffer)
+            except FileNotFoundError:
+                return None
+        return buffer.getvalue()
+
     def close(self) -> None:
         self._drop()
 

@@ -81,7 +81,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("clients", commands.clients, "Client sessions on the client host: start, stop, stats, pause, resume.",
             (Param("action", "start, stop, stats, pause or resume", "start",
                    choices=("start", "stop", "stats", "pause", "resume")),
-             Param("writers", "writer sessions", 3, type=int), Param("readers", "reader sessions", 1, type=int)),
+             Param("writers", "writer sessions", 3, type=int), Param("readers", "reader sessions", 1, type=int),
+             Param("rate", "transactions per second per session; 0 = full speed (default 20: a readable "
+                           "timeline, and CPU left for the lab on 2 cores)", 20.0, type=float)),
             section="2.1"),
     Command("poweroff", commands.poweroff, "Hard power-off of a host: no shutdown, no flush, no FIN.", (HOST,),
             section="2.2"),

@@ -108,6 +108,8 @@ WORDS: dict[str, tuple[str, str]] = {
                        "Прочитано с хостов после выполнения; пароли скрыты."),
     "commands_note": ("Each step's commands over SSH (first {limit} per step).",
                       "Команды каждого шага по SSH (первые {limit} на шаг)."),
+    "step_rates": ("clients meanwhile: {commits:.1f} commits/s, {reads:.1f} reads/s",
+                   "клиенты за это время: {commits:.1f} коммитов/с, {reads:.1f} чтений/с"),
     "plot_x": ("seconds since the clients' first commit", "секунды от первого коммита клиентов"),
     "plot_y": ("per second", "в секунду"),
     "commits_s": ("commits/s", "коммитов/с"),

@@ -43,6 +43,14 @@ def load_evidence(ctx: LabContext) -> Evidence:
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []))
 
 
+def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
+    """Commits/s and reads/s of all client sessions within a step ({} before the clients started)."""
+    seconds = end - start
+    commits = sum(start <= r["ts"] <= end for r in ev.journal if r["outcome"] == "ack")
+    reads = sum(start <= r["ts"] <= end for r in ev.reads)
+    return {"commits": commits / seconds, "reads": reads / seconds} if seconds > 0 and commits + reads else {}
+
+
 def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
     """The assignment's sections with the steps recorded for each and the verdict."""
     out = []
@@ -51,6 +59,7 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
                  if s["section"] == sec.key]
         for step in steps:
             step["commands"] = [c for c in ev.commands if step["start"] <= c["ts"] <= step["end"] + 0.5]
+            step["rates"] = rates(ev, step["start"], step["end"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
                     "asks": sec.text("asks", lang), "steps": steps, "verdict": found[sec.key]})

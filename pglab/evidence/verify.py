@@ -64,9 +64,20 @@ class VerifyResult:
                 "checksums_equal": self.checksums_equal, "ok": self.ok}
 
 
+def transfer_ids(ctx: LabContext, host: str) -> set[str]:
+    """Every transfer id on a node: written to a file on the host and fetched over SFTP (hundreds of
+    thousands of ids after a full-speed run come back in a second, not in a minute of command output)."""
+    shell, path = ctx.shell(host), "/tmp/pglab-transfer-ids"
+    shell.run(f"psql -X -q -d {ctx.lab.database} -c 'COPY (SELECT id FROM transfers) TO STDOUT' > {path}",
+              user="postgres", step="transfer ids")
+    data = shell.read_bytes(path) or b""
+    shell.run(f"rm -f {path}", step="transfer ids")
+    return set(data.decode().split())
+
+
 def check_node(ctx: LabContext, host: str, acked: set[str]) -> NodeCheck:
     shell, db = ctx.shell(host), ctx.lab.database
-    ids = {row[0] for row in sql.query(shell, "SELECT id FROM transfers", db, step="transfer ids")}
+    ids = transfer_ids(ctx, host)
     total = int(sql.value(shell, "SELECT coalesce(sum(balance), 0) FROM accounts", db, step="total") or 0)
     sums = {table: sql.value(shell, q, db, step=f"checksum {table}") or "" for table, q in CHECKSUM_SQL.items()}
     missing = sorted(acked - ids)

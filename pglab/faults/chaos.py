@@ -34,6 +34,7 @@ class FaultRecord:
     recover_runs: int = 0
     rejoined: dict[str, str] = field(default_factory=dict)
     topology_ok: bool = False
+    invariant_held: bool = False
     acknowledged: int = 0
     missing: int = 0
     at_risk: int = 0
@@ -84,6 +85,7 @@ def run_one(ctx: LabContext, number: int, kind: str, rng: random.Random, say: Sa
     result = verify(ctx)
     record.acknowledged, record.missing = result.acknowledged, result.missing
     record.at_risk, record.indeterminate = result.at_risk, result.indeterminate
+    record.invariant_held = result.invariant_held and result.checksums_equal
     return record
 
 
@@ -136,7 +138,8 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     lines = [f"# pglab chaos run (seed {seed}, {len(records)} faults)", "",
              "| fault | count | RTO median | recovery median |", "|---|---|---|---|"]
     lines += [f"| {k} | {n} | {rto} | {rec} |" for k, n, rto, rec in summary(records)]
-    lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; "
+    lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; bank invariant "
+              f"and equal checksums after every fault: {'yes' if all(r.invariant_held for r in records) else 'NO'}; "
               f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}.", "",
               "| # | fault | what | RTO | recovery | rejoin | missing | at risk | indeterminate | topology | notes |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]

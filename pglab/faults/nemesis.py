@@ -91,13 +91,13 @@ def double_fault(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     """The primary dies, then - once the last node follows it - the node promoted in its place:
     pgpool promotes the last one (availability first; writes acknowledged meanwhile are at risk)."""
     first = current_primary(ctx)
-    ts = time.time()
     cut(ctx, first)
     second = wait_for_new_primary(ctx, first)
     last = next(h.name for h in ctx.lab.pg_hosts if h.name not in (first, second))
     wait_until(f"pgpool to attach {last} behind {second}", lambda: any(
         n.host == last and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=60)
     time.sleep(rng.uniform(0.5, 3))
+    ts = time.time()  # the outage that counts: the first one is a plain power-off
     cut(ctx, second)
     third = wait_for_new_primary(ctx, second)
     say(f"{first} then {second} lost: pgpool promoted {third} (availability first)")

@@ -79,6 +79,10 @@ class Provider(ABC):
     def is_isolated(self, host: str) -> bool:
         """Whether the host's NIC on the lab network is disconnected."""
 
+    def adopt(self) -> list[str]:
+        """Make hosts brought up outside pglab drivable (keys); the names adopted. Nothing by default."""
+        return []
+
     def isolate(self, host: str) -> None:
         """Cut a running host off the lab network: it keeps running, but nothing reaches it."""
         self._require_running(host, "isolate")

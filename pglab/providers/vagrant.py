@@ -21,6 +21,12 @@ STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}
 LAB_NETWORK = "pglab"  # libvirt__network_name in the Vagrantfile
 
 
+def machines_of_this_checkout(hosts: tuple[str, ...]) -> list[str]:
+    """The lab's hosts that `vagrant up` created from this checkout (no vagrant call: it is slow)."""
+    machines = REPO_ROOT / ".vagrant" / "machines"
+    return [h for h in hosts if any((machines / h).glob("*/id"))]
+
+
 class VagrantProvider(Provider):
     """VMs from the repository's Vagrantfile."""
 
@@ -62,8 +68,16 @@ class VagrantProvider(Provider):
             raise LabNotUpError("`vagrant up` failed: run it by hand to see why (box missing? "
                                 "PGLAB_BOX, or build one with provision/build-box.sh)") from None
         for host in self.lab.host_names:
-            self._trust(host)
+            self.trust(host)
         return booted
+
+    def adopt(self) -> list[str]:
+        """VMs from a plain `vagrant up`: the lab key for root, their host keys in known_hosts."""
+        self.check_requirements()
+        running = [h for h, s in self.states().items() if s is PowerState.RUNNING]
+        for host in running:
+            self.trust(host)
+        return running
 
     def destroy(self) -> None:
         self.check_requirements()
@@ -119,7 +133,7 @@ class VagrantProvider(Provider):
                                capture_output=True, text=True, check=False).stdout
         return state.strip().endswith("down")
 
-    def _trust(self, host: str) -> None:
+    def trust(self, host: str) -> None:
         """Root accepts the lab key; the VM's host key joins the lab's known_hosts."""
         key = self.state.key_pair("lab").public_line
         script = (f"sudo install -d -m 700 /root/.ssh && echo {shlex.quote(key)} | sudo tee "

@@ -10,7 +10,10 @@ from pglab.context import LabContext
 
 
 def hosts_table(ctx: LabContext, view: ClusterView) -> Table:
-    table = Table(title=f"pglab hosts ({ctx.provider.name} provider, {ctx.lab.subnet})")
+    speed = ctx.speed()
+    measured = f", CPU {speed['cpu_slowdown']:.1f}x, SSH {speed['ssh_rtt_ms']:.0f} ms" if speed else ""
+    table = Table(title=f"pglab hosts ({ctx.provider.name} provider, {ctx.lab.subnet}, timing "
+                        f"{ctx.lab.timing.profile}{measured})")
     for col in ("host", "address", "role", "power"):
         table.add_column(col)
     for h in ctx.lab.hosts:

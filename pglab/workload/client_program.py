@@ -7,7 +7,7 @@ verdict. Every commit the client saw acknowledged goes to a journal; a commit wh
 it never learned is journaled as 'unknown'. A session that loses its connection reconnects and carries on.
 Self-contained: needs only python3 and psycopg 3 (Debian: python3-psycopg).
 
-    pglab-client start [--writers N] [--readers N] | stop | stats | pause | resume | run
+    pglab-client start [--writers N] [--readers N] [--rate R] | stop | stats | pause | resume | run
 """
 
 from __future__ import annotations
@@ -70,9 +70,21 @@ class Session(threading.Thread):
         self.counters.update(errors=self.counters["errors"] + 1, last_error=message, last_error_ts=time.time())
         append(ERRORS, {"ts": time.time(), "session": self.name, "phase": phase, "error": message})
 
+    def pace(self, due: float) -> float:
+        """Sleep until the next transaction is due at the session's rate; the new due time."""
+        if self.args.rate <= 0:
+            return time.monotonic()  # full speed
+        due += 1.0 / self.args.rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+            return due
+        return time.monotonic()  # late (an outage): carry on at the rate, no burst to catch up
+
     def run(self) -> None:
         import psycopg
         self.connect()
+        due = time.monotonic()
         while not self.stop_event.is_set():
             if os.path.exists(PAUSE_FILE) and self.kind == "writer":
                 time.sleep(0.05)
@@ -92,7 +104,7 @@ class Session(threading.Thread):
                         self.conn.rollback()
                     except psycopg.Error:
                         self.conn.close()
-            time.sleep(self.args.pause)
+            due = self.pace(due)
         if self.conn is not None:
             self.conn.close()
 
@@ -191,7 +203,7 @@ def main() -> None:
     parser.add_argument("command", choices=["start", "run", "stop", "stats", "pause", "resume"])
     parser.add_argument("--writers", type=int, default=3)
     parser.add_argument("--readers", type=int, default=1)
-    parser.add_argument("--pause", type=float, default=0.05, help="seconds between transactions")
+    parser.add_argument("--rate", type=float, default=20, help="transactions per second per session (0: full speed)")
     parser.add_argument("--port", type=int, default=9999)
     parser.add_argument("--db", default="bank")
     parser.add_argument("--accounts", type=int, default=100)

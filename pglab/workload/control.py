@@ -23,12 +23,13 @@ def _client(ctx: LabContext, args: str, check: bool = True) -> str:
     return result.stdout
 
 
-def start(ctx: LabContext, writers: int = 3, readers: int = 1) -> int:
+def start(ctx: LabContext, writers: int = 3, readers: int = 1, rate: float = 20) -> int:
+    """Start the sessions; `rate` transactions per second each (0: as fast as they can)."""
     ctx.provider.require_up(hosts=("client", "pgpool"))
     if ctx.shell("client").run(f"test -x {PROGRAM}", check=False).exit_code:
         raise StageOrderError("the client host is not set up: run `fab setup` first")
-    out = _client(ctx, f"start --writers {writers} --readers {readers}")
-    ctx.state.record_event("clients-start", writers=writers, readers=readers)
+    out = _client(ctx, f"start --writers {writers} --readers {readers} --rate {rate}")
+    ctx.state.record_event("clients-start", writers=writers, readers=readers, rate=rate)
     return json.loads(out)["started"]
 
 
@@ -57,8 +58,8 @@ def resume(ctx: LabContext) -> None:
 
 def _records(ctx: LabContext, name: str) -> list[dict]:
     """The JSON lines of one of the client's journals (none yet: an empty list)."""
-    text = ctx.shell("client").run(f"cat {DATA}/{name}.jsonl 2>/dev/null || true", step=f"read {name}").stdout
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    data = ctx.shell("client").read_bytes(f"{DATA}/{name}.jsonl") or b""
+    return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
 
 
 def journal(ctx: LabContext) -> list[dict]:

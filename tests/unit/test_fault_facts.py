@@ -54,7 +54,7 @@ def test_alone_windows_and_writes_at_risk():
 
 
 def test_libpq_liveness_bounds_a_dead_peer():
-    local, vms = Lab().timing, Timing.for_provider("vagrant")
+    local, vms = Lab().timing, Timing.named("roomy")
     assert local.libpq_liveness["tcp_user_timeout"] == local.dead_peer_ms and local.libpq_liveness["keepalives"] == 1
     assert vms.dead_peer_ms > local.dead_peer_ms and vms.ssh_dead_after_s > local.ssh_dead_after_s
 

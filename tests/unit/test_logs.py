@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pglab.evidence import logs
 from tests.conftest import DATA
 
@@ -43,3 +45,18 @@ def test_window_excludes_older_lines():
     ts = logs.parse_timestamp(line)
     assert logs.classify([line], "pgpool", "pgpool", logs.PGPOOL_PATTERNS, since=ts + 1) == []
     assert len(logs.classify([line], "pgpool", "pgpool", logs.PGPOOL_PATTERNS, since=ts - 1)) == 1
+
+
+def test_failover_breakdown_from_recorded_logs():
+    """A failover recorded with full-speed clients (11:46:51.54 power-off, first write 11:46:53.79)."""
+    from pglab.evidence.breakdown import failover_breakdown
+    from pglab.evidence.logs import PGPOOL_PATTERNS, POSTGRES_PATTERNS, classify, parse_timestamp
+    pgpool = (DATA / "pgpool_failover_fast.log").read_text().splitlines()
+    promotion = (DATA / "postgresql_pg-b_promotion_fast.log").read_text().splitlines()
+    hits = (classify(pgpool, "pgpool", "pgpool", PGPOOL_PATTERNS)
+            + classify(promotion, "pg-b", "postgresql", POSTGRES_PATTERNS))
+    off, first_ack = parse_timestamp("2026-11-27 11:46:51.540"), parse_timestamp("2026-11-27 11:46:53.790")
+    phases = failover_breakdown(hits, off, first_ack)
+    assert phases["detection"] == pytest.approx(1.558) and phases["failover script"] == pytest.approx(0.436)
+    assert phases["promotion"] == pytest.approx(0.025) and phases["find primary"] == pytest.approx(0.014)
+    assert sum(v for k, v in phases.items() if k != "promotion") == pytest.approx(first_ack - off, abs=0.002)

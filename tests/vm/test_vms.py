@@ -7,6 +7,8 @@ namespace; the ordinary test run skips it.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from pglab.cluster.operations import wait_for_new_primary
 from pglab.context import LabContext
 from pglab.providers import PowerState
-from tests.conftest import fab
+from tests.conftest import REPO, fab
 
 pytestmark = [pytest.mark.vm, pytest.mark.skipif(os.environ.get("PGLAB_PROVIDER") != "vagrant",
                                                  reason="VM test: run tests/vm/run.sh")]
@@ -60,6 +62,19 @@ def test_isolate_and_heal_cut_the_lab_network_only(vms):
     while not ctx.shell("pg-a").run(reach_b, check=False).ok:
         assert time.monotonic() < deadline, "pg-b still unreachable after heal"
         time.sleep(1)
+
+
+def test_adopt_vms_that_vagrant_up_made(vms):
+    """Issue 10: VMs from a plain `vagrant up` and no lab recorded: the first command adopts them."""
+    ctx = vms
+    ctx.close()
+    shutil.rmtree(ctx.state.root)  # as after `vagrant up` in a fresh checkout: no keys, no lab.json
+    env = {k: v for k, v in os.environ.items() if k != "PGLAB_PROVIDER"}
+    proc = subprocess.run(["fab", "status"], cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stderr
+    assert "adopting them (vagrant provider)" in proc.stdout and "adopted 5 running VM(s)" in proc.stdout
+    assert "vagrant provider" in proc.stdout and "timing roomy" in proc.stdout  # QEMU software emulation here
+    assert ctx.shell("pg-c").run("hostname").stdout.strip() == "pg-c"  # the new lab key works
 
 
 def test_lab_on_vms_fails_over_recovers_and_loses_nothing(vms):
