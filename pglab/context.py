@@ -36,7 +36,8 @@ class LabContext:
                                   f"{wanted}: `fab destroy` it first or unset PGLAB_PROVIDER")
             os.environ.setdefault("PGLAB_SUBNET", saved["subnet"])
             lab = lab_from_env(saved["provider"], saved.get("speed", {}).get("profile"))
-            vms = machines_of_this_checkout(lab.host_names) if adopt and lab.provider == "local" else []
+            ambiguous = adopt and lab.provider == "local" and not wanted  # PGLAB_PROVIDER=local: the user chose
+            vms = machines_of_this_checkout(lab.host_names) if ambiguous else []
             if vms:
                 raise ConfigError(f"this checkout has a local lab ({state.root}) and Vagrant machines "
                                   f"({', '.join(vms)}): `fab destroy` the local lab to use the VMs, or "

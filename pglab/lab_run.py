@@ -14,7 +14,8 @@ from rich.rule import Rule
 
 from pglab import commands
 from pglab.cluster.inspect import probe_node
-from pglab.cluster.operations import wait_for_new_primary
+from pglab.cluster.operations import streams_from, wait_for_new_primary
+from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError
 from pglab.evidence import configuration, snapshot
@@ -28,6 +29,9 @@ def await_failover(ctx: LabContext) -> None:
     """Step 2.3: wait for pgpool's failover, then show and record the log messages."""
     new = wait_for_new_primary(ctx, ctx.lab.primary)
     say(f"pgpool failed over to {new}")
+    follower = next(h.name for h in ctx.lab.pg_hosts if h.name not in (ctx.lab.primary, new))
+    wait_until(f"{follower} to follow {new}", lambda: streams_from(ctx, follower, new), timeout=120)
+    say(f"{follower} follows {new} on its new timeline")
     hits = commands.logs(ctx)
     done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
     ctx.state.record_event("failover-done", ts=done, primary=new)

@@ -70,7 +70,9 @@ def view(ctx: LabContext) -> ClusterView:
     result = ClusterView(power=power, isolated=ctx.provider.isolated())
     if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.isolated:
         try:
-            result.pool = pool_nodes(ctx, patience=0)  # a look: pgpool busy shows as "?", not as a wait
+            # pgpool answers no pcp call while it runs follow_primary_command (seconds, ~60 under
+            # full load): wait a little for it, then show "?" rather than hang a status or a watch.
+            result.pool = pool_nodes(ctx, patience=5 * ctx.lab.timing.ssh_dead_after_s)
         except (RemoteCommandError, LabNotUpError):
             result.pool = []
     running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING

@@ -48,8 +48,12 @@ def _peers(snapshot: dict) -> dict[str, str]:
 
 
 def _pool_primary(snapshot: dict) -> str | None:
-    return next((n["host"] for n in snapshot.get("pool", []) if n["role"] == "primary"
-                 and n["status"] in ("up", "waiting")), None)
+    """pgpool's primary; if pgpool did not answer at that moment, the node that ran as the primary."""
+    pool = snapshot.get("pool", [])
+    if not pool:
+        return next((h for h, p in snapshot.get("probes", {}).items() if p["running"] and not p["in_recovery"]),
+                    None)
+    return next((n["host"] for n in pool if n["role"] == "primary" and n["status"] in ("up", "waiting")), None)
 
 
 def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
