@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from pglab.cluster import facts, sql
@@ -31,25 +30,18 @@ class ClusterView:
         return next((p for p in self.replication if p.app_name == app_name), None)
 
 
-def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True, patience: float = 90.0) -> str:
+def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True) -> str:
     """Run a pcp tool on the pgpool host as postgres (password from ~/.pcppass).
 
-    pgpool answers no pcp request while its follow_primary_command runs (up to ~60 s under
-    load, measured): each try is bounded by `timeout`, and tries go on for `patience` seconds.
+    pgpool answers no pcp call while its follow_primary_command runs (seconds; ~60 s under
+    full-speed load, measured): a call then waits for it.
     """
-    limit, deadline = ctx.lab.timing.ssh_dead_after_s, time.monotonic() + patience
-    command = f"timeout {limit} /usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}"
-    while True:
-        result = ctx.shell("pgpool").run(command, user="postgres", step=tool, check=False)
-        if result.exit_code != 124 or time.monotonic() > deadline:
-            break
-    if check and not result.ok:
-        raise RemoteCommandError("pgpool", command, result.exit_code, result.stdout + result.stderr, tool)
-    return result.stdout
+    return ctx.shell("pgpool").run(f"/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
+                                   user="postgres", step=tool, check=check).stdout
 
 
-def pool_nodes(ctx: LabContext, patience: float = 90.0) -> list[facts.PoolNode]:
-    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info", patience=patience))
+def pool_nodes(ctx: LabContext) -> list[facts.PoolNode]:
+    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info"))
 
 
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
@@ -70,9 +62,7 @@ def view(ctx: LabContext) -> ClusterView:
     result = ClusterView(power=power, isolated=ctx.provider.isolated())
     if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.isolated:
         try:
-            # pgpool answers no pcp call while it runs follow_primary_command (seconds, ~60 under
-            # full load): wait a little for it, then show "?" rather than hang a status or a watch.
-            result.pool = pool_nodes(ctx, patience=5 * ctx.lab.timing.ssh_dead_after_s)
+            result.pool = pool_nodes(ctx)
         except (RemoteCommandError, LabNotUpError):
             result.pool = []
     running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING
