@@ -169,8 +169,9 @@ def say_windows_at_risk(ctx: LabContext, since: float) -> None:
     """When a primary ran without a synchronous standby: writes acknowledged then were on one node only."""
     from pglab.evidence.at_risk import alone_windows
     from pglab.evidence.verify import role_logs
+    cut_off = ctx.provider.isolated()
     running = [h.name for h in ctx.lab.pg_hosts if ctx.provider.power_state(h.name) is PowerState.RUNNING
-               and h.name not in ctx.provider.isolated()]
+               and h.name not in cut_off]
     for w in alone_windows(role_logs(ctx, running), time.time()):
         if w.end >= since:
             say(f"at risk: {w.host} ran as primary with no synchronous standby for {w.end - w.start:.1f} s from "

@@ -43,13 +43,12 @@ class LabContext:
                                   f"({', '.join(vms)}): `fab destroy` the local lab to use the VMs, or "
                                   "`vagrant destroy -f` to keep the local one")
             return cls(lab, state, make_provider(lab, state))
-        if wanted is None and machines_of_this_checkout(lab_from_env("vagrant").host_names):
-            ctx = cls(lab_from_env("vagrant"), state, make_provider(lab_from_env("vagrant"), state))
-            if adopt:
-                ctx.adopt()
-            return ctx
-        lab = lab_from_env(provider)
-        return cls(lab, state, make_provider(lab, state))
+        lab = lab_from_env(provider or ("vagrant" if wanted is None and machines_of_this_checkout(
+            lab_from_env("vagrant").host_names) else None))
+        ctx = cls(lab, state, make_provider(lab, state))
+        if adopt and lab.provider == "vagrant" and wanted is None:
+            ctx.adopt()  # VMs that a plain `vagrant up` made from this checkout
+        return ctx
 
     def adopt(self) -> None:
         """Take over VMs that `vagrant up` made: trust them, measure their speed, record the lab."""
