@@ -63,7 +63,9 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
         say(f"{n.host}: timeline {n.wal_timeline}, WAL up to {n.wal_end}, {n.cluster_state}"
             f"{', standby.signal' if n.standby_signal else ''}, PostgreSQL {'running' if n.running else 'stopped'}")
     chosen = facts.choose_primary(nodes, ctx.lab.primary)
-    say(f"no single running primary: {chosen.host} has the newest timeline and the most WAL")
+    writable = sorted(h for h, p in view.probes.items() if p.role == "primary")
+    why = f"{' and '.join(writable)} both run as primaries" if len(writable) > 1 else "no single running primary"
+    say(f"{why}: {chosen.host} has the newest timeline and, on it, every commit")
     ctx.state.record_event("cold-start", primary=chosen.host, nodes=[asdict(n) for n in nodes])
     keep_pgpool = stable and chosen.host == view.primary
     if stable and not keep_pgpool:

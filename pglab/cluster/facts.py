@@ -129,9 +129,13 @@ class DiskFacts:
     def was_primary(self) -> bool:
         return self.cluster_state in ("in production", "shut down") and not self.standby_signal
 
-    def rank(self, preferred: str) -> tuple[int, int, bool, bool]:
-        """Newest timeline first (the node promoted last), then most WAL; ties: a former primary, then `preferred`."""
-        return self.wal_timeline, lsn_to_int(self.wal_end), self.was_primary, self.host == preferred
+    def rank(self, preferred: str) -> tuple[int, bool, int, bool]:
+        """Newest timeline first (the node promoted last); on it its primary, then most WAL; then `preferred`.
+
+        A standby never holds WAL its primary did not write first, so on one timeline the primary
+        wins even when its WAL end, read a moment earlier while it still took writes, looks shorter.
+        """
+        return self.wal_timeline, self.was_primary, lsn_to_int(self.wal_end), self.host == preferred
 
 
 def parse_disk_facts(host: str, text: str) -> DiskFacts:
