@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pglab.cluster import inspect
 from pglab.context import LabContext
-from pglab.errors import ConfigError, LabNotUpError
+from pglab.errors import ConfigError, LabNotUpError, PglabError
 from pglab.providers import PowerState
 from pglab.templates import render
 from pglab.ui import console, say
@@ -20,8 +20,14 @@ def up(ctx: LabContext) -> None:
     started = time.monotonic()
     if all(s is PowerState.ABSENT for s in ctx.provider.states().values()):
         ctx.state.reset_records()
+    recorded = ctx.recorded()
     ctx.remember(ctx.speed() or None)
-    booted = ctx.provider.up()
+    try:
+        booted = ctx.provider.up()
+    except PglabError:
+        if not recorded:  # nothing half-made: no lab on record when no host came up
+            ctx.forget()
+        raise
     seconds = time.monotonic() - started
     ctx.state.record_event("up", hosts=booted, seconds=round(seconds, 2))
     say(f"{len(booted)} host(s) booted in {seconds:.2f} s" if booted else "every host was already running")
@@ -39,10 +45,13 @@ def destroy(ctx: LabContext) -> None:
 
 def status(ctx: LabContext) -> None:
     ctx.provider.require_up(hosts=())
-    view = inspect.view(ctx)
+    view = inspect.view(ctx, pcp_patience=3)
     console.print(hosts_table(ctx, view))
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
+    if view.pool_busy:
+        say("pgpool did not answer within 3 s: it is running its follow_primary_command (a standby is "
+            "being re-pointed); the nodes' own view is above")
 
 
 def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:

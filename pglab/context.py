@@ -71,6 +71,13 @@ class LabContext:
             self.provider.lab = self.lab
         (self.state.root / "lab.json").write_text(json.dumps(record))
 
+    def recorded(self) -> bool:
+        return (self.state.root / "lab.json").exists()
+
+    def forget(self) -> None:
+        """Drop the lab's record (after an `up` that brought nothing up)."""
+        (self.state.root / "lab.json").unlink(missing_ok=True)
+
     def speed(self) -> dict:
         """The speed probe recorded at `up` ({} if none)."""
         recorded = self.state.root / "lab.json"
@@ -92,3 +99,9 @@ class LabContext:
     def close(self) -> None:
         for host in list(self._shells):
             self.forget_shell(host)
+
+    def __enter__(self) -> LabContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

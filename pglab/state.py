@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_ROLES = ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")
 _GENERATE = threading.Lock()  # secrets and keys are generated once, even when hosts are set up in parallel
+KNOWN_HOSTS_LOCK = threading.Lock()
 
 
 def state_dir() -> Path:
@@ -105,10 +106,11 @@ class LabState:
         """Record a host's SSH key under all its names (replacing an older entry for the host)."""
         self.ensure()
         path = self.known_hosts
-        lines = [ln for ln in (path.read_text().splitlines() if path.exists() else [])
-                 if not ln.startswith(f"{names[0]},")]
-        lines.append(f"{','.join(names)} {public_key}")
-        path.write_text("\n".join(lines) + "\n")
+        with KNOWN_HOSTS_LOCK:  # hosts are trusted side by side
+            lines = [ln for ln in (path.read_text().splitlines() if path.exists() else [])
+                     if not ln.startswith(f"{names[0]},")]
+            lines.append(f"{','.join(names)} {public_key}")
+            path.write_text("\n".join(lines) + "\n")
 
     # -- events ---------------------------------------------------------------
     def record_event(self, kind: str, ts: float | None = None, **details: object) -> dict:

@@ -20,6 +20,7 @@ class ClusterView:
     pool: list[facts.PoolNode] = field(default_factory=list)
     probes: dict[str, facts.NodeProbe] = field(default_factory=dict)
     replication: list[facts.ReplicationPeer] = field(default_factory=list)
+    pool_busy: bool = False  # pgpool did not answer within the patience given (follow_primary_command runs)
 
     @property
     def primary(self) -> str | None:
@@ -30,18 +31,20 @@ class ClusterView:
         return next((p for p in self.replication if p.app_name == app_name), None)
 
 
-def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True) -> str:
+def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True, patience: float | None = None) -> str:
     """Run a pcp tool on the pgpool host as postgres (password from ~/.pcppass).
 
     pgpool answers no pcp call while its follow_primary_command runs (seconds; ~60 s under
-    full-speed load, measured): a call then waits for it.
+    full-speed load, measured): a call then waits for it, or gives up after `patience` seconds
+    (exit 124) where an answer that late is of no use.
     """
-    return ctx.shell("pgpool").run(f"/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
+    limit = f"timeout {patience} " if patience else ""
+    return ctx.shell("pgpool").run(f"{limit}/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
                                    user="postgres", step=tool, check=check).stdout
 
 
-def pool_nodes(ctx: LabContext) -> list[facts.PoolNode]:
-    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info"))
+def pool_nodes(ctx: LabContext, patience: float | None = None) -> list[facts.PoolNode]:
+    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info", patience=patience))
 
 
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
@@ -56,14 +59,20 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
                                              step="pg_stat_replication"))
 
 
-def view(ctx: LabContext) -> ClusterView:
-    """Gather everything reachable; hosts that are off are reported, not fatal."""
+def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
+    """Gather everything reachable; hosts that are off are reported, not fatal.
+
+    With `pcp_patience`, a pgpool busy with its follow_primary_command for longer than that is
+    reported busy (`pool_busy`, no pool nodes) instead of waited for.
+    """
     power = ctx.provider.states()
     result = ClusterView(power=power, isolated=ctx.provider.isolated())
     if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.isolated:
         try:
-            result.pool = pool_nodes(ctx)
-        except (RemoteCommandError, LabNotUpError):
+            result.pool = pool_nodes(ctx, pcp_patience)
+        except RemoteCommandError as exc:
+            result.pool, result.pool_busy = [], exc.exit_code == 124
+        except LabNotUpError:
             result.pool = []
     running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING
                and h.name not in result.isolated]

@@ -1,30 +1,53 @@
 """The vagrant provider: the lab's hosts are VMs (libvirt first) defined by the Vagrantfile.
 
-Only bringing VMs up and switching their power is Vagrant's job (python-vagrant); execution
-goes over SSH like on every provider. Power-off is `vagrant halt --force`: libvirt destroys
-the domain, a power cut. Power-on is `vagrant up HOST`.
+Creating and booting VMs is Vagrant's job; execution goes over SSH like on every provider.
+On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py)
+and power-off is `virsh destroy`, a power cut. Power-on is `vagrant up HOST`.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
-
-import vagrant
+from typing import TYPE_CHECKING
 
 from pglab.errors import LabNotUpError, MissingToolError
+from pglab.providers import libvirt
 from pglab.providers.base import PowerState, Provider, SshTarget
+from pglab.remote import fan_out
 from pglab.state import REPO_ROOT
 
+if TYPE_CHECKING:
+    import vagrant
+
+DEFAULT_BOX = "debian/bookworm64"  # the Vagrantfile's default (PGLAB_BOX overrides it)
+
 STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}
-LAB_NETWORK = "pglab"  # libvirt__network_name in the Vagrantfile
+MACHINES = REPO_ROOT / ".vagrant" / "machines"
+OFFLINE_BOX_HELP = ("build the offline Debian 12 box: sudo provision/build-box.sh && vagrant box add --name "
+                    "pglab/debian12 build/box/pglab-debian12.box, then PGLAB_BOX=pglab/debian12")
 
 
 def machines_of_this_checkout(hosts: tuple[str, ...]) -> list[str]:
     """The lab's hosts that `vagrant up` created from this checkout (no vagrant call: it is slow)."""
-    machines = REPO_ROOT / ".vagrant" / "machines"
-    return [h for h in hosts if any((machines / h).glob("*/id"))]
+    return [h for h in hosts if any((MACHINES / h).glob("*/id"))]
+
+
+def explain_vagrant_failure(output: str) -> str:
+    """One line for what `vagrant status` or `vagrant up` complained about."""
+    if "provider 'libvirt' could not be found" in output:
+        return "the vagrant-libvirt plugin is missing: apt-get install vagrant-libvirt (or vagrant plugin install)"
+    if "VirtualBox" in output and ("not installed" in output or "could not be found" in output):
+        return "VirtualBox is not installed and no other Vagrant provider is usable: apt-get install vagrant-libvirt"
+    if "libvirt" in output.lower() and ("connect" in output.lower() or "socket" in output.lower()):
+        return "libvirtd is not running: systemctl start libvirtd, then try again"
+    if "box" in output.lower() and ("could not be found" in output or "not found" in output.lower()
+                                    or "resolve host" in output.lower()):
+        return f"the Vagrant box is missing and could not be downloaded: {OFFLINE_BOX_HELP}"
+    tail = " | ".join(line.strip() for line in output.strip().splitlines()[-2:] if line.strip())
+    return f"vagrant failed: {tail or 'no output'}"
 
 
 class VagrantProvider(Provider):
@@ -34,27 +57,43 @@ class VagrantProvider(Provider):
 
     @property
     def machines(self) -> vagrant.Vagrant:
+        import vagrant  # imported only once vagrant is known to exist: without it the module prints a warning
         return vagrant.Vagrant(root=str(REPO_ROOT), quiet_stdout=True, quiet_stderr=True)
 
+    def on_libvirt(self) -> bool:
+        """Whether this checkout's machines live in libvirt (then `virsh` answers for them)."""
+        return any((MACHINES / h / "libvirt").exists() for h in self.lab.host_names)
+
     def check_requirements(self) -> None:
+        """vagrant installed, a provider plugin that loads, and for libvirt a running libvirtd."""
         if not shutil.which("vagrant"):
             raise MissingToolError("vagrant is not installed: apt-get install vagrant vagrant-libvirt "
                                    "(and start libvirtd), or use PGLAB_PROVIDER=local")
-        try:
-            self.machines.status()
-        except subprocess.CalledProcessError as exc:
-            raise MissingToolError(f"`vagrant status` failed ({exc.returncode}): is libvirtd running and the "
-                                   "vagrant-libvirt plugin installed? (systemctl start libvirtd)") from None
+        proc = subprocess.run(["vagrant", "status", "--machine-readable"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, check=False)
+        if proc.returncode != 0:
+            raise MissingToolError(explain_vagrant_failure(proc.stdout + proc.stderr))
+        if ",provider-name,libvirt" in proc.stdout:
+            libvirt.require_libvirtd()
 
     def power_state(self, host: str) -> PowerState:
         self.lab.host(host)
-        state = self.machines.status(vm_name=host)[0].state
-        return STATES.get(state, PowerState.OFF)  # poweroff, shutoff, shutdown, ...
+        return self.states()[host]
 
     def states(self) -> dict[str, PowerState]:
-        return {s.name: STATES.get(s.state, PowerState.OFF) for s in self.machines.status()}
+        if not self.on_libvirt():
+            return {s.name: STATES.get(s.state, PowerState.OFF) for s in self.machines.status()}
+        running = libvirt.running_domains()
+        domains = {h: libvirt.domain_of(MACHINES, h) for h in self.lab.host_names}
+        return {h: PowerState.ABSENT if d is None else PowerState.RUNNING if d in running else PowerState.OFF
+                for h, d in domains.items()}
 
     def ssh_target(self, host: str) -> SshTarget:
+        domain = libvirt.domain_of(MACHINES, host)
+        address = domain and libvirt.management_address(domain, self.lab.subnet)
+        if address:
+            return SshTarget(host, address, 22, "root", self.state.key_pair("lab").private_path,
+                             self.state.known_hosts)
         conf = self.machines.conf(vm_name=host)
         return SshTarget(host, conf["HostName"], int(conf.get("Port", 22)), "root",
                          self.state.key_pair("lab").private_path, self.state.known_hosts)
@@ -62,21 +101,26 @@ class VagrantProvider(Provider):
     def up(self) -> list[str]:
         self.check_requirements()
         booted = [h for h, s in self.states().items() if s is not PowerState.RUNNING]
-        try:
-            self.machines.up()
-        except subprocess.CalledProcessError:
-            raise LabNotUpError("`vagrant up` failed: run it by hand to see why (box missing? "
-                                "PGLAB_BOX, or build one with provision/build-box.sh)") from None
-        for host in self.lab.host_names:
-            self.trust(host)
+        proc = subprocess.run(["vagrant", "up"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise LabNotUpError(self.explain_up_failure(proc.stdout + proc.stderr))
+        fan_out(self.lab.host_names, self.trust)
         return booted
+
+    def explain_up_failure(self, output: str) -> str:
+        """`vagrant up` failed: the box (the usual cause offline), else what vagrant said."""
+        box = os.environ.get("PGLAB_BOX", DEFAULT_BOX)
+        boxes = subprocess.run(["vagrant", "box", "list", "--machine-readable"], cwd=REPO_ROOT, capture_output=True,
+                               text=True, check=False).stdout
+        if f",box-name,{box}\n" not in boxes + "\n":
+            return f"`vagrant up` failed: box {box} is not installed and could not be downloaded; {OFFLINE_BOX_HELP}"
+        return f"`vagrant up` failed: {explain_vagrant_failure(output)}"
 
     def adopt(self) -> list[str]:
         """VMs from a plain `vagrant up`: the lab key for root, their host keys in known_hosts."""
         self.check_requirements()
         running = [h for h, s in self.states().items() if s is PowerState.RUNNING]
-        for host in running:
-            self.trust(host)
+        fan_out(running, self.trust)
         return running
 
     def destroy(self) -> None:
@@ -88,50 +132,30 @@ class VagrantProvider(Provider):
     def _cut_power(self, host: str) -> None:
         """libvirt: `virsh destroy` of the VM's domain - a hard power-off. (vagrant-libvirt 0.11's
         `halt --force` first asks the guest to shut down and waits for it, which is no power cut.)"""
-        domain = REPO_ROOT / ".vagrant" / "machines" / host / "libvirt" / "id"
-        if domain.exists():
-            subprocess.run(["virsh", "-c", "qemu:///system", "destroy", domain.read_text().strip()],
-                           check=True, capture_output=True)
+        domain = libvirt.domain_of(MACHINES, host)
+        if domain:
+            libvirt.destroy(domain)
         else:  # VirtualBox: halt --force is controlvm poweroff
             self.machines.halt(vm_name=host, force=True)
 
     def _boot(self, host: str) -> None:
-        try:
-            self.machines.up(vm_name=host)
-        except subprocess.CalledProcessError:
-            raise LabNotUpError(f"{host} did not boot: `vagrant up {host}` shows why") from None
-
-    def _libvirt_nic(self, host: str) -> tuple[str, str] | None:
-        """(domain id, MAC) of the VM's NIC on the lab network; None when not on libvirt."""
-        domain = REPO_ROOT / ".vagrant" / "machines" / host / "libvirt" / "id"
-        if not domain.exists():
-            return None
-        dom = domain.read_text().strip()
-        listing = subprocess.run(["virsh", "-c", "qemu:///system", "domiflist", dom], capture_output=True,
-                                 text=True, check=True).stdout
-        for line in listing.splitlines():
-            fields = line.split()
-            if len(fields) >= 5 and fields[2] == LAB_NETWORK:
-                return dom, fields[4]
-        raise LabNotUpError(f"{host}: no NIC on the libvirt network {LAB_NETWORK!r} (virsh domiflist {dom})")
+        proc = subprocess.run(["vagrant", "up", host], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise LabNotUpError(f"{host} did not boot: {explain_vagrant_failure(proc.stdout + proc.stderr)} "
+                                f"(`vagrant up {host}` shows it all)")
 
     def _set_link(self, host: str, up: bool) -> None:
         """libvirt: `virsh domif-setlink` of the lab NIC; VirtualBox: the link state of NIC 2."""
-        nic = self._libvirt_nic(host)
-        if nic:
-            subprocess.run(["virsh", "-c", "qemu:///system", "domif-setlink", nic[0], nic[1], "up" if up else "down"],
-                           check=True, capture_output=True)
+        domain = libvirt.domain_of(MACHINES, host)
+        if domain:
+            libvirt.set_link(domain, libvirt.lab_nic(domain, host), up)
         else:
             subprocess.run(["VBoxManage", "controlvm", f"pglab-{host}", "setlinkstate2", "on" if up else "off"],
                            check=True, capture_output=True)
 
     def is_isolated(self, host: str) -> bool:
-        nic = self._libvirt_nic(host)
-        if not nic:
-            return False
-        state = subprocess.run(["virsh", "-c", "qemu:///system", "domif-getlink", nic[0], nic[1]],
-                               capture_output=True, text=True, check=False).stdout
-        return state.strip().endswith("down")
+        domain = libvirt.domain_of(MACHINES, host)
+        return bool(domain) and libvirt.link_is_down(domain, libvirt.lab_nic(domain, host))
 
     def trust(self, host: str) -> None:
         """Root accepts the lab key; the VM's host key joins the lab's known_hosts."""
@@ -139,5 +163,5 @@ class VagrantProvider(Provider):
         script = (f"sudo install -d -m 700 /root/.ssh && echo {shlex.quote(key)} | sudo tee "
                   "/root/.ssh/authorized_keys >/dev/null && sudo cat /etc/ssh/ssh_host_ed25519_key.pub")
         host_key = " ".join(self.machines.ssh(vm_name=host, command=script).split()[:2])
-        address = self.machines.conf(vm_name=host)["HostName"]
+        address = self.ssh_target(host).address
         self.state.add_known_host([host, address, self.lab.host(host).address], host_key)

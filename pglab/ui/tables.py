@@ -35,7 +35,7 @@ def cluster_table(ctx: LabContext, view: ClusterView) -> Table:
         probe, node = view.probes.get(h.name) or NodeProbe(host=h.name, running=False), pool.get(h.name)
         peer = view.peer(h.app_name)
         lag = f"{peer.replay_lag_s:.2f} s" if peer and peer.replay_lag_s is not None else ""
-        pool_status = f"{node.status}/{node.role}" if node else "?"
+        pool_status = f"{node.status}/{node.role}" if node else ("busy" if view.pool_busy else "?")
         table.add_row(str(h.node_id), h.name, pool_status, probe.role, str(probe.timeline or ""),
                       probe.upstream, peer.sync_state if peer else "", lag, probe.lsn, probe.role_file)
     return table

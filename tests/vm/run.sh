@@ -43,7 +43,7 @@ log "starting virtlogd and libvirtd in namespace $ns"
 in_ns virtlogd -d
 in_ns libvirtd -d
 for _ in $(seq 50); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.2; done
-export PGLAB_PROVIDER=vagrant PGLAB_BOX=pglab/debian12 PGLAB_LIBVIRT_DRIVER=qemu VAGRANT_DEFAULT_PROVIDER=libvirt
+export PGLAB_VM_TEST=1 PGLAB_BOX=pglab/debian12 PGLAB_LIBVIRT_DRIVER=qemu VAGRANT_DEFAULT_PROVIDER=libvirt
 python=$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )
 log "running tests/vm with $python"
-in_ns env PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@"
+in_ns env -u PGLAB_PROVIDER PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@"

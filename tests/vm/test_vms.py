@@ -1,95 +1,124 @@
-"""Issue 5: the same lab on real VMs (vagrant-libvirt, QEMU), driven by the same fab tasks.
+"""The lab on real VMs (vagrant-libvirt, QEMU) as a user types it: `vagrant up`, then `fab ...`.
 
-Runs only under tests/vm/run.sh (PGLAB_PROVIDER=vagrant), which owns libvirtd and its network
-namespace; the ordinary test run skips it.
+Runs only under tests/vm/run.sh (PGLAB_VM_TEST=1), which owns libvirtd and its network
+namespace; the ordinary test run skips it. No PGLAB_PROVIDER is set: the first fab command
+adopts the VMs that `vagrant up` made. Each step's wall time is printed as a table at the end.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from pglab.cluster.operations import wait_for_new_primary
 from pglab.context import LabContext
 from pglab.providers import PowerState
+from pglab.remote import fan_out
 from tests.conftest import REPO, fab
 
-pytestmark = [pytest.mark.vm, pytest.mark.skipif(os.environ.get("PGLAB_PROVIDER") != "vagrant",
+pytestmark = [pytest.mark.vm, pytest.mark.skipif(os.environ.get("PGLAB_VM_TEST") != "1",
                                                  reason="VM test: run tests/vm/run.sh")]
+
+STEPS: list[tuple[str, float]] = []
+
+
+def timed(name: str, action: Callable[[], object]) -> object:
+    """Run one step of the scenario and note its wall time for the table."""
+    started = time.monotonic()
+    try:
+        return action()
+    finally:
+        STEPS.append((name, time.monotonic() - started))
+
+
+def vagrant(*args: str, timeout: float = 3600) -> None:
+    """`vagrant ARGS` in the repository, as the user types it."""
+    proc = subprocess.run(["vagrant", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    said = f"{proc.stdout[-2000:]}\n{proc.stderr}"
+    assert proc.returncode == 0, f"vagrant {' '.join(args)} exited {proc.returncode}\n{said}"
+
+
+def step_table() -> str:
+    lines = [f"{'step':<40} {'seconds':>8}"] + [f"{name:<40} {seconds:>8.0f}" for name, seconds in STEPS]
+    return "\n".join([*lines, f"{'total':<40} {sum(s for _, s in STEPS):>8.0f}"])
 
 
 @pytest.fixture(scope="module")
-def vms():
-    started = time.monotonic()
-    fab("up", timeout=3600)
-    print(f"vagrant up of 5 VMs: {time.monotonic() - started:.0f} s")
-    ctx = LabContext.load()
+def vms() -> Iterator[None]:
+    assert "PGLAB_PROVIDER" not in os.environ, "the user's path sets no provider"
     try:
-        yield ctx
+        timed("vagrant up (5 VMs)", lambda: vagrant("up"))
+        yield
     finally:
-        ctx.close()
         fab("destroy", check=False, timeout=900)
+        vagrant("destroy", "-f", timeout=900)
+        table = step_table()
+        print(f"\nVM scenario, wall time per step:\n{table}", file=sys.__stdout__, flush=True)
+        (REPO / ".vm-steps.txt").write_text(table + "\n")
 
 
-def test_power_cut_and_power_on_of_a_vm(vms):
-    ctx = vms
-    assert all(s is PowerState.RUNNING for s in ctx.provider.states().values())
-    assert ctx.shell("pg-a").run("hostname").stdout.strip() == "pg-a"
-    ctx.shell("pg-a").run("echo before > /root/survivor && sync")
-    fab("poweroff", "pg-a", timeout=600)
-    assert ctx.provider.power_state("pg-a") is PowerState.OFF
-    fab("poweron", "pg-a", timeout=1200)
-    ctx.forget_shell("pg-a")
-    assert ctx.shell("pg-a").read_text("/root/survivor").strip() == "before"
+def test_the_first_command_adopts_what_vagrant_up_made(vms):
+    out = timed("fab status (adopts the VMs)", lambda: fab("status", timeout=1800)).stdout
+    assert "adopting them (vagrant provider)" in out and "adopted 5 running VM(s)" in out
+    assert "vagrant provider" in out and "timing" in out
+    with LabContext.load() as ctx:
+        assert ctx.lab.provider == "vagrant"
+        assert ctx.shell("pg-c").run("hostname").stdout.strip() == "pg-c"  # the lab key works
 
 
 def test_isolate_and_heal_cut_the_lab_network_only(vms):
-    """Issue 9: `virsh domif-setlink` of the lab NIC: the VM runs on, no lab host reaches it; heal undoes it."""
-    ctx = vms
-    reach_b = f"timeout 3 bash -c '</dev/tcp/{ctx.lab.host('pg-b').address}/22'"
-    assert ctx.shell("pg-a").run(reach_b, check=False).ok
-    fab("isolate", "pg-b", timeout=300)
-    assert ctx.provider.is_isolated("pg-b") and ctx.provider.power_state("pg-b") is PowerState.RUNNING
-    assert not ctx.shell("pg-a").run(reach_b, check=False).ok
-    assert ctx.shell("pg-b").run("hostname").stdout.strip() == "pg-b"  # alive, seen over the management NIC
-    fab("heal", "pg-b", timeout=300)
-    assert not ctx.provider.is_isolated("pg-b")
-    deadline = time.monotonic() + 30
-    while not ctx.shell("pg-a").run(reach_b, check=False).ok:
-        assert time.monotonic() < deadline, "pg-b still unreachable after heal"
-        time.sleep(1)
+    """`virsh domif-setlink` of the lab NIC: the VM runs on, no lab host reaches it; heal undoes it."""
+    with LabContext.load() as ctx:
+        reach_b = f"timeout 3 bash -c '</dev/tcp/{ctx.lab.host('pg-b').address}/22'"
+        assert ctx.shell("pg-a").run(reach_b, check=False).ok
+        timed("fab isolate pg-b", lambda: fab("isolate", "pg-b", timeout=300))
+        assert ctx.provider.is_isolated("pg-b") and ctx.provider.power_state("pg-b") is PowerState.RUNNING
+        assert not ctx.shell("pg-a").run(reach_b, check=False).ok
+        assert ctx.shell("pg-b").run("hostname").stdout.strip() == "pg-b"  # alive, seen over the management NIC
+        timed("fab heal pg-b", lambda: fab("heal", "pg-b", timeout=300))
+        assert not ctx.provider.is_isolated("pg-b")
+        deadline = time.monotonic() + 30
+        while not ctx.shell("pg-a").run(reach_b, check=False).ok:
+            assert time.monotonic() < deadline, "pg-b still unreachable after heal"
+            time.sleep(1)
 
 
-def test_adopt_vms_that_vagrant_up_made(vms):
-    """Issue 10: VMs from a plain `vagrant up` and no lab recorded: the first command adopts them."""
-    ctx = vms
-    ctx.close()
-    shutil.rmtree(ctx.state.root)  # as after `vagrant up` in a fresh checkout: no keys, no lab.json
-    env = {k: v for k, v in os.environ.items() if k != "PGLAB_PROVIDER"}
-    proc = subprocess.run(["fab", "status"], cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
-    assert proc.returncode == 0, proc.stderr
-    assert "adopting them (vagrant provider)" in proc.stdout and "adopted 5 running VM(s)" in proc.stdout
-    assert "vagrant provider" in proc.stdout and "timing roomy" in proc.stdout  # QEMU software emulation here
-    assert ctx.shell("pg-c").run("hostname").stdout.strip() == "pg-c"  # the new lab key works
-
-
-def test_lab_on_vms_fails_over_recovers_and_loses_nothing(vms):
-    ctx = vms
-    for step in (("setup",), ("clients",)):
-        started = time.monotonic()
-        fab(*step, timeout=3600)
-        print(f"fab {' '.join(step)}: {time.monotonic() - started:.0f} s")
+def test_stages_on_vms_fail_over_recover_and_lose_nothing(vms):
+    """Stages 1-3 as the README types them; the checker finds every acknowledged write."""
+    timed("fab setup", lambda: fab("setup", timeout=3600))
+    timed("fab clients", lambda: fab("clients", timeout=600))
     time.sleep(5)
-    fab("poweroff", "pg-a", timeout=600)
-    assert wait_for_new_primary(ctx, "pg-a", timeout=300) == "pg-b"
-    fab("poweron", "pg-a", timeout=1200)
-    ctx.forget_shell("pg-a")
-    started = time.monotonic()
-    fab("recover", timeout=3600)
-    print(f"fab recover: {time.monotonic() - started:.0f} s")
-    out = fab("verify", timeout=1800).stdout
+    with LabContext.load() as ctx:
+        ctx.shell("pg-a").run("echo before > /root/survivor && sync")
+        timed("fab poweroff pg-a", lambda: fab("poweroff", "pg-a", timeout=600))
+        assert ctx.provider.power_state("pg-a") is PowerState.OFF
+        assert timed("failover to pg-b (wait)", lambda: wait_for_new_primary(ctx, "pg-a", timeout=120)) == "pg-b"
+        status = timed("fab status (pg-a off)", lambda: fab("status", timeout=120)).stdout
+        assert "pg-a" in status
+        timed("fab poweron pg-a", lambda: fab("poweron", "pg-a", timeout=1200))
+        ctx.forget_shell("pg-a")
+        assert ctx.shell("pg-a").read_text("/root/survivor").strip() == "before"  # its disk as it was
+    out = timed("fab recover", lambda: fab("recover", timeout=3600)).stdout
+    assert "pg_rewind" in out
+    out = timed("fab verify", lambda: fab("verify", timeout=1800)).stdout
+    assert "missing 0" in out and "checksums equal" in out
+
+
+def test_whole_lab_power_cut_then_vagrant_up_and_recover(vms):
+    """Every VM loses power at once; `vagrant up` boots them; `fab recover` decides from the disks."""
+    with LabContext.load() as ctx:
+        hosts = list(ctx.lab.host_names)
+        timed("power cut of all 5 VMs", lambda: fan_out(hosts, ctx.provider.poweroff))
+        assert all(s is PowerState.OFF for s in ctx.provider.states().values())
+    timed("vagrant up (after the cut)", lambda: vagrant("up"))
+    out = timed("fab recover (cold start)", lambda: fab("recover", timeout=3600)).stdout
+    assert "timeline" in out  # the facts it decided from
+    timed("fab clients (again)", lambda: fab("clients", timeout=600))
+    time.sleep(5)
+    out = timed("fab verify (after the cut)", lambda: fab("verify", timeout=1800)).stdout
     assert "missing 0" in out and "checksums equal" in out

@@ -1,0 +1,75 @@
+"""Direct questions to libvirt about the VMs vagrant-libvirt made (`virsh`, milliseconds).
+
+`vagrant status` and `vagrant ssh-config` start Ruby and load every plugin: seconds per call,
+tens of seconds on a host busy emulating five VMs. Power states, management addresses and the
+lab NIC's link come from libvirt itself; Vagrant stays the tool that creates and boots VMs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import subprocess
+from pathlib import Path
+
+from pglab.errors import LabNotUpError, MissingToolError
+
+URI = "qemu:///system"
+LAB_NETWORK = "pglab"  # libvirt__network_name in the Vagrantfile
+
+
+def virsh(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["virsh", "-c", URI, *args], capture_output=True, text=True, check=check, timeout=30)
+    except FileNotFoundError:
+        raise MissingToolError("virsh is missing: apt-get install libvirt-clients") from None
+
+
+def domain_of(machines: Path, host: str) -> str | None:
+    """The libvirt domain (UUID) vagrant-libvirt made for `host` from this checkout; None if none."""
+    path = machines / host / "libvirt" / "id"
+    return path.read_text().strip() if path.exists() else None
+
+
+def require_libvirtd() -> None:
+    if virsh("uri", check=False).returncode != 0:
+        raise MissingToolError(f"libvirtd is not running (virsh cannot connect to {URI}): "
+                               "systemctl start libvirtd, then try again")
+
+
+def running_domains() -> set[str]:
+    """UUIDs of the running domains, in one call."""
+    return set(virsh("list", "--uuid", "--state-running").stdout.split())
+
+
+def management_address(domain: str, lab_subnet: str) -> str | None:
+    """The VM's address on Vagrant's management network (its DHCP lease), the one SSH reaches."""
+    lab = ipaddress.ip_network(lab_subnet)
+    for line in virsh("domifaddr", domain, "--source", "lease", check=False).stdout.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[2] == "ipv4":
+            address = fields[3].split("/")[0]
+            if ipaddress.ip_address(address) not in lab:
+                return address
+    return None
+
+
+def lab_nic(domain: str, host: str) -> str:
+    """MAC of the VM's NIC on the lab network."""
+    for line in virsh("domiflist", domain).stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[2] == LAB_NETWORK:
+            return fields[4]
+    raise LabNotUpError(f"{host}: no NIC on the libvirt network {LAB_NETWORK!r} (virsh domiflist {domain})")
+
+
+def set_link(domain: str, mac: str, up: bool) -> None:
+    virsh("domif-setlink", domain, mac, "up" if up else "down")
+
+
+def link_is_down(domain: str, mac: str) -> bool:
+    return virsh("domif-getlink", domain, mac, check=False).stdout.strip().endswith("down")
+
+
+def destroy(domain: str) -> None:
+    """A hard power-off: QEMU is killed, the guest gets no chance to flush or shut down."""
+    virsh("destroy", domain)
