@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field, replace
 
 from pglab.errors import ConfigError
@@ -19,6 +20,7 @@ class LabContext:
     state: LabState
     provider: Provider
     _shells: dict[str, HostShell] = field(default_factory=dict)
+    _shells_lock: threading.Lock = field(default_factory=threading.Lock)  # hosts are driven side by side
 
     @classmethod
     def load(cls, provider: str | None = None, adopt: bool = True) -> LabContext:
@@ -85,10 +87,11 @@ class LabContext:
 
     def shell(self, host: str) -> HostShell:
         self.lab.host(host)
-        if host not in self._shells:
-            self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
-                                             self.lab.timing.ssh_dead_after_s)
-        return self._shells[host]
+        with self._shells_lock:
+            if host not in self._shells:
+                self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
+                                                 self.lab.timing.ssh_dead_after_s)
+            return self._shells[host]
 
     def forget_shell(self, host: str) -> None:
         """Drop a cached connection (after a power cycle the old one is dead)."""

@@ -66,11 +66,11 @@ class Timing:
     def named(cls, profile: str) -> Timing:
         """The `fast` profile (namespaces, KVM) or the `roomy` one (QEMU software emulation, ~10x slower)."""
         if profile == "roomy":
-            # A silent VM is given 1.5 s to answer a SYN, twice, 1 s apart: detection ~3-4 s. An
-            # emulated guest that is alive answers within milliseconds even with its host busy;
-            # the whole check (scram authentication included) may take up to 5 s.
+            # A silent VM is given 1 s to answer a SYN, twice in a row: detection ~2-3 s. An emulated
+            # guest that is alive answers within milliseconds even with its host busy; the whole
+            # check (scram authentication included) may take up to 5 s.
             return cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
-                       health_check_retry_delay=1, connect_timeout_ms=1500, wal_receiver_timeout_s=30,
+                       health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
                        replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20)
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")

@@ -127,7 +127,11 @@ def restore_sync(ctx: LabContext, say: Say) -> None:
 
 
 def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say: Say) -> None:
-    """Every other node streams from `primary` and is attached in pgpool."""
+    """Every other node streams from `primary` and is attached in pgpool.
+
+    One node after the other: a node that loses power mid-rejoin fails the command at once,
+    where side-by-side rejoins would first wait for the others (and for pgpool's follow child).
+    """
     for host in (h.name for h in ctx.lab.pg_hosts if h.name != primary):
         if not streams_from(ctx, host, primary):
             report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
@@ -136,6 +140,15 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
         if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
             attach(ctx, host)
             say(f"pgpool: {host} attached")
+
+
+def wait_follow_child_done(ctx: LabContext, timeout: float = 120) -> None:
+    """Until pgpool's follow child (follow_primary_command after a failover) has finished: while it
+    runs, a new failover's search for the primary waits for its lock (seconds, measured)."""
+    def done() -> bool:
+        return not ctx.shell("pgpool").run(f"{coldstart.PGPOOL} following", check=False,
+                                           step="follow child running?").ok
+    wait_until("pgpool's follow_primary_command to finish", done, timeout=timeout)
 
 
 def recover(ctx: LabContext, say: Say) -> RecoveryReport:
@@ -167,6 +180,7 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         report.switched_back = True
         converge_standbys(ctx, lab.primary, RecoveryReport(), say)
     restore_sync(ctx, say)
+    wait_follow_child_done(ctx)
     report.total_seconds = time.monotonic() - started
     ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})
     return report

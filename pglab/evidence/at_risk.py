@@ -21,13 +21,22 @@ class Window:
     end: float
 
 
+def parse_role_line(line: str) -> tuple[float, str] | None:
+    """`<epoch> <role>`; None for a line a power cut left torn (zeros where the data never reached disk)."""
+    fields = line.replace("\0", "").split()
+    if len(fields) != 2:
+        return None
+    try:
+        return float(fields[0]), fields[1]
+    except ValueError:
+        return None
+
+
 def alone_windows(role_logs: dict[str, str], now: float) -> list[Window]:
     """Every interval in which a node held the primary-alone role (until its next role change)."""
     windows = []
     for host, text in role_logs.items():
-        entries = [(float(ts), role) for ts, role in (line.split(maxsplit=1) for line in text.splitlines()
-                                                       if len(line.split()) == 2)]
-        entries.sort()
+        entries = sorted(entry for line in text.splitlines() if (entry := parse_role_line(line)))
         for i, (ts, role) in enumerate(entries):
             if role == ALONE:
                 windows.append(Window(host, ts, entries[i + 1][0] if i + 1 < len(entries) else now))

@@ -7,6 +7,7 @@ same Fabric code drives the hosts.
 from __future__ import annotations
 
 import enum
+import socket
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,15 @@ class SshTarget:
     user: str
     key_file: Path
     known_hosts: Path | None  # None: accept the key the host presents (first contact)
+
+
+def sshd_answers(address: str, port: int = 22) -> bool:
+    """Whether an SSH server greets us at address:port right now (half a second at most)."""
+    try:
+        with socket.create_connection((address, port), timeout=0.5) as sock:
+            return sock.recv(4).startswith(b"SSH")
+    except OSError:
+        return False
 
 
 class Provider(ABC):

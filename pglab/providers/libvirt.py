@@ -70,6 +70,10 @@ def link_is_down(domain: str, mac: str) -> bool:
     return virsh("domif-getlink", domain, mac, check=False).stdout.strip().endswith("down")
 
 
+def start(domain: str) -> None:
+    virsh("start", domain)
+
+
 def destroy(domain: str) -> None:
     """A hard power-off: QEMU is killed, the guest gets no chance to flush or shut down."""
     virsh("destroy", domain)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from pglab.errors import LabNotUpError, MissingToolError, PglabError
 from pglab.providers import local_init
-from pglab.providers.base import PowerState, Provider, SshTarget
+from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.state import new_ed25519_key
 from pglab.templates import render
 
@@ -180,12 +179,9 @@ class LocalProvider(Provider):
         while time.monotonic() < deadline:
             if launcher.poll() is not None and self.power_state(host) is not PowerState.RUNNING:
                 break
-            try:
-                with socket.create_connection((address, 22), timeout=0.5) as sock:
-                    if sock.recv(4).startswith(b"SSH"):
-                        return
-            except OSError:
-                time.sleep(0.05)
+            if sshd_answers(address):
+                return
+            time.sleep(0.05)
         console = (self.host_root(host) / "console.log").read_text(errors="replace").strip().splitlines()
         raise LabNotUpError(f"{host}: sshd did not answer at {address}:22; last console line: "
                             f"{console[-1] if console else 'none'} (see {self.host_root(host)}/console.log)")

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from pglab.remote import HostShell
 
-CPU_LOOP = "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"
+CPU_LOOP = "i=0; while [ $i -lt 60000 ]; do i=$((i+1)); done"  # ~0.1 s here, ~1.5 s under emulation
 SLOWDOWN_LIMIT = 3.0  # hosts more than this much slower than this machine: emulation
 RTT_LIMIT_MS = 500.0  # an SSH command round trip through Fabric: ~0.1 s locally, seconds under emulation
 

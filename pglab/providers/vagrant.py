@@ -11,17 +11,19 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 from typing import TYPE_CHECKING
 
 from pglab.errors import LabNotUpError, MissingToolError
 from pglab.providers import libvirt
-from pglab.providers.base import PowerState, Provider, SshTarget
+from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.remote import fan_out
 from pglab.state import REPO_ROOT
 
 if TYPE_CHECKING:
     import vagrant
 
+BOOT_TIMEOUT_S = 600  # the Vagrantfile's boot_timeout: software emulation boots slowly
 DEFAULT_BOX = "debian/bookworm64"  # the Vagrantfile's default (PGLAB_BOX overrides it)
 
 STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}
@@ -139,6 +141,19 @@ class VagrantProvider(Provider):
             self.machines.halt(vm_name=host, force=True)
 
     def _boot(self, host: str) -> None:
+        """libvirt: `virsh start`, then wait for sshd (its network setup is on its disk from the
+        first `vagrant up`; `vagrant up HOST` would configure it again, a minute under emulation)."""
+        domain = libvirt.domain_of(MACHINES, host)
+        if domain:
+            libvirt.start(domain)
+            deadline = time.monotonic() + BOOT_TIMEOUT_S
+            while time.monotonic() < deadline:
+                address = libvirt.management_address(domain, self.lab.subnet)
+                if address and sshd_answers(address):
+                    return
+                time.sleep(1)
+            raise LabNotUpError(f"{host} did not boot: no sshd answered within {BOOT_TIMEOUT_S} s "
+                                f"(virsh console {domain} shows why)")
         proc = subprocess.run(["vagrant", "up", host], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise LabNotUpError(f"{host} did not boot: {explain_vagrant_failure(proc.stdout + proc.stderr)} "

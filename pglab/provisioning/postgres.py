@@ -24,7 +24,8 @@ def ensure_cluster(ctx: LabContext, host: HostSpec) -> bool:
     shell.run(f"pg_dropcluster --stop {lab.pg_version} {lab.pg_cluster} 2>/dev/null || true; "
               f"pg_createcluster --start-conf=manual --locale=C.UTF-8 --encoding=UTF8 {lab.pg_version} "
               f"{lab.pg_cluster} -- "
-              f"--auth-local=peer --auth-host=scram-sha-256 >/dev/null", step="create cluster")
+              f"--auth-local=peer --auth-host=scram-sha-256 --no-sync >/dev/null && sync -f {lab.pg_data}",
+              step="create cluster")
     install_files(shell, cluster_config_files(lab, host), step="postgresql config")
     return True
 

@@ -68,3 +68,9 @@ def test_outage_after_a_fault_may_last_past_the_recovery_start():
     assert outage_after(times, fault=3.2, until=10.0) == 20.0 - 3.2  # down until recovery brought it back
     assert outage_after(times, fault=1.5, until=3.6) == 20.0 - 1.5
     assert outage_after([1.0, 2.0], fault=5.0, until=6.0) is None
+
+
+def test_a_role_log_torn_by_a_power_cut_is_read_around():
+    """A VM's power cut can leave zeros where an appended line never reached the disk."""
+    logs = {"pg-a": "100.0 primary-alone\n" + "\0" * 33 + "110.0 primary-sync-pg_b\n\0\0\0\n"}
+    assert alone_windows(logs, now=300.0) == [Window("pg-a", 100.0, 110.0)]

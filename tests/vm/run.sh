@@ -1,5 +1,7 @@
 #!/bin/bash
 # The lab on real VMs (vagrant-libvirt under QEMU), end to end: sudo tests/vm/run.sh [pytest args]
+# Or any command beside the same libvirtd, e.g. the failover benchmark on VMs:
+#   sudo tests/vm/run.sh --run bash -c 'vagrant up && fab setup && python bench/failover.py --cycles 3'
 # libvirtd, its networks, the VMs and the controlling process live in a network namespace of
 # their own, so no lab traffic leaves this machine; everything is torn down afterwards.
 set -euo pipefail
@@ -45,5 +47,12 @@ in_ns libvirtd -d
 for _ in $(seq 50); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.2; done
 export PGLAB_VM_TEST=1 PGLAB_BOX=pglab/debian12 PGLAB_LIBVIRT_DRIVER=qemu VAGRANT_DEFAULT_PROVIDER=libvirt
 python=$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )
+if [ "${1:-}" = --run ]; then
+  shift
+  export PGLAB_HOME=${PGLAB_HOME:-$(mktemp -d /tmp/pglab-vm-XXXXXX)}  # this lab's state, apart from .pglab/
+  log "running $* (lab state in $PGLAB_HOME; VMs torn down afterwards)"
+  in_ns env -u PGLAB_PROVIDER -u PGLAB_VM_TEST PATH="$PWD/.venv/bin:$PATH" "$@"
+  exit
+fi
 log "running tests/vm with $python"
 in_ns env -u PGLAB_PROVIDER PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@"
