@@ -10,6 +10,7 @@ The clients write at full speed by default (--rate 0). Needs a lab that is up an
 fab setup) on the current provider.
 
     python bench/failover.py [--cycles 10] [--rate 0]
+    sudo tests/vm/run.sh --run bash -c 'vagrant up && fab setup && python bench/failover.py --cycles 3'  # on VMs
 """
 
 from __future__ import annotations
