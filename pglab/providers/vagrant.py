@@ -2,7 +2,8 @@
 
 Creating and booting VMs is Vagrant's job; execution goes over SSH like on every provider.
 On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py)
-and power-off is `virsh destroy`, a power cut. Power-on is `vagrant up HOST`.
+power-off is `virsh destroy` (a power cut) and power-on `virsh start` and a wait for sshd;
+on VirtualBox they are `vagrant halt --force` and `vagrant up HOST`.
 """
 
 from __future__ import annotations
