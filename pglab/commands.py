@@ -45,13 +45,13 @@ def destroy(ctx: LabContext) -> None:
 
 def status(ctx: LabContext) -> None:
     ctx.provider.require_up(hosts=())
-    view = inspect.view(ctx, pcp_patience=3)
+    view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
     console.print(hosts_table(ctx, view))
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
     if view.pool_busy:
-        say("pgpool did not answer within 3 s: it is running its follow_primary_command (a standby is "
-            "being re-pointed); the nodes' own view is above")
+        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s: it is running its follow_primary_command "
+            "(a standby is being re-pointed); the nodes' own view is above")
 
 
 def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:

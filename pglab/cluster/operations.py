@@ -204,7 +204,7 @@ def manual_failover(ctx: LabContext, say: Say) -> str:
 def wait_for_new_primary(ctx: LabContext, old: str, timeout: float = 60) -> str:
     """Until pgpool routes writes to a running primary other than `old`; return its name."""
     def found() -> str | None:
-        view = inspect.view(ctx, pcp_patience=3)
+        view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
         new = view.primary
         if not view.pool:  # pgpool's PCP does not answer while its follow_primary_command runs (up to ~60 s)
             new = next((h for h, p in view.probes.items() if p.role == "primary" and h != old), None)

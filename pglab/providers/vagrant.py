@@ -38,6 +38,11 @@ def machines_of_this_checkout(hosts: tuple[str, ...]) -> list[str]:
     return [h for h in hosts if any((MACHINES / h).glob("*/id"))]
 
 
+def run_vagrant(*args: str) -> subprocess.CompletedProcess:
+    """`vagrant ARGS` in this checkout, output captured (the caller explains a failure)."""
+    return subprocess.run(["vagrant", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+
+
 def explain_vagrant_failure(output: str) -> str:
     """One line for what `vagrant status` or `vagrant up` complained about."""
     if "provider 'libvirt' could not be found" in output:
@@ -72,8 +77,7 @@ class VagrantProvider(Provider):
         if not shutil.which("vagrant"):
             raise MissingToolError("vagrant is not installed: apt-get install vagrant vagrant-libvirt "
                                    "(and start libvirtd), or use PGLAB_PROVIDER=local")
-        proc = subprocess.run(["vagrant", "status", "--machine-readable"], cwd=REPO_ROOT, capture_output=True,
-                              text=True, check=False)
+        proc = run_vagrant("status", "--machine-readable")
         if proc.returncode != 0:
             raise MissingToolError(explain_vagrant_failure(proc.stdout + proc.stderr))
         if ",provider-name,libvirt" in proc.stdout:
@@ -92,19 +96,18 @@ class VagrantProvider(Provider):
                 for h, d in domains.items()}
 
     def ssh_target(self, host: str) -> SshTarget:
+        """libvirt: the VM's lease on the management network; otherwise what `vagrant ssh-config` says."""
         domain = libvirt.domain_of(MACHINES, host)
-        address = domain and libvirt.management_address(domain, self.lab.subnet)
-        if address:
-            return SshTarget(host, address, 22, "root", self.state.key_pair("lab").private_path,
-                             self.state.known_hosts)
-        conf = self.machines.conf(vm_name=host)
-        return SshTarget(host, conf["HostName"], int(conf.get("Port", 22)), "root",
-                         self.state.key_pair("lab").private_path, self.state.known_hosts)
+        address, port = (domain and libvirt.management_address(domain, self.lab.subnet)), 22
+        if not address:
+            conf = self.machines.conf(vm_name=host)
+            address, port = conf["HostName"], int(conf.get("Port", 22))
+        return SshTarget(host, address, port, "root", self.state.key_pair("lab").private_path, self.state.known_hosts)
 
     def up(self) -> list[str]:
         self.check_requirements()
         booted = [h for h, s in self.states().items() if s is not PowerState.RUNNING]
-        proc = subprocess.run(["vagrant", "up"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        proc = run_vagrant("up")
         if proc.returncode != 0:
             raise LabNotUpError(self.explain_up_failure(proc.stdout + proc.stderr))
         fan_out(self.lab.host_names, self.trust)
@@ -113,8 +116,7 @@ class VagrantProvider(Provider):
     def explain_up_failure(self, output: str) -> str:
         """`vagrant up` failed: the box (the usual cause offline), else what vagrant said."""
         box = os.environ.get("PGLAB_BOX", DEFAULT_BOX)
-        boxes = subprocess.run(["vagrant", "box", "list", "--machine-readable"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, check=False).stdout
+        boxes = run_vagrant("box", "list", "--machine-readable").stdout
         if f",box-name,{box}\n" not in boxes + "\n":
             return f"`vagrant up` failed: box {box} is not installed and could not be downloaded; {OFFLINE_BOX_HELP}"
         return f"`vagrant up` failed: {explain_vagrant_failure(output)}"
@@ -155,7 +157,7 @@ class VagrantProvider(Provider):
                 time.sleep(1)
             raise LabNotUpError(f"{host} did not boot: no sshd answered within {BOOT_TIMEOUT_S} s "
                                 f"(virsh console {domain} shows why)")
-        proc = subprocess.run(["vagrant", "up", host], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        proc = run_vagrant("up", host)
         if proc.returncode != 0:
             raise LabNotUpError(f"{host} did not boot: {explain_vagrant_failure(proc.stdout + proc.stderr)} "
                                 f"(`vagrant up {host}` shows it all)")
