@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -190,6 +191,7 @@ def say_windows_at_risk(ctx: LabContext, since: float) -> None:
 
 def verify(ctx: LabContext) -> int:
     """Every acknowledged write on every node, the bank invariant, equal checksums; 1 if not."""
+    from rich.markup import escape
     from rich.table import Table
 
     from pglab.evidence.verify import verify as run_verify
@@ -204,12 +206,15 @@ def verify(ctx: LabContext) -> int:
                       n.checksums.get("transfers", "")[:12])
     console.print(table)
     verdict = "[green]OK[/]" if result.ok else "[bold red]FAILED[/]"
-    say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}, indeterminate "
-        f"{result.indeterminate} ({result.indeterminate_present} present, neither lost nor kept); "
+    say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}; "
         f"at risk {result.at_risk} (acknowledged with no synchronous standby; {result.at_risk_missing} of them "
         "missing); "
         f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
-        f"checksums {'equal' if result.checksums_equal else 'DIFFER'}")
+        f"checksums {'equal' if result.checksums_equal else 'DIFFER'}; {result.summary()}; "
+        f"{result.reads.reads} reads judged")
+    for kind, examples in result.reads.examples.items():
+        for example in examples:
+            say(f"[red]read check {kind}[/]: {escape(json.dumps(example))}")
     return 0 if result.ok else 1
 
 
@@ -234,6 +239,7 @@ def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> 
     """Random faults with clients running, each followed by recovery and checks; 1 if anything was lost."""
     from rich.table import Table
 
+    from pglab.evidence.i18n import TEXT
     from pglab.faults import chaos as chaos_run
     from pglab.faults.nemesis import FAULTS
     from pglab.state import REPO_ROOT
@@ -246,9 +252,10 @@ def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> 
         table.add_row(*map(str, row))
     console.print(table)
     path = chaos_run.write_report(records, seed, REPO_ROOT / "report" / "chaos.md")
-    missing = max((r.missing for r in records), default=0)
-    say(f"chaos report: {path}; acknowledged writes missing: {missing}")
-    return 1 if missing else 0
+    missing, reads = max((r.missing for r in records), default=0), chaos_run.read_violations(records)
+    say(f"chaos report: {path}; acknowledged writes missing: {missing}; "
+        f"{TEXT['en']['read_checks'].format(**reads)}")
+    return 1 if missing or any(reads.values()) else 0
 
 
 def watch(ctx: LabContext, seconds: float | None = None) -> None:

@@ -5,7 +5,6 @@ The steps themselves are declared in pglab/stages.py; this module runs them.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError
 from pglab.evidence import configuration, snapshot
+from pglab.evidence.records import parse_jsonl
 from pglab.ui import console, say
 
 if TYPE_CHECKING:
@@ -93,4 +93,4 @@ def collect_client_records(ctx: LabContext) -> None:
     ctx.state.save_json("client_errors.json", control.errors(ctx))
     log = ctx.state.root / "commands.log"
     if log.exists():
-        ctx.state.save_json("commands.json", [json.loads(line) for line in log.read_text().splitlines() if line])
+        ctx.state.save_json("commands.json", parse_jsonl(log.read_bytes()))

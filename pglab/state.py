@@ -16,6 +16,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from pglab.evidence.records import parse_jsonl
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_ROLES = ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")
 _GENERATE = threading.Lock()  # secrets and keys are generated once, even when hosts are set up in parallel
@@ -125,7 +127,7 @@ class LabState:
         path = self.root / "events.jsonl"
         if not path.exists():
             return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        return parse_jsonl(path.read_bytes())
 
     def last_event(self, *kinds: str) -> dict | None:
         matching = [e for e in self.events() if e["event"] in kinds]

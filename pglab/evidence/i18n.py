@@ -44,8 +44,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "reads_done": ("Reads done by reader sessions (invariant checked in each)",
                    "Чтений, выполненных читающими сессиями (инвариант проверен в каждом)"),
     "missing": ("Acknowledged writes missing", "Потеряно подтверждённых записей"),
-    "indeterminate": ("Commits with unknown outcome (neither lost nor kept)",
-                      "Коммиты с неизвестным исходом (не потеряны и не сохранены)"),
+    "indeterminate": ("Commits whose outcome the client never learned, looked up on the primary",
+                      "Коммиты, исход которых клиент не узнал, проверены на основном узле"),
+    "unknown_outcome": ("unknown outcome: {n}, of them present {present}, absent {absent}",
+                        "исход неизвестен: {n}, из них есть {present}, нет {absent}"),
+    "read_checks_row": ("Reads judged (readers' reads and writers' read-backs)",
+                        "Проверенные чтения (читающих сессий и чтения своих записей пишущими)"),
+    "read_checks": ("read checks: read-your-writes {read_your_writes}, monotonic {monotonic}, served by C "
+                    "{served_by_async_standby}, invariant {invariant} (expected 0)",
+                    "проверки чтений: чтение своих записей {read_your_writes}, монотонность {monotonic}, "
+                    "чтения с C {served_by_async_standby}, инвариант {invariant} (ожидается 0)"),
     "rejoin": ("Rejoin of A (method, time)", "Возврат A в кластер (способ, время)"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
     "invariant": ("Bank invariant (total balance) on every node", "Инвариант банка (сумма балансов) на каждом узле"),

@@ -48,7 +48,7 @@ def timeline(ev: Evidence, path: Path, title: str, lang: str = "en") -> Path:
     for word, start, stop, colour in windows(ev.events):
         ax.axvspan(start - origin, stop - origin, color=colour, alpha=0.45, label=t[word], zorder=0)
     seconds = list(range(int(end - origin) + 1))
-    for records, unit, style in ((acks, "commits_s", "-"), (ev.reads, "reads_s", "--")):
+    for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
         for session in sorted({r["session"] for r in records}):
             counts = per_second([r["ts"] for r in records if r["session"] == session], origin)
             ax.plot(seconds, [counts.get(s, 0) for s in seconds], style, linewidth=1.1,
@@ -58,7 +58,7 @@ def timeline(ev: Evidence, path: Path, title: str, lang: str = "en") -> Path:
         xs = sorted(error_counts)
         ax.scatter(xs, [0.3] * len(xs), marker="x", color="red", s=[12 * error_counts[x] for x in xs],
                    label=t["errors"], zorder=3)
-    broken = [r["ts"] - origin for r in ev.reads if not r["invariant"]]
+    broken = [r["ts"] - origin for r in ev.reads if r.get("invariant") is False]
     if broken:
         ax.scatter(broken, [0.6] * len(broken), marker="v", color="black", label=t["invariant_broken"], zorder=3)
     top = ax.get_ylim()[1]

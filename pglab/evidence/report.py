@@ -47,7 +47,7 @@ def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
     """Commits/s and reads/s of all client sessions within a step ({} before the clients started)."""
     seconds = end - start
     commits = sum(start <= r["ts"] <= end for r in ev.journal if r["outcome"] == "ack")
-    reads = sum(start <= r["ts"] <= end for r in ev.reads)
+    reads = sum(start <= r["ts"] <= end for r in ev.reader_reads)
     return {"commits": commits / seconds, "reads": reads / seconds} if seconds > 0 and commits + reads else {}
 
 

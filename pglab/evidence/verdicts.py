@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pglab.evidence import outage
+from pglab.evidence.read_checks import judge
 from pglab.evidence.records import Evidence
 from pglab.model import Lab
 
@@ -30,15 +31,18 @@ def figures(lab: Lab, ev: Evidence) -> dict:
     failover_gap = outage.longest_gap(times, off["ts"], off["ts"] + horizon) if off else (0, 0)
     switch_gap = outage.longest_gap(times, switch["ts"] - 5, recovered["ts"]) if switch and recovered else (0, 0)
     lab_done = ev.first("lab-done")
+    checks = judge(ev.reads, ev.journal, lab.accounts * lab.initial_balance, lab.host(lab.async_standby).app_name)
     return {"rto": outage.recovery_time(times, off["ts"], horizon) if off else None,
             "failover_s": done["ts"] - off["ts"] if off and done else None,
             "failover_outage": failover_gap[1] - failover_gap[0],
             "switchback_outage": switch_gap[1] - switch_gap[0],
             "acknowledged": ev.verify.get("acknowledged", len(times)), "missing": ev.verify.get("missing"),
-            "indeterminate": ev.verify.get("indeterminate"), "reads": len(ev.reads),
+            "unknown": {"n": ev.verify.get("indeterminate"), "present": ev.verify.get("indeterminate_present"),
+                        "absent": ev.verify.get("indeterminate_absent")},
+            "reads": len(ev.reader_reads), "read_checks": checks.violations, "read_checks_ok": checks.ok,
             "rejoin_method": "pg_rewind" if rejoin and rejoin["method"] == "rewind" else (rejoin or {}).get("method"),
             "rejoin_s": rejoin["seconds"] if rejoin else None,
-            "invariant": ev.verify.get("invariant_held") is True and all(r["invariant"] for r in ev.reads),
+            "invariant": ev.verify.get("invariant_held") is True and checks.violations["invariant"] == 0,
             "checksums": ev.verify.get("checksums_equal"),
             "wall": lab_done["seconds"] if lab_done else None}
 
@@ -74,7 +78,7 @@ def stage_2_1(t: dict, ev: Evidence) -> Verdict:
     kinds = [s["kind"] for s in sessions.values()]
     commits = sum(s["commits"] for s in sessions.values())
     reads = sum(s["reads"] for s in sessions.values())
-    violations = sum(s.get("invariant_violations", 0) for s in sessions.values())
+    violations = sum(s.get("invariant_violations", 0) + s.get("read_violations", 0) for s in sessions.values())
     ok = commits > 0 and reads > 0 and violations == 0 and kinds.count("writer") >= 2
     return Verdict(ok, t["v2_1"].format(sessions=len(sessions), writers=kinds.count("writer"),
                                         readers=kinds.count("reader"), commits=commits, reads=reads))
@@ -109,7 +113,7 @@ def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     sync, lagging = lab.host(lab.sync_standby).app_name, lab.host(lab.async_standby).app_name
     peers = _peers(snap)
     ok = (_pool_primary(snap) == lab.primary and peers.get(sync) == "sync" and peers.get(lagging) == "async"
-          and figs["missing"] == 0 and figs["invariant"] and bool(figs["checksums"]))
+          and figs["missing"] == 0 and figs["invariant"] and figs["read_checks_ok"] and bool(figs["checksums"]))
     return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=sync, lagging=lagging,
                                       method=figs["rejoin_method"] or "-", rejoin_s=figs["rejoin_s"] or 0.0,
                                       acknowledged=figs["acknowledged"], missing=figs["missing"],

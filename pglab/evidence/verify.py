@@ -1,4 +1,6 @@
-"""The checker: every write a client saw acknowledged is on every node; the bank still balances."""
+"""The checker: every write a client saw acknowledged is on every node; the bank still balances; every
+read the clients journaled passes the read checks (pglab/evidence/read_checks.py); each commit whose
+outcome a client never learned is looked up on the primary: present or absent."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from pglab.cluster import inspect, sql
 from pglab.cluster.operations import wait_caught_up
 from pglab.context import LabContext
 from pglab.evidence.at_risk import ROLE_LOG, alone_windows, at_risk
+from pglab.evidence.i18n import TEXT
+from pglab.evidence.read_checks import ReadChecks, judge
 from pglab.remote import fan_out
 from pglab.workload import control
 
@@ -33,12 +37,14 @@ class NodeCheck:
 @dataclass
 class VerifyResult:
     acknowledged: int
-    indeterminate: int
-    indeterminate_present: int
+    indeterminate: int  # commits of unknown outcome (the client never learned whether they committed)
+    indeterminate_present: int  # of them on the primary: they committed
     expected_total: int
     nodes: list[NodeCheck]
     at_risk: int = 0  # acknowledged while the primary had no synchronous standby (durable on one node)
     at_risk_missing: int = 0
+    indeterminate_absent: int = 0  # of them not on the primary: they did not commit (0 with no primary)
+    reads: ReadChecks = field(default_factory=ReadChecks)
 
     @property
     def missing(self) -> int:
@@ -55,8 +61,15 @@ class VerifyResult:
 
     @property
     def ok(self) -> bool:
-        return self.missing == 0 and self.invariant_held and self.checksums_equal and all(
+        return self.missing == 0 and self.invariant_held and self.checksums_equal and self.reads.ok and all(
             n.checked for n in self.nodes)
+
+    def summary(self, lang: str = "en") -> str:
+        """`unknown outcome: N, of them present M, absent K; read checks: ... (expected 0)`."""
+        t = TEXT[lang]
+        return (t["unknown_outcome"].format(n=self.indeterminate, present=self.indeterminate_present,
+                                            absent=self.indeterminate_absent) + "; "
+                + t["read_checks"].format(**self.reads.violations))
 
     def as_dict(self) -> dict:
         nodes = [{k: v for k, v in asdict(n).items() if k != "ids"} for n in self.nodes]
@@ -99,6 +112,7 @@ def verify(ctx: LabContext) -> VerifyResult:
         control.pause(ctx)
     try:
         journal = control.journal(ctx)  # read while writers are paused: no commit lands unjournaled
+        reads = control.reads(ctx)
         acked = {r["id"] for r in journal if r["outcome"] == "ack"}
         unknown = {r["id"] for r in journal if r["outcome"] == "unknown"} - acked
         view = inspect.view(ctx)
@@ -110,15 +124,20 @@ def verify(ctx: LabContext) -> VerifyResult:
                     wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + 60)
         nodes = [check_node(ctx, h.name, acked) if h.name in running else NodeCheck(h.name, False)
                  for h in lab.pg_hosts]
-        on_primary = next((n.ids for n in nodes if n.host == primary), set())
+        looked = next((n for n in nodes if n.host == primary and n.checked), None)  # the surviving primary
+        on_primary = looked.ids if looked else set()
         present_unknown = len(unknown & on_primary)
+        absent_unknown = len(unknown) - present_unknown if looked else 0
         risky = at_risk([r for r in journal if r["outcome"] == "ack"], alone_windows(role_logs(ctx, running),
                                                                                       time.time()))
     finally:
         if clients_running:
             control.resume(ctx)
-    result = VerifyResult(len(acked), len(unknown), present_unknown, lab.accounts * lab.initial_balance, nodes,
-                          at_risk=len(risky), at_risk_missing=len(set(risky) - on_primary) if primary else 0)
+    expected_total = lab.accounts * lab.initial_balance
+    result = VerifyResult(len(acked), len(unknown), present_unknown, expected_total, nodes, at_risk=len(risky),
+                          at_risk_missing=len(set(risky) - on_primary) if primary else 0,
+                          indeterminate_absent=absent_unknown,
+                          reads=judge(reads, journal, expected_total, lab.host(lab.async_standby).app_name))
     ctx.state.save_json("verify.json", result.as_dict())
     ctx.state.record_event("verify", ok=result.ok, acknowledged=result.acknowledged, missing=result.missing)
     return result

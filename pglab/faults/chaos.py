@@ -2,8 +2,9 @@
 each, the lab is brought back with `recover` and checked - topology and every acknowledged write.
 
 Writes evidence/chaos.json and report/chaos.md: each fault with its RTO (fault to the first
-acknowledged write after the outage), recovery time, rejoin methods, missing, at-risk and
-indeterminate writes.
+acknowledged write after the outage), recovery time, rejoin methods, missing, at-risk writes,
+commits of unknown outcome (present or absent on the primary) and the read checks' counts (over the
+whole run up to that fault's verification).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pglab.cluster.operations import is_original_topology, recover
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, ConfigError, NothingToRecoverError, PglabError, StageOrderError
 from pglab.evidence import outage
+from pglab.evidence.i18n import TEXT
+from pglab.evidence.read_checks import KINDS
 from pglab.evidence.verify import verify
 from pglab.faults.nemesis import FAULTS, Say
 from pglab.workload import control
@@ -39,6 +42,9 @@ class FaultRecord:
     missing: int = 0
     at_risk: int = 0
     indeterminate: int = 0
+    indeterminate_present: int = 0
+    indeterminate_absent: int = 0
+    read_violations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))  # run so far
     notes: list[str] = field(default_factory=list)
 
 
@@ -85,6 +91,9 @@ def run_one(ctx: LabContext, number: int, kind: str, rng: random.Random, say: Sa
     result = verify(ctx)
     record.acknowledged, record.missing = result.acknowledged, result.missing
     record.at_risk, record.indeterminate = result.at_risk, result.indeterminate
+    record.indeterminate_present, record.indeterminate_absent = (result.indeterminate_present,
+                                                                 result.indeterminate_absent)
+    record.read_violations = dict(result.reads.violations)
     record.invariant_held = result.invariant_held and result.checksums_equal
     return record
 
@@ -133,6 +142,12 @@ def summary(records: list[FaultRecord]) -> list[tuple[str, int, str, str]]:
     return rows
 
 
+def read_violations(records: list[FaultRecord]) -> dict[str, int]:
+    """The read checks' counts over the whole run: each fault's verification judged every read journaled
+    so far, so the largest count of each kind is the run's."""
+    return {kind: max((r.read_violations.get(kind, 0) for r in records), default=0) for kind in KINDS}
+
+
 def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     """report/chaos.md: the summary per fault kind, then every fault."""
     lines = [f"# pglab chaos run (seed {seed}, {len(records)} faults)", "",
@@ -140,14 +155,17 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     lines += [f"| {k} | {n} | {rto} | {rec} |" for k, n, rto, rec in summary(records)]
     lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; bank invariant "
               f"and equal checksums after every fault: {'yes' if all(r.invariant_held for r in records) else 'NO'}; "
-              f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}.", "",
-              "| # | fault | what | RTO | recovery | rejoin | missing | at risk | indeterminate | topology | notes |",
+              f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}; "
+              f"{TEXT['en']['read_checks'].format(**read_violations(records))}.", "",
+              "| # | fault | what | RTO | recovery | rejoin | missing | at risk | unknown outcome (present/absent) "
+              "| topology | notes |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in records:
         rejoin = ", ".join(f"{h}: {m}" for h, m in r.rejoined.items()) or "-"
         notes = "; ".join(r.notes).replace("|", "/")
         lines.append(f"| {r.number} | {r.kind} | {r.detail} | {fmt(r.rto_s)} | {fmt(r.recover_s)} | {rejoin} | "
-                     f"{r.missing} | {r.at_risk} | {r.indeterminate} | {'ok' if r.topology_ok else 'WRONG'} | "
+                     f"{r.missing} | {r.at_risk} | {r.indeterminate} ({r.indeterminate_present}/"
+                     f"{r.indeterminate_absent}) | {'ok' if r.topology_ok else 'WRONG'} | "
                      f"{notes} |")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")

@@ -2,10 +2,16 @@
 """pglab-client: long-lived client sessions against pgpool, run on the lab's client host.
 
 Writers move money between two accounts and record the transfer in one transaction (the
-total balance is an invariant); readers check that invariant, and journal each read with its
-verdict. Every commit the client saw acknowledged goes to a journal; a commit whose outcome
-it never learned is journaled as 'unknown'. A session that loses its connection reconnects and carries on.
-Self-contained: needs only python3 and psycopg 3 (Debian: python3-psycopg).
+total balance is an invariant). Every commit the client saw acknowledged goes to a journal; a
+commit whose outcome it never learned is journaled as 'unknown'. Every read is journaled with the
+node that served it, what it saw and its verdicts: readers read the total balance and how far the
+history goes (max(transfers.n)); a writer reads back its latest acknowledged write in a new
+transaction after each commit (pgpool may balance that read to the synchronous standby, where
+remote_apply makes it visible). A session that loses its connection reconnects and carries on.
+Journal lines reach the file at once (one write(2) each) and the disk within SYNC_S (fdatasync
+by one thread): a power cut of the client host loses at most that much of the journal, which only
+under-counts acknowledged writes. Self-contained: needs only python3 and psycopg 3 (Debian:
+python3-psycopg).
 
     pglab-client start [--writers N] [--readers N] [--rate R] | stop | stats | pause | resume | run
 """
@@ -27,37 +33,67 @@ DATA = os.environ.get("PGLAB_CLIENT_DIR", "/var/log/pglab-client")
 PID_FILE, STATUS_FILE, PAUSE_FILE = (f"{DATA}/{n}" for n in ("client.pid", "status.json", "pause"))
 JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl", "client.log"))
 # keepalives catch a dead peer on an idle connection, tcp_user_timeout one that never answers a request.
-CONNINFO = ("host=pgpool port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
+CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
             "tcp_user_timeout={dead_ms} application_name=pglab-{name}")
+SYNC_S = 0.1  # journal lines reach the disk within this (one fdatasync per file and period, not one per line)
+# One statement, one snapshot: which node served it (cluster_name; in_hot_standby says whether it was a
+# standby), the bank's total, how far the history goes, and whether the session's own last write is there.
+# Only stable functions: pgpool sends a query with a volatile one (pg_is_in_recovery) to the primary.
+READ_SQL = ("SELECT current_setting('cluster_name'), current_setting('in_hot_standby'), "
+            "(SELECT coalesce(sum(balance), 0) FROM accounts), (SELECT coalesce(max(n), 0) FROM transfers), "
+            "EXISTS (SELECT FROM transfers WHERE id = %s)")
 
 
-def append(path: str, record: dict) -> None:
-    """One JSON line, written with a single O_APPEND write (safe across threads)."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, (json.dumps(record) + "\n").encode())
-    finally:
-        os.close(fd)
+class Journal:
+    """Append-only JSON lines. Each line is one write(2) to an O_APPEND descriptor, so lines from many
+    threads never interleave and a reader of the file sees a line as soon as it is written; sync() makes
+    them durable (the flusher calls it every SYNC_S)."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.dirty = False
+
+    def append(self, record: dict) -> None:
+        os.write(self.fd, (json.dumps(record, separators=(",", ":")) + "\n").encode())
+        self.dirty = True
+
+    def sync(self) -> None:
+        if self.dirty:
+            self.dirty = False  # before the sync: a line written meanwhile is synced now or next time
+            os.fdatasync(self.fd)
+
+
+def flush_journals(journals: list[Journal], stop: threading.Event) -> None:
+    """The flusher thread: at most one fdatasync per journal and SYNC_S; a last one at the end."""
+    while not stop.wait(SYNC_S):
+        for journal in journals:
+            journal.sync()
+    for journal in journals:
+        journal.sync()
 
 
 class Session(threading.Thread):
     """One long-lived connection doing transactions until told to stop."""
 
-    def __init__(self, name: str, kind: str, args: argparse.Namespace, stop: threading.Event) -> None:
+    def __init__(self, name: str, kind: str, args: argparse.Namespace, stop: threading.Event,
+                 journals: dict[str, Journal]) -> None:
         super().__init__(name=name, daemon=True)
-        self.kind, self.args, self.stop_event = kind, args, stop
+        self.kind, self.args, self.stop_event, self.journals = kind, args, stop, journals
         self.counters = {"kind": kind, "commits": 0, "reads": 0, "errors": 0, "reconnects": 0, "unknown": 0,
-                         "invariant_violations": 0, "last_error": "", "last_error_ts": 0.0, "connected": False,
-                         "connections": 0}
+                         "invariant_violations": 0, "read_violations": 0, "last_error": "", "last_error_ts": 0.0,
+                         "connected": False, "connections": 0}
         self.conn = None
+        self.phase = "connect"
+        self.last_ack: tuple[str, int] | None = None  # (id, n) of the session's latest acknowledged write
+        self.seen_n = 0  # the furthest history this session has read: no later read may see less
 
     def connect(self) -> None:
         import psycopg
         while not self.stop_event.is_set():
             try:
-                self.conn = psycopg.connect(CONNINFO.format(port=self.args.port, db=self.args.db, name=self.name,
-                                                              dead_ms=self.args.dead_peer_ms))
+                self.conn = psycopg.connect(CONNINFO.format(host=self.args.host, port=self.args.port, db=self.args.db,
+                                                              name=self.name, dead_ms=self.args.dead_peer_ms))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -68,7 +104,7 @@ class Session(threading.Thread):
     def fail(self, exc: Exception, phase: str) -> None:
         message = " ".join(str(exc).split())[:200]
         self.counters.update(errors=self.counters["errors"] + 1, last_error=message, last_error_ts=time.time())
-        append(ERRORS, {"ts": time.time(), "session": self.name, "phase": phase, "error": message})
+        self.journals[ERRORS].append({"ts": time.time(), "session": self.name, "phase": phase, "error": message})
 
     def pace(self, due: float) -> float:
         """Sleep until the next transaction is due at the session's rate; the new due time."""
@@ -89,11 +125,13 @@ class Session(threading.Thread):
             if os.path.exists(PAUSE_FILE) and self.kind == "writer":
                 time.sleep(0.05)
                 continue
-            phase = "begin"
             try:
-                phase = self.transfer() if self.kind == "writer" else self.read()
+                if self.kind == "writer":
+                    self.transfer()
+                else:
+                    self.read()
             except psycopg.Error as exc:
-                self.fail(exc, phase)
+                self.fail(exc, self.phase)
                 if self.conn is None or self.conn.broken or self.conn.closed:
                     self.counters["connected"] = False
                     self.counters["reconnects"] += 1
@@ -108,46 +146,63 @@ class Session(threading.Thread):
         if self.conn is not None:
             self.conn.close()
 
-    def transfer(self) -> str:
+    def transfer(self) -> None:
+        self.phase = "transfer"
         first, second = random.sample(range(1, self.args.accounts + 1), 2)
         amount, transfer_id = random.randint(1, 100), str(uuid.uuid4())
         cur = self.conn.cursor()
         for account, delta in sorted(((first, -amount), (second, amount))):  # lock in id order: no deadlocks
             cur.execute("UPDATE accounts SET balance = balance + %s WHERE id = %s", (delta, account))
         cur.execute("INSERT INTO transfers (id, session, from_account, to_account, amount) "
-                    "VALUES (%s, %s, %s, %s, %s)", (transfer_id, self.name, first, second, amount))
+                    "VALUES (%s, %s, %s, %s, %s) RETURNING n", (transfer_id, self.name, first, second, amount))
+        n = cur.fetchone()[0]
+        self.phase = "commit"
         try:
             self.conn.commit()
         except Exception:
             self.counters["unknown"] += 1
-            append(JOURNAL, {"id": transfer_id, "session": self.name, "ts": time.time(), "outcome": "unknown"})
+            self.journals[JOURNAL].append({"id": transfer_id, "session": self.name, "ts": time.time(),
+                                           "outcome": "unknown", "n": n})
             raise
-        append(JOURNAL, {"id": transfer_id, "session": self.name, "ts": time.time(), "outcome": "ack"})
+        # Journaled only after the commit returned: the journal never claims an ack the database did not give.
+        self.journals[JOURNAL].append({"id": transfer_id, "session": self.name, "ts": time.time(), "outcome": "ack",
+                                       "n": n})
         self.counters["commits"] += 1
-        return "done"
+        self.last_ack = (transfer_id, n)
+        if self.counters["commits"] % self.args.readback_every == 0:
+            self.read()
 
-    def read(self) -> str:
+    def read(self) -> None:
+        """One read in a transaction of its own, journaled with what it saw and the session's verdicts."""
+        self.phase = "read" if self.kind == "reader" else "read back"
+        own_id, own_n = self.last_ack if self.kind == "writer" and self.last_ack else (None, None)
         cur = self.conn.cursor()
-        cur.execute("SELECT count(*), coalesce(sum(balance), 0) FROM accounts")
-        accounts, total = cur.fetchone()
-        cur.execute("SELECT count(*) FROM transfers")
-        cur.fetchone()
+        cur.execute(READ_SQL, (own_id,))
+        node, hot_standby, total, n, own_seen = cur.fetchone()
         self.conn.commit()
-        held = total == self.args.accounts * self.args.balance
-        append(READS, {"ts": time.time(), "session": self.name, "invariant": held})
-        if not held:
-            self.counters["invariant_violations"] += 1
-            append(ERRORS, {"ts": time.time(), "session": self.name, "phase": "invariant",
-                            "error": f"total balance {total} over {accounts} accounts"})
+        standby = hot_standby == "on"
+        record = {"ts": time.time(), "session": self.name, "kind": self.kind, "node": node, "standby": standby,
+                  "n": n, "total": int(total), "invariant": int(total) == self.args.accounts * self.args.balance,
+                  "monotonic": n >= self.seen_n, "async": standby and node == self.args.async_node}
+        if own_id is not None:
+            record.update(own_n=own_n, ryw=bool(own_seen) and n >= own_n)  # the journal's ack has the same n
+        self.seen_n = max(self.seen_n, n)
+        self.journals[READS].append(record)
         self.counters["reads"] += 1
-        return "done"
+        if not record["invariant"]:
+            self.counters["invariant_violations"] += 1
+        if not (record["monotonic"] and record.get("ryw", True)) or record["async"]:
+            self.counters["read_violations"] += 1
 
 
 def run(args: argparse.Namespace) -> None:
-    stop = threading.Event()
+    stop, flushed = threading.Event(), threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sessions = [Session(f"w{i + 1}", "writer", args, stop) for i in range(args.writers)]
-    sessions += [Session(f"r{i + 1}", "reader", args, stop) for i in range(args.readers)]
+    journals = {path: Journal(path) for path in (JOURNAL, READS, ERRORS)}
+    flusher = threading.Thread(target=flush_journals, args=(list(journals.values()), flushed), daemon=True)
+    flusher.start()
+    sessions = [Session(f"w{i + 1}", "writer", args, stop, journals) for i in range(args.writers)]
+    sessions += [Session(f"r{i + 1}", "reader", args, stop, journals) for i in range(args.readers)]
     for s in sessions:
         s.start()
     started = time.time()
@@ -160,7 +215,10 @@ def run(args: argparse.Namespace) -> None:
         stop.wait(0.5)
     for s in sessions:
         s.join(timeout=5)
-    os.unlink(PID_FILE)
+    flushed.set()
+    flusher.join(timeout=5)
+    if os.path.exists(PID_FILE):
+        os.unlink(PID_FILE)
 
 
 def running_pid() -> int | None:
@@ -204,11 +262,15 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=3)
     parser.add_argument("--readers", type=int, default=1)
     parser.add_argument("--rate", type=float, default=20, help="transactions per second per session (0: full speed)")
+    parser.add_argument("--host", default="pgpool")
     parser.add_argument("--port", type=int, default=9999)
     parser.add_argument("--db", default="bank")
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
+    parser.add_argument("--async-node", default="pg_c", help="cluster_name of the asynchronous standby")
+    parser.add_argument("--readback-every", type=int, default=1,
+                        help="a writer reads back its latest write after every N-th commit")
     args = parser.parse_args()
     if args.command == "start":
         start(args)

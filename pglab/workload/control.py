@@ -7,6 +7,7 @@ import time
 
 from pglab.context import LabContext
 from pglab.errors import StageOrderError
+from pglab.evidence.records import parse_jsonl
 
 PROGRAM = "/etc/pglab/bin/pglab-client"
 DATA = "/var/log/pglab-client"
@@ -16,7 +17,8 @@ def _client(ctx: LabContext, args: str, check: bool = True) -> str:
     lab = ctx.lab
     result = ctx.shell("client").run(
         f"{PROGRAM} {args} --port {lab.pgpool_port} --db {lab.database} --accounts {lab.accounts} "
-        f"--balance {lab.initial_balance} --dead-peer-ms {lab.timing.dead_peer_ms}",
+        f"--balance {lab.initial_balance} --dead-peer-ms {lab.timing.dead_peer_ms} "
+        f"--async-node {lab.host(lab.async_standby).app_name}",
         step=f"pglab-client {args.split()[0]}", check=False)
     if check and not result.ok:
         raise StageOrderError(f"client: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
@@ -57,18 +59,18 @@ def resume(ctx: LabContext) -> None:
 
 
 def _records(ctx: LabContext, name: str) -> list[dict]:
-    """The JSON lines of one of the client's journals (none yet: an empty list)."""
-    data = ctx.shell("client").read_bytes(f"{DATA}/{name}.jsonl") or b""
-    return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+    """The JSON lines of one of the client's journals (none yet: an empty list; a torn line skipped)."""
+    return parse_jsonl(ctx.shell("client").read_bytes(f"{DATA}/{name}.jsonl") or b"")
 
 
 def journal(ctx: LabContext) -> list[dict]:
-    """Every commit outcome the clients recorded: {'id', 'session', 'ts', 'outcome': ack|unknown}."""
+    """Every commit outcome the clients recorded: {'id', 'session', 'ts', 'outcome': ack|unknown, 'n'}."""
     return _records(ctx, "journal")
 
 
 def reads(ctx: LabContext) -> list[dict]:
-    """Every read the reader sessions completed: {'ts', 'session', 'invariant': held or not}."""
+    """Every read the sessions completed (readers' reads, writers' read-backs): {'ts', 'session', 'kind',
+    'node', 'standby', 'n', 'total', 'invariant', 'monotonic', 'async'; a read-back also 'own_n', 'ryw'}."""
     return _records(ctx, "reads")
 
 
@@ -82,7 +84,7 @@ def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: flo
     while time.monotonic() < deadline:
         tail = ctx.shell("client").run(f"tail -n 200 {DATA}/journal.jsonl 2>/dev/null || true",
                                        step="journal tail").stdout
-        acks = sorted(r["ts"] for r in map(json.loads, tail.splitlines()) if r["outcome"] == "ack" and r["ts"] > after)
+        acks = sorted(r["ts"] for r in parse_jsonl(tail) if r.get("outcome") == "ack" and r["ts"] > after)
         if len(acks) >= count:
             return acks[0]
         time.sleep(0.2)
