@@ -99,7 +99,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("recover", commands.recover, "Stage 3: rejoin the failed node with pg_rewind, switch back to pg-a, "
             "restore sync/async.", section="3"),
     Command("verify", commands.verify, "Every acknowledged write on A, B and C; the bank invariant; table "
-            "checksums.", section="3"),
+            "checksums; the read checks; commits of unknown outcome looked up.", section="3"),
     Command("watch", commands.watch, "Live view of nodes and client sessions, for a second terminal.",
             (Param("seconds", "stop after this many seconds (default: until Ctrl-C)", type=float),)),
     Command("chaos", commands.chaos, "Jepsen-style run: random faults with clients running, each followed by "
