@@ -48,8 +48,8 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Коммиты, исход которых клиент не узнал, проверены на основном узле"),
     "unknown_outcome": ("unknown outcome: {n}, of them present {present}, absent {absent}",
                         "исход неизвестен: {n}, из них есть {present}, нет {absent}"),
-    "read_checks_row": ("Reads judged (readers' reads and writers' read-backs)",
-                        "Проверенные чтения (читающих сессий и чтения своих записей пишущими)"),
+    "read_checks_row": ("Every read judged (readers' reads, writers' read-backs of their own writes)",
+                        "Каждое чтение проверено (чтения читающих сессий, чтения пишущими своих записей)"),
     "read_checks": ("read checks: read-your-writes {read_your_writes}, monotonic {monotonic}, served by C "
                     "{served_by_async_standby}, invariant {invariant} (expected 0)",
                     "проверки чтений: чтение своих записей {read_your_writes}, монотонность {monotonic}, "

@@ -17,11 +17,13 @@ from pglab.workload import control
 
 
 def rates(previous: dict, current: dict, seconds: float) -> dict[str, float]:
-    """Commits (writers) or reads (readers) per second of each session between two samples."""
+    """Commits (writers: their read-backs not counted) or reads (readers) per second of each session
+    between two samples."""
     out = {}
     for name, now in current.get("sessions", {}).items():
         before = previous.get("sessions", {}).get(name, now)
-        done = (now["commits"] - before["commits"]) + (now["reads"] - before["reads"])
+        field = "commits" if now["kind"] == "writer" else "reads"
+        done = now[field] - before[field]
         out[name] = done / seconds if seconds > 0 else 0.0
     return out
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from pglab.evidence import titlepage
 from pglab.evidence.read_checks import KINDS, judge
 from pglab.evidence.records import Evidence, parse_jsonl
+from pglab.evidence.report import render_markdown
 from pglab.evidence.verdicts import figures
 from pglab.evidence.verify import NodeCheck, VerifyResult
 from pglab.faults.chaos import FaultRecord, write_report
@@ -138,8 +142,12 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
     journal, reads = clean_run()
     ev = Evidence(stages=[], events=[], journal=journal, reads=[*reads, read(9.0, "r2", 4, "pg_c", True)],
                   verify={"indeterminate": 2, "indeterminate_present": 1, "indeterminate_absent": 1,
-                          "invariant_held": True})
+                          "invariant_held": True}, configuration={"nodes": [], "files": []})
     figs = figures(Lab(), ev)
+    report = render_markdown(SimpleNamespace(lab=Lab()), ev, "en", Path("timeline.png"), titlepage.load(None))
+    assert "| unknown outcome: 2, of them present 1, absent 1 |" in report
+    assert ("| read checks: read-your-writes 0, monotonic 0, served by C 1, invariant 0 (expected 0) |"
+            in report)
     assert figs["read_checks"] == {k: int(k == "served_by_async_standby") for k in KINDS}
     assert figs["unknown"] == {"n": 2, "present": 1, "absent": 1} and figs["reads"] == 4  # readers' reads only
     assert figs["invariant"] and not figs["read_checks_ok"]
