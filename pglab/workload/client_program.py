@@ -8,9 +8,9 @@ node that served it, what it saw and its verdicts: readers read the total balanc
 history goes (max(transfers.n)); a writer reads back its latest acknowledged write in a new
 transaction after each commit (pgpool may balance that read to the synchronous standby, where
 remote_apply makes it visible). A session that loses its connection reconnects and carries on.
-Journal lines reach the file at once (one write(2) each) and the disk within SYNC_S (fdatasync
-by one thread): a power cut of the client host loses at most that much of the journal, which only
-under-counts acknowledged writes. Self-contained: needs only python3 and psycopg 3 (Debian:
+Journal lines reach the file at once (one write(2) each) and the disk within two SYNC_S periods
+(fdatasync by one flusher thread): a power cut of the client host loses at most that much of the
+journal, which only under-counts acknowledged writes. Self-contained: needs only python3 and psycopg 3 (Debian:
 python3-psycopg).
 
     pglab-client start [--writers N] [--readers N] [--rate R] | stop | stats | pause | resume | run
@@ -36,7 +36,7 @@ JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.j
 CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
             "tcp_user_timeout={dead_ms} application_name=pglab-{name}")
-SYNC_S = 0.1  # journal lines reach the disk within this (one fdatasync per file and period, not one per line)
+SYNC_S = 0.1  # the flusher's period: one fdatasync per journal and period, not one per line (~0.3 ms each)
 # One statement, one snapshot: which node served it (cluster_name; in_hot_standby says whether it was a
 # standby), the bank's total, how far the history goes, and whether the session's own last write is there.
 # Only stable functions: pgpool sends a query with a volatile one (pg_is_in_recovery) to the primary.
@@ -65,7 +65,8 @@ class Journal:
 
 
 def flush_journals(journals: list[Journal], stop: threading.Event) -> None:
-    """The flusher thread: at most one fdatasync per journal and SYNC_S; a last one at the end."""
+    """The flusher thread: at most one fdatasync per journal and SYNC_S, so a line is on disk within two
+    periods (a line written just after its journal was looked at waits for the next); a last one at the end."""
     while not stop.wait(SYNC_S):
         for journal in journals:
             journal.sync()
