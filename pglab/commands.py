@@ -50,8 +50,8 @@ def status(ctx: LabContext) -> None:
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
     if view.pool_busy:
-        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s: it is running its follow_primary_command "
-            "(a standby is being re-pointed); the nodes' own view is above")
+        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s (its PCP process is restarted at the end of "
+            "a failover or failback); the nodes' own view is above")
 
 
 def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:

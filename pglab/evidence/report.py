@@ -20,7 +20,7 @@ from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import configuration, plot, titlepage
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import Evidence
-from pglab.evidence.verdicts import clock, conclusion, figures, verdicts
+from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, session_rows, verdicts
 
 TEMPLATES = Path(__file__).with_name("templates")
 COMMANDS_PER_STEP = 25
@@ -71,7 +71,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     figs = figures(ctx.lab, ev)
     i = assignment.LANGUAGES.index(lang)
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
-               "conclusion": conclusion(t, figs), "ev": ev, "title": title_fields, "clock": clock,
+               "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
+               "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title_fields, "clock": clock,
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
