@@ -6,10 +6,10 @@ its seconds go (detection, failover script, promotion, pgpool finding the new pr
 reconnecting - from the logs), the write outage during switch-back, and rejoin time with the
 method used; plus baselines measured in the same run: the longest gap between commits in steady
 state, and a full pg_basebackup of the same database (what rejoin would cost without pg_rewind).
-The clients write at full speed by default (--rate 0). Needs a lab that is up and set up (fab up,
+The clients write at full speed by default (--rate full). Needs a lab that is up and set up (fab up,
 fab setup) on the current provider.
 
-    python bench/failover.py [--cycles 10] [--rate 0]
+    python bench/failover.py [--cycles 10] [--rate full|N]
     sudo tests/vm/run.sh --run bash -c 'vagrant up && fab setup && python bench/failover.py --cycles 3'  # on VMs
 """
 
@@ -31,6 +31,7 @@ from pglab.context import LabContext  # noqa: E402
 from pglab.evidence import logs, outage  # noqa: E402
 from pglab.evidence.breakdown import PHASES, failover_breakdown  # noqa: E402
 from pglab.evidence.verify import verify  # noqa: E402
+from pglab.stages import RATE  # noqa: E402
 from pglab.ui import console  # noqa: E402
 from pglab.workload import control  # noqa: E402
 
@@ -67,7 +68,8 @@ def cycle(ctx: LabContext) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=10)
-    parser.add_argument("--rate", type=float, default=0, help="client transactions/s per session (0: full speed)")
+    parser.add_argument("--rate", type=RATE.parse, default=control.FULL_SPEED,
+                        help="client transactions/s per session, above 0, or full (the default)")
     args = parser.parse_args()
     ctx = LabContext.load()
     ctx.provider.require_up()
