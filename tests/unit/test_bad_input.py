@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import math
 import stat
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pglab.cli import main
 from pglab.errors import BadValueError
 from pglab.stages import COMMANDS, RATE, command
 from pglab.workload.control import FULL_SPEED
@@ -41,12 +44,22 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "state"
 
 
-@pytest.mark.parametrize("kind", ["fab", "pglab"])
 @pytest.mark.parametrize(("args", "said"), BAD_VALUES, ids=[" ".join(a) for a, _ in BAD_VALUES])
-def test_a_bad_value_is_one_line(home, kind, args, said):
-    line = one_line_error(run_without_lab(kind, *args, home=home))
+def test_a_bad_value_is_one_line(home, args, said):
+    line = one_line_error(run_without_lab("fab", *args, home=home))
     assert said in line
     assert not home.exists(), "nothing is made for a refused command"
+
+
+def test_a_bad_value_is_one_line_in_the_pglab_command(home, monkeypatch):
+    """The same values through the click command, in this process (no `ip` on PATH here either)."""
+    monkeypatch.setenv("PGLAB_HOME", str(home))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    for args, said in BAD_VALUES:
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 1 and result.stdout == "", args
+        assert result.stderr.splitlines() == [result.stderr.strip()] and said in result.stderr, args
+    assert not home.exists()
 
 
 def test_every_number_is_checked_in_the_table():

@@ -41,9 +41,11 @@ def snapshot(path: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime for p in folder.iterdir()}
 
 
-@pytest.mark.parametrize("kind", ["fab", "pglab"])
-@pytest.mark.parametrize("case", ["empty", "root", "home", "checkout", "above the checkout", "foreign folder",
-                                  "a file"])
+CASES = [("fab", case) for case in ("empty", "root", "home", "checkout", "above the checkout", "foreign folder",
+                                    "a file")] + [("pglab", case) for case in ("empty", "root", "foreign folder")]
+
+
+@pytest.mark.parametrize(("kind", "case"), CASES, ids=[f"{kind} {case}" for kind, case in CASES])
 def test_destroy_refuses_a_state_folder_that_is_not_pglabs(tmp_path, kind, case):
     home = dangerous_homes(tmp_path)[case]
     watched = Path(home) if home else REPO
@@ -143,7 +145,7 @@ def test_another_users_state_folder_is_one_line(tmp_path):
     try:
         LabState(home).ensure()
         (home / "lab.json").write_text('{"provider": "local", "subnet": "10.213.27.0/24"}')
-        for args in (("status",), ("destroy",), ("clients", "--action", "stats")):
+        for args in (("status",), ("destroy",)):
             line = one_line_error(run_without_lab("fab", *args, home=home, user="65534"))
             assert "belongs to root" in line and "sudo" in line
         assert (home / "lab.json").exists() and (home / MARKER).exists()
