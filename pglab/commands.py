@@ -19,7 +19,7 @@ from pglab.ui.tables import cluster_table, hosts_table
 
 def up(ctx: LabContext) -> None:
     ctx.provider.check_requirements()  # before anything is written: a missing tool leaves nothing half-made
-    subnets.check_free(ctx.lab.subnet)  # the lab's own bridge and libvirt network do not count
+    subnets.check_free(ctx.lab.subnet, ctx.lab.provider)  # the lab's own bridge or libvirt network does not count
     started = time.monotonic()
     if all(s is PowerState.ABSENT for s in ctx.provider.states().values()):
         ctx.state.reset_records()

@@ -67,14 +67,15 @@ def claims_from_ip(addresses: list[dict], routes: list[dict], own_devices: Itera
     return claims
 
 
-def claims_from_libvirt(networks: dict[str, str]) -> tuple[list[Claim], set[str]]:
-    """libvirt networks (name -> `virsh net-dumpxml` XML): the ranges of the others, and the bridge of the
-    lab's own network (its routes are the lab's)."""
+def claims_from_libvirt(networks: dict[str, str],
+                        own: str | None = LAB_LIBVIRT_NETWORK) -> tuple[list[Claim], set[str]]:
+    """libvirt networks (name -> `virsh net-dumpxml` XML): the ranges of all but the lab's own network
+    `own`, and that network's bridge (its routes are the lab's)."""
     claims, own_bridges = [], set()
     for name, xml in networks.items():
         root = ET.fromstring(xml)
         bridge = root.find("bridge")
-        if name == LAB_LIBVIRT_NETWORK:
+        if name == own:
             if bridge is not None and bridge.get("name"):
                 own_bridges.add(bridge.get("name"))
             continue
@@ -100,23 +101,25 @@ def _run(*argv: str) -> str | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def machine_claims() -> list[Claim]:
-    """The networks this machine uses now (nothing from a tool that is missing or refuses)."""
+def machine_claims(provider: str) -> list[Claim]:
+    """The networks this machine uses now, but the lab's own: the bridge pglab-br0 for the local provider,
+    the libvirt network `pglab` for VMs (nothing from a tool that is missing or refuses)."""
     networks = {}
     for name in (_run("virsh", "-c", "qemu:///system", "net-list", "--all", "--name") or "").split():
         xml = _run("virsh", "-c", "qemu:///system", "net-dumpxml", name)
         if xml:
             networks[name] = xml
-    claims, own = claims_from_libvirt(networks)
+    vms = provider == "vagrant"
+    claims, own_bridges = claims_from_libvirt(networks, LAB_LIBVIRT_NETWORK if vms else None)
     addresses, routes = _run("ip", "-4", "-j", "addr"), _run("ip", "-4", "-j", "route", "show", "table", "all")
     if addresses and routes:
-        claims += claims_from_ip(json.loads(addresses), json.loads(routes), own | {LAB_BRIDGE})
+        claims += claims_from_ip(json.loads(addresses), json.loads(routes), own_bridges if vms else {LAB_BRIDGE})
     return claims
 
 
-def check_free(subnet: str, claims: list[Claim] | None = None) -> None:
-    """Raise ConfigError if a network of this machine overlaps the lab's subnet."""
-    found = conflicts(subnet, machine_claims() if claims is None else claims)
+def check_free(subnet: str, provider: str = "local", claims: list[Claim] | None = None) -> None:
+    """Raise ConfigError if a network of this machine (not the lab's own) overlaps the lab's subnet."""
+    found = conflicts(subnet, machine_claims(provider) if claims is None else claims)
     if found:
         seen = "; ".join(list(dict.fromkeys(c.where for c in found))[:3])
         raise ConfigError(f"lab subnet {subnet} overlaps what this machine already uses ({seen}): choose another "

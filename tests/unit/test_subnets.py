@@ -35,7 +35,7 @@ def test_private_ranges_are_accepted(subnet):
 def test_the_labs_own_bridge_is_not_a_conflict():
     claims = subnets.claims_from_ip(ADDRESSES, ROUTES, {subnets.LAB_BRIDGE})
     assert subnets.conflicts("10.213.27.0/24", claims) == []
-    subnets.check_free("10.213.27.0/24", claims)
+    subnets.check_free("10.213.27.0/24", claims=claims)
 
 
 def test_the_machines_own_networks_conflict():
@@ -50,7 +50,7 @@ def test_another_bridge_on_the_subnet_conflicts():
     """The same recorded networks, seen by a lab whose bridge it is not (another tool's, say)."""
     claims = subnets.claims_from_ip(ADDRESSES, ROUTES, own_devices=())
     with pytest.raises(ConfigError, match="overlaps what this machine already uses.*pglab-br0"):
-        subnets.check_free("10.213.0.0/16", claims)
+        subnets.check_free("10.213.0.0/16", claims=claims)
 
 
 def test_a_vpn_route_conflicts():
@@ -70,6 +70,12 @@ def test_libvirt_networks_conflict_except_the_labs_own():
                                                          "192.168.121.0/24": "libvirt network vagrant-libvirt"}
     assert subnets.conflicts("10.213.27.0/24", claims) == []
     assert [c.where for c in subnets.conflicts("192.168.121.0/25", claims)] == ["libvirt network vagrant-libvirt"]
+
+
+def test_for_a_local_lab_the_vm_labs_network_is_someone_elses():
+    claims, own = subnets.claims_from_libvirt(LIBVIRT, own=None)
+    assert own == set()
+    assert [c.where for c in subnets.conflicts("10.213.27.0/24", claims)] == ["libvirt network pglab"]
 
 
 def test_same_network_in_two_spellings():
