@@ -92,9 +92,10 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
-# The only raw HTML the Markdown may carry is the template's own: the title page's blocks, its line
-# break and the section anchors. Any other tag (from recorded evidence, say) is shown as text.
-TEMPLATE_TAG = re.compile(r'</?(?:div|p|h1|br|a)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
+# The only raw HTML the Markdown may carry is the template's own (the title page's blocks, its line
+# break, the section anchors) and the code blocks Markdown makes of fenced text. Any other tag (from
+# recorded evidence, say) is shown as text.
+TEMPLATE_TAG = re.compile(r'</?(?:div|p|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
 EMBEDDED = "data:image/"  # the report's own assets: the plot, embedded as a data URI
 
 

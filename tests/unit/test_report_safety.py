@@ -110,10 +110,11 @@ def test_raw_html_in_the_markdown_is_shown_not_run_and_the_pdf_fetches_nothing(t
     pyplot.savefig(png)
     text = ("## Heading\n\n<a id=\"task\"></a>\n\nlog: <img src=x onerror=alert(1)> "
             "[x](javascript:alert(2)) <a rel=\"attachment\" href=\"file:///etc/hostname\">h</a>\n\n"
-            f"![plot]({png.name})\n")
+            f"![plot]({png.name})\n\n```\nhost all all 10.0.0.0/8 <scram> & more\n```\n")
     page = report.to_html(text, png, "en")
     assert live_html(page) == []
     assert '<a id="task"></a>' in page
+    assert "<pre><code>host all all 10.0.0.0/8 &lt;scram&gt; &amp; more\n</code></pre>" in page, "code stays code"
     hostile_page = page.replace("</body>", '<a rel="attachment" href="file:///etc/hostname">h</a>'
                                            '<img src="file:///etc/hostname"><img src="http://127.0.0.1:9/x.png">'
                                            "</body>")
