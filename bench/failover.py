@@ -13,7 +13,7 @@ the same database (what rejoin would cost without pg_rewind). 8 writer and 2 rea
 full speed by default, so a per-session stall cannot hide. Needs a lab that is up and set up
 (fab up, fab setup) on the current provider.
 
-    python bench/failover.py [--cycles 10] [--writers 8] [--readers 2] [--rate 0]
+    python bench/failover.py [--cycles 10] [--writers 8] [--readers 2] [--rate full|N]
     sudo tests/vm/run.sh --run bash -c 'vagrant up && fab setup && python bench/failover.py --cycles 3'  # on VMs
 """
 
@@ -36,6 +36,7 @@ from pglab.context import LabContext  # noqa: E402
 from pglab.evidence import availability, logs  # noqa: E402
 from pglab.evidence.breakdown import PHASES, failover_breakdown  # noqa: E402
 from pglab.evidence.verify import verify  # noqa: E402
+from pglab.stages import RATE  # noqa: E402
 from pglab.ui import console  # noqa: E402
 from pglab.workload import control  # noqa: E402
 
@@ -87,7 +88,8 @@ def main() -> int:
     parser.add_argument("--cycles", type=int, default=10)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--readers", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=0, help="client transactions/s per session (0: full speed)")
+    parser.add_argument("--rate", type=RATE.parse, default=control.FULL_SPEED,
+                        help="client transactions/s per session, above 0, or full (the default)")
     args = parser.parse_args()
     ctx = LabContext.load()
     ctx.provider.require_up()
@@ -141,7 +143,8 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     (out / f"failover-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(
         {"cycles": [{k: asdict(v) if k in ("failover", "switchback") else v for k, v in r.items()} for r in rows],
-         "sessions": {"writers": args.writers, "readers": args.readers, "rate": args.rate},
+         "sessions": {"writers": args.writers, "readers": args.readers,
+                      "rate": "full" if args.rate == control.FULL_SPEED else args.rate},
          "baseline_pause_s": baseline, "baseline_basebackup_s": baseline_bb, "verify_ok": result.ok,
          "sessions_never_back": never}, indent=2))
     if never:

@@ -56,8 +56,7 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
     started = time.monotonic()
     if any(s.value != "absent" for s in ctx.provider.states().values()):
         say("fab lab starts from a fresh lab: destroying the existing one")
-        ctx.close()
-        ctx.provider.destroy()
+        commands.destroy(ctx)
     records = []
     for step in steps:
         console.print(Rule(f"[bold]Stage {step.section}: {step.title[0]}[/]  ({step.typed})"))

@@ -95,12 +95,14 @@ def test_6_recover_with_nothing_failed_is_refused(cluster):
     assert "nothing to recover" in one_line_error(fab("recover", check=False))
 
 
-def watch_the_pool(stop: threading.Event) -> None:
-    """Look at the cluster every 0.3 s, as `fab status` or `fab watch` in a second terminal would."""
+def watch_the_pool(stop: threading.Event, busy: list[float]) -> None:
+    """Look at the cluster every 0.3 s, as `fab status` or `fab watch` in a second terminal would; note
+    when pgpool's PCP did not answer within the patience `fab status` gives it."""
     ctx = LabContext.load()
     try:
         while not stop.is_set():
-            inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+            if inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S).pool_busy:
+                busy.append(time.time())
             stop.wait(0.3)
     finally:
         ctx.close()
@@ -113,8 +115,8 @@ def test_7_power_off_the_primary_fails_over_to_b_and_c_follows(cluster):
     fab("clients", "--action", "start", "--writers", "6", "--readers", "2")
     acks_after(ctx, time.time())
     timeline = inspect.probe_node(ctx, "pg-b").timeline
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_the_pool, args=(stop,))
+    stop, busy = threading.Event(), []
+    watcher = threading.Thread(target=watch_the_pool, args=(stop, busy))
     watcher.start()
     off = time.time()
     try:
@@ -126,6 +128,7 @@ def test_7_power_off_the_primary_fails_over_to_b_and_c_follows(cluster):
         stop.set()
         watcher.join()
     assert inspect.probe_node(ctx, "pg-b").timeline == timeline + 1
+    assert not busy, f"pgpool's PCP did not answer for {len(busy)} look(s) at the cluster: its main process stalled"
     window = availability.around_fault(availability.activity(control.journal(ctx), control.reads(ctx)), off,
                                        reported + 5)
     assert len(window.sessions) == 8 and not window.never_back, window.never_back
