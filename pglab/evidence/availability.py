@@ -119,7 +119,7 @@ class FaultAvailability:
     fault_ts: float
     until: float
     sessions: tuple[SessionPause, ...]
-    pooled_s: float | None  # the first acknowledged commit of any writer after the fault, minus the fault
+    pooled_s: float | None  # fault -> the commit of any writer that ended the writers' longest common gap
 
     def of(self, kind: str) -> tuple[SessionPause, ...]:
         return tuple(p for p in self.sessions if p.kind == kind)
@@ -139,8 +139,10 @@ class FaultAvailability:
 def around_fault(acts: dict[str, Activity], fault_ts: float, until: float) -> FaultAvailability:
     """Per-session availability for one fault, from the fault to `until` (the end of its window)."""
     pauses = tuple(longest_pause(a, fault_ts, until) for a in sorted(acts.values(), key=lambda a: a.session))
-    firsts = [t for a in acts.values() if a.kind == WRITER for t in a.times if fault_ts < t <= until]
-    return FaultAvailability(fault_ts, until, pauses, min(firsts) - fault_ts if firsts else None)
+    pooled = longest_pause(Activity("any writer", WRITER, tuple(sorted(
+        t for a in acts.values() if a.kind == WRITER for t in a.times))), fault_ts, until)
+    return FaultAvailability(fault_ts, until, pauses,
+                             pooled.resumed - fault_ts if pooled.resumed and pooled.resumed > fault_ts else None)
 
 
 def steady_pause(acts: dict[str, Activity], start: float, end: float, kind: str = WRITER) -> float:
