@@ -15,8 +15,9 @@ from pglab.stages import COMMANDS, Command, Param
 
 
 def fabric_default(param: Param):
-    """Invoke parses a value by its default's type and knows str, int and bool; others go as text."""
-    if param.default is None or isinstance(param.default, str | int | bool):
+    """Invoke parses a value by its default's type; numbers go as text, so that pglab checks them
+    (Param.parse: one line for a bad value) rather than invoke (a traceback)."""
+    if param.default is None or isinstance(param.default, str) or param.is_flag:
         return param.default
     return str(param.default)
 
@@ -24,8 +25,7 @@ def fabric_default(param: Param):
 def as_task(command: Command):
     """A Fabric task whose arguments are the command's parameters (required ones positional)."""
     def body(c, **values):
-        args, provider = command.split(values)
-        run_command(command.run, *args, provider=provider)
+        run_command(command, values)
 
     params = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params += [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,

@@ -43,7 +43,7 @@ def main() -> int:
     ctx.provider.require_up()
     if control.running(ctx):
         control.stop(ctx)
-    control.start(ctx, rate=0)
+    control.start(ctx, rate=control.FULL_SPEED)
     seconds = args.minutes * 60
     burners = [subprocess.Popen([sys.executable, "-c", BURN.format(seconds=seconds + 5)]) for _ in range(args.burners)]
     started = time.time()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pglab import subnets
 from pglab.cluster import inspect
 from pglab.context import LabContext
 from pglab.errors import ConfigError, LabNotUpError, PglabError
@@ -18,6 +20,7 @@ from pglab.ui.tables import cluster_table, hosts_table
 
 def up(ctx: LabContext) -> None:
     ctx.provider.check_requirements()  # before anything is written: a missing tool leaves nothing half-made
+    subnets.check_free(ctx.lab.subnet, ctx.lab.provider)  # the lab's own bridge or libvirt network does not count
     started = time.monotonic()
     if all(s is PowerState.ABSENT for s in ctx.provider.states().values()):
         ctx.state.reset_records()
@@ -40,8 +43,15 @@ def up(ctx: LabContext) -> None:
 
 
 def destroy(ctx: LabContext) -> None:
+    """Hosts and network, then what pglab made in the state folder; a folder that is not pglab's
+    (see state.foreign_state_root) is refused before anything is torn down."""
+    ctx.state.check()
+    ctx.close()
     ctx.provider.destroy()
-    say(f"lab destroyed ({ctx.provider.name} provider): hosts, network and state folder removed")
+    kept = ctx.state.remove()
+    where = (f"state folder {ctx.state.root} kept with files pglab did not make: {', '.join(kept)}" if kept
+             else "state folder removed")
+    say(f"lab destroyed ({ctx.provider.name} provider): hosts, network and {where}")
 
 
 def status(ctx: LabContext) -> None:
@@ -51,8 +61,8 @@ def status(ctx: LabContext) -> None:
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
     if view.pool_busy:
-        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s: it is running its follow_primary_command "
-            "(a standby is being re-pointed); the nodes' own view is above")
+        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s (its PCP process is restarted at the end of "
+            "a failover or failback); the nodes' own view is above")
 
 
 def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:
@@ -130,7 +140,7 @@ def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1, ra
     from pglab.workload import control
     if action == "start":
         pid = control.start(ctx, writers, readers, rate)
-        pace = f"{rate:g} transactions/s each" if rate > 0 else "full speed"
+        pace = "full speed" if math.isinf(rate) else f"{rate:g} transactions/s each"
         say(f"client: {writers} writer and {readers} reader session(s) started, {pace} (pid {pid})")
         time.sleep(1.0)
     elif action == "stop":

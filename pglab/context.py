@@ -7,6 +7,7 @@ import os
 import threading
 from dataclasses import dataclass, field, replace
 
+from pglab import subnets
 from pglab.errors import ConfigError
 from pglab.model import Lab, lab_from_env
 from pglab.providers import Provider, make_provider
@@ -29,6 +30,7 @@ class LabContext:
         from PGLAB_* variables (the local provider by default)."""
         from pglab.providers.vagrant import machines_of_this_checkout
         state = LabState()
+        state.check()  # a folder that is not pglab's is refused before any command reads or writes it
         recorded = state.root / "lab.json"
         wanted = provider or os.environ.get("PGLAB_PROVIDER")
         if recorded.exists():
@@ -36,7 +38,10 @@ class LabContext:
             if wanted and wanted != saved["provider"]:
                 raise ConfigError(f"the lab in {state.root} runs on the {saved['provider']} provider, not "
                                   f"{wanted}: `fab destroy` it first or unset PGLAB_PROVIDER")
-            os.environ.setdefault("PGLAB_SUBNET", saved["subnet"])
+            wanted_subnet = os.environ.setdefault("PGLAB_SUBNET", saved["subnet"])
+            if not subnets.same(wanted_subnet, saved["subnet"]):
+                raise ConfigError(f"PGLAB_SUBNET is {wanted_subnet}, but the lab in {state.root} uses "
+                                  f"{saved['subnet']}: unset PGLAB_SUBNET (to move the lab, `fab destroy` it first)")
             lab = lab_from_env(saved["provider"], saved.get("speed", {}).get("profile"))
             ambiguous = adopt and lab.provider == "local" and not wanted  # PGLAB_PROVIDER=local: the user chose
             vms = machines_of_this_checkout(lab.host_names) if ambiguous else []

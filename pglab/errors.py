@@ -5,6 +5,8 @@ The CLI turns them into one readable line and a non-zero exit.
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
+
 
 class PglabError(Exception):
     """Root of pglab's own errors; its message says what is wrong and what to do."""
@@ -12,6 +14,10 @@ class PglabError(Exception):
 
 class ConfigError(PglabError):
     """The lab model or a user's option is invalid."""
+
+
+class BadValueError(ConfigError, ArgumentTypeError):
+    """A command's parameter got a value it does not take (argparse shows its message too, as `type=`)."""
 
 
 class UnknownHostError(PglabError):
@@ -43,7 +49,7 @@ class RemoteCommandError(PglabError):
 
     def __init__(self, host: str, command: str, exit_code: int, output: str, step: str = "") -> None:
         self.host, self.command, self.exit_code, self.output = host, command, exit_code, output
-        tail = " | ".join(line for line in output.strip().splitlines()[-3:] if line.strip())
+        tail = last_lines(output, 3)
         where = f"{host}: {step}: " if step else f"{host}: "
         super().__init__(f"{where}`{_short(command)}` exited {exit_code}: {tail or 'no output'}")
 
@@ -54,6 +60,11 @@ class ClusterStateError(PglabError):
 
 class VerificationError(PglabError):
     """The checker found acknowledged writes missing or an invariant broken."""
+
+
+def last_lines(output: str, count: int = 2) -> str:
+    """The last non-blank lines a tool printed, joined into one line ('' if none)."""
+    return " | ".join(line.strip() for line in output.strip().splitlines()[-count:] if line.strip())
 
 
 def _short(command: str, limit: int = 120) -> str:

@@ -56,8 +56,7 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
     started = time.monotonic()
     if any(s.value != "absent" for s in ctx.provider.states().values()):
         say("fab lab starts from a fresh lab: destroying the existing one")
-        ctx.close()
-        ctx.provider.destroy()
+        commands.destroy(ctx)
     records = []
     for step in steps:
         console.print(Rule(f"[bold]Stage {step.section}: {step.title[0]}[/]  ({step.typed})"))
@@ -75,8 +74,20 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
     ctx.state.record_event("lab-done", seconds=round(seconds, 1))
     collect_client_records(ctx)
     configuration.save(ctx)
+    say_pauses(ctx)
     say(f"the whole lab ran in {seconds:.0f} s; `fab report` writes the report")
     return seconds
+
+
+def say_pauses(ctx: LabContext) -> None:
+    """Each window's longest pause per session: worst, median and p95, and who never came back."""
+    from pglab.evidence.i18n import TEXT
+    from pglab.evidence.report import load_evidence
+    from pglab.evidence.verdicts import availability_windows, pauses_text
+    t = TEXT["en"]
+    for name, window in availability_windows(load_evidence(ctx)).items():
+        say(f"{t['w_' + name].lower()}: longest pause of the writer sessions {pauses_text(t, window, 'writer')}; "
+            f"of the readers {pauses_text(t, window, 'reader')}")
 
 
 def run_and_report(ctx: LabContext, steps: Sequence[LabStep]) -> None:

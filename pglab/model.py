@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from pglab.errors import ConfigError, UnknownHostError
+from pglab.subnets import require_private
 
 DEFAULT_SUBNET = "10.213.27.0/24"  # a /24 few home or office networks use
 PG_NODES = ("pg-a", "pg-b", "pg-c")
@@ -108,6 +109,7 @@ class Lab:
             raise ConfigError(f"lab subnet {self.subnet!r} is not an IPv4 network: {exc}") from None
         if net.prefixlen > 27:
             raise ConfigError(f"lab subnet {self.subnet} is too small: use a /27 or larger")
+        require_private(net)
 
     @property
     def network(self) -> ipaddress.IPv4Network:

@@ -7,6 +7,7 @@ all built from it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,11 +15,16 @@ from typing import Any
 from pglab import commands, lab_run
 from pglab.assignment import Pair
 from pglab.context import LabContext
+from pglab.errors import BadValueError
+from pglab.workload.control import FULL_SPEED
 
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter of a command: a required positional argument, or an option with a default."""
+    """One parameter of a command: a required positional argument, or an option with a default.
+
+    Numbers are checked here, for Fabric, click and `fab lab` alike: `low` is the smallest value
+    allowed (`above`: values must be greater than it), and `words` are spelled-out values."""
 
     name: str
     help: str
@@ -27,10 +33,48 @@ class Param:
     type: type = str
     choices: tuple[str, ...] = ()
     for_context: bool = False  # goes to LabContext.load (the provider), not to the command function
+    low: float | None = None
+    above: bool = False
+    words: tuple[tuple[str, Any], ...] = ()  # e.g. (("full", FULL_SPEED),) for --rate full
 
     @property
     def is_flag(self) -> bool:
         return self.type is bool
+
+    @property
+    def is_number(self) -> bool:
+        return self.type in (int, float)
+
+    def parse(self, value: Any) -> Any:
+        """The value for the command function, or BadValueError: one line saying what is allowed."""
+        if value is None or self.is_flag or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in dict(self.words):
+            return dict(self.words)[value.strip().lower()]
+        if self.choices and value not in self.choices:
+            raise BadValueError(f"--{self.name} {value!r} is not one of {', '.join(self.choices)}")
+        if not self.is_number:
+            return self.type(value)
+        try:
+            number = self.type(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError):
+            number = None
+        if self.type is int and isinstance(value, float) and not value.is_integer():
+            number = None  # int(2.5) would quietly be 2
+        if number is None or not math.isfinite(number):
+            kind = "a whole number" if self.type is int else "a number"
+            raise BadValueError(f"--{self.name} {value!r} is not {kind}: {self.allowed}")
+        if self.low is not None and (number <= self.low if self.above else number < self.low):
+            raise BadValueError(f"--{self.name} {value} is out of range: {self.allowed}")
+        return number
+
+    @property
+    def allowed(self) -> str:
+        """What values the parameter takes, in words."""
+        kind = "a whole number" if self.type is int else "a number"
+        bound = "" if self.low is None else f" {'above' if self.above else 'of at least'} {self.low:g}"
+        spelled = "".join(f", or {word}" for word, _ in self.words)
+        return f"use {kind}{bound}{spelled}"
 
 
 @dataclass(frozen=True)
@@ -44,10 +88,15 @@ class Command:
     section: str | None = None  # the assignment section it carries out, if any
 
     def split(self, values: dict[str, Any]) -> tuple[list[Any], str | None]:
-        """Positional values for `run` in declared order, and the provider if one was given."""
-        args = [_convert(p, values.get(p.name, p.default)) for p in self.params if not p.for_context]
+        """Positional values for `run` in declared order (checked: BadValueError), and the provider if one
+        was given."""
+        args = [p.parse(values.get(p.name, p.default)) for p in self.params if not p.for_context]
         provider = next((values.get(p.name) for p in self.params if p.for_context), None)
         return args, provider
+
+    def call(self, ctx: LabContext, **values: Any) -> Any:
+        """Run the command with the given values checked as typed ones are (for `fab lab`'s steps)."""
+        return self.run(ctx, *self.split(values)[0])
 
 
 @dataclass(frozen=True)
@@ -61,11 +110,10 @@ class LabStep:
     action: Callable[[LabContext], object]
 
 
-def _convert(param: Param, value: Any) -> Any:
-    return param.type(value) if value is not None and not isinstance(value, param.type) else value
-
-
 HOST = Param("host", "a lab host: pg-a, pg-b, pg-c, pgpool or client", required=True)
+RATE = Param("rate", "transactions per second per session, above 0, or `full` for full speed (default 20: a "
+                     "readable timeline, and CPU left for the lab on 2 cores)", 20.0, type=float, low=0, above=True,
+             words=(("full", FULL_SPEED),))
 
 COMMANDS: tuple[Command, ...] = (
     Command("up", commands.up, "Create and boot the lab's five hosts.",
@@ -81,9 +129,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("clients", commands.clients, "Client sessions on the client host: start, stop, stats, pause, resume.",
             (Param("action", "start, stop, stats, pause or resume", "start",
                    choices=("start", "stop", "stats", "pause", "resume")),
-             Param("writers", "writer sessions", 3, type=int), Param("readers", "reader sessions", 1, type=int),
-             Param("rate", "transactions per second per session; 0 = full speed (default 20: a readable "
-                           "timeline, and CPU left for the lab on 2 cores)", 20.0, type=float)),
+             Param("writers", "writer sessions", 3, type=int, low=0),
+             Param("readers", "reader sessions", 1, type=int, low=0), RATE),
             section="2.1"),
     Command("poweroff", commands.poweroff, "Hard power-off of a host: no shutdown, no flush, no FIN.", (HOST,),
             section="2.2"),
@@ -101,11 +148,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("verify", commands.verify, "Every acknowledged write on A, B and C; the bank invariant; table "
             "checksums; the read checks; commits of unknown outcome looked up.", section="3"),
     Command("watch", commands.watch, "Live view of nodes and client sessions, for a second terminal.",
-            (Param("seconds", "stop after this many seconds (default: until Ctrl-C)", type=float),)),
+            (Param("seconds", "stop after this many seconds (default: until Ctrl-C)", type=float, low=0,
+                   above=True),)),
     Command("chaos", commands.chaos, "Jepsen-style run: random faults with clients running, each followed by "
             "recovery and checks; writes report/chaos.md.",
-            (Param("faults", "how many faults", 10, type=int), Param("seed", "random seed (same seed, same faults)",
-                                                                       1, type=int),
+            (Param("faults", "how many faults", 10, type=int, low=1),
+             Param("seed", "random seed (same seed, same faults)", 1, type=int),
              Param("kinds", "comma-separated fault kinds (default: all): poweroff, isolate, double-fault, "
                             "cut-during-recover, whole-lab, pgpool-cycle", ""))),
     Command("ssh", commands.ssh, "Run a command on a host as root: fab ssh pg-a --command 'ps -ef'.",
@@ -132,7 +180,7 @@ LAB_STEPS: tuple[LabStep, ...] = (
                           "Новые данные попадают на B сразу, на C - с задержкой"),
             "fab demo-replication", commands.demo_replication),
     LabStep("clients", "2.1", ("Client sessions reading and writing", "Клиентские сессии читают и пишут"),
-            "fab clients", lambda ctx: commands.clients(ctx, "start")),
+            "fab clients", lambda ctx: command("clients").call(ctx, action="start")),
     LabStep("poweroff", "2.2", ("Power off A", "Отключение питания A"),
             "fab poweroff pg-a", lambda ctx: commands.poweroff(ctx, ctx.lab.primary)),
     LabStep("failover", "2.3", ("Failover to B, C follows B; the logs", "Переключение на B, C следует за B; журналы"),

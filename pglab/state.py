@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -16,16 +17,58 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from pglab.errors import ConfigError
 from pglab.evidence.records import parse_jsonl
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STATE = REPO_ROOT / ".pglab"
 DB_ROLES = ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")
 _GENERATE = threading.Lock()  # secrets and keys are generated once, even when hosts are set up in parallel
 KNOWN_HOSTS_LOCK = threading.Lock()
 
+# Written into the state folder when pglab makes it its own: `fab destroy` removes only folders with it.
+MARKER = ".pglab-state"
+MARKER_TEXT = "This folder holds a pglab lab's state; `fab destroy` removes what pglab made in it.\n"
+# Everything pglab writes at the top of a state folder: `fab destroy` removes these names and nothing else.
+OWN_NAMES = frozenset({MARKER, ".gitignore", "lab.json", "secrets.json", "secrets.json.tmp", "keys", "known_hosts",
+                       "hosts", "evidence", "events.jsonl", "commands.log", "pgpass"})
+
 
 def state_dir() -> Path:
-    return Path(os.environ.get("PGLAB_HOME", REPO_ROOT / ".pglab")).resolve()
+    """The lab's state folder: PGLAB_HOME, else .pglab/ in the checkout."""
+    home = os.environ.get("PGLAB_HOME")
+    if home is None:
+        return DEFAULT_STATE.resolve()
+    if not home.strip():
+        raise ConfigError("PGLAB_HOME is set but empty: unset it (the lab's state then goes to .pglab/ in the "
+                          "checkout) or set it to a folder for the lab's state")
+    return Path(home).resolve()
+
+
+def foreign_state_root(root: Path) -> str | None:
+    """Why `root` cannot be a pglab state folder (pglab would write into or delete from it), or None.
+
+    Refused: /, the home folder, the checkout and every folder holding one of them, a file, and an
+    existing non-empty folder without pglab's marker. The checkout's own .pglab/ from before the
+    marker existed is accepted while it holds nothing but names pglab writes."""
+    root = root.resolve()
+    home = _home()
+    if root == root.parent:
+        return "it is the root folder"
+    if home and (root == home or root in home.parents):
+        return "it is your home folder, or holds it"
+    if root == REPO_ROOT or root in REPO_ROOT.parents:
+        return "it is the pglab checkout, or holds it"
+    if root.exists() and not root.is_dir():
+        return "it is not a folder"
+    if not root.is_dir() or not os.access(root, os.R_OK | os.W_OK | os.X_OK):
+        return None  # new (pglab makes it), or another user's (LabState.check says whose)
+    if (root / MARKER).exists():
+        return None
+    names = {p.name for p in root.iterdir()}
+    if not names or (root == DEFAULT_STATE.resolve() and names <= OWN_NAMES):
+        return None
+    return f"it holds files pglab did not make (it has no {MARKER} marker)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +93,7 @@ class LabState:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or state_dir()
+        self._checked = False
 
     # -- layout ---------------------------------------------------------------
     @property
@@ -68,12 +112,44 @@ class LabState:
     def evidence_dir(self) -> Path:
         return self.root / "evidence"
 
+    def check(self) -> None:
+        """Raise ConfigError, changing nothing, unless the folder is pglab's (or new, or empty) and usable."""
+        if self._checked:
+            return
+        why = foreign_state_root(self.root)
+        if why:
+            raise ConfigError(f"refusing {self.root} as the lab's state folder, nothing changed: {why}; set "
+                              "PGLAB_HOME to a new or empty folder, or unset it (.pglab/ in the checkout)")
+        if self.root.exists() and not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+            owner = _owner(self.root)
+            raise ConfigError(f"the lab's state folder {self.root} belongs to {owner} and you may not use it: run "
+                              f"as {owner} (e.g. sudo fab ...) or set PGLAB_HOME to a folder of your own")
+        self._checked = True
+
     def ensure(self) -> None:
+        self.check()
         for path in (self.root, self.keys_dir, self.evidence_dir):
             path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        gitignore = self.root / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
+        for name, text in ((MARKER, MARKER_TEXT), (".gitignore", "*\n")):
+            if not (self.root / name).exists():
+                (self.root / name).write_text(text)
+
+    def remove(self) -> list[str]:
+        """Delete what pglab made in the folder, and the folder if nothing else is left; the names kept.
+
+        Only the names pglab writes are removed: files someone else put there stay (and so does the
+        marker with them, so the folder is still known as pglab's)."""
+        self.check()
+        if not self.root.is_dir():
+            return []
+        for path in self.root.iterdir():
+            if path.name in OWN_NAMES and path.name != MARKER:
+                _delete(path)
+        left = sorted(p.name for p in self.root.iterdir() if p.name != MARKER)
+        if not left:
+            (self.root / MARKER).unlink(missing_ok=True)
+            self.root.rmdir()
+        return left
 
     # -- secrets --------------------------------------------------------------
     def secrets(self) -> Secrets:
@@ -158,6 +234,28 @@ def new_ed25519_key() -> tuple[str, str]:
                             serialization.NoEncryption())
     pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     return pem.decode(), pub.decode()
+
+
+def _delete(path: Path) -> None:
+    """A file, a symlink (not what it points to) or a folder tree."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry
+        return None
+
+
+def _owner(path: Path) -> str:
+    try:
+        return path.owner()
+    except (KeyError, OSError):
+        return f"user id {path.stat().st_uid}"
 
 
 def _write_private(path: Path, text: str) -> None:

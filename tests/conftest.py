@@ -38,6 +38,25 @@ def fab(*args: str, check: bool = True, timeout: float = 600) -> subprocess.Comp
     return proc
 
 
+def entry_point(kind: str) -> list[str]:
+    """The real command of this checkout: `fab` (tasks.py) or `pglab` (the click command)."""
+    return [str(Path(sys.executable).parent / "fab")] if kind == "fab" else [sys.executable, "-m", "pglab.cli"]
+
+
+def run_without_lab(kind: str, *args: str, home: Path | str, env: dict[str, str] | None = None,
+                    path: tuple[str, ...] = (), user: str | None = None) -> subprocess.CompletedProcess:
+    """`fab ARGS` or `pglab ARGS` with a lab state folder of its own and a PATH of the virtualenv's programs
+    only (plus `path`): without `ip` no command could reach a lab on this machine, even one that got past
+    the check a test means to exercise. `user`: run as that user (via setpriv; the caller is root)."""
+    environ = {**os.environ, "PGLAB_HOME": str(home), "PGLAB_PROVIDER": "local", "PYTHONPATH": str(REPO),
+               "PATH": os.pathsep.join((*path, str(Path(sys.executable).parent))), **(env or {})}
+    command = entry_point(kind) + list(args)
+    if user:
+        environ["HOME"] = "/tmp"
+        command = ["/usr/bin/setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    return subprocess.run(command, cwd=REPO, env=environ, capture_output=True, text=True, timeout=120)
+
+
 def one_line_error(proc: subprocess.CompletedProcess) -> str:
     """A failed command's complaint: exactly one line on stderr, non-zero exit, no traceback."""
     assert proc.returncode != 0, proc.stdout

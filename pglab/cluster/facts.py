@@ -1,4 +1,4 @@
-"""Pure parsers of what hosts say: pcp_node_info, pg_stat_replication, node probes.
+"""Pure parsers of what hosts say: pgpool's node states, pg_stat_replication, node probes.
 
 Tested against recorded outputs under tests/data/.
 """
@@ -10,33 +10,47 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PoolNode:
-    """One backend as pgpool sees it (pcp_node_info)."""
+    """One backend as pgpool sees it (`pcp_health_check_stats -v`)."""
 
     node_id: int
     host: str
     port: int
     status: str  # up | down | waiting | unused
-    weight: float
     role: str  # primary | standby
-    pg_status: str  # what pgpool found PostgreSQL doing: up | down
-    pg_role: str
-    replication_delay: int
-    replication_state: str
-    sync_state: str
     last_change: str
+    failed_checks: int  # health checks that failed since pgpool started
+    retried_checks: int
 
 
-def parse_pcp_node_info(text: str) -> list[PoolNode]:
-    """Parse `pcp_node_info` (all nodes, default format) of pgpool-II 4.3."""
-    nodes = []
-    for node_id, line in enumerate(ln for ln in text.splitlines() if ln.strip()):
-        f = line.split()
-        if len(f) < 11:
-            raise ValueError(f"unexpected pcp_node_info line: {line!r}")
-        nodes.append(PoolNode(node_id=node_id, host=f[0], port=int(f[1]), status=f[4], weight=float(f[3]),
-                              role=f[6], pg_status=f[5], pg_role=f[7], replication_delay=int(f[8]),
-                              replication_state=f[9] if f[9] != "none" else "",
-                              sync_state=f[10] if f[10] != "none" else "", last_change=" ".join(f[11:])))
+POOL_NODE_FIELDS = {"Node Id": "node_id", "Host Name": "host", "Port": "port", "Status": "status", "Role": "role",
+                    "Last Status Change": "last_change", "Fail Count": "failed_checks",
+                    "Retry Count": "retried_checks"}
+
+
+def parse_health_check_stats(text: str) -> list[PoolNode]:
+    """Parse `pcp_health_check_stats -v` of pgpool-II 4.3, one block per node.
+
+    pglab reads pgpool's view from here and never from pcp_node_info: pcp_node_info pings every
+    backend for its "pg_status" (libpq with connect_timeout = pgpool's connect_timeout / 1000,
+    i.e. 0 = no limit for 300 ms), and one stuck on a powered-off node blocks pgpool's PCP
+    process - which pgpool's main process waits for at the end of every failover.
+    """
+    nodes, block = [], {}
+    for line in [*text.splitlines(), ""]:
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in POOL_NODE_FIELDS:
+            block[POOL_NODE_FIELDS[key.strip()]] = value.strip()
+        elif not line.strip() and block:
+            missing = set(POOL_NODE_FIELDS.values()) - set(block)
+            if missing:
+                raise ValueError(f"unexpected pcp_health_check_stats output: no {', '.join(sorted(missing))}")
+            nodes.append(PoolNode(**{**block, **{k: int(block[k]) for k in
+                                               ("node_id", "port", "failed_checks", "retried_checks")}}))
+            block = {}
+        elif line.strip() and not sep:
+            raise ValueError(f"unexpected pcp_health_check_stats line: {line!r}")
+    if not nodes:
+        raise ValueError(f"unexpected pcp_health_check_stats output: {' '.join(text.split())[:120]!r}")
     return nodes
 
 

@@ -20,7 +20,7 @@ class ClusterView:
     pool: list[facts.PoolNode] = field(default_factory=list)
     probes: dict[str, facts.NodeProbe] = field(default_factory=dict)
     replication: list[facts.ReplicationPeer] = field(default_factory=list)
-    pool_busy: bool = False  # pgpool did not answer within the patience given (follow_primary_command runs)
+    pool_busy: bool = False  # pgpool's PCP did not answer within the patience given
 
     @property
     def primary(self) -> str | None:
@@ -31,20 +31,29 @@ class ClusterView:
         return next((p for p in self.replication if p.app_name == app_name), None)
 
 
-def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True, patience: float | None = None) -> str:
-    """Run a pcp tool on the pgpool host as postgres (password from ~/.pcppass).
-
-    pgpool answers no pcp call while its follow_primary_command runs (seconds; ~60 s under
-    full-speed load, measured): a call then waits for it, or gives up after `patience` seconds
-    (exit 124) where an answer that late is of no use.
-    """
+def pcp_call(ctx: LabContext, tool: str, args: str = "", patience: float | None = None) -> str:
+    """The shell line of one pcp tool call (password from ~/.pcppass), given up after `patience` s (exit 124)."""
     limit = f"timeout {patience} " if patience else ""
-    return ctx.shell("pgpool").run(f"{limit}/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}",
-                                   user="postgres", step=tool, check=check).stdout
+    return f"{limit}/usr/sbin/{tool} -h localhost -p {ctx.lab.pcp_port} -U pgpool -w {args}"
+
+
+def pcp_command(ctx: LabContext, tool: str, args: str = "", check: bool = True, patience: float | None = None) -> str:
+    """Run a pcp tool on the pgpool host as postgres.
+
+    pgpool's PCP process answers nothing while it waits to be restarted at the end of a failover
+    or failback; with `patience` a call gives up instead of waiting where an answer that late is
+    of no use.
+    """
+    return ctx.shell("pgpool").run(pcp_call(ctx, tool, args, patience), user="postgres", step=tool,
+                                   check=check).stdout
 
 
 def pool_nodes(ctx: LabContext, patience: float | None = None) -> list[facts.PoolNode]:
-    return facts.parse_pcp_node_info(pcp_command(ctx, "pcp_node_info", patience=patience))
+    """pgpool's state and role of every backend, from its health-check statistics (no backend is pinged)."""
+    calls = "; ".join(f"{pcp_call(ctx, 'pcp_health_check_stats', f'-v -n {h.node_id}', patience)} || exit $?"
+                      for h in ctx.lab.pg_hosts)
+    return facts.parse_health_check_stats(ctx.shell("pgpool").run(calls, user="postgres",
+                                                                  step="pcp_health_check_stats").stdout)
 
 
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
@@ -59,13 +68,13 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
                                              step="pg_stat_replication"))
 
 
-PCP_PATIENCE_S = 3  # for a look at the cluster: longer than that, pgpool is busy with its follow child
+PCP_PATIENCE_S = 3  # for a look at the cluster: longer than that, pgpool's PCP process is being restarted
 
 
 def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
     """Gather everything reachable; hosts that are off are reported, not fatal.
 
-    With `pcp_patience`, a pgpool busy with its follow_primary_command for longer than that is
+    With `pcp_patience`, a pgpool whose PCP process does not answer for longer than that is
     reported busy (`pool_busy`, no pool nodes) instead of waited for.
     """
     power = ctx.provider.states()

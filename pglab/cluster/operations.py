@@ -206,7 +206,7 @@ def wait_for_new_primary(ctx: LabContext, old: str, timeout: float = 60) -> str:
     def found() -> str | None:
         view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
         new = view.primary
-        if not view.pool:  # pgpool's PCP does not answer while its follow_primary_command runs (up to ~60 s)
+        if not view.pool:  # pgpool's PCP process is being restarted (end of a failover): the nodes' view
             new = next((h for h, p in view.probes.items() if p.role == "primary" and h != old), None)
         return new if new and new != old and view.probes[new].role == "primary" else None
     return wait_until(f"a new primary in place of {old}", found, timeout=timeout)

@@ -35,11 +35,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Figures", "Показатели"),
     "figure": ("Figure", "Показатель"),
     "value": ("Value", "Значение"),
-    "rto": ("RTO: power-off of A to the first acknowledged write",
-            "RTO: от отключения A до первой подтверждённой записи"),
-    "failover_outage": ("Longest write outage around the failover",
-                        "Самый длинный перерыв записи при переключении на резерв"),
-    "switchback_outage": ("Longest write outage during switch-back", "Самый длинный перерыв записи при возврате на A"),
+    "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95)",
+                         "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95)"),
+    "failover_readers": ("Longest pause of each reader session around the failover",
+                         "Самая длинная пауза каждой читающей сессии при переключении"),
+    "failover_pooled": ("First commit of any session after the power-off (pooled: one session can hide others)",
+                        "Первый коммит любой из сессий после отключения (по всем вместе: одна сессия может скрыть "
+                        "остальные)"),
+    "switchback_writers": ("Longest pause of each writer session during recovery and switch-back",
+                           "Самая длинная пауза каждой пишущей сессии при восстановлении и возврате на A"),
+    "run_longest": ("Longest pause of each session over the whole run with clients",
+                    "Самая длинная пауза каждой сессии за всё время работы клиентов"),
+    "pauses": ("worst {worst:.2f} s ({session}), median {median:.2f} s, p95 {p95:.2f} s over {count} sessions",
+               "худшая {worst:.2f} с ({session}), медиана {median:.2f} с, p95 {p95:.2f} с по {count} сессиям"),
+    "pause_one": ("{worst:.2f} s ({session})", "{worst:.2f} с ({session})"),
+    "never_back": ("{count} of {total} sessions never came back ({sessions})",
+                   "не восстановились {count} из {total} сессий ({sessions})"),
+    "per_session": ("Each session's longest pause (seconds without a commit for writers, without a read for "
+                    "readers)", "Самая длинная пауза каждой сессии (секунды без коммита у пишущих, без чтения у "
+                    "читающих)"),
+    "writer": ("writer", "пишущая"),
+    "reader": ("reader", "читающая"),
+    "w_failover": ("Failover", "Переключение"),
+    "w_switchback": ("Recovery and switch-back", "Восстановление и возврат"),
+    "w_run": ("Whole run", "Вся работа"),
+    "never": ("never came back", "не восстановилась"),
     "acknowledged": ("Writes acknowledged to clients", "Подтверждённых клиентам записей"),
     "reads_done": ("Reads done by reader sessions (invariant checked in each)",
                    "Чтений, выполненных читающими сессиями (инвариант проверен в каждом)"),
@@ -141,10 +161,10 @@ WORDS: dict[str, tuple[str, str]] = {
              "{host} отключён по питанию в {clock} UTC (провайдер {provider}: все процессы убиты одновременно, без "
              "остановки и сброса буферов)."),
     "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
-             "timeline {timeline}; clients wrote again {rto:.2f} s after the power-off; {hits} relevant log "
-             "messages found.",
+             "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
+             "{hits} relevant log messages found.",
              "pgpool переключился на {primary} через {failover_s:.1f} с после отключения; {follower} следует за ним "
-             "на линии времени {timeline}; клиенты снова пишут через {rto:.2f} с после отключения; найдено "
+             "на линии времени {timeline}; самая длинная пауза пишущих сессий: {writers}; читающих: {readers}; найдено "
              "{hits} сообщений в журналах."),
     "v3": ("{primary} primary again, {sync} sync and {lagging} async; A rejoined with {method} in {rejoin_s:.1f} s; "
            "{acknowledged} acknowledged writes, {missing} missing, invariant {invariant}, checksums {checksums}.",
@@ -153,19 +173,20 @@ WORDS: dict[str, tuple[str, str]] = {
            "контрольные суммы {checksums}."),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
-                  "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the clients "
-                  "wrote again {rto:.2f} s after the power-off (longest write outage {outage:.2f} s). C followed "
-                  "B without a base backup. The former primary was brought up to date with {method} in "
-                  "{rejoin_s:.1f} s instead of a full copy, and the original topology (A primary, B synchronous, "
-                  "C asynchronous) was restored at a cost of {switch:.2f} s without writes. Of {acknowledged} "
-                  "writes acknowledged to clients, {missing} were missing afterwards; the bank invariant "
-                  "{invariant} in {reads} reads and on every node.",
+                  "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the client "
+                  "sessions went on, each by itself: the longest pause of the writer sessions was {writers}, of the "
+                  "readers {readers}. C followed B without a base backup. The former primary was brought up to "
+                  "date with {method} in {rejoin_s:.1f} s instead of a full copy, and the original topology (A "
+                  "primary, B synchronous, C asynchronous) was restored; the writer sessions' longest pause "
+                  "meanwhile: {switch}. Of {acknowledged} writes acknowledged to clients, {missing} were missing "
+                  "afterwards; the bank invariant {invariant} in {reads} reads and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
                   "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f} с, "
-                  "клиенты снова писали через {rto:.2f} с после отключения (самый длинный перерыв записи "
-                  "{outage:.2f} с). C перешёл на B без полного копирования. Бывший основной узел актуализирован "
+                  "каждая клиентская сессия продолжила работу: самая длинная пауза пишущих сессий - {writers}, "
+                  "читающих - {readers}. C перешёл на B без полного копирования. Бывший основной узел актуализирован "
                   "через {method} за {rejoin_s:.1f} с вместо полной копии, исходная конфигурация (A - основной, "
-                  "B - синхронный, C - асинхронный) восстановлена ценой {switch:.2f} с без записи. Из "
+                  "B - синхронный, C - асинхронный) восстановлена; самая длинная пауза пишущих сессий при этом: "
+                  "{switch}. Из "
                   "{acknowledged} подтверждённых клиентам записей потеряно {missing}; инвариант банка "
                   "{invariant} в {reads} чтениях и на каждом узле."),
 }

@@ -8,11 +8,17 @@ conclusion from the measured figures, and the configuration the lab used as an a
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
+from html import escape as html_escape
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 import markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from pglab import assignment
 from pglab.context import LabContext
@@ -20,7 +26,7 @@ from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import configuration, plot, titlepage
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import Evidence
-from pglab.evidence.verdicts import clock, conclusion, figures, verdicts
+from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, session_rows, verdicts
 
 TEMPLATES = Path(__file__).with_name("templates")
 COMMANDS_PER_STEP = 25
@@ -70,8 +76,10 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     t = TEXT[lang]
     figs = figures(ctx.lab, ev)
     i = assignment.LANGUAGES.index(lang)
+    title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
-               "conclusion": conclusion(t, figs), "ev": ev, "title": title_fields, "clock": clock,
+               "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
+               "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
@@ -85,22 +93,83 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+# The only raw HTML the Markdown may carry is the template's own (the title page's blocks, its line
+# break, the section anchors) and the code blocks Markdown makes of fenced text. Any other tag (from
+# recorded evidence, say) is shown as text.
+TEMPLATE_TAG = re.compile(r'</?(?:div|p|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
+EMBEDDED = "data:image/"  # the report's own assets: the plot, embedded as a data URI
+
+
+class _TemplateHtmlOnly(Postprocessor):
+    """Escape every raw HTML tag that is not one of the template's (runs before raw HTML is put back)."""
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for i, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[i] = "".join(part if TEMPLATE_TAG.fullmatch(part) else part.replace("<", "&lt;")
+                                   .replace(">", "&gt;") for part in re.split(r"(<[^<>]*>)", block))
+        return text
+
+
+class _OwnLinksOnly(Treeprocessor):
+    """Links only within the report, images only embedded: no javascript:, file: or web address survives."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter():
+            for attribute, allowed in (("href", "#"), ("src", EMBEDDED)):
+                if attribute in element.attrib and not element.get(attribute, "").startswith(allowed):
+                    del element.attrib[attribute]
+
+
+class ReportMarkup(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's name
+        md.postprocessors.register(_TemplateHtmlOnly(md), "template_html_only", 35)  # raw_html is 30
+        md.treeprocessors.register(_OwnLinksOnly(md), "own_links_only", 0)
+
+
 def to_html(text: str, png: Path, lang: str) -> str:
-    """Self-contained HTML: the plot embedded as a data URI."""
+    """Self-contained HTML: the plot embedded as a data URI; no raw HTML but the template's."""
     data = base64.b64encode(png.read_bytes()).decode()
-    inline = text.replace(f"]({png.name})", f"](data:image/png;base64,{data})")
-    body = markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code"])
+    inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
+    body = markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()])
     return _environment().get_template("report.html.j2").render(body=body, title=TEXT[lang]["title"], lang=lang)
 
 
 def to_pdf(html: str, path: Path) -> Path:
-    """A4 with page numbers, from the same HTML (WeasyPrint: CSS paged media, no browser needed)."""
+    """A4 with page numbers, from the same HTML (WeasyPrint: CSS paged media, no browser needed). WeasyPrint
+    fetches only the report's embedded assets: no file, no web address, no attachment from elsewhere."""
     try:
         import weasyprint
     except ImportError:
         raise ConfigError("WeasyPrint is not installed: ./quickstart installs it (pip install weasyprint)") from None
-    weasyprint.HTML(string=html).write_pdf(path)
+    weasyprint.HTML(string=html, url_fetcher=embedded_only_fetcher()).write_pdf(path)
     return path
+
+
+def embedded_only_fetcher():
+    """A WeasyPrint URL fetcher that serves data:image/ URIs and refuses everything else (file:, http(s):,
+    data of other types): a refused resource is left out of the PDF."""
+    def refuse_foreign(url: str) -> None:
+        if not url.startswith(EMBEDDED):
+            raise ValueError(f"the report fetches only its own embedded images, not {url[:60]}")
+
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before the URLFetcher class: a function
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            refuse_foreign(url)
+            return default_url_fetcher(url, *args, **kwargs)
+        return fetch
+
+    class EmbeddedOnly(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None):
+            refuse_foreign(url)
+            return super().fetch(url, headers)
+
+    return EmbeddedOnly(allowed_protocols=("data",))
 
 
 def build(ctx: LabContext, out_dir: Path, lang: str = "en", pdf: bool = False,

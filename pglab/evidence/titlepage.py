@@ -18,7 +18,8 @@ DEFAULT = REPO_ROOT / "report.toml"
 
 
 def load(path: Path | None = None) -> dict[str, str]:
-    """Every title page field as text (authors joined; '' when absent or when there is no file)."""
+    """Every title page field as one line of plain text (authors joined; '' when absent or when there is no
+    file). The text is data: the report escapes it (report.render_markdown)."""
     if path is None:
         if not DEFAULT.exists():
             return dict.fromkeys(FIELDS, "")
@@ -26,12 +27,20 @@ def load(path: Path | None = None) -> dict[str, str]:
     if not path.exists():
         raise ConfigError(f"title page file {path} does not exist: copy report.example.toml and fill it in")
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"title page file {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"title page file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"title page file {path} cannot be read: {exc.strerror}") from None
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise ConfigError(f"title page file {path}: unknown field(s) {', '.join(unknown)}; "
                           f"known: {', '.join(FIELDS)}")
+    nested = sorted(k for k, v in data.items() if isinstance(v, dict) or isinstance(v, list) and
+                    any(isinstance(x, dict | list) for x in v))
+    if nested:
+        raise ConfigError(f"title page file {path}: {', '.join(nested)} must be text or a list of names")
     fields = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in data.items()}
-    return {k: fields.get(k, "").strip() for k in FIELDS}
+    return {k: " ".join(fields.get(k, "").split()) for k in FIELDS}  # one line each: the page has no room for more

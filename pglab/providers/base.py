@@ -63,7 +63,8 @@ class Provider(ABC):
 
     @abstractmethod
     def destroy(self) -> None:
-        """Remove every host and network of the lab; safe after a crashed run."""
+        """Remove every host and network of the lab; safe after a crashed run. (The state folder is
+        not the provider's: `commands.destroy` removes what pglab made in it.)"""
 
     @abstractmethod
     def power_state(self, host: str) -> PowerState:

@@ -11,17 +11,40 @@ import ipaddress
 import subprocess
 from pathlib import Path
 
-from pglab.errors import LabNotUpError, MissingToolError
+from pglab.errors import LabNotUpError, MissingToolError, PglabError, last_lines
+from pglab.subnets import LAB_LIBVIRT_NETWORK
 
 URI = "qemu:///system"
-LAB_NETWORK = "pglab"  # libvirt__network_name in the Vagrantfile
+LAB_NETWORK = LAB_LIBVIRT_NETWORK  # libvirt__network_name in the Vagrantfile
 
 
 def virsh(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """`virsh -c qemu:///system ARGS`; with `check`, a failure is one line saying why (no access, no libvirtd)."""
     try:
-        return subprocess.run(["virsh", "-c", URI, *args], capture_output=True, text=True, check=check, timeout=30)
+        proc = subprocess.run(["virsh", "-c", URI, *args], capture_output=True, text=True, check=False, timeout=30)
     except FileNotFoundError:
         raise MissingToolError("virsh is missing: apt-get install libvirt-clients") from None
+    if check and proc.returncode != 0:
+        output = proc.stdout + proc.stderr
+        explained = explain_libvirt_failure(output)
+        if explained:
+            raise MissingToolError(explained)
+        raise PglabError(f"`virsh {' '.join(args)}` failed: {last_lines(output) or 'no output'}")
+    return proc
+
+
+def explain_libvirt_failure(output: str) -> str | None:
+    """One line for libvirt refusing this user or not running (what virsh or vagrant-libvirt printed); None
+    if the output says neither."""
+    low = output.lower()
+    if "libvirt" not in low and "hypervisor" not in low:
+        return None
+    if "permission denied" in low or "authentication" in low or "not authorized" in low:
+        return (f"no access to libvirt ({URI}) for this user: add it to the libvirt group (sudo adduser $USER "
+                "libvirt, then log in again) or run as root")
+    if "connect" in low or "socket" in low:
+        return "libvirtd is not running: systemctl start libvirtd, then try again"
+    return None
 
 
 def domain_of(machines: Path, host: str) -> str | None:
@@ -31,9 +54,8 @@ def domain_of(machines: Path, host: str) -> str | None:
 
 
 def require_libvirtd() -> None:
-    if virsh("uri", check=False).returncode != 0:
-        raise MissingToolError(f"libvirtd is not running (virsh cannot connect to {URI}): "
-                               "systemctl start libvirtd, then try again")
+    """libvirtd runs and lets this user in."""
+    virsh("uri")
 
 
 def running_domains() -> set[str]:

@@ -20,10 +20,11 @@ from pglab.errors import LabNotUpError, MissingToolError, PglabError
 from pglab.providers import local_init
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.state import new_ed25519_key
+from pglab.subnets import LAB_BRIDGE
 from pglab.templates import render
 
 PREFIX = "pglab"
-BRIDGE = f"{PREFIX}-br0"
+BRIDGE = LAB_BRIDGE  # pglab-br0
 REQUIRED_TOOLS = ("ip", "unshare", "nsenter", "mount", "/usr/sbin/sshd")
 
 
@@ -107,8 +108,6 @@ class LocalProvider(Provider):
         for host in sorted(hosts):
             self._teardown_host(host)
         _ip("link", "del", BRIDGE, check=False)
-        if self.state.root.exists():
-            shutil.rmtree(self.state.root)
 
     def _cut_power(self, host: str) -> None:
         # Link first, so the kernel's FIN/RST for the sockets of killed processes go nowhere.

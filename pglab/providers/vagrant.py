@@ -15,7 +15,7 @@ import subprocess
 import time
 from typing import TYPE_CHECKING
 
-from pglab.errors import LabNotUpError, MissingToolError
+from pglab.errors import LabNotUpError, MissingToolError, last_lines
 from pglab.providers import libvirt
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.remote import fan_out
@@ -49,13 +49,13 @@ def explain_vagrant_failure(output: str) -> str:
         return "the vagrant-libvirt plugin is missing: apt-get install vagrant-libvirt (or vagrant plugin install)"
     if "VirtualBox" in output and ("not installed" in output or "could not be found" in output):
         return "VirtualBox is not installed and no other Vagrant provider is usable: apt-get install vagrant-libvirt"
-    if "libvirt" in output.lower() and ("connect" in output.lower() or "socket" in output.lower()):
-        return "libvirtd is not running: systemctl start libvirtd, then try again"
+    libvirt_says = libvirt.explain_libvirt_failure(output)
+    if libvirt_says:
+        return libvirt_says
     if "box" in output.lower() and ("could not be found" in output or "not found" in output.lower()
                                     or "resolve host" in output.lower()):
         return f"the Vagrant box is missing and could not be downloaded: {OFFLINE_BOX_HELP}"
-    tail = " | ".join(line.strip() for line in output.strip().splitlines()[-2:] if line.strip())
-    return f"vagrant failed: {tail or 'no output'}"
+    return f"vagrant failed: {last_lines(output) or 'no output'}"
 
 
 class VagrantProvider(Provider):
@@ -131,8 +131,6 @@ class VagrantProvider(Provider):
     def destroy(self) -> None:
         self.check_requirements()
         self.machines.destroy()
-        if self.state.root.exists():
-            shutil.rmtree(self.state.root)
 
     def _cut_power(self, host: str) -> None:
         """libvirt: `virsh destroy` of the VM's domain - a hard power-off. (vagrant-libvirt 0.11's

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 
 from pglab.context import LabContext
-from pglab.errors import StageOrderError
+from pglab.errors import ConfigError, StageOrderError
 from pglab.evidence.records import parse_jsonl
 
 PROGRAM = "/etc/pglab/bin/pglab-client"
 DATA = "/var/log/pglab-client"
+FULL_SPEED = math.inf  # `--rate full`: no pause between transactions (the client program spells it --rate 0)
 
 
 def _client(ctx: LabContext, args: str, check: bool = True) -> str:
@@ -26,12 +28,16 @@ def _client(ctx: LabContext, args: str, check: bool = True) -> str:
 
 
 def start(ctx: LabContext, writers: int = 3, readers: int = 1, rate: float = 20) -> int:
-    """Start the sessions; `rate` transactions per second each (0: as fast as they can)."""
+    """Start the sessions; `rate` transactions per second each (FULL_SPEED: as fast as they can)."""
+    if not rate > 0 or writers < 0 or readers < 0 or writers + readers == 0:
+        raise ConfigError(f"clients: {writers} writer(s), {readers} reader(s) at {rate:g}/s start nothing useful: "
+                          "use at least one session and a rate above 0 (or full speed)")
     ctx.provider.require_up(hosts=("client", "pgpool"))
     if ctx.shell("client").run(f"test -x {PROGRAM}", check=False).exit_code:
         raise StageOrderError("the client host is not set up: run `fab setup` first")
-    out = _client(ctx, f"start --writers {writers} --readers {readers} --rate {rate}")
-    ctx.state.record_event("clients-start", writers=writers, readers=readers, rate=rate)
+    pace = 0 if math.isinf(rate) else rate  # the client program's spelling of full speed
+    out = _client(ctx, f"start --writers {writers} --readers {readers} --rate {pace}")
+    ctx.state.record_event("clients-start", writers=writers, readers=readers, rate=pace)
     return json.loads(out)["started"]
 
 

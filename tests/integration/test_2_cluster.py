@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 import psycopg
@@ -17,7 +18,9 @@ import pytest
 from pglab.cluster import inspect, sql
 from pglab.cluster.operations import is_original_topology, streams_from, wait_for_new_primary
 from pglab.context import LabContext
+from pglab.evidence import availability
 from pglab.evidence.demo import connect
+from pglab.workload import control
 from tests.conftest import fab, one_line_error
 from tests.integration.checks import acks_after, assert_original_topology
 
@@ -92,21 +95,60 @@ def test_6_recover_with_nothing_failed_is_refused(cluster):
     assert "nothing to recover" in one_line_error(fab("recover", check=False))
 
 
+def watch_the_pool(stop: threading.Event, busy: list[float]) -> None:
+    """Look at the cluster every 0.3 s, as `fab status` or `fab watch` in a second terminal would; note
+    when pgpool's PCP did not answer within the patience `fab status` gives it."""
+    ctx = LabContext.load()
+    try:
+        while not stop.is_set():
+            if inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S).pool_busy:
+                busy.append(time.time())
+            stop.wait(0.3)
+    finally:
+        ctx.close()
+
+
 def test_7_power_off_the_primary_fails_over_to_b_and_c_follows(cluster):
+    """Every session through pgpool - not just some - commits or reads again soon after pgpool reports the new
+    primary, while someone keeps looking at the cluster (pgpool's PCP once stalled its main process then)."""
     ctx = cluster
-    fab("clients", "--action", "start")
+    fab("clients", "--action", "start", "--writers", "6", "--readers", "2")
     acks_after(ctx, time.time())
     timeline = inspect.probe_node(ctx, "pg-b").timeline
+    stop, busy = threading.Event(), []
+    watcher = threading.Thread(target=watch_the_pool, args=(stop, busy))
+    watcher.start()
     off = time.time()
-    fab("poweroff", "pg-a")
-    assert wait_for_new_primary(ctx, "pg-a") == "pg-b"
+    try:
+        fab("poweroff", "pg-a")
+        assert wait_for_new_primary(ctx, "pg-a") == "pg-b"
+        reported = time.time()
+        time.sleep(5)
+    finally:
+        stop.set()
+        watcher.join()
     assert inspect.probe_node(ctx, "pg-b").timeline == timeline + 1
-    rto = acks_after(ctx, off)
-    print(f"RTO {rto:.2f} s")
+    assert not busy, f"pgpool's PCP did not answer for {len(busy)} look(s) at the cluster: its main process stalled"
+    window = availability.around_fault(availability.activity(control.journal(ctx), control.reads(ctx)), off,
+                                       reported + 5)
+    assert len(window.sessions) == 8 and not window.never_back, window.never_back
+    bound = reported - off + 3
+    late = {p.session: p.seconds for p in window.sessions if p.seconds > bound}
+    assert not late, f"sessions paused longer than {bound:.1f} s: {late}"
+    print(f"pgpool reported pg-b {reported - off:.2f} s after the power-off; longest pause per session: "
+          + ", ".join(f"{p.session} {p.seconds:.2f} s" for p in window.sessions))
     deadline = time.monotonic() + 30
     while not streams_from(ctx, "pg-c", "pg-b"):
         assert time.monotonic() < deadline, "pg-c did not follow pg-b"
         time.sleep(0.3)
+    deadline = time.monotonic() + 30
+    while next(n for n in inspect.pool_nodes(ctx) if n.host == "pg-c").status not in ("up", "waiting"):
+        assert time.monotonic() < deadline, "pgpool did not attach pg-c again"
+        time.sleep(0.3)
+    time.sleep(2)  # the attach must not break the sessions either
+    window = availability.around_fault(availability.activity(control.journal(ctx), control.reads(ctx)), off,
+                                       time.time())
+    assert not window.never_back and all(p.seconds <= bound for p in window.sessions), window.sessions
     logs = fab("logs").stdout
     for message in ("health check failed", "failover command", "failover done", "promotion", "new timeline"):
         assert message in logs, message

@@ -8,18 +8,18 @@ from pglab.cluster import facts
 from tests.conftest import DATA
 
 
-def test_pcp_node_info_recorded_after_setup():
-    nodes = facts.parse_pcp_node_info((DATA / "pcp_node_info_setup.txt").read_text())
-    assert [(n.node_id, n.host, n.role) for n in nodes] == [(0, "pg-a", "primary"), (1, "pg-b", "standby"),
-                                                             (2, "pg-c", "standby")]
-    assert [n.sync_state for n in nodes] == ["", "sync", "async"]
-    assert [n.weight for n in nodes] == [0.5, 0.5, 0.0]
-    assert nodes[0].status == "waiting" and nodes[0].last_change.startswith("2026-")
+def test_pool_nodes_from_health_check_stats():
+    nodes = facts.parse_health_check_stats((DATA / "pcp_health_check_stats.txt").read_text())
+    assert [(n.node_id, n.host, n.role, n.status) for n in nodes] == [
+        (0, "pg-a", "primary", "up"), (1, "pg-b", "standby", "up"), (2, "pg-c", "standby", "up")]
+    assert nodes[0].last_change.startswith("2026-") and nodes[0].failed_checks == 1
 
 
-def test_pcp_node_info_rejects_garbage():
-    with pytest.raises(ValueError, match="unexpected pcp_node_info line"):
-        facts.parse_pcp_node_info("ERROR: connection to host failed\n")
+def test_pool_nodes_reject_garbage():
+    with pytest.raises(ValueError, match="unexpected pcp_health_check_stats"):
+        facts.parse_health_check_stats("ERROR: connection to host failed\n")
+    with pytest.raises(ValueError, match="no "):
+        facts.parse_health_check_stats("Node Id : 0\nHost Name : pg-a\n")
 
 
 def test_replication_rows():

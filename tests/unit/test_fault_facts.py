@@ -62,14 +62,6 @@ def test_libpq_liveness_bounds_a_dead_peer():
     assert vms.dead_peer_ms > local.dead_peer_ms and vms.ssh_dead_after_s > local.ssh_dead_after_s
 
 
-def test_outage_after_a_fault_may_last_past_the_recovery_start():
-    from pglab.evidence.outage import outage_after
-    times = [1.0, 2.0, 3.0, 3.5, 20.0, 20.5, 21.0, 24.0]
-    assert outage_after(times, fault=3.2, until=10.0) == 20.0 - 3.2  # down until recovery brought it back
-    assert outage_after(times, fault=1.5, until=3.6) == 20.0 - 1.5
-    assert outage_after([1.0, 2.0], fault=5.0, until=6.0) is None
-
-
 def test_a_role_log_torn_by_a_power_cut_is_read_around():
     """A VM's power cut can leave zeros where an appended line never reached the disk."""
     logs = {"pg-a": "100.0 primary-alone\n" + "\0" * 33 + "110.0 primary-sync-pg_b\n\0\0\0\n"}

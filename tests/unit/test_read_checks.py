@@ -151,7 +151,7 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
     assert figs["read_checks"] == {k: int(k == "served_by_async_standby") for k in KINDS}
     assert figs["unknown"] == {"n": 2, "present": 1, "absent": 1} and figs["reads"] == 4  # readers' reads only
     assert figs["invariant"] and not figs["read_checks_ok"]
-    record = FaultRecord(1, "poweroff", "power-off of pg-a", rto_s=1.2, recover_s=30.0, indeterminate=2,
+    record = FaultRecord(1, "poweroff", "power-off of pg-a", worst_s=1.2, recover_s=30.0, indeterminate=2,
                          indeterminate_present=1, indeterminate_absent=1,
                          read_violations={**dict.fromkeys(KINDS, 0), "monotonic": 2})
     text = write_report([record], 1, tmp_path / "chaos.md").read_text()

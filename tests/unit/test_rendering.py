@@ -31,7 +31,7 @@ def test_model_addresses_roles_and_errors():
         lab.host("pg-d")
     with pytest.raises(ConfigError):
         Lab(subnet="10.0.0.0/30")
-    assert Lab(subnet="192.0.2.0/24").host("client").address == "192.0.2.20"
+    assert Lab(subnet="192.168.50.0/24").host("client").address == "192.168.50.20"
 
 
 def test_provider_from_environment(monkeypatch):

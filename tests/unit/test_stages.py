@@ -19,6 +19,8 @@ def test_every_command_is_a_fabric_task_with_its_parameters():
         task = tasks.ns[command.name]
         assert list(task.argspec(task.body).parameters) == [p.name for p in command.params], command.name
         assert task.help == {p.name: p.help for p in command.params}
+        as_typed = {p.name: tasks.fabric_default(p) for p in command.params if not p.required}
+        assert command.split(as_typed) == command.split({}), command.name  # Fabric's defaults pass the checks
 
 
 def test_every_command_is_a_click_subcommand_with_the_same_help():
