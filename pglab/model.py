@@ -56,6 +56,8 @@ class Timing:
     # keepalives for clients, and the SSH connections pglab drives the hosts with.
     dead_peer_ms: int = 5000
     ssh_dead_after_s: int = 6
+    # A client transaction idle this long is stuck (they take milliseconds): the node ends it.
+    stuck_transaction_ms: int = 2000
 
     @property
     def libpq_liveness(self) -> dict[str, int]:
@@ -72,7 +74,8 @@ class Timing:
             # check (scram authentication included) may take up to 5 s.
             return cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                        health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
-                       replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20)
+                       replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
+                       stuck_transaction_ms=6000)
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
         return cls()

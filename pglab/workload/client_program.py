@@ -33,9 +33,14 @@ DATA = os.environ.get("PGLAB_CLIENT_DIR", "/var/log/pglab-client")
 PID_FILE, STATUS_FILE, PAUSE_FILE = (f"{DATA}/{n}" for n in ("client.pid", "status.json", "pause"))
 JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl", "client.log"))
 # keepalives catch a dead peer on an idle connection, tcp_user_timeout one that never answers a request.
+# idle_in_transaction_session_timeout (sent in the startup packet, which pgpool hands to every backend):
+# a session's transactions take milliseconds, so one idle in a transaction for longer is stuck - pgpool
+# 4.3 can leave a child waiting for a backend's answer that never comes after a switchover (measured:
+# 30 s until the next failover) - and the node ends it, so the session errors and reconnects at once.
 CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
-            "tcp_user_timeout={dead_ms} application_name=pglab-{name}")
+            "tcp_user_timeout={dead_ms} application_name=pglab-{name} "
+            "options='-c idle_in_transaction_session_timeout={stuck_ms}'")
 SYNC_S = 0.1  # the flusher's period: one fdatasync per journal and period, not one per line (~0.3 ms each)
 # One statement, one snapshot: which node served it (cluster_name; in_hot_standby says whether it was a
 # standby), the bank's total, how far the history goes, and whether the session's own last write is there.
@@ -94,7 +99,8 @@ class Session(threading.Thread):
         while not self.stop_event.is_set():
             try:
                 self.conn = psycopg.connect(CONNINFO.format(host=self.args.host, port=self.args.port, db=self.args.db,
-                                                              name=self.name, dead_ms=self.args.dead_peer_ms))
+                                                              name=self.name, dead_ms=self.args.dead_peer_ms,
+                                                              stuck_ms=self.args.stuck_transaction_ms))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -269,6 +275,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
+    parser.add_argument("--stuck-transaction-ms", type=int, default=2000,
+                        help="a backend ends a session idle in a transaction this long")
     parser.add_argument("--async-node", default="pg_c", help="cluster_name of the asynchronous standby")
     parser.add_argument("--readback-every", type=int, default=1,
                         help="a writer reads back its latest write after every N-th commit")
