@@ -190,11 +190,16 @@ def test_8_a_powered_on_stays_fenced_until_recover(cluster):
 
 
 def test_9_recover_rewinds_a_and_restores_the_original_topology(cluster):
+    """Recovery and the switch-back cost every session a short pause at most, none a stall."""
     ctx = cluster
+    started = time.time()
     out = fab("recover").stdout
     assert "pg_rewind" in out and "BASE BACKUP" not in out
     assert_original_topology(ctx)
     acks_after(ctx, time.time())
+    window = availability.around_fault(availability.activity(control.journal(ctx), control.reads(ctx)), started,
+                                       time.time())
+    assert not window.never_back and all(p.seconds < 5 for p in window.sessions), window.sessions
     verify = fab("verify").stdout
     assert "OK: acknowledged" in verify and "missing 0" in verify and "checksums equal" in verify
 
