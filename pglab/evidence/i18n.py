@@ -148,10 +148,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "win_recovery": ("recovery", "восстановление"),
     "win_switch": ("switch-back", "возврат на A"),
     # Verdicts and the conclusion: sentences filled in from the measured figures.
-    "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B {b_ms:.0f} ms "
-           "after its commit was acknowledged, not on C at once, and on C {c_s:.2f} s later.",
-           "в pg_stat_replication {sync} - синхронный, {lagging} - асинхронный; новая строка появилась на B через "
-           "{b_ms:.0f} мс после подтверждения коммита, на C не сразу, а через {c_s:.2f} с."),
+    "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
+           "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
+           "{c_s:.2f} s later.",
+           "в pg_stat_replication {sync} - синхронный, {lagging} - асинхронный; новая строка была на B не позже чем "
+           "через {b_ms:.0f} мс после подтверждения коммита (один запрос по SSH), на C не сразу, а через {c_s:.2f} с."),
     "v2_1": ("{sessions} long-lived sessions ({writers} writing, {readers} reading) through pgpool: {commits} commits, "
              "{reads} reads, invariant held in every read.",
              "{sessions} долгоживущих сессий ({writers} пишут, {readers} читают) через pgpool: {commits} коммитов, "

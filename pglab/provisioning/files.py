@@ -10,6 +10,8 @@ from pglab.state import Secrets
 from pglab.templates import render, script
 
 PG_HOME = "/var/lib/postgresql"
+NODE_SSH = "/etc/pglab/bin/pglab-node-ssh"  # the one command pgpool's key may run on a node
+AUTHORIZED_KEYS = f"{PG_HOME}/.ssh/authorized_keys"
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,21 @@ def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:
     return files
 
 
+def pgpool_key_line(lab: Lab, pgpool_public_key: str) -> str:
+    """pgpool's key in a node's authorized_keys: from pgpool's address only, no forwarding or pty,
+    and whatever it asks for goes through pglab-node-ssh, which runs only pglab-node's failover verbs."""
+    return f'from="{lab.host("pgpool").address}",restrict,command="{NODE_SSH}" {pgpool_public_key}'
+
+
 def postgres_host_files(lab: Lab, host: HostSpec, secrets: Secrets, pgpool_public_key: str) -> list[HostFile]:
-    """A PostgreSQL node: its helper script, roles, replication passwords, pgpool's SSH key."""
+    """A PostgreSQL node: its helper scripts, roles, replication passwords, pgpool's restricted SSH key."""
     pgpass = [{"host": "*", "port": lab.pg_port, "database": db, "user": user, "password": secrets.password(user)}
               for user, db in (("replicator", "replication"), ("replicator", "*"), ("rewinder", "*"))]
     return [HostFile("/etc/pglab/bin/pglab-node", script("pglab-node"), 0o755),
+            HostFile(NODE_SSH, script("pglab-node-ssh"), 0o755),
             *role_files(lab, host),
             HostFile(f"{PG_HOME}/.pgpass", render("templates/pgpass.j2", entries=pgpass), 0o600, "postgres"),
-            HostFile(f"{PG_HOME}/.ssh/authorized_keys", pgpool_public_key + "\n", 0o600, "postgres")]
+            HostFile(AUTHORIZED_KEYS, pgpool_key_line(lab, pgpool_public_key) + "\n", 0o600, "postgres")]
 
 
 def cluster_config_files(lab: Lab, host: HostSpec) -> list[HostFile]:
