@@ -105,29 +105,36 @@ def promotion_candidate(nodes: Iterable[NodeFacts], failed: str, sync_holder: st
     """The standby that may be promoted in place of the failed primary `failed`, or None.
 
     With a synchronous standby (`sync_holder`) the failed primary acknowledged nothing it had
-    not flushed: it is the candidate (or one on its timeline with at least its WAL - a standby
-    may be ahead by WAL no one acknowledged). None when it did not answer: any other node may
-    lack commits it acknowledged - better no writes than lost ones. A primary that ran alone
-    (`sync_holder` ''): the running standby with the most WAL on the newest timeline.
+    not flushed: the candidate is the standby with the most WAL on the newest timeline, never
+    behind the holder (a standby may be ahead of it only by WAL no one acknowledged). None when
+    the holder did not answer: any other node may lack commits it acknowledged - better no writes
+    than lost ones. A primary that ran alone (`sync_holder` ''): the candidate must hold as much
+    as every node that answers, the failed primary included (one that missed a health check but
+    runs): otherwise commits only it acknowledged would be rewound away.
     """
-    standbys = [n for n in nodes if n.host != failed and n.reachable and n.running and n.standby_signal]
+    nodes = [n for n in nodes if n.reachable]
+    standbys = [n for n in nodes if n.host != failed and n.running and n.standby_signal]
     best = max(standbys, key=lambda n: (n.timeline, n.wal_end, n.host == sync_holder), default=None)
+    if best is None:
+        return None
     if sync_holder:
-        holder = next((n for n in standbys if n.host == sync_holder), None)
-        if holder is None or best is None or (best.timeline, best.wal_end) < (holder.timeline, holder.wal_end):
+        bar = next((n for n in standbys if n.host == sync_holder), None)
+        if bar is None:
             return None
-    return best
+    else:
+        bar = max(nodes, key=lambda n: (n.timeline, n.wal_end))
+    return best if (best.timeline, best.wal_end) >= (bar.timeline, bar.wal_end) else None
 
 
 def may_promote(new_main: str, nodes: Iterable[NodeFacts], failed: str, sync_holder: str = "") -> bool:
-    """pgpool chose `new_main` (its first node up): promote it only if it holds what the candidate holds."""
+    """pgpool chose `new_main` (its first node up): promote it only if it holds what the candidate must hold."""
     nodes = list(nodes)
     best = promotion_candidate(nodes, failed, sync_holder)
     mine = next((n for n in nodes if n.host == new_main and n.reachable and n.running and n.standby_signal), None)
     if best is None or mine is None:
         return False
-    holder = next((n for n in nodes if n.host == sync_holder), best)
-    return (mine.timeline, mine.wal_end) >= (holder.timeline, holder.wal_end)
+    bar = next((n for n in nodes if n.host == sync_holder), best)
+    return (mine.timeline, mine.wal_end) >= (bar.timeline, bar.wal_end)
 
 
 # --- the hosts' entry point: /etc/pglab/bin/pglab-rules (provision/scripts call it) --------------
