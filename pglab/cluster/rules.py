@@ -104,37 +104,35 @@ def may_start_pgpool(nodes: Sequence[NodeFacts], preferred: str = "") -> PoolSta
 def promotion_candidate(nodes: Iterable[NodeFacts], failed: str, sync_holder: str = "") -> NodeFacts | None:
     """The standby that may be promoted in place of the failed primary `failed`, or None.
 
-    With a synchronous standby (`sync_holder`) the failed primary acknowledged nothing it had
-    not flushed: the candidate is the standby with the most WAL on the newest timeline, never
-    behind the holder (a standby may be ahead of it only by WAL no one acknowledged). None when
-    the holder did not answer: any other node may lack commits it acknowledged - better no writes
-    than lost ones. A primary that ran alone (`sync_holder` ''): the candidate must hold as much
-    as every node that answers, the failed primary included (one that missed a health check but
-    runs): otherwise commits only it acknowledged would be rewound away.
+    It is the running standby with the most WAL on the newest timeline, and only if it holds at
+    least what the nodes that may hold acknowledged commits hold: the failed primary when it still
+    answers (it missed a health check but runs), and its synchronous standby (`sync_holder`) -
+    or, for a primary that ran alone (`sync_holder` ''), every node that answers. Other standbys
+    do not count beside a synchronous one: they may be ahead of it only by WAL no one acknowledged.
+    None when the synchronous standby did not answer: any other node may lack commits it
+    acknowledged - better no writes than lost ones.
     """
-    nodes = [n for n in nodes if n.reachable]
-    standbys = [n for n in nodes if n.host != failed and n.running and n.standby_signal]
+    nodes = list(nodes)
+    standbys = [n for n in nodes if n.host != failed and n.reachable and n.running and n.standby_signal]
     best = max(standbys, key=lambda n: (n.timeline, n.wal_end, n.host == sync_holder), default=None)
-    if best is None:
-        return None
-    if sync_holder:
-        bar = next((n for n in standbys if n.host == sync_holder), None)
-        if bar is None:
-            return None
-    else:
-        bar = max(nodes, key=lambda n: (n.timeline, n.wal_end))
-    return best if (best.timeline, best.wal_end) >= (bar.timeline, bar.wal_end) else None
+    return best if best is not None and holds_enough(best, nodes, failed, sync_holder) else None
+
+
+def holds_enough(standby: NodeFacts, nodes: list[NodeFacts], failed: str, sync_holder: str) -> bool:
+    """The standby holds at least what every node that may hold acknowledged commits holds (see above)."""
+    answering = [n for n in nodes if n.reachable]
+    if sync_holder and not any(n.host == sync_holder and n.running and n.standby_signal for n in answering):
+        return False
+    bars = [n for n in answering if n.host in (failed, sync_holder)] if sync_holder else answering
+    return all((standby.timeline, standby.wal_end) >= (n.timeline, n.wal_end) for n in bars)
 
 
 def may_promote(new_main: str, nodes: Iterable[NodeFacts], failed: str, sync_holder: str = "") -> bool:
-    """pgpool chose `new_main` (its first node up): promote it only if it holds what the candidate must hold."""
+    """pgpool chose `new_main` (its first node up): promote it only if it holds enough (promotion_candidate)."""
     nodes = list(nodes)
-    best = promotion_candidate(nodes, failed, sync_holder)
-    mine = next((n for n in nodes if n.host == new_main and n.reachable and n.running and n.standby_signal), None)
-    if best is None or mine is None:
-        return False
-    bar = next((n for n in nodes if n.host == sync_holder), best)
-    return (mine.timeline, mine.wal_end) >= (bar.timeline, bar.wal_end)
+    mine = next((n for n in nodes if n.host == new_main and n.host != failed and n.reachable and n.running
+                 and n.standby_signal), None)
+    return mine is not None and holds_enough(mine, nodes, failed, sync_holder)
 
 
 # --- the hosts' entry point: /etc/pglab/bin/pglab-rules (provision/scripts call it) --------------

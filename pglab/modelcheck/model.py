@@ -118,6 +118,10 @@ class Policy:
     may_start_pgpool: Callable[..., PoolStart | None] = rules.may_start_pgpool
     may_promote: Callable[..., bool] = rules.may_promote
     may_boot_postgres: Callable[[NodeFacts], bool] = rules.may_boot_postgres
+    # PROPOSED, not the lab's configuration: a primary left without its synchronous standby makes the
+    # remaining streaming standby synchronous (at flush level, synchronous_commit = on: C's replay delay
+    # must not stall commits) instead of running alone - see degraded_standby
+    degraded_sync: bool = False
 
 
 def only_running_primary(nodes: list[NodeFacts], preferred: str = "") -> NodeFacts:
@@ -147,7 +151,9 @@ POLICIES = {"rules": CURRENT, "legacy": LEGACY,  # and each old rule alone, besi
                                            authoritative=only_running_primary),
             "pgpool-beside-any-primary": Policy("pgpool starts beside any running primary",
                                                 may_start_pgpool=any_running_primary),
-            "promote-new-main": Policy("failover.sh promotes pgpool's new main node", may_promote=promote_new_main)}
+            "promote-new-main": Policy("failover.sh promotes pgpool's new main node", may_promote=promote_new_main),
+            "degraded-sync": Policy("rules, and the remaining standby synchronous when one is lost",
+                                    degraded_sync=True)}
 
 
 # --- facts and helpers ---------------------------------------------------------------------------
@@ -251,7 +257,8 @@ def failover(st: State, failed: int, policy: Policy) -> State:
         if pool.primary is not None:
             p = st.nodes[pool.primary]
             if p.alive and p.sync == failed:
-                st = release(set_node(st, pool.primary, p._replace(sync=None)), pool.primary)
+                st = set_node(st, pool.primary, p._replace(sync=degraded_standby(st, pool.primary, policy)))
+                st = release(st, pool.primary)
         return st
     new_main = next((k for k in ALL if attached[k]), None)
     holder = HOSTS[st.nodes[failed].sync] if st.nodes[failed].sync is not None else ""  # type: ignore[index]
@@ -272,7 +279,25 @@ def failover(st: State, failed: int, policy: Policy) -> State:
         if k != new_main and n.alive:
             st = set_node(st, k, received(n, new, new.flushed)._replace(signal=True, upstream=new_main, sync=None))
             attached = tuple(a or j == k for j, a in enumerate(attached))
-    return st._replace(pool=Pool(power=True, up=True, attached=attached, primary=new_main))  # type: ignore[arg-type]
+    st = st._replace(pool=Pool(power=True, up=True, attached=attached, primary=new_main))  # type: ignore[arg-type]
+    return set_node(st, new_main, new._replace(sync=degraded_standby(st, new_main, policy)))
+
+
+def degraded_standby(st: State, p: int, policy: Policy) -> int | None:
+    """The synchronous standby primary p takes when it has lost (or never had) one: with
+    policy.degraded_sync the first standby attached, streaming from it and caught up (one that
+    is not may lack commits the lost one acknowledged, and promoting it would lose them); else
+    none (pglab-node's primary-alone, as the lab runs now).
+
+    The real change this needs: a primary-sync role at flush level for C (synchronous_commit = on),
+    `pglab-node promote` and failover.sh's drop-sync taking it when that standby streams, and a way
+    out when it stops streaming while already detached (no failover.sh runs then: commits would wait
+    forever). Not in the lab's configuration: the model shows what it buys (`--degraded-sync`).
+    """
+    if not policy.degraded_sync:
+        return None
+    return next((k for k in ALL if k != p and st.pool.attached[k] and streaming(st, k)
+                 and st.nodes[k].upstream == p and st.nodes[k].flushed == st.nodes[p].flushed), None)
 
 
 def release(st: State, p: int) -> State:

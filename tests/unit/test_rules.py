@@ -79,8 +79,13 @@ def test_promotion_never_behind_the_synchronous_standby():
     assert rules.may_promote("pg-b", [b, standby("pg-c", 1, 6)], "pg-a", "pg-b")
     # the synchronous standby silent (lost with the primary): nobody is promoted
     assert rules.promotion_candidate([c], "pg-a", "pg-b") is None and not rules.may_promote("pg-c", [c], "pg-a", "pg-b")
-    # a primary that ran alone: the most WAL on the newest timeline
+    # a primary that ran alone: the most WAL on the newest timeline, and not behind any node that answers
     assert rules.promotion_candidate([b, c, standby("pg-a", 0, 9)], "pg-x") == b
+    assert not rules.may_promote("pg-c", [b, c], "pg-a")  # issue 16: C promoted with less WAL than B
+    # a primary that missed a health check but runs: nothing behind it is promoted
+    alive = primary("pg-a", 1, 6)
+    assert rules.promotion_candidate([alive, b, c], "pg-a", "pg-b") is None
+    assert rules.may_promote("pg-b", [primary("pg-a", 1, 5), b, c], "pg-a", "pg-b")
 
 
 FACTS = {"pg-a": "running: yes\nstandby_signal: no\ncluster_state: in production\nwal_timeline: 1\nwal_end: 0/9000000\n"
