@@ -114,3 +114,26 @@ def test_host_helper_keeps_pgpool_down_beside_a_stale_primary(tmp_path):
     out = helper("host: pg-a\nunreachable: yes\n" + "".join(f"host: {h}\n{FACTS[h]}" for h in ("pg-b", "pg-c")),
                  tmp_path)
     assert out.returncode == 1 and "no facts from pg-a" in out.stderr
+
+
+def test_recover_keeps_a_running_primary_only_if_it_holds_every_commit():
+    """coldstart.authoritative_primary: the stale primary of issue 16 is not kept, the scripted path is."""
+    from types import SimpleNamespace
+
+    from pglab.cluster import coldstart, inspect
+    from pglab.cluster.facts import PoolNode, parse_disk_facts
+    from pglab.model import Lab
+
+    ctx = SimpleNamespace(lab=Lab())
+    disks = [parse_disk_facts(h, text) for h, text in FACTS.items()]
+
+    def view(primary: str) -> inspect.ClusterView:
+        return inspect.ClusterView(power={}, pool=[PoolNode(0, primary, 5432, "up", 1.0, "primary", "up", "primary",
+                                                            0, "", "", "")])
+    assert coldstart.authoritative_primary(ctx, view("pg-a"), disks) is None  # A runs alone; B has the commits
+    assert coldstart.authoritative_primary(ctx, inspect.ClusterView(power={}), disks) is None
+    flipped = {"pg-a": FACTS["pg-a"].replace("running: yes", "running: no"),  # A fenced, B started
+               "pg-b": FACTS["pg-b"].replace("running: no", "running: yes"), "pg-c": FACTS["pg-c"]}
+    b_running = [parse_disk_facts(h, text) for h, text in flipped.items()]
+    assert coldstart.authoritative_primary(ctx, view("pg-b"), b_running) == "pg-b"
+    assert coldstart.authoritative_primary(ctx, view("pg-c"), b_running) is None
