@@ -83,3 +83,20 @@ def explore(policy: Policy, depth: int = 6, max_commits: int = 1, freeze: bool =
     result.states = len(seen)
     result.seconds = time.monotonic() - started
     return result
+
+
+def replay(policy: Policy, steps: list[str], max_commits: int = 9) -> tuple[State, list[str]]:
+    """Follow one sequence of events by their labels from the set-up lab; the state reached and, at the
+    first step that breaks an invariant, what broke (else [])."""
+    st = initial()
+    for step in steps:
+        st = next((nxt for label, nxt, _ in transitions(st, policy, max_commits, True) if label == step), None) \
+            or _missing(step)
+        broken = violations(st, policy)
+        if broken:
+            return st, broken
+    return st, []
+
+
+def _missing(step: str) -> State:
+    raise ValueError(f"{step!r} is not enabled here")

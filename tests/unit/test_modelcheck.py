@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pglab.modelcheck import model
 from pglab.modelcheck.__main__ import main
-from pglab.modelcheck.explorer import explore
+from pglab.modelcheck.explorer import explore, replay
 from pglab.modelcheck.model import CURRENT, POLICIES, A, B, C, commit, failover, initial, power_off
 
 
@@ -63,3 +63,25 @@ def test_a_synchronous_remaining_standby_gives_up_fewer_commits():
     now, proposed = explore(CURRENT, depth=4), explore(POLICIES["degraded-sync"], depth=4)
     assert now.violations == proposed.violations == []
     assert proposed.forfeit_states / proposed.states < now.forfeit_states / now.states
+
+
+FAILOVER = "pgpool: health check of {} fails, failover"
+HAND_FOUND = {  # issue 16's counterexamples, found by hand on real hosts
+    "stale primary returns": ["isolate pg-a", FAILOVER.format("pg-a"), "commit on pg-b", "power off pgpool",
+                              "power off pg-b", "heal pg-a", "power on pg-b", "power on pgpool"],
+    "two primaries after a pgpool reboot": ["power off pg-a", FAILOVER.format("pg-a"), "isolate pg-b",
+                                            FAILOVER.format("pg-b"), "heal pg-b", "pgpool restart"],
+    "C promoted with less WAL than B": ["commit on pg-a", "pgpool misses one health check of pg-b",
+                                       "power off pg-a", FAILOVER.format("pg-a")],
+}
+
+
+def test_the_hand_found_counterexamples_break_the_old_rules_and_not_the_new():
+    for case, steps in HAND_FOUND.items():
+        _, before = replay(POLICIES["legacy"], steps)
+        after, now = replay(CURRENT, steps)
+        assert before and not now, case
+        if case != "C promoted with less WAL than B":
+            assert not after.pool.up, case  # pgpool stays down until fab recover
+        else:
+            assert after.pool.primary is None  # no promotion: writes wait for fab recover
