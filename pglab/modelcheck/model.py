@@ -219,20 +219,33 @@ Transition = tuple[str, State]
 
 
 def power_off(st: State, i: int) -> State:
-    """A hard power cut of node i (nemesis power-off; providers' poweroff): every process dies at once."""
+    """A hard power cut of node i (faults/nemesis.py cut; providers/base.py poweroff): every process dies at once."""
     st = set_node(st, i, st.nodes[i]._replace(power="off", running=False))
     return st._replace(pending=frozenset(p for p in st.pending if p[0] != i))
 
 
 def power_on(st: State, i: int, policy: Policy) -> State:
-    """Power-on; provision/scripts/pglab-boot starts PostgreSQL only if rules.may_boot_postgres."""
+    """providers/base.py poweron; provision/scripts/pglab-boot starts PostgreSQL only if rules.may_boot_postgres."""
     n = st.nodes[i]._replace(power="on")
     return set_node(st, i, n._replace(running=policy.may_boot_postgres(NodeFacts(HOSTS[i], 0, 0,
                                                                                    standby_signal=n.signal))))
 
 
+def link(st: State, i: int, up: bool) -> State:
+    """`fab isolate` / `fab heal` (providers/base.py isolate, heal): the host's lab link down or up; its
+    processes run on, but nothing reaches it - pgpool's health checks, SSH, streaming."""
+    return set_node(st, i, st.nodes[i]._replace(link=up))
+
+
+def frozen(st: State, i: int, freeze: bool) -> State:
+    """A host that stops answering and resumes as it was (a paused VM, a stopped process tree, a long stall):
+    no provider command does it; in this model it is an isolated host that also makes no progress."""
+    return set_node(st, i, st.nodes[i]._replace(power="frozen" if freeze else "on"))
+
+
 def pool_power(st: State, on: bool, policy: Policy) -> State:
-    """Power cut / power-on of the pgpool host (pglab-boot: `pglab-pgpool from-facts` if the rules allow)."""
+    """Power cut / power-on of the pgpool host (pglab-boot: `pglab-pgpool from-facts` if the rules allow);
+    "pgpool restart" is both at once (a reboot, or `pglab-pgpool from-facts` run by hand)."""
     st = st._replace(pool=Pool(power=False, up=False, attached=(False, False, False), primary=None))
     return st._replace(pool=pool_started(st, policy)) if on else st
 
@@ -301,8 +314,9 @@ def degraded_standby(st: State, p: int, policy: Policy) -> int | None:
 
 
 def release(st: State, p: int) -> State:
-    """Commits waiting on primary p for a synchronous flush: acknowledged once p's sync standby has them,
-    or once p runs alone (synchronous_standby_names emptied)."""
+    """Commits waiting on primary p for a synchronous flush (PostgreSQL's SyncRepWaitForLSN): acknowledged once
+    p's synchronous standby has them, or once p runs alone (`pglab-node drop-sync`: synchronous_standby_names
+    emptied, the waiting backends released)."""
     n = st.nodes[p]
     done = set()
     for node, tl, lsn in st.pending:
@@ -402,11 +416,9 @@ def transitions(st: State, policy: Policy, max_commits: int, freeze: bool) -> li
         else:
             out.append((f"power on {h}", power_on(st, i, policy), True))
         if not n.link or n.power != "off":
-            out.append((f"{'heal' if not n.link else 'isolate'} {h}", set_node(st, i, n._replace(link=not n.link)),
-                        True))
+            out.append((f"{'heal' if not n.link else 'isolate'} {h}", link(st, i, not n.link), True))
         if freeze and n.power != "off":
-            out.append((f"{'thaw' if n.power == 'frozen' else 'freeze'} {h}",
-                        set_node(st, i, n._replace(power="on" if n.power == "frozen" else "frozen")), True))
+            out.append((f"{'thaw' if n.power == 'frozen' else 'freeze'} {h}", frozen(st, i, n.power == "on"), True))
         if st.pool.up and st.pool.attached[i]:
             if n.alive:
                 out.append((f"pgpool misses one health check of {h}", failover(st, i, policy), True))
