@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from pglab.cluster import rules
 from pglab.model import HostSpec, Lab
 from pglab.provisioning.auth import pcp_md5
 from pglab.state import Secrets
@@ -84,11 +86,17 @@ def pgpool_host_files(lab: Lab, secrets: Secrets, private_key: str, known_hosts:
             HostFile("/etc/pgpool2/failover.sh", script("failover.sh"), 0o755, "postgres"),
             HostFile("/etc/pgpool2/follow_primary.sh", script("follow_primary.sh"), 0o755, "postgres"),
             HostFile("/etc/pglab/bin/pglab-pgpool", script("pglab-pgpool"), 0o755),
+            HostFile("/etc/pglab/bin/pglab-rules", rules_script(), 0o755),
             HostFile("/etc/pglab/start-pgpool", "pgpool-II starts at boot on this host\n"),
             HostFile(f"{PG_HOME}/.pcppass", render("templates/pgpass.j2", entries=pcppass), 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.pgpoolkey", secrets.pool_key + "\n", 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.ssh/id_ed25519", private_key, 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.ssh/known_hosts", known_hosts, 0o644, "postgres")]
+
+
+def rules_script() -> str:
+    """pglab/cluster/rules.py as the pgpool host's /etc/pglab/bin/pglab-rules: the same rules, run by python3."""
+    return "#!/usr/bin/env python3\n" + Path(rules.__file__).read_text()
 
 
 def client_host_files(lab: Lab, secrets: Secrets, workload_source: str) -> list[HostFile]:
