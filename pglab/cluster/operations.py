@@ -83,6 +83,8 @@ def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     primary = ctx.lab.primary
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
     if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+        if host != ctx.lab.async_standby:
+            make_synchronous(ctx, primary, host, lambda _: None)
         attach(ctx, host)
 
 
@@ -138,8 +140,21 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
         if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+            if host != ctx.lab.async_standby:
+                make_synchronous(ctx, primary, host, say)
             attach(ctx, host)
             say(f"pgpool: {host} attached")
+
+
+def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> None:
+    """`standby` becomes `primary`'s synchronous standby (remote_apply) before pgpool may balance reads to it:
+    every read it serves then sees every acknowledged commit (read-your-writes). Attached earlier, as an
+    asynchronous standby of B during recovery, A served stale reads - the read checks caught 35 in one run."""
+    app = ctx.lab.host(standby).app_name
+    node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
+    wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
+        p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)), timeout=60)
+    say(f"{primary}: {app} is its synchronous standby before pgpool balances reads to it")
 
 
 def wait_follow_child_done(ctx: LabContext, timeout: float = 120) -> None:

@@ -139,6 +139,6 @@ def test_report_html_renders_in_headless_chromium(lab_report, tmp_path):
 
 
 def test_report_refuses_bad_input(lab_report, tmp_path):
-    assert "unknown report language" in fab("report", "--lang", "fr", "--out", str(tmp_path), check=False).stderr
+    assert "is not one of en, ru" in fab("report", "--lang", "fr", "--out", str(tmp_path), check=False).stderr
     missing = fab("report", "--titlepage", str(tmp_path / "nope.toml"), "--out", str(tmp_path), check=False)
     assert missing.returncode == 1 and "does not exist" in missing.stderr

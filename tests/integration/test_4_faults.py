@@ -97,7 +97,7 @@ def test_4_an_isolated_primary_takes_no_write_and_is_rewound_after_the_heal(lab)
     assert on_a == "0", f"{on_a} transactions began on the isolated primary"
     assert next(n for n in inspect.pool_nodes(lab) if n.host == "pg-a").status == "down"
     out = fab("recover").stdout
-    assert "pg-a: a second primary - stopped (fenced)" in out and "pg_rewind" in out, out
+    assert "pg-a: a primary beside pg-b - stopped (fenced)" in out and "pg_rewind" in out, out
     verified(lab)
 
 
@@ -122,3 +122,54 @@ def test_6_a_short_chaos_run_loses_nothing(lab):
     report = (REPO / "report" / "chaos.md").read_text()
     assert report.count("| ok |") == 2, report
     assert "unknown fault kind" in one_line_error(fab("chaos", "--kinds", "meteor", check=False))
+
+
+def pgpool_stays_down(ctx: LabContext, seconds: float = 8.0) -> None:
+    """pgpool's boot (pglab-boot, pglab-pgpool from-facts) refused to start it, and keeps refusing."""
+    ctx.forget_shell("pgpool")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert not ctx.shell("pgpool").run("/etc/pglab/bin/pglab-pgpool running", check=False).ok, \
+            "pgpool started beside a primary that does not hold every acknowledged commit"
+        time.sleep(1)
+
+
+def test_7_a_stale_primary_back_beside_a_stopped_newer_one_is_not_kept(lab):
+    """Found by hand, then by the model checker: A isolated (B promoted, clients write to B), pgpool and
+    B lose power, A heals, B and pgpool come back. A - timeline 1, running - must not be kept."""
+    fab("isolate", "pg-a")
+    assert wait_for_new_primary(lab, "pg-a") == "pg-b"
+    acks_after(lab, time.time())  # acknowledged by B only
+    fab("poweroff", "pgpool")
+    fab("poweroff", "pg-b")
+    fab("heal", "pg-a")
+    fab("poweron", "pg-b")
+    fab("poweron", "pgpool")
+    for host in ("pg-a", "pg-b"):
+        lab.forget_shell(host)
+    assert inspect.probe_node(lab, "pg-a").role == "primary" and not inspect.probe_node(lab, "pg-b").running
+    pgpool_stays_down(lab)
+    out = fab("recover").stdout
+    assert "pg-b has the newest timeline" in out, out
+    verified(lab)
+
+
+def test_8_two_primaries_after_a_pgpool_reboot_are_not_both_used(lab):
+    """A off (B promoted), B isolated (C promoted, clients write to C), B healed - a second primary -
+    then pgpool power-cycled: pgpool must not start with two primaries; recover keeps C's commits."""
+    fab("poweroff", "pg-a")
+    assert wait_for_new_primary(lab, "pg-a") == "pg-b"
+    acks_after(lab, time.time())
+    fab("isolate", "pg-b")
+    assert wait_for_new_primary(lab, "pg-b") == "pg-c"
+    acks_after(lab, time.time())  # acknowledged by C only
+    fab("heal", "pg-b")
+    lab.forget_shell("pg-b")
+    assert inspect.probe_node(lab, "pg-b").role == "primary"  # a false primary beside C
+    fab("poweron", "pg-a")  # fenced, but it answers: pgpool's boot hears from every node
+    fab("poweroff", "pgpool")
+    fab("poweron", "pgpool")
+    pgpool_stays_down(lab)
+    out = fab("recover").stdout
+    assert "pg-c has the newest timeline" in out, out
+    verified(lab)
