@@ -42,7 +42,7 @@ def _peer(app: str, sync: str, lag: float | None) -> dict:
 
 
 def _rows(transfers: int) -> dict:
-    return {"accounts": 1000, "transfers": transfers, "total_balance": 100_000_00, "probes": 3}
+    return {"accounts": 100, "transfers": transfers, "total_balance": 100_000, "probes": 3}
 
 
 def _clients(scale: float) -> dict:
@@ -131,7 +131,7 @@ def client_records() -> tuple[list[dict], list[dict], list[dict]]:
                 ts = FAILOVER_DONE - 1.0
                 continue
             reads.append({"ts": ts, "session": f"r{i}", "kind": "reader", "node": "pg-b", "standby": True,
-                          "n": 1, "total": 100_000_00, "invariant": True})
+                          "n": 1, "total": 100_000, "invariant": True})
     return journal, reads, errors
 
 
@@ -189,11 +189,11 @@ def demo() -> dict:
 
 
 def verify(acknowledged: int) -> dict:
-    nodes = [{"host": h, "checked": True, "transfers": acknowledged + 2, "missing": 0, "total_balance": 100_000_00,
+    nodes = [{"host": h, "checked": True, "transfers": acknowledged + 2, "missing": 0, "total_balance": 100_000,
               "checksums": {"accounts": "5d41402abc4b2a76", "transfers": "7d793037a0760186"}, "missing_sample": []}
              for h in HOSTS]
     return {"acknowledged": acknowledged, "indeterminate": 3, "indeterminate_present": 2, "indeterminate_absent": 1,
-            "expected_total": 100_000_00, "nodes": nodes, "missing": 0, "invariant_held": True,
+            "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True,
             "checksums_equal": True, "ok": True}
 
 
