@@ -38,7 +38,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "hosts": ("Hosts", "Хосты"),
     "address": ("Address", "Адрес"),
     "summary": ("Figures", "Показатели"),
-    "figure": ("Figure", "Показатель"),
+    "figure": ("Measure", "Показатель"),
     "value": ("Value", "Значение"),
     "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95)",
                          "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95)"),
@@ -148,6 +148,7 @@ WORDS: dict[str, tuple[str, str]] = {
                          "сколько завершились с ненулевым кодом. Замеры задержки SSH и скорости хостов опущены. "
                          "Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` рядом "
                          "с отчётом."),
+    "action": ("Action", "Действие"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
     "step_rates": ("clients meanwhile: {commits:.1f} commits/s, {reads:.1f} reads/s",

@@ -78,17 +78,24 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
 
 
 def command_summary(commands: list[dict]) -> list[dict]:
-    """A step's commands, each kind once in the order first run: on which hosts, how often, how many failed
-    (the hosts' timing probes left out: they are in the full log)."""
+    """A step's commands, each kind once in the order first run (with its first command line): on which hosts,
+    how often, how many failed (the hosts' timing probes left out: they are in the full log)."""
     runs: dict[str, dict] = {}
     for c in commands:
         if c["step"] in TIMING_NOISE:
             continue
-        row = runs.setdefault(c["step"], {"step": c["step"], "hosts": [], "runs": 0, "failed": 0})
+        row = runs.setdefault(c["step"], {"step": c["step"], "command": shorten(c.get("command", "")), "hosts": [],
+                                          "runs": 0, "failed": 0})
         row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
         row["runs"] += 1
         row["failed"] += c["exit"] != 0
     return list(runs.values())
+
+
+def shorten(command: str, limit: int = 90) -> str:
+    """A command on one line, cut to `limit` characters (the full one is in the command log)."""
+    line = " ".join(str(command).split())
+    return line if len(line) <= limit else line[:limit - 1] + "\u2026"
 
 
 def write_commands(ev: Evidence, path: Path) -> Path:

@@ -153,6 +153,14 @@ def logs() -> list[dict]:
              "line": f"2026-12-01 10:31:{35 + d:06.3f} UTC {text} | with a `pipe`"} for h, label, d, text in lines]
 
 
+STEP_COMMANDS = (("pcp_health_check_stats", "timeout 3 /usr/sbin/pcp_health_check_stats -h localhost -p 9898 -U pgpool "
+                                           "-w -v -n 0 || exit $?"),
+                 ("probe node", "psql -X -q -At -F '|' -d postgres -c 'SELECT pg_is_in_recovery(), ...'"),
+                 ("role", "cat /etc/postgresql/15/main/pglab-role 2>/dev/null || true"),
+                 ("pg_stat_replication", "psql -X -q -At -c 'SELECT r.application_name, ... FROM pg_stat_replication'"),
+                 ("row counts", "psql -X -q -At -d bank -c 'SELECT (SELECT count(*) FROM accounts), ...'"))
+
+
 def commands() -> list[dict]:
     """SSH round trips and speed probes (timing noise), then each step's real commands."""
     out, rnd = [], random.Random(7)
@@ -160,11 +168,10 @@ def commands() -> list[dict]:
         out.append({"ts": T0 + 0.05 * k, "host": HOSTS[k % 3], "user": "root", "step": "ssh round trip",
                     "command": "true", "exit": 0, "seconds": round(0.2 + rnd.random() / 10, 3), "output_tail": ""})
     for s in stages():
-        for k, step in enumerate(("pcp_health_check_stats", "probe node", "role", "pg_stat_replication",
-                                  "row counts", f"{s['key']} action")):
+        for k, (step, command) in enumerate(STEP_COMMANDS + ((f"{s['key']} action", f"pglab-node {s['key']}"),)):
             for j in range(4):
                 out.append({"ts": s["start"] + 0.1 * (6 * j + k), "host": ("pgpool", *HOSTS)[k % 4], "user": "postgres",
-                            "step": step, "command": step, "exit": 1 if step == "role" and j == 3 else 0,
+                            "step": step, "command": command, "exit": 1 if step == "role" and j == 3 else 0,
                             "seconds": 0.3, "output_tail": ""})
     return sorted(out, key=lambda c: c["ts"])
 
