@@ -310,9 +310,14 @@ def plural(count: float | int, forms: tuple[str, ...] | list[str], lang: str = "
     return forms[2]
 
 
+def space(lang: str) -> str:
+    """Between a number and its unit or noun: Russian keeps them on one line (a non-breaking space)."""
+    return NBSP if lang == "ru" else " "
+
+
 def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f") -> str:
-    """'1.62 s' / '1,62 с': a measured value and its unit, joined by a non-breaking space ('—' when absent)."""
-    return "\u2014" if value is None else f"{number(value, spec, lang)}{NBSP}{unit}"
+    """'1.62 s' / '1,62\u00a0с': a measured value and its unit ('—' when absent)."""
+    return "\u2014" if value is None else f"{number(value, spec, lang)}{space(lang)}{unit}"
 
 
 class _Formatter(string.Formatter):
@@ -323,7 +328,8 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: object, format_spec: str) -> str:
         if format_spec.startswith("|"):
-            return f"{number(value, '', self.lang)}{NBSP}{plural(value, format_spec[1:].split('|'), self.lang)}"
+            forms = format_spec[1:].split("|")
+            return f"{number(value, '', self.lang)}{space(self.lang)}{plural(value, forms, self.lang)}"
         if isinstance(value, int | float) and not isinstance(value, bool):
             return number(value, format_spec, self.lang)
         return super().format_field(value, format_spec)
