@@ -163,7 +163,7 @@ def test_title_page_without_a_file_shows_placeholders_and_one_warning(monkeypatc
 # (d) the real PDF: no orphan heading, no row split across pages; (f) the warning on stderr
 
 class Headings(HTMLParser):
-    """The texts of headings and table captions: what must not end a page."""
+    """The texts of headings, table captions and lead-ins to a list: what must not end a page."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -171,7 +171,7 @@ class Headings(HTMLParser):
         self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("h1", "h2", "h3", "h4", "h5") or ("class", "table-caption") in attrs:
+        if tag in ("h1", "h2", "h3", "h4", "h5") or dict(attrs).get("class") in ("table-caption", "lead-in"):
             self.found.append("")
             self.depth = 1
         elif self.depth:
@@ -274,6 +274,7 @@ def test_pdf_title_warning_captions_and_full_command_log(built):
         html = (folder / "report.html").read_text()
         assert all(w in html for w in words)
         assert "<td></td>" not in html and "<code></code>" not in html and "<td>|" not in html
+        assert "`" not in re.sub(r"<pre>.*?</pre>", "", html, flags=re.S), "a code span left as backticks"
         full = (folder / report.COMMANDS_FILE).read_text().splitlines()
         assert len(full) == len(lab_evidence.commands()) + 1 and "ssh round trip" in full[1]
         assert "ssh round trip" not in html, "the appendix leaves timing probes to the full log"
