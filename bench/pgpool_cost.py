@@ -5,7 +5,9 @@ Three workloads, each run through pgpool and directly in the same run: the lab's
 (two updates and an insert in one transaction), pgbench's built-in TPC-B-like script, and
 pgbench's select-only script (through pgpool its reads are balanced over A and B; directly they
 all go to A). Prints transactions/s, latency p50 and p99 of each, and the ratio pgpool/direct.
-pgbench runs on the client host, like the lab's own sessions. Needs a lab that is up and set up.
+Through pgpool, pgbench runs on the client host, like the lab's own sessions; straight to the
+primary it runs on pgpool's host, the only one whose app logins the nodes accept (one network hop
+either way). Needs a lab that is up and set up.
 
     python bench/pgpool_cost.py [--seconds 20] [--clients 4]
 """
@@ -45,7 +47,7 @@ PASSFILE = "/tmp/pglab-bench-pgpass"
 
 def pgbench(client: HostShell, target: tuple[str, int], db: str, script: str, seconds: int, clients: int,
             tag: str) -> dict:
-    """One pgbench run on the client host; tps and latency percentiles from its per-transaction log."""
+    """One pgbench run on a host (`client`); tps and latency percentiles from its per-transaction log."""
     host, port = target
     client.run(f"rm -f /tmp/{tag}.*", step="clean pgbench logs")
     out = client.run(f"cd /tmp && PGPASSFILE={PASSFILE} pgbench -n -c {clients} -j {min(clients, 2)} -T {seconds} "
@@ -71,23 +73,27 @@ def main() -> int:
     if sessions_were_running:
         control.stop(ctx)  # the measured sessions alone
     password = ctx.state.secrets().password("app")
-    entries = [{"host": h, "port": p, "database": lab.database, "user": "app", "password": password}
-               for h, p in (("pgpool", lab.pgpool_port), (lab.primary, lab.pg_port))]
-    client.put_text(render("templates/pgpass.j2", entries=entries), PASSFILE, mode=0o600)
-    client.put_text(BANK_SCRIPT.format(accounts=lab.accounts), "/tmp/pglab-bank.sql")
-    primary = (lab.primary, lab.pg_port)
-    client.run(f"PGPASSFILE={PASSFILE} pgbench -i -q -s 1 -h {primary[0]} -p {primary[1]} -U app {lab.database}",
+    primary, pooled = (lab.primary, lab.pg_port), ("pgpool", lab.pgpool_port)
+    routes = {"pgpool": (client, pooled), "direct": (ctx.shell("pgpool"), primary)}  # who runs pgbench, against what
+    for shell, (host, port) in routes.values():
+        entries = [{"host": host, "port": port, "database": lab.database, "user": "app", "password": password}]
+        shell.put_text(render("templates/pgpass.j2", entries=entries), PASSFILE, mode=0o600)
+        shell.put_text(BANK_SCRIPT.format(accounts=lab.accounts), "/tmp/pglab-bank.sql")
+    direct = routes["direct"][0]
+    direct.run(f"PGPASSFILE={PASSFILE} pgbench -i -q -s 1 -h {primary[0]} -p {primary[1]} -U app {lab.database}",
                step="pgbench init", timeout=600)
     results = {}
     try:
         for name, script in WORKLOADS:
-            for route, target in (("pgpool", ("pgpool", lab.pgpool_port)), ("direct", primary)):
-                results[(name, route)] = pgbench(client, target, lab.database, script, args.seconds, args.clients,
+            for route, (shell, target) in routes.items():
+                results[(name, route)] = pgbench(shell, target, lab.database, script, args.seconds, args.clients,
                                                  f"pglab-{route}")
                 console.print(f"{name} via {route}: {results[(name, route)]}")
     finally:
-        client.run(f"PGPASSFILE={PASSFILE} pgbench -i -I d -h {primary[0]} -p {primary[1]} -U app {lab.database}; "
-                   f"rm -f {PASSFILE} /tmp/pglab-bank.sql", step="pgbench clean up", check=False)
+        direct.run(f"PGPASSFILE={PASSFILE} pgbench -i -I d -h {primary[0]} -p {primary[1]} -U app {lab.database}",
+                   step="pgbench clean up", check=False)
+        for shell, _ in routes.values():
+            shell.run(f"rm -f {PASSFILE} /tmp/pglab-bank.sql", step="pgbench clean up", check=False)
         if sessions_were_running:
             control.start(ctx)
     table = Table(title=f"pgpool vs direct to the primary: {args.clients} sessions, {args.seconds} s each, "

@@ -13,6 +13,7 @@ from pglab.cluster import inspect
 from pglab.context import LabContext
 from pglab.errors import ConfigError, LabNotUpError, PglabError
 from pglab.providers import PowerState
+from pglab.state import write_private
 from pglab.templates import render
 from pglab.ui import console, say
 from pglab.ui.tables import cluster_table, hosts_table
@@ -109,8 +110,7 @@ def dsn(ctx: LabContext) -> str:
     pgpool = lab.host("pgpool").address
     entries = [{"host": pgpool, "port": lab.pgpool_port, "database": lab.database, "user": "app",
                 "password": secrets.password("app")}]
-    passfile.write_text(render("templates/pgpass.j2", entries=entries))
-    passfile.chmod(0o600)
+    write_private(passfile, render("templates/pgpass.j2", entries=entries))
     liveness = "&".join(f"{k}={v}" for k, v in lab.timing.libpq_liveness.items())
     return f"postgresql://app@{pgpool}:{lab.pgpool_port}/{lab.database}?passfile={passfile}&{liveness}"
 

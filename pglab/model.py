@@ -56,7 +56,8 @@ class Timing:
     # keepalives for clients, and the SSH connections pglab drives the hosts with.
     dead_peer_ms: int = 5000
     ssh_dead_after_s: int = 6
-    # A client transaction idle this long is stuck (they take milliseconds): the node ends it.
+    # A client request or transaction stuck this long is given up (they take milliseconds): the
+    # client abandons an unanswered request, the node ends a transaction left idle.
     stuck_transaction_ms: int = 2000
 
     @property

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import posixpath
 import shlex
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -128,17 +129,31 @@ class HostShell:
             raise RemoteCommandError(self.name, logged.command, result.exit_code, logged.stdout + logged.stderr, step)
         return result
 
-    def put_bytes(self, data: bytes, path: str) -> None:
-        """Upload bytes to a path over SFTP (no mode or owner change)."""
+    def _upload(self, data: bytes, path: str) -> None:
+        """Bytes over SFTP into `path`. A new file would get sftp-server's 0666 & umask (0644): only
+        put_private's files, created 0600 beforehand, are written this way (an existing file keeps its mode)."""
         with self._lock, self._reachable(f"upload {path}"):
             self.connection.put(io.BytesIO(data), path)
 
+    def put_private(self, data: bytes, directory: str = "/tmp", *, step: str = "") -> str:
+        """Upload into a new file only root can read, from its creation on (mktemp: 0600, O_EXCL, so
+        safe in /tmp too); return its path. The caller moves or removes it."""
+        path = self.run(f"mktemp {shlex.quote(directory.rstrip('/'))}/.pglab-XXXXXXXX", step=step or "temp file"
+                        ).stdout.strip()
+        try:
+            self._upload(data, path)
+        except Exception:
+            with suppress(LabNotUpError):  # the host is gone: the empty or partial file is private anyway
+                self.run(f"rm -f {shlex.quote(path)}", step=step, check=False)
+            raise
+        return path
+
     def put_text(self, text: str, path: str, *, mode: int = 0o644, owner: str = "root") -> None:
-        """Write a file atomically (temp file + rename) with the given mode and owner."""
-        tmp = f"{path}.pglab-tmp"
-        self.put_bytes(text.encode(), tmp)
-        self.run(f"chmod {mode:o} {shlex.quote(tmp)} && chown {owner}: {shlex.quote(tmp)} && "
-                 f"mv -f {shlex.quote(tmp)} {shlex.quote(path)}", step=f"install {path}")
+        """Write a file atomically with the given mode and owner: a private temp file beside it (never
+        readable by others while it fills), then mode, owner and a rename."""
+        step = f"install {path}"
+        tmp = shlex.quote(self.put_private(text.encode(), posixpath.dirname(path) or "/", step=step))
+        self.run(f"chmod {mode:o} {tmp} && chown {owner}: {tmp} && mv -f {tmp} {shlex.quote(path)}", step=step)
 
     def read_text(self, path: str) -> str:
         return self.run(f"cat {shlex.quote(path)}", step=f"read {path}").stdout

@@ -160,7 +160,7 @@ class LabState:
             if not path.exists():
                 data = {"passwords": {r: secrets.token_hex(16) for r in DB_ROLES},  # no leading "-" for tools
                         "pool_key": secrets.token_hex(24)}
-                _write_private(path, json.dumps(data, indent=2))
+                write_private(path, json.dumps(data, indent=2))
         data = json.loads(path.read_text())
         return Secrets(passwords=data["passwords"], pool_key=data["pool_key"])
 
@@ -177,7 +177,7 @@ class LabState:
     @staticmethod
     def _generate_key(private: Path, public: Path, name: str) -> None:
         pem, pub = new_ed25519_key()
-        _write_private(private, pem)
+        write_private(private, pem)
         public.write_text(f"{pub} pglab-{name}\n")
 
     def add_known_host(self, names: list[str], public_key: str) -> None:
@@ -258,7 +258,7 @@ def _owner(path: Path) -> str:
         return f"user id {path.stat().st_uid}"
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a mode-0600 file atomically: readers see the old content or the whole new one."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

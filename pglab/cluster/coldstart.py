@@ -1,10 +1,11 @@
-"""Bring back a cluster in which no primary runs (every PostgreSQL host lost power, in any order).
+"""Bring back a cluster whose primary is in doubt (every host lost power, two primaries, a stale one returned).
 
-The primary is decided from the nodes' own disks, never from what pglab last expected: the
-newest timeline wins (the node promoted last), and on it the most WAL (the primary of that
-timeline holds every commit it acknowledged; a synchronous standby never holds more).
-pgpool is stopped while this happens, so it cannot promote on stale node states, and started
-afresh (node states discarded) once the chosen primary runs.
+The primary is decided from the nodes' own disks, never from what pglab last expected, by
+`rules.authoritative_primary`: the newest timeline wins (the node promoted last), and on it the
+most WAL (the primary of that timeline holds every commit it acknowledged; a synchronous standby
+never holds more). pgpool is stopped while this happens, so it cannot promote on stale node
+states, and started afresh (node states from the nodes, `rules.may_start_pgpool`) once the chosen
+primary runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 
-from pglab.cluster import facts, inspect
+from pglab.cluster import facts, inspect, rules
 from pglab.cluster.node import node_cmd
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
@@ -25,14 +26,23 @@ def disk_facts(ctx: LabContext, host: str) -> facts.DiskFacts:
     return facts.parse_disk_facts(host, node_cmd(ctx, host, "facts", f"disk facts of {host}"))
 
 
-def authoritative_primary(view: inspect.ClusterView) -> str | None:
-    """The running primary everyone agrees on: pgpool's, or the only one when pgpool is down; else None."""
-    writable = [h for h, p in view.probes.items() if p.running and p.role == "primary"]
-    if view.primary in writable and len(writable) == 1:
-        return view.primary
-    if not view.pool and len(writable) == 1:
-        return writable[0]
-    return None
+def all_disk_facts(ctx: LabContext) -> list[facts.DiskFacts]:
+    return [disk_facts(ctx, h.name) for h in ctx.lab.pg_hosts]
+
+
+def authoritative_primary(ctx: LabContext, view: inspect.ClusterView, nodes: list[facts.DiskFacts]) -> str | None:
+    """The running primary `fab recover` may keep as it is, else None (a cold start decides).
+
+    It must be the node holding every acknowledged commit (`rules.authoritative_primary` over
+    every node's disk facts), the only node running as a primary, and pgpool's primary when pgpool
+    runs. A primary is not authoritative by being the only one running: an isolated primary that
+    kept running is on an old timeline, and the node promoted in its place may be stopped.
+    """
+    chosen = rules.authoritative_primary((n.node for n in nodes), ctx.lab.primary)
+    claims = [n.host for n in nodes if n.node.claims_primary]
+    if claims != [chosen.host] or (view.pool and view.primary != chosen.host):
+        return None
+    return chosen.host
 
 
 def make_primary(ctx: LabContext, node: facts.DiskFacts, say: Say) -> None:
@@ -58,22 +68,24 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
     stable = view.primary is not None and view.probes[view.primary].role == "primary"
     if not stable:
         ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
-    nodes = [disk_facts(ctx, h.name) for h in ctx.lab.pg_hosts]
+    nodes = all_disk_facts(ctx)
     for n in nodes:
         say(f"{n.host}: timeline {n.wal_timeline}, WAL up to {n.wal_end}, {n.cluster_state}"
             f"{', standby.signal' if n.standby_signal else ''}, PostgreSQL {'running' if n.running else 'stopped'}")
-    chosen = facts.choose_primary(nodes, ctx.lab.primary)
+    best = rules.authoritative_primary((n.node for n in nodes), ctx.lab.primary)
+    chosen = next(n for n in nodes if n.host == best.host)
     writable = sorted(h for h, p in view.probes.items() if p.role == "primary")
-    why = f"{' and '.join(writable)} both run as primaries" if len(writable) > 1 else "no single running primary"
+    why = (f"{' and '.join(writable)} both run as primaries" if len(writable) > 1 else
+           f"{writable[0]} runs as the only primary but lacks commits" if writable and writable[0] != chosen.host
+           else "no single running primary")
     say(f"{why}: {chosen.host} has the newest timeline and, on it, every commit")
     ctx.state.record_event("cold-start", primary=chosen.host, nodes=[asdict(n) for n in nodes])
     keep_pgpool = stable and chosen.host == view.primary
     if stable and not keep_pgpool:
         ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
-    for n in nodes:
-        if n.host != chosen.host and n.running and inspect.probe_node(ctx, n.host).role == "primary":
-            node_cmd(ctx, n.host, "stop", f"fence {n.host}")
-            say(f"{n.host}: a second primary - stopped (fenced) until it is rewound")
+    for host in rules.fenced((n.node for n in nodes), chosen.host):
+        node_cmd(ctx, host, "stop", f"fence {host}")
+        say(f"{host}: a primary beside {chosen.host} - stopped (fenced) until it is rewound")
     if keep_pgpool:
         return chosen.host
     make_primary(ctx, chosen, say)

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pglab.cluster import rules
+from pglab.cluster.rules import NodeFacts, lsn_to_int
+
+__all__ = ["lsn_to_int"]  # re-exported: parsers and callers read LSNs through this module
+
 
 @dataclass(frozen=True)
 class PoolNode:
@@ -121,12 +126,6 @@ def parse_node_probe(host: str, rows: list[list[str]], role_file: str) -> NodePr
                      upstream=sender, receiving=status == "streaming", role_file=role_file)
 
 
-def lsn_to_int(lsn: str) -> int:
-    """'0/3000148' -> byte position."""
-    high, low = lsn.split("/")
-    return (int(high, 16) << 32) + int(low, 16)
-
-
 @dataclass(frozen=True)
 class DiskFacts:
     """What a node's own disk says (`pglab-node facts`): read while PostgreSQL is stopped too."""
@@ -138,18 +137,18 @@ class DiskFacts:
     cluster_state: str  # pg_controldata: "in production", "shut down", "in archive recovery", ...
     wal_timeline: int
     wal_end: str  # start of the last valid WAL record on disk
+    receiving: str = ""  # a running standby's walreceiver: "HOST TIMELINE", '' if not streaming
+
+    @property
+    def node(self) -> NodeFacts:
+        """These facts as the decision rules (pglab/cluster/rules.py) take them."""
+        return rules.node_facts(self.host, self.wal_timeline, self.wal_end, running=self.running,
+                                standby_signal=self.standby_signal, cluster_state=self.cluster_state,
+                                receiving=self.receiving)
 
     @property
     def was_primary(self) -> bool:
-        return self.cluster_state in ("in production", "shut down") and not self.standby_signal
-
-    def rank(self, preferred: str) -> tuple[int, bool, int, bool]:
-        """Newest timeline first (the node promoted last); on it its primary, then most WAL; then `preferred`.
-
-        A standby never holds WAL its primary did not write first, so on one timeline the primary
-        wins even when its WAL end, read a moment earlier while it still took writes, looks shorter.
-        """
-        return self.wal_timeline, self.was_primary, lsn_to_int(self.wal_end), self.host == preferred
+        return self.node.was_primary
 
 
 def parse_disk_facts(host: str, text: str) -> DiskFacts:
@@ -160,11 +159,5 @@ def parse_disk_facts(host: str, text: str) -> DiskFacts:
         raise ValueError(f"{host}: pglab-node facts said nothing about {', '.join(sorted(missing))}")
     return DiskFacts(host=host, running=values["running"] == "yes", standby_signal=values["standby_signal"] == "yes",
                      role_file=values.get("role_file", ""), cluster_state=values["cluster_state"],
-                     wal_timeline=int(values["wal_timeline"]), wal_end=values["wal_end"])
-
-
-def choose_primary(nodes: list[DiskFacts], preferred: str) -> DiskFacts:
-    """The node that holds every acknowledged commit: the newest timeline, and on it the most WAL."""
-    if not nodes:
-        raise ValueError("no node to choose a primary from")
-    return max(nodes, key=lambda n: n.rank(preferred))
+                     wal_timeline=int(values["wal_timeline"]), wal_end=values["wal_end"],
+                     receiving=values.get("receiving", "").strip())

@@ -162,8 +162,8 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
     if not ctx.shell("pgpool").run("test -f /etc/pgpool2/failover.sh", check=False, step="pgpool set up?").ok:
         raise StageOrderError("pgpool is not set up: run `fab setup` first")
     view = inspect.view(ctx)
-    primary = coldstart.authoritative_primary(view)
-    if primary is None:  # every node lost power, or two primaries: decide from the nodes' own facts
+    primary = coldstart.authoritative_primary(ctx, view, coldstart.all_disk_facts(ctx))
+    if primary is None:  # no primary, two, or a stale one: decide from the nodes' own facts
         primary = coldstart.cold_start(ctx, view, say)
         view = inspect.view(ctx)
     elif not view.pool:

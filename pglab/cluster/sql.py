@@ -24,9 +24,13 @@ def value(shell: HostShell, sql: str, database: str = "postgres", **kwargs: obje
     return rows[0][0] if rows else None
 
 
+def script_command(path: str, database: str) -> str:
+    """psql as postgres reading a script from a root-only file on its standard input (root opens it)."""
+    psql = f"psql -X -q -v ON_ERROR_STOP=1 -d {shlex.quote(database)}"
+    return f"runuser -l postgres -c {shlex.quote(psql)} < {path}; rc=$?; rm -f {path}; exit $rc"
+
+
 def run_script(shell: HostShell, text: str, database: str, step: str) -> None:
-    """Run an SQL script (uploaded to a private temp file, then removed)."""
-    path = f"/tmp/pglab-{step.replace(' ', '-')}.sql"
-    shell.put_text(text, path, mode=0o600, owner="postgres")
-    shell.run(f"psql -X -q -v ON_ERROR_STOP=1 -d {shlex.quote(database)} -f {path}; rc=$?; rm -f {path}; exit $rc",
-              user="postgres", step=step)
+    """Run an SQL script (it may carry password verifiers): uploaded to a private temp file, then removed."""
+    path = shlex.quote(shell.put_private(text.encode(), step=step))
+    shell.run(script_command(path, database), step=step)

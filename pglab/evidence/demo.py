@@ -3,18 +3,21 @@ with B stopped a commit waits (until pgpool drops B), with C stopped commits go 
 
 from __future__ import annotations
 
-import threading
+import re
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import psycopg
 
-from pglab.cluster import operations
+from pglab.cluster import operations, sql
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
 
 Say = Callable[[str], None]
+PROBE = "INSERT INTO replication_probes (note) VALUES (%s) RETURNING id"
+TIMING = re.compile(r"(\d+\.\d+) ms")  # psql's \timing line: "Time: 2.345 ms"
 
 
 @dataclass
@@ -28,70 +31,71 @@ class DemoResult:
     lines: list[str] = field(default_factory=list)
 
 
-def connect(ctx: LabContext, host: str) -> psycopg.Connection:
-    """psycopg connection as the app user, through pgpool or straight to a node."""
-    lab, address = ctx.lab, ctx.lab.host(host).address
-    port = lab.pgpool_port if host == "pgpool" else lab.pg_port
+def connect(ctx: LabContext) -> psycopg.Connection:
+    """psycopg connection as the app user through pgpool: the nodes take the app's logins from pgpool only."""
+    lab, address = ctx.lab, ctx.lab.host("pgpool").address
     try:
-        return psycopg.connect(host=address, port=port, dbname=lab.database, user="app",
+        return psycopg.connect(host=address, port=lab.pgpool_port, dbname=lab.database, user="app",
                                password=ctx.state.secrets().password("app"), autocommit=True,
                                **lab.timing.libpq_liveness)
     except psycopg.OperationalError as exc:
-        raise ClusterStateError(f"cannot connect to {host} at {address}:{port}: {' '.join(str(exc).split())}") \
-            from None
+        raise ClusterStateError(f"cannot connect to pgpool at {address}:{lab.pgpool_port}: "
+                                f"{' '.join(str(exc).split())}") from None
 
 
 def insert_probe(conn: psycopg.Connection, note: str) -> tuple[int, float]:
     """Commit one probe row; return its id and the time the commit was acknowledged."""
-    row = conn.execute("INSERT INTO replication_probes (note) VALUES (%s) RETURNING id", (note,)).fetchone()
+    row = conn.execute(PROBE, (note,)).fetchone()
     return row[0], time.time()
 
 
-def seen(conn: psycopg.Connection, probe_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM replication_probes WHERE id = %s", (probe_id,)).fetchone() is not None
+def seen(ctx: LabContext, host: str, probe_id: int) -> bool:
+    """Is the probe row visible on a node? Read on the node itself (SSH, psql on its local socket)."""
+    return sql.value(ctx.shell(host), f"SELECT count(*) FROM replication_probes WHERE id = {int(probe_id)}",
+                     ctx.lab.database, step=f"demo: probe on {host}") == "1"
 
 
-def wait_seen(conn: psycopg.Connection, probe_id: int, since: float, timeout: float) -> float | None:
+def wait_seen(ctx: LabContext, host: str, probe_id: int, since: float, timeout: float) -> float | None:
+    """Seconds from `since` to the end of the first look that saw the row (a bound: a look takes an SSH round
+    trip), or None."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if seen(conn, probe_id):
+        if seen(ctx, host, probe_id):
             return time.time() - since
         time.sleep(0.02)
     return None
 
 
-def timed_commit(conn: psycopg.Connection, note: str, timeout: float = 60) -> float:
-    """Seconds one commit in an open session takes (in a thread, so a hanging commit cannot hang us)."""
-    box: dict[str, float | Exception] = {}
+def commit_command(note: str, database: str) -> str:
+    """psql on a node, as postgres on the local socket, committing one probe row as the app: it prints the
+    commit's own duration (\\timing), without SSH's or psql's start-up."""
+    insert = PROBE.replace("%s", "'" + note.replace("'", "''") + "'")
+    return " ".join(["psql -X -v ON_ERROR_STOP=1 -d", shlex.quote(database),
+                     *(f"-c {shlex.quote(c)}" for c in ("SET ROLE app", "\\timing on", insert))])
 
-    def work() -> None:
-        try:
-            started = time.time()
-            insert_probe(conn, note)
-            box["seconds"] = time.time() - started
-        except Exception as exc:  # reported below
-            box["error"] = exc
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if "seconds" not in box:
-        raise ClusterStateError(f"commit through pgpool did not finish: {box.get('error', 'timed out')}")
-    return float(box["seconds"])
+
+def timed_commit(ctx: LabContext, host: str, note: str, timeout: float = 60) -> float:
+    """Seconds one commit as the app takes on a node, timed by psql there."""
+    result = ctx.shell(host).run(commit_command(note, ctx.lab.database), user="postgres", timeout=timeout,
+                                 check=False, step=f"demo: commit on {host}")
+    timing = TIMING.findall(result.stdout)
+    if not result.ok or not timing:
+        raise ClusterStateError(f"commit on {host} did not finish: {(result.stderr or result.stdout).strip()[-200:]}")
+    return float(timing[-1]) / 1000
 
 
 def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
-    """Stop a standby's PostgreSQL, time one commit in a session on the primary, then bring it back.
+    """Stop a standby's PostgreSQL, time one commit on the primary, then bring the standby back.
 
-    The session goes straight to the primary: a pgpool session that had picked the stopped
-    standby for its reads would be closed by pgpool, which hides the commit's wait.
+    The commit is made on the primary itself (psql over SSH): a pgpool session that had picked the
+    stopped standby for its reads would be closed by pgpool, which hides the commit's wait.
     """
-    with connect(ctx, ctx.lab.primary) as session:
-        operations.node_cmd(ctx, host, "stop", f"demo: stop {host}")
-        try:
-            say(f"{host}: PostgreSQL stopped; committing in a session on {ctx.lab.primary} ...")
-            seconds = timed_commit(session, note)
-        finally:
-            operations.node_cmd(ctx, host, "start", f"demo: start {host}")
+    operations.node_cmd(ctx, host, "stop", f"demo: stop {host}")
+    try:
+        say(f"{host}: PostgreSQL stopped; committing on {ctx.lab.primary} ...")
+        seconds = timed_commit(ctx, ctx.lab.primary, note)
+    finally:
+        operations.node_cmd(ctx, host, "start", f"demo: start {host}")
     operations.wait_until_streaming_and_attached(ctx, host)
     return seconds
 
@@ -109,15 +113,17 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
         result.lines.append(line)
         say(line)
 
-    with connect(ctx, "pgpool") as pool, connect(ctx, sync) as b, connect(ctx, lagging) as c:
+    with connect(ctx) as pool:
         result.probe_id, committed = insert_probe(pool, "stage 1 demonstration")
-        result.visible_on_b_after_s = wait_seen(b, result.probe_id, committed, timeout=5)
-        result.visible_on_c_immediately = seen(c, result.probe_id)
+        result.visible_on_b_after_s = wait_seen(ctx, sync, result.probe_id, committed, timeout=5)
+        result.visible_on_c_immediately = seen(ctx, lagging, result.probe_id)
         note(f"probe row {result.probe_id} committed through pgpool at {time.strftime('%H:%M:%S')}")
         note(f"{sync}: visible {result.visible_on_b_after_s * 1000:.0f} ms after the commit was acknowledged "
-             "(synchronous, remote_apply)" if result.visible_on_b_after_s is not None else f"{sync}: NOT visible")
+             f"(synchronous, remote_apply; read on {sync} over SSH, the look's round trip included)"
+             if result.visible_on_b_after_s is not None else f"{sync}: NOT visible")
         note(f"{lagging}: {'visible' if result.visible_on_c_immediately else 'not yet visible'} right after the commit")
-        result.visible_on_c_after_s = wait_seen(c, result.probe_id, committed, timeout=lab.timing.replay_delay_s + 30)
+        result.visible_on_c_after_s = wait_seen(ctx, lagging, result.probe_id, committed,
+                                                timeout=lab.timing.replay_delay_s + 30)
         note(f"{lagging}: visible {result.visible_on_c_after_s:.2f} s after the commit (asynchronous, "
              f"recovery_min_apply_delay = {lab.timing.replay_delay_s} s)")
     result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")

@@ -189,9 +189,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "ph_city": ("[city]", "[город]"),
     # The replication demonstration, from its recorded figures.
     "demo_probe": ("probe row {id} committed through pgpool", "пробная строка {id} записана через pgpool"),
-    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (synchronous, `remote_apply`)",
+    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (synchronous, `remote_apply`; read "
+               "on {host} over SSH, the look's round trip included)",
                "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (синхронная репликация, "
-               "`remote_apply`)"),
+               "`remote_apply`; чтение на {host} по SSH, включая время самого запроса)"),
     "demo_b_not": ("{host}: NOT visible", "{host}: строка НЕ видна"),
     "demo_c_now": ("{host}: not yet visible right after the commit", "{host}: сразу после коммита строки ещё нет"),
     "demo_c_at_once": ("{host}: visible right after the commit", "{host}: строка видна сразу после коммита"),
@@ -237,11 +238,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_crash_recovery": ("crash recovery", "восстановление после сбоя"),
     "log_sync_wait_cancelled": ("sync wait cancelled", "ожидание синхронного узла отменено"),
     # Verdicts and the conclusion: sentences filled in from the measured figures.
-    "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B {b_ms:.0f} ms "
-           "after its commit was acknowledged, not on C at once, and on C {c_s:.2f} s later.",
-           "в pg_stat_replication {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; новая строка появилась "
-           "на B через {b_ms:.0f}\u00a0мс после подтверждения коммита, на C\u00a0— не сразу, а через "
-           "{c_s:.2f}\u00a0с."),
+    "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
+           "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
+           "{c_s:.2f} s later.",
+           "в pg_stat_replication {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; новая строка была на B не "
+           "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), на C\u00a0— не "
+           "сразу, а через {c_s:.2f}\u00a0с."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads}, invariant held in every read.",
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "

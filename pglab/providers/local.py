@@ -19,7 +19,7 @@ from pathlib import Path
 from pglab.errors import LabNotUpError, MissingToolError, PglabError
 from pglab.providers import local_init
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
-from pglab.state import new_ed25519_key
+from pglab.state import new_ed25519_key, write_private
 from pglab.subnets import LAB_BRIDGE
 from pglab.templates import render
 
@@ -204,9 +204,7 @@ class LocalProvider(Provider):
         (root / "etc/hosts").write_text(f"127.0.0.1 localhost\n{spec.address} {host}\n")
         pglab_dir = root / "etc/pglab"
         private, public = new_ed25519_key()
-        key_path = pglab_dir / "ssh_host_ed25519_key"
-        key_path.write_text(private)
-        key_path.chmod(0o600)
+        write_private(pglab_dir / "ssh_host_ed25519_key", private)
         (pglab_dir / "ssh_host_ed25519_key.pub").write_text(public + "\n")
         (pglab_dir / "root_authorized_keys").write_text(self.state.key_pair("lab").public_line + "\n")
         (pglab_dir / "sshd_config").write_text(render("templates/local/sshd_config.j2", address=spec.address))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from pglab.cluster import rules
 from pglab.model import HostSpec, Lab
 from pglab.provisioning.auth import pcp_md5
 from pglab.state import Secrets
 from pglab.templates import render, script
 
 PG_HOME = "/var/lib/postgresql"
+NODE_SSH = "/etc/pglab/bin/pglab-node-ssh"  # the one command pgpool's key may run on a node
+AUTHORIZED_KEYS = f"{PG_HOME}/.ssh/authorized_keys"
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,21 @@ def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:
     return files
 
 
+def pgpool_key_line(lab: Lab, pgpool_public_key: str) -> str:
+    """pgpool's key in a node's authorized_keys: from pgpool's address only, no forwarding or pty,
+    and whatever it asks for goes through pglab-node-ssh, which runs only pglab-node's failover verbs."""
+    return f'from="{lab.host("pgpool").address}",restrict,command="{NODE_SSH}" {pgpool_public_key}'
+
+
 def postgres_host_files(lab: Lab, host: HostSpec, secrets: Secrets, pgpool_public_key: str) -> list[HostFile]:
-    """A PostgreSQL node: its helper script, roles, replication passwords, pgpool's SSH key."""
+    """A PostgreSQL node: its helper scripts, roles, replication passwords, pgpool's restricted SSH key."""
     pgpass = [{"host": "*", "port": lab.pg_port, "database": db, "user": user, "password": secrets.password(user)}
               for user, db in (("replicator", "replication"), ("replicator", "*"), ("rewinder", "*"))]
     return [HostFile("/etc/pglab/bin/pglab-node", script("pglab-node"), 0o755),
+            HostFile(NODE_SSH, script("pglab-node-ssh"), 0o755),
             *role_files(lab, host),
             HostFile(f"{PG_HOME}/.pgpass", render("templates/pgpass.j2", entries=pgpass), 0o600, "postgres"),
-            HostFile(f"{PG_HOME}/.ssh/authorized_keys", pgpool_public_key + "\n", 0o600, "postgres")]
+            HostFile(AUTHORIZED_KEYS, pgpool_key_line(lab, pgpool_public_key) + "\n", 0o600, "postgres")]
 
 
 def cluster_config_files(lab: Lab, host: HostSpec) -> list[HostFile]:
@@ -75,11 +86,17 @@ def pgpool_host_files(lab: Lab, secrets: Secrets, private_key: str, known_hosts:
             HostFile("/etc/pgpool2/failover.sh", script("failover.sh"), 0o755, "postgres"),
             HostFile("/etc/pgpool2/follow_primary.sh", script("follow_primary.sh"), 0o755, "postgres"),
             HostFile("/etc/pglab/bin/pglab-pgpool", script("pglab-pgpool"), 0o755),
+            HostFile("/etc/pglab/bin/pglab-rules", rules_script(), 0o755),
             HostFile("/etc/pglab/start-pgpool", "pgpool-II starts at boot on this host\n"),
             HostFile(f"{PG_HOME}/.pcppass", render("templates/pgpass.j2", entries=pcppass), 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.pgpoolkey", secrets.pool_key + "\n", 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.ssh/id_ed25519", private_key, 0o600, "postgres"),
             HostFile(f"{PG_HOME}/.ssh/known_hosts", known_hosts, 0o644, "postgres")]
+
+
+def rules_script() -> str:
+    """pglab/cluster/rules.py as the pgpool host's /etc/pglab/bin/pglab-rules: the same rules, run by python3."""
+    return "#!/usr/bin/env python3\n" + Path(rules.__file__).read_text()
 
 
 def client_host_files(lab: Lab, secrets: Secrets, workload_source: str) -> list[HostFile]:

@@ -32,8 +32,7 @@ def install_files(shell: HostShell, files: list[HostFile], step: str) -> list[st
     current = {line.split()[1]: line.split()[0] for line in have.splitlines() if len(line.split()) == 2}
     changed = [f for f in files if current.get(f.path) != wanted[f.path]]
     if changed:
-        tmp = f"/tmp/pglab-install-{time.time_ns()}.tar"
-        shell.put_bytes(_tar(changed), tmp)
+        tmp = shell.put_private(_tar(changed), step=step)  # keys and passwords inside: root's eyes only
         parents = sorted({f.path.rsplit("/", 1)[0]: f.owner for f in changed}.items())
         mkdirs = " && ".join(f"install -d -m 700 -o {owner} -g {owner} {shlex.quote(d)}" if d.endswith("/.ssh")
                              else f"mkdir -p {shlex.quote(d)}" for d, owner in parents)  # sshd wants .ssh private

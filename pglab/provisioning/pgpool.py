@@ -8,10 +8,12 @@ import time
 from pglab.cluster.inspect import pool_nodes
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, RemoteCommandError
-from pglab.provisioning.files import pgpool_host_files
+from pglab.provisioning.files import PG_HOME, pgpool_host_files
 from pglab.provisioning.installer import install_files
+from pglab.state import Secrets
 
 POOL_USERS = ("app", "pgpool")
+POOL_PASSWD = "/etc/pgpool2/pool_passwd"
 
 
 def install(ctx: LabContext) -> list[str]:
@@ -25,15 +27,31 @@ def install(ctx: LabContext) -> list[str]:
     return changed
 
 
+def pool_passwd_input(secrets: Secrets) -> str:
+    """pg_enc's input file: user:password lines (read from a file, never from its command line)."""
+    return "".join(f"{user}:{secrets.password(user)}\n" for user in POOL_USERS)
+
+
+def pool_passwd_command(input_path: str) -> str:
+    """Rewrite pool_passwd from a private input file (owned by postgres, 0600), then remove that file."""
+    pg_enc = f"/usr/sbin/pg_enc -m -k {PG_HOME}/.pgpoolkey -f /etc/pgpool2/pgpool.conf -i {input_path} >/dev/null"
+    return (f"chown postgres: {input_path} && : > {POOL_PASSWD} && chown postgres: {POOL_PASSWD} && "
+            f"chmod 600 {POOL_PASSWD} && runuser -l postgres -c {shlex.quote(pg_enc)}; rc=$?; "
+            f"rm -f {input_path}; exit $rc")
+
+
 def write_pool_passwd(ctx: LabContext) -> None:
     """AES-encrypted entries in pool_passwd (pg_enc), never plain text."""
     secrets, shell = ctx.state.secrets(), ctx.shell("pgpool")
-    shell.run(": > /etc/pgpool2/pool_passwd && chown postgres: /etc/pgpool2/pool_passwd && "
-              "chmod 600 /etc/pgpool2/pool_passwd", step="pool_passwd")
-    for user in POOL_USERS:
-        shell.run(f"/usr/sbin/pg_enc -m -k /var/lib/postgresql/.pgpoolkey -f /etc/pgpool2/pgpool.conf -u {user} "
-                  f"{shlex.quote(secrets.password(user))} >/dev/null", user="postgres", step=f"pool_passwd {user}",
-                  redact=(secrets.password(user),))
+    path = shlex.quote(shell.put_private(pool_passwd_input(secrets).encode(), step="pool_passwd"))
+    shell.run(pool_passwd_command(path), step="pool_passwd", redact=tuple(secrets.password(u) for u in POOL_USERS))
+
+
+def close_ssh(ctx: LabContext, node: str) -> None:
+    """Close pgpool's reused SSH connection to a node (ControlPersist keeps it open otherwise), so the
+    next one authenticates afresh under the node's authorized_keys (nothing to close: no error)."""
+    ctx.shell("pgpool").run(f"runuser -u postgres -- ssh -o ControlPath=%d/.ssh/cm-%C -O exit postgres@{node} "
+                            ">/dev/null 2>&1 || true", step=f"close pgpool's SSH connection to {node}")
 
 
 def start(ctx: LabContext, restart: bool) -> None:

@@ -12,7 +12,7 @@ from pglab.context import LabContext
 from pglab.errors import ClusterStateError
 from pglab.model import HostSpec
 from pglab.provisioning import packages, pgpool, postgres
-from pglab.provisioning.files import client_host_files, common_files, postgres_host_files
+from pglab.provisioning.files import AUTHORIZED_KEYS, client_host_files, common_files, postgres_host_files
 from pglab.provisioning.installer import install_files
 from pglab.remote import fan_out
 from pglab.workload import program_source
@@ -29,7 +29,9 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
         files += postgres_host_files(lab, host, secrets, ctx.state.key_pair("postgres").public_line)
     elif host.role == "client":
         files += client_host_files(lab, secrets, program_source())
-    install_files(shell, files, step=f"{host.role} files")
+    changed = install_files(shell, files, step=f"{host.role} files")
+    if AUTHORIZED_KEYS in changed:  # pgpool's open connections predate the key's restrictions
+        pgpool.close_ssh(ctx, host.name)
     shell.run("sysctl -q -p /etc/pglab/sysctl.conf && /etc/pglab/bin/pglab-enable-boot", step="boot settings")
     return f"{host.name}: " + (f"installed {', '.join(installed)}" if installed else "packages present")
 

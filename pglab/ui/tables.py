@@ -43,13 +43,13 @@ def cluster_table(ctx: LabContext, view: ClusterView) -> Table:
 
 def sessions_table(stats: dict, rates: dict[str, float] | None = None, silent: dict[str, float] | None = None) -> Table:
     table = Table(title="client sessions on the client host" + ("" if stats.get("running") else " (stopped)"))
-    for col in ("session", "kind", "commits", "reads", "tx/s", "silent for", "errors", "reconnects", "unknown",
-                "connected", "last error"):
+    for col in ("session", "kind", "commits", "reads", "tx/s", "silent for", "errors", "reconnects", "abandoned",
+                "unknown", "connected", "last error"):
         table.add_column(col)
     for name, s in sorted(stats.get("sessions", {}).items()):
         rate = f"{rates.get(name, 0):.1f}" if rates else ""
         quiet = f"{silent[name]:.1f} s" if silent and name in silent else ""
         table.add_row(name, s["kind"], str(s["commits"]), str(s["reads"]), rate, quiet, str(s["errors"]),
-                      str(s["reconnects"]), str(s["unknown"]), "yes" if s["connected"] else "no",
-                      s["last_error"][:60])
+                      str(s["reconnects"]), str(s.get("abandoned", 0)), str(s["unknown"]),
+                      "yes" if s["connected"] else "no", s["last_error"][:60])
     return table

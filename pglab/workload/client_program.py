@@ -23,6 +23,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -87,9 +88,10 @@ class Session(threading.Thread):
         super().__init__(name=name, daemon=True)
         self.kind, self.args, self.stop_event, self.journals = kind, args, stop, journals
         self.counters = {"kind": kind, "commits": 0, "reads": 0, "errors": 0, "reconnects": 0, "unknown": 0,
-                         "invariant_violations": 0, "read_violations": 0, "last_error": "", "last_error_ts": 0.0,
-                         "connected": False, "connections": 0}
+                         "invariant_violations": 0, "read_violations": 0, "abandoned": 0, "last_error": "",
+                         "last_error_ts": 0.0, "connected": False, "connections": 0}
         self.conn = None
+        self.busy_since: float | None = None  # monotonic start of the request in flight
         self.phase = "connect"
         self.last_ack: tuple[str, int] | None = None  # (id, n) of the session's latest acknowledged write
         self.seen_n = 0  # the furthest history this session has read: no later read may see less
@@ -132,12 +134,14 @@ class Session(threading.Thread):
             if os.path.exists(PAUSE_FILE) and self.kind == "writer":
                 time.sleep(0.05)
                 continue
+            self.busy_since = time.monotonic()
             try:
                 if self.kind == "writer":
                     self.transfer()
                 else:
                     self.read()
             except psycopg.Error as exc:
+                self.busy_since = None  # reconnecting is not a request: connect_timeout bounds it
                 self.fail(exc, self.phase)
                 if self.conn is None or self.conn.broken or self.conn.closed:
                     self.counters["connected"] = False
@@ -149,9 +153,29 @@ class Session(threading.Thread):
                         self.conn.rollback()
                     except psycopg.Error:
                         self.conn.close()
+            self.busy_since = None
             due = self.pace(due)
         if self.conn is not None:
             self.conn.close()
+
+    def abandon_if_stuck(self, now: float) -> None:
+        """A request unanswered for the deadline is abandoned: its socket is shut down, so the session's
+        blocked read fails at once and the session reconnects - what a client with a socket timeout does.
+        pgpool-II 4.3 can leave a session's child waiting for a backend answer that never comes after a
+        switchover of a primary that is not its lowest-numbered live node (measured: 30-40 s, until the
+        next failover); no server-side timeout reaches a backend that is idle."""
+        since, conn = self.busy_since, self.conn
+        if since is None or conn is None or now - since < self.args.request_deadline_ms / 1000:
+            return
+        self.busy_since = None
+        try:
+            socket.socket(fileno=os.dup(conn.pgconn.socket)).shutdown(socket.SHUT_RDWR)
+        except (OSError, ValueError):
+            return  # the connection went away meanwhile
+        self.counters["abandoned"] += 1
+        self.journals[ERRORS].append({"ts": time.time(), "session": self.name, "phase": self.phase,
+                                      "error": f"no answer within {self.args.request_deadline_ms} ms: request "
+                                               "abandoned, reconnecting"})
 
     def transfer(self) -> None:
         self.phase = "transfer"
@@ -214,12 +238,14 @@ def run(args: argparse.Namespace) -> None:
         s.start()
     started = time.time()
     while not stop.is_set():
+        for s in sessions:
+            s.abandon_if_stuck(time.monotonic())
         status = {"pid": os.getpid(), "started": started, "ts": time.time(),
                   "sessions": {s.name: s.counters for s in sessions}}
         with open(STATUS_FILE + ".tmp", "w") as fh:
             json.dump(status, fh)
         os.replace(STATUS_FILE + ".tmp", STATUS_FILE)
-        stop.wait(0.5)
+        stop.wait(0.25)
     for s in sessions:
         s.join(timeout=5)
     flushed.set()
@@ -277,6 +303,8 @@ def main() -> None:
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
     parser.add_argument("--stuck-transaction-ms", type=int, default=2000,
                         help="a backend ends a session idle in a transaction this long")
+    parser.add_argument("--request-deadline-ms", type=int, default=2000,
+                        help="a request unanswered this long is abandoned and the session reconnects")
     parser.add_argument("--async-node", default="pg_c", help="cluster_name of the asynchronous standby")
     parser.add_argument("--readback-every", type=int, default=1,
                         help="a writer reads back its latest write after every N-th commit")

@@ -19,7 +19,7 @@ from pglab.cluster import inspect, sql
 from pglab.cluster.operations import is_original_topology, streams_from, wait_for_new_primary
 from pglab.context import LabContext
 from pglab.evidence import availability
-from pglab.evidence.demo import connect
+from pglab.evidence.demo import connect, seen
 from pglab.workload import control
 from tests.conftest import fab, one_line_error
 from tests.integration.checks import acks_after, assert_original_topology
@@ -41,24 +41,29 @@ def test_1_setup_builds_a_primary_a_sync_b_and_async_c(cluster):
 
 def test_2_a_commit_is_on_b_at_once_and_on_c_only_after_the_delay(cluster):
     delay = cluster.lab.timing.replay_delay_s
-    with connect(cluster, "pgpool") as pool, connect(cluster, "pg-b") as b, connect(cluster, "pg-c") as c:
+    with connect(cluster) as pool:
         probe = pool.execute("INSERT INTO replication_probes (note) VALUES ('test') RETURNING id").fetchone()[0]
-        committed = time.monotonic()
-        query = "SELECT count(*) FROM replication_probes WHERE id = %s"
-        assert b.execute(query, (probe,)).fetchone()[0] == 1  # no retry: remote_apply made it visible
-        assert c.execute(query, (probe,)).fetchone()[0] == 0
-        while c.execute(query, (probe,)).fetchone()[0] == 0:
-            assert time.monotonic() - committed < delay + 20
-            time.sleep(0.05)
-        assert time.monotonic() - committed >= delay * 0.9
+    committed = time.monotonic()  # the nodes are read on the nodes (SSH, psql as postgres): app logins come from pgpool
+    assert seen(cluster, "pg-b", probe)  # no retry: remote_apply made it visible
+    assert not seen(cluster, "pg-c", probe)
+    while not seen(cluster, "pg-c", probe):
+        assert time.monotonic() - committed < delay + 20
+        time.sleep(0.05)
+    assert time.monotonic() - committed >= delay * 0.9
 
 
-def test_3_authentication_is_scram_and_a_wrong_password_is_refused(cluster):
+def test_3_authentication_is_scram_and_the_nodes_take_the_app_from_pgpool_only(cluster):
     lab = cluster.lab
-    for address, port in ((lab.host("pgpool").address, lab.pgpool_port), (lab.host("pg-a").address, lab.pg_port)):
-        with pytest.raises(psycopg.OperationalError, match="password authentication failed|authentication failed"):
-            psycopg.connect(host=address, port=port, dbname=lab.database, user="app", password="wrong",
-                            connect_timeout=3)
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed|authentication failed"):
+        psycopg.connect(host=lab.host("pgpool").address, port=lab.pgpool_port, dbname=lab.database, user="app",
+                        password="wrong", connect_timeout=3)
+    for user in ("app", "replicator", "rewinder", "pgpool", "postgres"):  # from this machine, right password or not
+        with pytest.raises(psycopg.OperationalError, match="no pg_hba.conf entry"):
+            psycopg.connect(host=lab.host("pg-a").address, port=lab.pg_port, dbname=lab.database, user=user,
+                            password=cluster.state.secrets().passwords.get(user, "wrong"), connect_timeout=3)
+    refused = cluster.shell("client").run(f"psql -w -X -h pg-b -p {lab.pg_port} -U app -d {lab.database} -c 'SELECT 1'",
+                                          check=False)
+    assert not refused.ok and "no pg_hba.conf entry" in refused.stderr, refused.stderr  # the client host neither
     pool_passwd = cluster.shell("pgpool").read_text("/etc/pgpool2/pool_passwd")
     assert all(line.split(":", 1)[1].startswith("AES") for line in pool_passwd.splitlines())
     for host, path in (("pg-a", f"{lab.pg_conf_dir}/pg_hba.conf"), ("pgpool", "/etc/pgpool2/pool_hba.conf")):
@@ -67,6 +72,22 @@ def test_3_authentication_is_scram_and_a_wrong_password_is_refused(cluster):
             if fields and not line.startswith("#"):
                 assert fields[-1] in ("scram-sha-256", "peer"), line
                 assert fields[0] == "local" or fields[-1] == "scram-sha-256", line
+
+
+def test_3a_pgpools_ssh_key_runs_only_pglab_node_on_the_nodes(cluster):
+    """The reused connection (ControlMaster) pgpool opens runs the failover verbs and nothing else."""
+    pgpool = cluster.shell("pgpool")
+
+    def as_pgpool(command: str):
+        return pgpool.run(f". /etc/pglab/pglab.env && runuser -u postgres -- ssh $SSH_OPTS postgres@pg-b {command}",
+                          check=False, step="ssh as pgpool")
+    assert as_pgpool("true").ok and as_pgpool("/etc/pglab/bin/pglab-node running").ok
+    for command in ("id", "'bash -c id'", "'/etc/pglab/bin/pglab-node running; id'", "/etc/pglab/bin/pglab-node facts",
+                    "'/etc/pglab/bin/pglab-node follow evil-host'"):
+        result = as_pgpool(command)
+        assert result.exit_code == 1 and "refused" in result.stderr and "uid=" not in result.stdout, command
+    log = cluster.shell("pg-b").read_text("/var/log/postgresql/pglab-node-ssh.log")
+    assert "runs: pglab-node running" in log and "refused: id" in log
 
 
 def test_4_setup_twice_leaves_the_same_cluster(cluster):
@@ -169,11 +190,16 @@ def test_8_a_powered_on_stays_fenced_until_recover(cluster):
 
 
 def test_9_recover_rewinds_a_and_restores_the_original_topology(cluster):
+    """Recovery and the switch-back cost every session a short pause at most, none a stall."""
     ctx = cluster
+    started = time.time()
     out = fab("recover").stdout
     assert "pg_rewind" in out and "BASE BACKUP" not in out
     assert_original_topology(ctx)
     acks_after(ctx, time.time())
+    window = availability.around_fault(availability.activity(control.journal(ctx), control.reads(ctx)), started,
+                                       time.time())
+    assert not window.never_back and all(p.seconds < 5 for p in window.sessions), window.sessions
     verify = fab("verify").stdout
     assert "OK: acknowledged" in verify and "missing 0" in verify and "checksums equal" in verify
 

@@ -43,7 +43,7 @@ def verified(ctx: LabContext) -> str:
 def test_1_utf8_clusters_hand_text_back_as_str(lab):
     for host in ("pg-a", "pg-b", "pg-c"):
         assert sql.value(lab.shell(host), "SHOW server_encoding") == "UTF8"
-    with connect(lab, "pgpool") as conn:
+    with connect(lab) as conn:
         note = "Проверка: ёжик в тумане"
         row = conn.execute("INSERT INTO replication_probes (note) VALUES (%s) RETURNING note, upper(note)",
                            (note,)).fetchone()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pglab.cluster.facts import choose_primary, parse_disk_facts
+from pglab.cluster.facts import parse_disk_facts
+from pglab.cluster.rules import authoritative_primary
 from pglab.evidence.at_risk import Window, alone_windows, at_risk
 from pglab.model import Lab, Timing
 
@@ -14,6 +15,10 @@ def facts(host: str, timeline: int, wal_end: str, state: str = "in archive recov
     text = (f"running: no\nstandby_signal: {'yes' if standby else 'no'}\nrole_file: x\n"
             f"cluster_state: {state}\nwal_timeline: {timeline}\nwal_end: {wal_end}\n")
     return parse_disk_facts(host, text)
+
+
+def choose_primary(nodes, preferred):
+    return authoritative_primary((n.node for n in nodes), preferred)
 
 
 def test_parse_disk_facts():

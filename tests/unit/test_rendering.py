@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import pytest
@@ -58,7 +59,7 @@ def test_failover_script_reads_arguments_in_the_order_pgpool_passes_them():
     text = host_script("failover.sh")
     assert "failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8" in text
     assert 'if [ "$failed_id" != "$old_primary_id" ]' in text  # a standby's failure promotes nothing
-    for name in ("failover.sh", "follow_primary.sh", "pglab-node", "pglab-boot", "pglab-pgpool"):
+    for name in ("failover.sh", "follow_primary.sh", "pglab-node", "pglab-node-ssh", "pglab-boot", "pglab-pgpool"):
         assert "set -euo pipefail" in host_script(name), name
 
 
@@ -88,7 +89,8 @@ def test_hba_files_have_no_trust_and_stay_in_the_lab_subnet():
                  render("templates/pgpool/pool_hba.conf.j2", lab=lab)):
         rules = [ln.split() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
         assert all(r[-1] != "trust" for r in rules)
-        assert all(r[0] == "local" or r[3] in (lab.subnet, "127.0.0.1/32") for r in rules)
+        assert all(r[0] == "local" or r[3] in (lab.subnet, "127.0.0.1/32")
+                   or ipaddress.ip_network(r[3]).subnet_of(lab.network) for r in rules)
 
 
 def test_secrets_go_to_private_files_only():
