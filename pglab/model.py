@@ -58,7 +58,7 @@ class Timing:
     ssh_dead_after_s: int = 6
     # A client request or transaction stuck this long is given up (they take milliseconds): the
     # client abandons an unanswered request, the node ends a transaction left idle.
-    stuck_transaction_ms: int = 2000
+    stuck_request_ms: int = 1000
 
     @property
     def libpq_liveness(self) -> dict[str, int]:
@@ -76,7 +76,7 @@ class Timing:
             return cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                        health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
                        replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
-                       stuck_transaction_ms=6000)
+                       stuck_request_ms=6000)
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
         return cls()

@@ -102,7 +102,7 @@ class Session(threading.Thread):
             try:
                 self.conn = psycopg.connect(CONNINFO.format(host=self.args.host, port=self.args.port, db=self.args.db,
                                                               name=self.name, dead_ms=self.args.dead_peer_ms,
-                                                              stuck_ms=self.args.stuck_transaction_ms))
+                                                              stuck_ms=self.args.stuck_request_ms))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -165,7 +165,7 @@ class Session(threading.Thread):
         switchover of a primary that is not its lowest-numbered live node (measured: 30-40 s, until the
         next failover); no server-side timeout reaches a backend that is idle."""
         since, conn = self.busy_since, self.conn
-        if since is None or conn is None or now - since < self.args.request_deadline_ms / 1000:
+        if since is None or conn is None or now - since < self.args.stuck_request_ms / 1000:
             return
         self.busy_since = None
         try:
@@ -174,7 +174,7 @@ class Session(threading.Thread):
             return  # the connection went away meanwhile
         self.counters["abandoned"] += 1
         self.journals[ERRORS].append({"ts": time.time(), "session": self.name, "phase": self.phase,
-                                      "error": f"no answer within {self.args.request_deadline_ms} ms: request "
+                                      "error": f"no answer within {self.args.stuck_request_ms} ms: request "
                                                "abandoned, reconnecting"})
 
     def transfer(self) -> None:
@@ -301,10 +301,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
-    parser.add_argument("--stuck-transaction-ms", type=int, default=2000,
-                        help="a backend ends a session idle in a transaction this long")
-    parser.add_argument("--request-deadline-ms", type=int, default=2000,
-                        help="a request unanswered this long is abandoned and the session reconnects")
+    parser.add_argument("--stuck-request-ms", type=int, default=1000,
+                        help="a request unanswered this long is abandoned (and a transaction idle this long ended)")
     parser.add_argument("--async-node", default="pg_c", help="cluster_name of the asynchronous standby")
     parser.add_argument("--readback-every", type=int, default=1,
                         help="a writer reads back its latest write after every N-th commit")

@@ -82,7 +82,7 @@ def test_3a_pgpools_ssh_key_runs_only_pglab_node_on_the_nodes(cluster):
         return pgpool.run(f". /etc/pglab/pglab.env && runuser -u postgres -- ssh $SSH_OPTS postgres@pg-b {command}",
                           check=False, step="ssh as pgpool")
     assert as_pgpool("true").ok and as_pgpool("/etc/pglab/bin/pglab-node running").ok
-    for command in ("id", "'bash -c id'", "'/etc/pglab/bin/pglab-node running; id'", "/etc/pglab/bin/pglab-node facts",
+    for command in ("id", "'bash -c id'", "'/etc/pglab/bin/pglab-node running; id'", "/etc/pglab/bin/pglab-node stop",
                     "'/etc/pglab/bin/pglab-node follow evil-host'"):
         result = as_pgpool(command)
         assert result.exit_code == 1 and "refused" in result.stderr and "uid=" not in result.stdout, command

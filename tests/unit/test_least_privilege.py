@@ -105,9 +105,9 @@ def gate(tmp_path: Path):
 @pytest.mark.parametrize(("command", "runs"), [
     ("/etc/pglab/bin/pglab-node promote", "pglab-node promote"),
     ("/etc/pglab/bin/pglab-node running", "pglab-node running"),
-    ("/etc/pglab/bin/pglab-node is-primary", "pglab-node is-primary"),
     ("/etc/pglab/bin/pglab-node follow pg-b", "pglab-node follow pg-b"),
     ("pglab-node follow pg-b", "pglab-node follow pg-b"),
+    ("/etc/pglab/bin/pglab-node facts", "pglab-node facts"),
     ("/etc/pglab/bin/pglab-node drop-sync pg_c", "pglab-node drop-sync pg_c"),
 ])
 def test_the_gate_runs_pglab_nodes_failover_verbs(gate, command, runs):
@@ -125,7 +125,8 @@ def test_the_gate_answers_true_for_the_reused_connection_without_running_anythin
     "id", "bash -c id", "bash -c 'id'", "sh", "pglab-node promote; id", "/etc/pglab/bin/pglab-node promote && id",
     "pglab-node promote | id", "pglab-node follow pg-b; id", "pglab-node follow $(id)", "pglab-node follow `id`",
     "pglab-node promote\nid", "pglab-node follow pg-b pg-c", "pglab-node follow evil", "pglab-node drop-sync pg-b",
-    "pglab-node facts", "pglab-node clone pg-a", "pglab-node role primary-alone", "pglab-node stop",
+    "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node clone pg-a", "pglab-node role primary-alone",
+    "pglab-node stop",
     "/tmp/pglab-node promote", "../pglab-node promote", " pglab-node promote", "pglab-node promote ",
     "true; id", "scp -t /var/lib/postgresql/.ssh/authorized_keys", "internal-sftp", "", None,
 ])
@@ -145,7 +146,7 @@ def test_the_gate_lets_through_every_verb_pgpools_scripts_send(gate):
             if "ssh $SSH_OPTS" in line:
                 sent.add(re.search(r'"postgres@\$\w+" (true|/etc/pglab/bin/pglab-node [a-z-]+)', line).group(1))
     assert sent == {"true", "/etc/pglab/bin/pglab-node running", "/etc/pglab/bin/pglab-node promote",
-                    "/etc/pglab/bin/pglab-node is-primary", "/etc/pglab/bin/pglab-node follow",
+                    "/etc/pglab/bin/pglab-node facts", "/etc/pglab/bin/pglab-node follow",
                     "/etc/pglab/bin/pglab-node drop-sync"}
     args = {"follow": " pg-a", "drop-sync": " pg_b"}
     for command in sent:
