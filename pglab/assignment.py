@@ -54,7 +54,7 @@ SECTIONS: tuple[Section, ...] = (
             ("Set up PostgreSQL replication on three nodes: A primary, B and C standbys, managed by pgpool-II. "
              "Replication A -> B is synchronous, A -> C asynchronous. Show that new data reaches B synchronously "
              "and C with a delay.",
-             "Настроить репликацию postgres на трёх узлах: А - основной, В и С - резервные; для управления "
+             "Настроить репликацию postgres на трёх узлах: А\u00a0— основной, В и С\u00a0— резервные; для управления "
              "использовать pgpool-II. Репликация с А на В синхронная, с А на С асинхронная. Продемонстрировать, "
              "что новые данные реплицируются на В в синхронном режиме, а на С с задержкой.")),
     Section("2.1", ("2.1 Preparation", "2.1 Подготовка"),
@@ -64,7 +64,7 @@ SECTIONS: tuple[Section, ...] = (
              "клиентов в режиме чтение/запись."), parent=STAGE_2),
     Section("2.2", ("2.2 Failure", "2.2 Сбой"),
             ("Simulate an unexpected loss of the primary node: power off its virtual machine.",
-             "Симулировать неожиданное отключение основного узла - выполнить Power Off виртуальной машины."),
+             "Симулировать неожиданное отключение основного узла\u00a0— выполнить Power Off виртуальной машины."),
             parent=STAGE_2),
     Section("2.3", ("2.3 Handling", "2.3 Обработка"),
             ("Find and show the relevant error messages in the logs. Fail over to a standby. Show the state of "
@@ -76,8 +76,8 @@ SECTIONS: tuple[Section, ...] = (
             ("Power the primary's machine on again, bring its database up to date with every change made "
              "during 2.3, and restore the configuration of stage 1 (A primary, B sync, C async). Show the state "
              "of the data and the clients working in read/write mode.",
-             "Восстановить работу основного узла - откатить действие, выполненное с виртуальной машиной на "
-             "этапе 2.2. Актуализировать состояние базы на основном узле - накатить все изменения данных, "
+             "Восстановить работу основного узла\u00a0— откатить действие, выполненное с виртуальной машиной на "
+             "этапе 2.2. Актуализировать состояние базы на основном узле\u00a0— накатить все изменения данных, "
              "выполненные на этапе 2.3. Восстановить исправную работу узлов в исходной конфигурации (в "
              "соответствии с этапом 1). Продемонстрировать состояние данных и работу клиентов в режиме "
              "чтение/запись.")),

@@ -5,10 +5,15 @@ Entries with {placeholders} are sentences filled in from measured figures.
 
 from __future__ import annotations
 
+import string
+
 from pglab.assignment import LANGUAGES
 
+NBSP = "\u00a0"
+
 WORDS: dict[str, tuple[str, str]] = {
-    "title": ("PostgreSQL high availability lab: report", "Лабораторная работа: отказоустойчивый PostgreSQL - отчёт"),
+    "title": ("PostgreSQL high availability lab: report",
+              "Лабораторная работа: отказоустойчивый PostgreSQL\u00a0— отчёт"),
     "report": ("Report", "Отчёт"),
     "lab_work": ("Lab work No. {number}", "Лабораторная работа № {number}"),
     "discipline": ("Discipline", "Дисциплина"),
@@ -33,7 +38,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "hosts": ("Hosts", "Хосты"),
     "address": ("Address", "Адрес"),
     "summary": ("Figures", "Показатели"),
-    "figure": ("Figure", "Показатель"),
+    "figure": ("Measure", "Показатель"),
     "value": ("Value", "Значение"),
     "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95)",
                          "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95)"),
@@ -46,11 +51,13 @@ WORDS: dict[str, tuple[str, str]] = {
                            "Самая длинная пауза каждой пишущей сессии при восстановлении и возврате на A"),
     "run_longest": ("Longest pause of each session over the whole run with clients",
                     "Самая длинная пауза каждой сессии за всё время работы клиентов"),
-    "pauses": ("worst {worst:.2f} s ({session}), median {median:.2f} s, p95 {p95:.2f} s over {count} sessions",
-               "худшая {worst:.2f} с ({session}), медиана {median:.2f} с, p95 {p95:.2f} с по {count} сессиям"),
-    "pause_one": ("{worst:.2f} s ({session})", "{worst:.2f} с ({session})"),
-    "never_back": ("{count} of {total} sessions never came back ({sessions})",
-                   "не восстановились {count} из {total} сессий ({sessions})"),
+    "pauses": ("worst {worst:.2f} s ({session}), median {median:.2f} s, p95 {p95:.2f} s over "
+               "{count:|session|sessions}",
+               "худшая {worst:.2f}\u00a0с ({session}), медиана {median:.2f}\u00a0с, p95 {p95:.2f}\u00a0с по "
+               "{count:|сессии|сессиям|сессиям}"),
+    "pause_one": ("{worst:.2f} s ({session})", "{worst:.2f}\u00a0с ({session})"),
+    "never_back": ("{count} of {total:|session|sessions} never came back ({sessions})",
+                   "не восстановилось сессий: {count} из {total} ({sessions})"),
     "per_session": ("Each session's longest pause (seconds without a commit for writers, without a read for "
                     "readers)", "Самая длинная пауза каждой сессии (секунды без коммита у пишущих, без чтения у "
                     "читающих)"),
@@ -87,11 +94,11 @@ WORDS: dict[str, tuple[str, str]] = {
                          "read checks the bank invariant); red crosses are errors; shaded: A off, failover, "
                          "recovery, switch-back.",
                          "Коммиты в секунду по пишущим сессиям и чтения в секунду по читающим (каждое чтение "
-                         "проверяет инвариант); красные крестики - ошибки; заливка: A выключен, переключение, "
+                         "проверяет инвариант); красные крестики\u00a0— ошибки; заливка: A выключен, переключение, "
                          "восстановление, возврат на A."),
     "command": ("Command", "Команда"),
     "duration": ("Duration", "Длительность"),
-    "cluster": ("Cluster as pgpool sees it", "Кластер глазами pgpool"),
+    "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
     "waiting_note": ("pgpool status `waiting`: the node is up, but no client session has used it since pgpool "
                      "(re)started; it turns `up` on first use.",
                      "Статус pgpool `waiting`: узел работает, но ни одна клиентская сессия ещё не обращалась к "
@@ -134,11 +141,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "setting": ("Setting", "Параметр"),
     "secrets_masked": ("Read back from the hosts after the run; passwords masked.",
                        "Прочитано с хостов после выполнения; пароли скрыты."),
-    "commands_note": ("Each step's commands over SSH (first {limit} per step).",
-                      "Команды каждого шага по SSH (первые {limit} на шаг)."),
+    "commands_summary": ("The commands each step ran on the hosts over SSH: how often, on which hosts, how many "
+                         "ended with a non-zero exit code. SSH round-trip and host speed probes are left out. Every "
+                         "command with its time, exit code and duration is in `{file}` beside this report.",
+                         "Команды, которые каждый шаг выполнил на хостах по SSH: сколько раз, на каких хостах, "
+                         "сколько завершились с ненулевым кодом. Замеры задержки SSH и скорости хостов опущены. "
+                         "Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` рядом "
+                         "с отчётом."),
+    "action": ("Action", "Действие"),
+    "runs": ("Runs", "Запусков"),
+    "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
     "step_rates": ("clients meanwhile: {commits:.1f} commits/s, {reads:.1f} reads/s",
-                   "клиенты за это время: {commits:.1f} коммитов/с, {reads:.1f} чтений/с"),
-    "plot_x": ("seconds since the clients' first commit", "секунды от первого коммита клиентов"),
+                   "клиенты за это время: коммиты {commits:.1f}/с, чтения {reads:.1f}/с"),
     "plot_y": ("per second", "в секунду"),
     "commits_s": ("commits/s", "коммитов/с"),
     "reads_s": ("reads/s", "чтений/с"),
@@ -147,31 +161,109 @@ WORDS: dict[str, tuple[str, str]] = {
     "win_failover": ("failover", "переключение"),
     "win_recovery": ("recovery", "восстановление"),
     "win_switch": ("switch-back", "возврат на A"),
+    # Numbers, units, captions, the title page's placeholders.
+    "dash": (" \u2014 ", "\u00a0\u2014 "),
+    "ms": ("ms", "мс"),
+    "nothing": ("\u2014", "\u2014"),
+    "figure_caption": ("Figure {n}. {text}", "Рисунок {n}\u00a0— {text}"),
+    "table_caption": ("Table {n}. {text}", "Таблица {n}\u00a0— {text}"),
+    "step_line": ("Command `{command}`, {seconds:.1f} s ({start} to {end} UTC)",
+                  "Команда `{command}`, {seconds:.1f}\u00a0с (с {start} до {end} UTC)"),
+    "hosts_table": ("The lab's hosts", "Хосты стенда"),
+    "conclusion_table": ("Measured figures", "Измеренные показатели"),
+    "commands_of": ("Commands of the step «{title}»", "Команды шага «{title}»"),
+    "file_of": ("File {path} on {host}", "Файл {path} на хосте {host}"),
+    "md5_of": ("MD5 of {table}", "MD5 {table}"),
+    "role_primary": ("primary", "основной"),
+    "role_standby": ("standby", "резервный"),
+    "role_postgres": ("PostgreSQL node", "узел PostgreSQL"),
+    "role_pgpool": ("pgpool-II, in front of the nodes", "pgpool-II перед узлами"),
+    "role_client": ("client sessions", "клиентские сессии"),
+    "ph_university": ("[university]", "[университет]"),
+    "ph_faculty": ("[faculty]", "[факультет]"),
+    "ph_discipline": ("[discipline]", "[дисциплина]"),
+    "ph_lab_number": ("[number]", "[номер]"),
+    "ph_authors": ("[students' names]", "[ФИО студентов]"),
+    "ph_group": ("[group]", "[группа]"),
+    "ph_teacher": ("[teacher's name]", "[ФИО преподавателя]"),
+    "ph_city": ("[city]", "[город]"),
+    # The replication demonstration, from its recorded figures.
+    "demo_probe": ("probe row {id} committed through pgpool", "пробная строка {id} записана через pgpool"),
+    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (synchronous, `remote_apply`; read "
+               "on {host} over SSH, the look's round trip included)",
+               "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (синхронная репликация, "
+               "`remote_apply`; чтение на {host} по SSH, включая время самого запроса)"),
+    "demo_b_not": ("{host}: NOT visible", "{host}: строка НЕ видна"),
+    "demo_c_now": ("{host}: not yet visible right after the commit", "{host}: сразу после коммита строки ещё нет"),
+    "demo_c_at_once": ("{host}: visible right after the commit", "{host}: строка видна сразу после коммита"),
+    "demo_c": ("{host}: visible {s:.2f} s after the commit (asynchronous, `recovery_min_apply_delay` = {delay} s)",
+               "{host}: строка видна через {s:.2f}\u00a0с после коммита (асинхронная репликация, "
+               "`recovery_min_apply_delay` = {delay}\u00a0с)"),
+    "demo_b_stopped": ("{host} stopped: a commit waited {s:.2f} s, until pgpool detached {host} and `failover.sh` "
+                       "let {primary} stop waiting for it",
+                       "{host} остановлен: коммит ждал {s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` "
+                       "не снял на {primary} ожидание этого узла"),
+    "demo_c_stopped": ("{host} stopped: a commit took {ms:.0f} ms; nobody waits for an asynchronous standby",
+                       "{host} остановлен: коммит занял {ms:.0f}\u00a0мс; асинхронный резервный узел никто не ждёт"),
+    # The plot's marks of events.
+    "ev_poweroff": ("power-off", "отключение питания"),
+    "ev_failover_done": ("failover done", "переключение завершено"),
+    "ev_poweron": ("power-on", "включение"),
+    "ev_rejoined": ("rejoined", "возврат в кластер"),
+    "ev_recovered": ("recovered", "восстановлено"),
+    "ev_verify_pause": ("verify (writes paused)", "проверка (запись приостановлена)"),
+    # The log messages' kinds (pglab/evidence/logs.py labels: "log_" + label with "_" for spaces).
+    "log_backend_unreachable": ("backend unreachable", "нет соединения с узлом"),
+    "log_health_check_retry": ("health check retry", "повтор проверки узла"),
+    "log_health_check_failed": ("health check failed", "проверка узла не прошла"),
+    "log_degenerate_request": ("degenerate request", "запрос на отключение узла"),
+    "log_degeneration": ("degeneration", "отключение узла"),
+    "log_children_restarted": ("children restarted", "перезапуск дочерних процессов"),
+    "log_failover_command": ("failover command", "команда переключения"),
+    "log_follow_primary_command": ("follow primary command", "команда перехода к новому основному"),
+    "log_primary_found": ("primary found", "найден основной узел"),
+    "log_new_primary": ("new primary", "новый основной узел"),
+    "log_follow_degeneration": ("follow degeneration", "отключение узла при переходе"),
+    "log_failover_done": ("failover done", "переключение завершено"),
+    "log_backend_read_error": ("backend read error", "ошибка чтения с узла"),
+    "log_failover_script": ("failover script", "сценарий переключения"),
+    "log_wal_stream_lost": ("WAL stream lost", "потерян поток WAL"),
+    "log_primary_unreachable": ("primary unreachable", "основной узел недоступен"),
+    "log_stream_ended_by_primary": ("stream ended by primary", "основной узел завершил поток"),
+    "log_promotion": ("promotion", "повышение до основного"),
+    "log_new_timeline": ("new timeline", "новая линия времени"),
+    "log_accepting_writes": ("accepting writes", "готов принимать запись"),
+    "log_following_new_timeline": ("following new timeline", "переход на новую линию времени"),
+    "log_streaming": ("streaming", "потоковая репликация запущена"),
+    "log_crash_recovery": ("crash recovery", "восстановление после сбоя"),
+    "log_sync_wait_cancelled": ("sync wait cancelled", "ожидание синхронного узла отменено"),
     # Verdicts and the conclusion: sentences filled in from the measured figures.
     "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
            "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
            "{c_s:.2f} s later.",
-           "в pg_stat_replication {sync} - синхронный, {lagging} - асинхронный; новая строка была на B не позже чем "
-           "через {b_ms:.0f} мс после подтверждения коммита (один запрос по SSH), на C не сразу, а через {c_s:.2f} с."),
-    "v2_1": ("{sessions} long-lived sessions ({writers} writing, {readers} reading) through pgpool: {commits} commits, "
-             "{reads} reads, invariant held in every read.",
-             "{sessions} долгоживущих сессий ({writers} пишут, {readers} читают) через pgpool: {commits} коммитов, "
-             "{reads} чтений, инвариант выполнен при каждом чтении."),
-    "v2_2": ("{host} powered off hard at {clock} UTC ({provider} provider: every process killed at once, no "
+           "в pg_stat_replication {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; новая строка была на B не "
+           "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), на C\u00a0— не "
+           "сразу, а через {c_s:.2f}\u00a0с."),
+    "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
+             "pgpool: {commits:|commit|commits}, {reads:|read|reads}, invariant held in every read.",
+             "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
+             "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}, {reads:|чтение|чтения|чтений}, "
+             "инвариант выполнен при каждом чтении."),
+    "v2_2": ("{host} powered off hard at {clock} UTC (`{provider}` provider: every process killed at once, no "
              "shutdown, no flush).",
-             "{host} отключён по питанию в {clock} UTC (провайдер {provider}: все процессы убиты одновременно, без "
-             "остановки и сброса буферов)."),
+             "{host}: питание отключено в {clock} UTC (провайдер `{provider}`: все процессы прерваны одновременно, "
+             "без штатной остановки и без сброса буферов на диск)."),
     "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
-             "{hits} relevant log messages found.",
-             "pgpool переключился на {primary} через {failover_s:.1f} с после отключения; {follower} следует за ним "
-             "на линии времени {timeline}; самая длинная пауза пишущих сессий: {writers}; читающих: {readers}; найдено "
-             "{hits} сообщений в журналах."),
+             "{hits:|relevant log message|relevant log messages} found.",
+             "pgpool переключил запись на {primary} через {failover_s:.1f}\u00a0с после отключения; {follower} "
+             "следует за ним на линии времени {timeline}; самая длинная пауза пишущих сессий: {writers}; читающих: "
+             "{readers}; в журналах найдено {hits:|сообщение|сообщения|сообщений}."),
     "v3": ("{primary} primary again, {sync} sync and {lagging} async; A rejoined with {method} in {rejoin_s:.1f} s; "
            "{acknowledged} acknowledged writes, {missing} missing, invariant {invariant}, checksums {checksums}.",
-           "{primary} снова основной, {sync} - синхронный, {lagging} - асинхронный; A возвращён через {method} за "
-           "{rejoin_s:.1f} с; подтверждённых записей {acknowledged}, потеряно {missing}, инвариант {invariant}, "
-           "контрольные суммы {checksums}."),
+           "{primary} снова основной, {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; A возвращён в кластер "
+           "через {method} за {rejoin_s:.1f}\u00a0с; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
+           "инвариант {invariant}, контрольные суммы {checksums}."),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
                   "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the client "
@@ -179,18 +271,85 @@ WORDS: dict[str, tuple[str, str]] = {
                   "readers {readers}. C followed B without a base backup. The former primary was brought up to "
                   "date with {method} in {rejoin_s:.1f} s instead of a full copy, and the original topology (A "
                   "primary, B synchronous, C asynchronous) was restored; the writer sessions' longest pause "
-                  "meanwhile: {switch}. Of {acknowledged} writes acknowledged to clients, {missing} were missing "
-                  "afterwards; the bank invariant {invariant} in {reads} reads and on every node.",
+                  "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
+                  "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
-                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f} с, "
-                  "каждая клиентская сессия продолжила работу: самая длинная пауза пишущих сессий - {writers}, "
-                  "читающих - {readers}. C перешёл на B без полного копирования. Бывший основной узел актуализирован "
-                  "через {method} за {rejoin_s:.1f} с вместо полной копии, исходная конфигурация (A - основной, "
-                  "B - синхронный, C - асинхронный) восстановлена; самая длинная пауза пишущих сессий при этом: "
-                  "{switch}. Из "
-                  "{acknowledged} подтверждённых клиентам записей потеряно {missing}; инвариант банка "
-                  "{invariant} в {reads} чтениях и на каждом узле."),
+                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, "
+                  "каждая клиентская сессия продолжила работу: самая длинная пауза пишущих сессий\u00a0— {writers}, "
+                  "читающих\u00a0— {readers}. C перешёл на B без полного копирования. Бывший основной узел "
+                  "актуализирован через {method} за {rejoin_s:.1f}\u00a0с вместо полной копии, исходная конфигурация "
+                  "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
+                  "пишущих сессий при этом: {switch}. Из {acknowledged:|подтверждённой клиентам записи|подтверждённых "
+                  "клиентам записей|подтверждённых клиентам записей} потеряно: {missing}; инвариант банка {invariant} "
+                  "в {reads:|чтении|чтениях|чтениях} и на каждом узле."),
 }
 
+
+
+def number(value: float | int, spec: str = "", lang: str = "en") -> str:
+    """A number as the language writes it: Russian with a decimal comma, and thousands (from 10 000 up)
+    grouped with a non-breaking space; English as Python formats it."""
+    text = format(value, spec)
+    if lang != "ru":
+        return text
+    if isinstance(value, int) and not spec and abs(value) >= 10_000:
+        text = format(value, ",").replace(",", NBSP)
+    return text.replace(".", ",")
+
+
+def plural(count: float | int, forms: tuple[str, ...] | list[str], lang: str = "en") -> str:
+    """The noun form that agrees with a count: English (one, other); Russian (one, few, many):
+    1, 21, 101 коммит; 2-4, 22-24 коммита; 0, 5-20, 25-30, 111-114 коммитов."""
+    if lang != "ru":
+        return forms[0] if count == 1 else forms[-1]
+    if not float(count).is_integer():
+        return forms[1]  # 1,5 коммита: a fraction takes the genitive singular
+    n = abs(int(count))
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def space(lang: str) -> str:
+    """Between a number and its unit or noun: Russian keeps them on one line (a non-breaking space)."""
+    return NBSP if lang == "ru" else " "
+
+
+def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f") -> str:
+    """'1.62 s' / '1,62\u00a0с': a measured value and its unit ('—' when absent)."""
+    return "\u2014" if value is None else f"{number(value, spec, lang)}{space(lang)}{unit}"
+
+
+class _Formatter(string.Formatter):
+    """str.format with the language's numbers, and `{n:|one|few|many}`: the count and the noun that agrees."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("|"):
+            forms = format_spec[1:].split("|")
+            return f"{number(value, '', self.lang)}{space(self.lang)}{plural(value, forms, self.lang)}"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return number(value, format_spec, self.lang)
+        return super().format_field(value, format_spec)
+
+
+class Phrase(str):
+    """A word or sentence in one language; its .format() writes numbers and counts that language's way."""
+
+    lang = "en"
+
+    def __new__(cls, text: str, lang: str) -> Phrase:
+        phrase = super().__new__(cls, text)
+        phrase.lang = lang
+        return phrase
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return _Formatter(self.lang).vformat(str(self), args, kwargs)
+
+
 # One dict per language, derived: no word can be missing in one of them.
-TEXT = {lang: {key: pair[i] for key, pair in WORDS.items()} for i, lang in enumerate(LANGUAGES)}
+TEXT = {lang: {key: Phrase(pair[i], lang) for key, pair in WORDS.items()} for i, lang in enumerate(LANGUAGES)}

@@ -1,9 +1,14 @@
 """The timeline plot: writers' commits/s and readers' reads/s per session, errors, and shaded windows
-of the power-off, failover, recovery and switch-back."""
+of the power-off, failover, recovery and switch-back, on the clock (UTC) the report's text uses.
+
+The figure is drawn at the printed width (the A4 text width of the PDF), so a font size here is the
+size on paper: nothing is smaller than MIN_FONT_PT.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib
@@ -12,14 +17,20 @@ from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import Evidence
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 # (window word, start event, end event, colour); the power-off window ends when the host is back.
 WINDOWS = (("win_off", "poweroff", "poweron", "#f4cccc"), ("win_failover", "poweroff", "failover-done", "#e06666"),
            ("win_recovery", "recover-start", "recovered", "#d9ead3"), ("win_switch", "switchover", "switched-back",
                                                                            "#9fc5e8"))
-EVENT_LABELS = {"poweroff": "power-off", "failover-done": "failover done", "poweron": "power-on",
-                "rejoined": "rejoined", "recovered": "recovered", "verify-pause": "verify (writes paused)"}
+EVENTS = ("poweroff", "failover-done", "poweron", "rejoined", "recovered", "verify-pause")  # marked with a line
+MM_PER_INCH = 25.4
+PRINT_WIDTH_MM = 210 - 14 - 14  # A4 less the PDF's left and right margins (report.html.j2, @page)
+MIN_FONT_PT = 8.0
+FONT_PT = {"base": 8.5, "marks": 8.0, "legend": 8.0}
+FIGURE_IN = (PRINT_WIDTH_MM / MM_PER_INCH, 4.9)
 
 
 def per_second(times: list[float], origin: float) -> Counter:
@@ -38,42 +49,81 @@ def windows(events: list[dict]) -> list[tuple[str, float, float, str]]:
     return out
 
 
-def timeline(ev: Evidence, path: Path, title: str, lang: str = "en") -> Path:
-    """Write the PNG (sharp enough for print); x is seconds since the first client commit."""
+def _clock(ts: float) -> float:
+    """A Unix time as matplotlib's date number (UTC)."""
+    return mdates.date2num(datetime.fromtimestamp(ts, UTC))
+
+
+def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
+    """A dotted line at each event, its name in a row above the curves: a label goes to the first row
+    where it does not touch the one before it, so close events (power-off, failover done) never overlap."""
+    renderer = ax.figure.canvas.get_renderer()
+    right_edge = ax.get_window_extent(renderer).x1
+    rows: list[float] = []  # the right edge, in pixels, of the last label in each row
+    ymax = ax.get_ylim()[1]
+    for event in sorted((e for e in ev.events if e["event"] in EVENTS and e.get("ts")), key=lambda e: e["ts"]):
+        if not origin <= event["ts"] <= end + 5:
+            continue
+        x = _clock(event["ts"])
+        ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
+        label = t["ev_" + event["event"].replace("-", "_")] + (f" {event['host']}" if "host" in event else "")
+        text = ax.text(x, ymax, f" {label}", va="top", ha="left", fontsize=FONT_PT["marks"],
+                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.5})
+        box = text.get_window_extent(renderer)
+        if box.x1 > right_edge:  # no room to the right: the name goes to the left of its line
+            text.set_horizontalalignment("right")
+            text.set_text(f"{label} ")
+            box = text.get_window_extent(renderer)
+        row = next((i for i, right in enumerate(rows) if right < box.x0 - 3), len(rows))
+        rows[row:row + 1] = [box.x1]
+        y_pixels = ax.transData.transform((x, ymax))[1] - box.height * (0.25 + 1.2 * row)  # clear of the frame
+        text.set_y(ax.transData.inverted().transform((0, y_pixels))[1])
+
+
+def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
+    """The timeline as a matplotlib figure of the printed size; x is the clock (UTC), as in the text."""
     t = TEXT[lang]
     acks = [r for r in ev.journal if r["outcome"] == "ack"]
     origin = min((r["ts"] for r in acks), default=0.0)
     end = max([r["ts"] for r in acks] + [r["ts"] for r in ev.reads], default=origin + 1)
-    fig, ax = plt.subplots(figsize=(11, 4.6), dpi=200)
-    for word, start, stop, colour in windows(ev.events):
-        ax.axvspan(start - origin, stop - origin, color=colour, alpha=0.45, label=t[word], zorder=0)
-    seconds = list(range(int(end - origin) + 1))
-    for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
-        for session in sorted({r["session"] for r in records}):
-            counts = per_second([r["ts"] for r in records if r["session"] == session], origin)
-            ax.plot(seconds, [counts.get(s, 0) for s in seconds], style, linewidth=1.1,
-                    label=f"{session} {t[unit]}")
-    error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin)
-    if error_counts:
-        xs = sorted(error_counts)
-        ax.scatter(xs, [0.3] * len(xs), marker="x", color="red", s=[12 * error_counts[x] for x in xs],
-                   label=t["errors"], zorder=3)
-    broken = [r["ts"] - origin for r in ev.reads if r.get("invariant") is False]
-    if broken:
-        ax.scatter(broken, [0.6] * len(broken), marker="v", color="black", label=t["invariant_broken"], zorder=3)
-    top = ax.get_ylim()[1]
-    for event in ev.events:
-        label = EVENT_LABELS.get(event["event"])
-        if label and event.get("ts") and origin <= event["ts"] <= end + 5:
-            x = event["ts"] - origin
-            ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
-            ax.text(x, top * 0.98, f" {label}" + (f" {event['host']}" if "host" in event else ""), rotation=90,
-                    va="top", fontsize=7)
-    ax.set_xlabel(t["plot_x"])
-    ax.set_ylabel(t["plot_y"])
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-    fig.tight_layout()
+    with plt.rc_context({"font.size": FONT_PT["base"], "font.family": "DejaVu Sans"}):
+        fig, ax = plt.subplots(figsize=FIGURE_IN, dpi=200)
+        for word, start, stop, colour in windows(ev.events):
+            ax.axvspan(_clock(start), _clock(stop), color=colour, alpha=0.45, label=t[word], zorder=0)
+        seconds = list(range(int(end - origin) + 1))
+        xs = [_clock(origin + s) for s in seconds]
+        for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
+            for session in sorted({r["session"] for r in records}):
+                counts = per_second([r["ts"] for r in records if r["session"] == session], origin)
+                ax.plot(xs, [counts.get(s, 0) for s in seconds], style, linewidth=1.0,
+                        label=f"{session}: {t[unit]}")
+        error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin)
+        if error_counts:
+            seen = sorted(error_counts)
+            ax.scatter([_clock(origin + s) for s in seen], [0.3] * len(seen), marker="x", color="red",
+                       s=[12 * error_counts[s] for s in seen], label=t["errors"], zorder=3)
+        broken = [_clock(r["ts"]) for r in ev.reads if r.get("invariant") is False]
+        if broken:
+            ax.scatter(broken, [0.6] * len(broken), marker="v", color="black", label=t["invariant_broken"],
+                       zorder=3)
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom, top * 1.45)  # room above the curves for the events' names
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8, tz=UTC))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S", tz=UTC))
+        ax.set_xlabel(t["time"])
+        ax.set_ylabel(t["plot_y"])
+        if title:
+            ax.set_title(title)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=FONT_PT["legend"],
+                  frameon=False)
+        fig.tight_layout()
+        _marks(ax, ev, t, origin, end)
+    return fig
+
+
+def timeline(ev: Evidence, path: Path, title: str | None = None, lang: str = "en") -> Path:
+    """Write the PNG (sharp enough for print). The report gives the plot a caption, not a title."""
+    fig = figure(ev, lang, title)
     fig.savefig(path)
     plt.close(fig)
     return path

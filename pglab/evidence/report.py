@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
+from collections import Counter
 from datetime import UTC, datetime
 from html import escape as html_escape
 from pathlib import Path
@@ -24,12 +26,13 @@ from pglab import assignment
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import configuration, plot, titlepage
-from pglab.evidence.i18n import TEXT
+from pglab.evidence.i18n import TEXT, number, quantity
 from pglab.evidence.records import Evidence
 from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, session_rows, verdicts
 
 TEMPLATES = Path(__file__).with_name("templates")
-COMMANDS_PER_STEP = 25
+COMMANDS_FILE = "commands.txt"  # every command over SSH, beside the report (Appendix B sums them up)
+TIMING_NOISE = ("ssh round trip", "speed probe")  # measurements of the hosts, not steps of the work
 
 
 def load_evidence(ctx: LabContext) -> Evidence:
@@ -64,12 +67,57 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
         steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)]) for s in ev.stages
                  if s["section"] == sec.key]
         for step in steps:
-            step["commands"] = [c for c in ev.commands if step["start"] <= c["ts"] <= step["end"] + 0.5]
+            step["commands"] = command_summary([c for c in ev.commands
+                                                if step["start"] <= c["ts"] <= step["end"] + 0.5])
             step["rates"] = rates(ev, step["start"], step["end"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
+                    "parent_anchor": "s" + sec.key.split(".")[0],
                     "asks": sec.text("asks", lang), "steps": steps, "verdict": found[sec.key]})
     return out
+
+
+def command_summary(commands: list[dict]) -> list[dict]:
+    """A step's commands, each kind once in the order first run (with its first command line): on which hosts,
+    how often, how many failed (the hosts' timing probes left out: they are in the full log)."""
+    runs: dict[str, dict] = {}
+    for c in commands:
+        if c["step"] in TIMING_NOISE:
+            continue
+        row = runs.setdefault(c["step"], {"step": c["step"], "command": shorten(c.get("command", "")), "hosts": [],
+                                          "runs": 0, "failed": 0})
+        row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
+        row["runs"] += 1
+        row["failed"] += c["exit"] != 0
+    return list(runs.values())
+
+
+def shorten(command: str, limit: int = 90) -> str:
+    """A command on one line, cut to `limit` characters (the full one is in the command log)."""
+    line = " ".join(str(command).split())
+    return line if len(line) <= limit else line[:limit - 1] + "\u2026"
+
+
+def write_commands(ev: Evidence, path: Path) -> Path:
+    """Every command run over SSH, one a line: time (UTC), host, user, exit code, seconds, step, command."""
+    lines = ["# time (UTC)\thost\tuser\texit\tseconds\tstep\tcommand"]
+    lines += ["\t".join((clock(c["ts"]), c["host"], c.get("user", ""), str(c["exit"]), f"{c['seconds']:.3f}",
+                         c["step"], " ".join(str(c.get("command", "")).split()))) for c in ev.commands]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Captions:
+    """Numbered captions: 'Table 3. ...' above a table, 'Figure 1. ...' below a figure (Russian: 'Таблица 3 — ...',
+    'Рисунок 1 — ...'), as raw HTML the print style keeps with its table or figure."""
+
+    def __init__(self, t: dict) -> None:
+        self.t, self.counts = t, Counter()
+
+    def __call__(self, kind: str, text: str) -> str:
+        self.counts[kind] += 1
+        words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
+        return f'<p class="{kind}-caption">{html_escape(words, quote=False)}</p>'
 
 
 def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
@@ -80,11 +128,19 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
+               "hms": lambda ts: clock(ts)[:8], "caption": Captions(t), "commands_file": COMMANDS_FILE,
+               "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
+               "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
-               "commands_per_step": COMMANDS_PER_STEP}
+               "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS}}
     return _environment().get_template("report.md.j2").render(**context)
+
+
+def printed_title(title_fields: dict, lang: str) -> str:
+    """The title on the title page (and so in the PDF's metadata): the user's, else the assignment's."""
+    return title_fields.get("lab_title") or assignment.TITLE[assignment.LANGUAGES.index(lang)]
 
 
 def _environment() -> jinja2.Environment:
@@ -93,10 +149,10 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
-# The only raw HTML the Markdown may carry is the template's own (the title page's blocks, its line
-# break, the section anchors) and the code blocks Markdown makes of fenced text. Any other tag (from
-# recorded evidence, say) is shown as text.
-TEMPLATE_TAG = re.compile(r'</?(?:div|p|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
+# The only raw HTML the Markdown may carry is the template's own (the title page's blocks and placeholders,
+# its line break, the section anchors, the captions) and the code blocks Markdown makes of fenced text. Any
+# other tag (from recorded evidence, say) is shown as text.
+TEMPLATE_TAG = re.compile(r'</?(?:div|p|span|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
 EMBEDDED = "data:image/"  # the report's own assets: the plot, embedded as a data URI
 
 
@@ -128,12 +184,14 @@ class ReportMarkup(Extension):
         md.treeprocessors.register(_OwnLinksOnly(md), "own_links_only", 0)
 
 
-def to_html(text: str, png: Path, lang: str) -> str:
-    """Self-contained HTML: the plot embedded as a data URI; no raw HTML but the template's."""
+def to_html(text: str, png: Path, lang: str, title: str | None = None) -> str:
+    """Self-contained HTML: the plot embedded as a data URI; no raw HTML but the template's. `title`: the
+    printed title, which the PDF's metadata carries too."""
     data = base64.b64encode(png.read_bytes()).decode()
     inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
     body = markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()])
-    return _environment().get_template("report.html.j2").render(body=body, title=TEXT[lang]["title"], lang=lang)
+    return _environment().get_template("report.html.j2").render(body=body, title=title or TEXT[lang]["title"],
+                                                                lang=lang)
 
 
 def to_pdf(html: str, path: Path) -> Path:
@@ -180,12 +238,15 @@ def build(ctx: LabContext, out_dir: Path, lang: str = "en", pdf: bool = False,
     title_fields = titlepage.load(title_file)
     ev = load_evidence(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
-    t = TEXT[lang]
-    png = plot.timeline(ev, out_dir / "timeline.png", t["timeline"], lang)
+    warning = titlepage.warning(title_fields, title_file)
+    if warning:
+        print(f"pglab: warning: {warning}", file=sys.stderr)
+    png = plot.timeline(ev, out_dir / "timeline.png", lang=lang)
     text = render_markdown(ctx, ev, lang, png, title_fields)
-    paths = {"markdown": out_dir / "report.md", "html": out_dir / "report.html", "plot": png}
+    paths = {"markdown": out_dir / "report.md", "html": out_dir / "report.html", "plot": png,
+             "commands": write_commands(ev, out_dir / COMMANDS_FILE)}
     paths["markdown"].write_text(text)
-    html = to_html(text, png, lang)
+    html = to_html(text, png, lang, printed_title(title_fields, lang))
     paths["html"].write_text(html)
     if pdf:
         paths["pdf"] = to_pdf(html, out_dir / "report.pdf")

@@ -1,0 +1,287 @@
+"""What a teacher returns a report for: English in the Russian text, decimal points, wrong noun forms,
+orphan headings and split table rows in the PDF, unreadably small plot text, an empty title page.
+
+The report is built from a whole recorded `fab lab` run (tests/unit/lab_evidence.py): the Markdown by
+render_markdown, the PDF by the real `fab report --pdf`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from matplotlib.text import Text
+
+from pglab.evidence import logs, plot, report, titlepage
+from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
+from pglab.model import Lab
+from tests.conftest import run_without_lab
+from tests.unit import lab_evidence
+
+NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
+# Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
+# words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
+ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
+                 "MD5", "SSH", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML"}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
+UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
+                                   reason="poppler-utils (pdftotext, pdfinfo) is not installed")
+
+
+def markdown(lang: str) -> str:
+    return report.render_markdown(SimpleNamespace(lab=Lab()), lab_evidence.evidence(), lang, Path("timeline.png"),
+                                  NO_TITLE)
+
+
+def prose(text: str) -> str:
+    """The text a reader reads as words: no code blocks or spans, HTML tags, link targets or image sources."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"<[^<>]*>", " ", text)
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def identifier(word: str, lab: Lab) -> bool:
+    """A name, not a word: host, application and session names, anything with a digit, '_' or '.' in it."""
+    names = {h.name for h in lab.hosts} | {h.app_name for h in lab.pg_hosts}
+    return word in names or bool(re.search(r"[\d_.]", word))
+
+
+def latin_words(text: str) -> set[str]:
+    lab = Lab()
+    return {w for w in LATIN_WORD.findall(text) if w not in ALLOWED_LATIN and not identifier(w, lab)}
+
+
+# (a) English left in the Russian report
+
+def test_russian_report_prose_has_no_english_word():
+    assert latin_words(prose(markdown("ru"))) == set()
+
+
+def test_russian_plot_has_no_english_word():
+    fig = plot.figure(lab_evidence.evidence(), "ru")
+    fig.canvas.draw()
+    words = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert latin_words(words) == set()
+
+
+def test_the_latin_check_catches_english():
+    assert latin_words(prose("Шаг: probe row `fab up` pg-a w1 pgpool-II [задание](#task) pg_stat_replication")) == {
+        "probe", "row"}
+
+
+def test_every_log_kind_has_words_in_both_languages():
+    for label, _ in logs.PGPOOL_PATTERNS + logs.POSTGRES_PATTERNS:
+        assert "log_" + label.lower().replace(" ", "_") in WORDS, label
+
+
+# (b) decimal comma and the non-breaking space before a unit
+
+def test_russian_numbers_have_a_decimal_comma_and_a_fixed_space_before_units():
+    text = prose(markdown("ru"))
+    assert not re.findall(r"\d\.\d+\s*" + UNIT_RU, text)
+    assert not re.findall(r"\d[ \t]" + UNIT_RU, text), "a unit on its own line: use a non-breaking space"
+    assert re.search(r"\d,\d+\u00a0с(?![а-яё])", text)
+    assert number(1.625, ".2f", "ru") == "1,62" and number(1.625, ".2f", "en") == "1.62"
+    assert number(14444, "", "ru") == "14\u00a0444" and number(1000, "", "ru") == "1000"
+    assert quantity(1.62, "с", "ru") == "1,62\u00a0с" and quantity(None, "с", "ru") == "\u2014"
+
+
+def test_russian_sentences_format_numbers_the_russian_way():
+    text = TEXT["ru"]["v2_3"].format(primary="pg-b", failover_s=3.42, follower="pg-c", timeline=2, writers="-",
+                                     readers="-", hits=13)
+    assert "3,4\u00a0с" in text and "3.4" not in text
+    assert TEXT["en"]["pause_one"].format(worst=1.5, session="w1") == "1.50 s (w1)"
+
+
+# (c) a count and its noun agree
+
+@pytest.mark.parametrize(("count", "ru", "en"), [(1, "коммит", "commit"), (2, "коммита", "commits"),
+                                                 (5, "коммитов", "commits"), (11, "коммитов", "commits"),
+                                                 (21, "коммит", "commits"), (22, "коммита", "commits")])
+def test_plural_forms(count, ru, en):
+    assert plural(count, ("коммит", "коммита", "коммитов"), "ru") == ru
+    assert plural(count, ("commit", "commits"), "en") == en
+
+
+@pytest.mark.parametrize(("sessions", "words"), [(1, "1\u00a0долгоживущая сессия"), (2, "2\u00a0долгоживущие сессии"),
+                                                 (5, "5\u00a0долгоживущих сессий"), (11, "11\u00a0долгоживущих сессий"),
+                                                 (21, "21\u00a0долгоживущая сессия"),
+                                                 (22, "22\u00a0долгоживущие сессии")])
+def test_counts_in_the_verdicts_agree(sessions, words):
+    text = TEXT["ru"]["v2_1"].format(sessions=sessions, writers=sessions, readers=0, commits=sessions,
+                                     reads=sessions)
+    assert text.startswith(words)
+    commits = words.split("\u00a0")[0] + "\u00a0" + plural(sessions, ("коммит", "коммита", "коммитов"), "ru")
+    assert commits in text
+
+
+def test_report_counts_agree():
+    text = markdown("ru")
+    assert "10\u00a0долгоживущих сессий" in text
+    assert not re.search(r"\b[2-4]\u00a0(?:долгоживущих сессий|коммитов|чтений)", text)
+
+
+# (e) the plot's text at print size
+
+def test_plot_text_is_at_least_8_pt_when_printed_and_marks_do_not_overlap():
+    fig = plot.figure(lab_evidence.evidence(), "ru")
+    fig.canvas.draw()
+    scale = plot.PRINT_WIDTH_MM / plot.MM_PER_INCH / fig.get_size_inches()[0]
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts
+    small = {t.get_text(): round(t.get_fontsize() * scale, 1) for t in texts if t.get_fontsize() * scale < 8}
+    assert small == {}
+    renderer = fig.canvas.get_renderer()
+    marks = [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+    assert len(marks) >= 5
+    overlapping = [(a, b) for i, a in enumerate(marks) for b in marks[i + 1:] if a.overlaps(b)]
+    assert overlapping == []
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert ticks and all(re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in ticks), ticks
+
+
+# (f) the title page without report.toml
+
+def test_title_page_without_a_file_shows_placeholders_and_one_warning(monkeypatch, tmp_path):
+    monkeypatch.setattr(titlepage, "DEFAULT", tmp_path / "report.toml")
+    fields = titlepage.load(None)
+    warning = titlepage.warning(fields)
+    assert warning and "\n" not in warning
+    assert "university" in warning and "authors" in warning and "copy report.example.toml to report.toml" in warning
+    page = markdown("ru").split("## ")[0]
+    assert "[университет]" in page and "[ФИО студентов]" in page and "[ФИО преподавателя]" in page
+    assert titlepage.warning({k: "x" for k in titlepage.FIELDS}) is None
+
+
+# (d) the real PDF: no orphan heading, no row split across pages; (f) the warning on stderr
+
+class Headings(HTMLParser):
+    """The texts of headings, table captions and lead-ins to a list: what must not end a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5") or dict(attrs).get("class") in ("table-caption", "lead-in"):
+            self.found.append("")
+            self.depth = 1
+        elif self.depth:
+            self.depth += tag not in ("br", "img")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.found[-1] += data
+
+
+def pages(pdf: Path) -> list[list[str]]:
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                            text=True, check=True).stdout).group(1))
+    out = []
+    for n in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        out.append([" ".join(line.split()) for line in text.splitlines() if line.strip()])
+    return out
+
+
+def orphans(page_lines: list[list[str]], headings: list[str]) -> list[str]:
+    """Pages whose last line of text (the page number aside) is a heading or the end of one."""
+    found = []
+    for lines in page_lines:
+        body = [ln for ln in lines if not re.fullmatch(r"\d+ / \d+", ln)]
+        last = body[-1] if body else ""
+        if any(h and (h == last or len(last) >= 8 and h.endswith(last)) for h in headings):
+            found.append(last)
+    return found
+
+
+def split_rows(html: str) -> list[str]:
+    """Table rows laid out on two pages (the same layout WeasyPrint writes the PDF from)."""
+    import weasyprint
+    document = weasyprint.HTML(string=html, url_fetcher=report.embedded_only_fetcher()).render()
+    seen: dict[int, set[int]] = {}
+    texts: dict[int, str] = {}
+
+    def walk(box, page: int) -> None:
+        if getattr(box, "element_tag", None) == "tr" and box.element is not None:
+            seen.setdefault(id(box.element), set()).add(page)
+            texts[id(box.element)] = " ".join("".join(box.element.itertext()).split())
+        for child in getattr(box, "children", []) or []:
+            walk(child, page)
+
+    for number_, page in enumerate(document.pages):
+        walk(page._page_box, number_)
+    return [texts[e] for e, on in seen.items() if len(on) > 1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict:
+    """`fab report --pdf` in English and Russian from the recorded run, with a title page file that names
+    only the university and the title (the rest: placeholders and a warning)."""
+    root = tmp_path_factory.mktemp("report18")
+    lab_evidence.write(root / "home")
+    toml = root / "report.toml"
+    toml.write_text('university = "Университет ИТМО"\nlab_title = "Отказоустойчивый кластер PostgreSQL"\n')
+    out = {}
+    for lang in ("en", "ru"):
+        proc = run_without_lab("fab", "report", "--pdf", "--lang", lang, "--titlepage", str(toml), "--out",
+                               str(root / lang), home=root / "home")
+        assert proc.returncode == 0, proc.stderr
+        out[lang] = {"dir": root / lang, "stderr": proc.stderr}
+    return out
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_has_no_orphan_heading_and_no_split_row(built, lang):
+    folder = built[lang]["dir"]
+    html = (folder / "report.html").read_text()
+    parser = Headings()
+    parser.feed(html)
+    headings = [" ".join(h.split()) for h in parser.found]
+    assert len(headings) > 20
+    page_lines = pages(folder / "report.pdf")
+    assert orphans(page_lines, headings) == []
+    assert split_rows(html) == []
+    contents = next(lines for lines in page_lines if lines and lines[0] in ("Contents", "Содержание"))
+    assert any(re.search(r"(Stage 2|Этап 2)\..*\d+$", line) for line in contents), "Stage 2 with its page"
+    assert sum(bool(re.search(r"\.{3,}\s*\d+$", line)) for line in contents) >= 10, "page numbers in the contents"
+
+
+@needs_poppler
+def test_pdf_title_warning_captions_and_full_command_log(built):
+    for lang, words in (("en", ("Figure 1. ", "Table 1. ")), ("ru", ("Рисунок 1\u00a0— ", "Таблица 1\u00a0— "))):
+        folder = built[lang]["dir"]
+        info = subprocess.run(["pdfinfo", str(folder / "report.pdf")], capture_output=True, text=True,
+                              check=True).stdout
+        assert re.search(r"^Title:\s+Отказоустойчивый кластер PostgreSQL$", info, re.M), info
+        warnings = [ln for ln in built[lang]["stderr"].splitlines() if ln.strip()]
+        assert len(warnings) == 1 and warnings[0].startswith("pglab: warning: ") and "faculty" in warnings[0]
+        assert "university" not in warnings[0]
+        html = (folder / "report.html").read_text()
+        assert all(w in html for w in words)
+        assert "<td></td>" not in html and "<code></code>" not in html and "<td>|" not in html
+        assert "`" not in re.sub(r"<pre>.*?</pre>", "", html, flags=re.S), "a code span left as backticks"
+        full = (folder / report.COMMANDS_FILE).read_text().splitlines()
+        assert len(full) == len(lab_evidence.commands()) + 1 and "ssh round trip" in full[1]
+        assert "ssh round trip" not in html, "the appendix leaves timing probes to the full log"
+
+
+def test_the_row_check_finds_a_row_split_across_pages():
+    tall = "<br>".join(f"line {i}" for i in range(200))
+    html = f"<html><body><table><tr><td>first</td><td>{tall}</td></tr></table></body></html>"
+    (row,) = split_rows(html)
+    assert row.startswith("first")
