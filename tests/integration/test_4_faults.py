@@ -12,7 +12,8 @@ import pytest
 from rich.console import Console
 
 from pglab.cluster import inspect, sql
-from pglab.cluster.operations import wait_for_new_primary
+from pglab.cluster.operations import streams_from, wait_for_new_primary
+from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.evidence.demo import connect
 from pglab.ui.watch import frame
@@ -160,6 +161,9 @@ def test_8_two_primaries_after_a_pgpool_reboot_are_not_both_used(lab):
     fab("poweroff", "pg-a")
     assert wait_for_new_primary(lab, "pg-a") == "pg-b"
     acks_after(lab, time.time())
+    # C behind B and attached again first: cut sooner, pgpool 4.3 promotes nobody (C still detached)
+    wait_until("pg-c to stream from pg-b and be attached", lambda: streams_from(lab, "pg-c", "pg-b") and any(
+        n.host == "pg-c" and n.status in ("up", "waiting") for n in inspect.pool_nodes(lab)), timeout=60)
     fab("isolate", "pg-b")
     assert wait_for_new_primary(lab, "pg-b") == "pg-c"
     acks_after(lab, time.time())  # acknowledged by C only
