@@ -74,3 +74,38 @@ def test_watch_tracks_each_sessions_longest_pause_between_refreshes():
     assert pauses.longest == {"w1": 2.0, "w2": 0.0}
     assert pauses.silent(4.5) == {"w1": 0.5, "w2": 0.5}
     assert "worst 2.0 s (w1)" in pauses.summary()
+
+
+def test_a_client_session_abandons_a_request_that_gets_no_answer(tmp_path, monkeypatch):
+    """The client's deadline: a session blocked reading a connection nobody answers is freed at once."""
+    import argparse
+    import importlib.util
+    import socket
+    import threading
+    import time
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("PGLAB_CLIENT_DIR", str(tmp_path))
+    path = Path(__file__).resolve().parents[2] / "pglab" / "workload" / "client_program.py"
+    spec = importlib.util.spec_from_file_location("pglab_client_program_deadline", path)
+    program = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(program)
+    ours, silent_peer = socket.socketpair()
+    errors = program.Journal(str(tmp_path / "errors.jsonl"))
+    args = argparse.Namespace(stuck_request_ms=300)
+    session = program.Session("w1", "writer", args, threading.Event(), {program.ERRORS: errors})
+    session.conn = SimpleNamespace(pgconn=SimpleNamespace(socket=ours.fileno()))
+    got: list[bytes] = []
+    blocked = threading.Thread(target=lambda: got.append(ours.recv(1)))  # a request that gets no answer
+    session.busy_since = time.monotonic()
+    blocked.start()
+    session.abandon_if_stuck(time.monotonic())  # within the deadline: left alone
+    assert blocked.is_alive() and session.counters["abandoned"] == 0
+    time.sleep(0.35)
+    session.abandon_if_stuck(time.monotonic())
+    blocked.join(timeout=2)
+    assert not blocked.is_alive() and got == [b""] and session.counters["abandoned"] == 1
+    assert "no answer within 300 ms" in (tmp_path / "errors.jsonl").read_text()
+    silent_peer.close()
+    ours.close()
