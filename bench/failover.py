@@ -139,7 +139,8 @@ def main() -> int:
     never = sum(len(r[w].never_back) for r in rows for w in ("failover", "switchback"))
     methods = sorted({r["method"] for r in rows})
     console.print(f"rejoin method(s): {', '.join(methods)}; verify: acknowledged {result.acknowledged}, "
-                  f"missing {result.missing}, checksums {'equal' if result.checksums_equal else 'DIFFER'}")
+                  f"missing {result.missing}, checksums {'equal' if result.checksums_equal else 'DIFFER'}; "
+                  f"{result.summary()}")
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
     (out / f"failover-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(
