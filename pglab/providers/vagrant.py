@@ -69,8 +69,9 @@ class VagrantProvider(Provider):
         return vagrant.Vagrant(root=str(REPO_ROOT), quiet_stdout=True, quiet_stderr=True)
 
     def on_libvirt(self) -> bool:
-        """Whether this checkout's machines live in libvirt (then `virsh` answers for them)."""
-        return any((MACHINES / h / "libvirt").exists() for h in self.lab.host_names)
+        """Whether this checkout's machines live in libvirt (then `virsh` answers for them): a machine's id,
+        not the empty folder `vagrant destroy` leaves behind."""
+        return any((MACHINES / h / "libvirt" / "id").exists() for h in self.lab.host_names)
 
     def check_requirements(self) -> None:
         """vagrant installed, a provider plugin that loads, and for libvirt a running libvirtd."""
