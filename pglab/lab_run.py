@@ -18,7 +18,10 @@ from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError
 from pglab.evidence import configuration, snapshot
+from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
+from pglab.evidence.report import load_evidence
+from pglab.evidence.verdicts import availability_windows, pauses_text
 from pglab.ui import console, say
 
 if TYPE_CHECKING:
@@ -81,9 +84,6 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
 
 def say_pauses(ctx: LabContext) -> None:
     """Each window's longest pause per session: worst, median and p95, and who never came back."""
-    from pglab.evidence.i18n import TEXT
-    from pglab.evidence.report import load_evidence
-    from pglab.evidence.verdicts import availability_windows, pauses_text
     t = TEXT["en"]
     for name, window in availability_windows(load_evidence(ctx)).items():
         say(f"{t['w_' + name].lower()}: longest pause of the writer sessions {pauses_text(t, window, 'writer')}; "

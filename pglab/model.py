@@ -115,6 +115,14 @@ class Lab:
             raise ConfigError(f"lab subnet {self.subnet} is too small: use a /27 or larger")
         require_private(net)
 
+    def serves_reads(self, host: str) -> bool:
+        """Whether pgpool balances reads to `host` (weight > 0): every node but the delayed standby."""
+        return host != self.async_standby
+
+    @property
+    def read_hosts(self) -> list[str]:
+        return [h.name for h in self.pg_hosts if self.serves_reads(h.name)]
+
     @property
     def network(self) -> ipaddress.IPv4Network:
         return ipaddress.IPv4Network(self.subnet)

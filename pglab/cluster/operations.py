@@ -71,7 +71,10 @@ def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, flo
     return method, seconds
 
 
-def attach(ctx: LabContext, host: str) -> None:
+def attach(ctx: LabContext, host: str, primary: str, say: Say = lambda _: None) -> None:
+    """Attach `host` in pgpool; one that serves reads becomes `primary`'s synchronous standby first."""
+    if ctx.lab.serves_reads(host):
+        make_synchronous(ctx, primary, host, say)
     node_id = ctx.lab.host(host).node_id
     inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
     wait_until(f"pgpool to attach {host}", lambda: any(
@@ -83,9 +86,7 @@ def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     primary = ctx.lab.primary
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
     if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
-        if host != ctx.lab.async_standby:
-            make_synchronous(ctx, primary, host, lambda _: None)
-        attach(ctx, host)
+        attach(ctx, host, primary)
 
 
 def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float = 60) -> None:
@@ -140,9 +141,7 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
         if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
-            if host != ctx.lab.async_standby:
-                make_synchronous(ctx, primary, host, say)
-            attach(ctx, host)
+            attach(ctx, host, primary, say)
             say(f"pgpool: {host} attached")
 
 

@@ -105,11 +105,14 @@ def p95(values: list[float]) -> float:
 
 def spread(pauses: Iterable[SessionPause]) -> Spread:
     pauses = list(pauses)
-    values = [p.seconds for p in pauses if p.seconds is not None]
-    failed = len(pauses) - len(values)
+    return spread_of([p.seconds for p in pauses if p.seconds is not None], failed=sum(not p.came_back for p in pauses))
+
+
+def spread_of(values: list[float], failed: int = 0) -> Spread:
+    """Worst, median and p95 of pauses that ended; `failed` more never did."""
     if not values:
-        return Spread(len(pauses), failed, None, None, None)
-    return Spread(len(pauses), failed, max(values), statistics.median(values), p95(values))
+        return Spread(failed, failed, None, None, None)
+    return Spread(len(values) + failed, failed, max(values), statistics.median(values), p95(values))
 
 
 @dataclass(frozen=True)

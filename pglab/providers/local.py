@@ -186,13 +186,13 @@ class LocalProvider(Provider):
                             f"{console[-1] if console else 'none'} (see {self.host_root(host)}/console.log)")
 
     def _prepare_host_files(self, host: str) -> None:
-        """First boot only: the host's own folders, host key, sshd config and authorized keys."""
+        """The host's own folders at every boot; host key and authorized keys at the first, sshd config at each."""
         root, spec = self.host_root(host), self.lab.host(host)
+        for rel in local_init.PER_HOST_DIRS:
+            (root / rel).mkdir(parents=True, exist_ok=True)
         if (root / "etc/pglab/sshd_config").exists():
             (root / "etc/pglab/sshd_config").write_text(render("templates/local/sshd_config.j2", address=spec.address))
             return
-        for rel in local_init.PER_HOST_DIRS:
-            (root / rel).mkdir(parents=True, exist_ok=True)
         for rel in ("var/log/postgresql", "var/log/pgpool2"):
             (root / rel).mkdir(parents=True, exist_ok=True)
         if Path("/etc/pgpool2").is_dir():  # the package's defaults, as on a VM with pgpool2 installed

@@ -15,8 +15,11 @@ import subprocess
 import sys
 import time
 
-# Paths each host owns (bind-mounted from its folder); everything else comes from the machine.
-PER_HOST_DIRS = ("etc/pglab", "etc/postgresql", "etc/pgpool2", "var/lib/postgresql", "var/log", "home")
+# Paths each host owns (bind-mounted from its folder); everything else comes from the machine. /root too,
+# as on a VM: the machine's root shell start-up (a pyenv's rehash lock, say) must not run in every SSH
+# command on a host - a host powered off mid-rehash left the lock behind, and every later command on
+# every host waited 60 s for it.
+PER_HOST_DIRS = ("etc/pglab", "etc/postgresql", "etc/pgpool2", "var/lib/postgresql", "var/log", "home", "root")
 PER_HOST_FILES = ("etc/hosts", "etc/hostname")
 TMPFS_DIRS = ("run", "tmp", "dev/shm")
 

@@ -68,7 +68,7 @@ def setup(ctx: LabContext, say: Say = print) -> float:
     pgpool.start(ctx, restart=bool(changed))
     for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), timeout=30):
         if node.status == "down":  # rebuilt above while pgpool kept it detached
-            operations.attach(ctx, node.host)
+            operations.attach(ctx, node.host, primary.name)
     pgpool.wait_all_up(ctx)
     say(f"pgpool: {'started with new configuration' if changed else 'running, configuration unchanged'}; "
         "3 backends up")

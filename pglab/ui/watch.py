@@ -54,7 +54,7 @@ class Pauses:
         if not self.longest:
             return ""
         worst = max(self.longest, key=self.longest.get)
-        spread = availability.spread(availability.SessionPause(n, "", None, None, v) for n, v in self.longest.items())
+        spread = availability.spread_of(list(self.longest.values()))
         return (f"longest pause per session since watch began: worst {spread.worst:.1f} s ({worst}), median "
                 f"{spread.median:.1f} s, p95 {spread.p95:.1f} s over {spread.count} sessions")
 
