@@ -256,7 +256,7 @@ def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> 
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) or tuple(FAULTS)
     records = chaos_run.run(ctx, faults, seed, chosen, say)
     table = Table(title=f"chaos: {len(records)} faults, seed {seed}")
-    for col in ("fault", "count", "RTO median", "recovery median"):
+    for col in chaos_run.SUMMARY_COLUMNS:
         table.add_column(col)
     for row in chaos_run.summary(records):
         table.add_row(*map(str, row))

@@ -10,6 +10,7 @@ checks' counts (over the whole run up to that fault's verification).
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
 import time
@@ -50,6 +51,8 @@ class FaultRecord:
     indeterminate_present: int = 0
     indeterminate_absent: int = 0
     read_violations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))  # run so far
+    new_read_violations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))  # this fault's
+    read_examples: list[dict] = field(default_factory=list)  # a few of the reads judged wrong, as journaled
     notes: list[str] = field(default_factory=list)
 
 
@@ -102,6 +105,7 @@ def run_one(ctx: LabContext, number: int, kind: str, rng: random.Random, say: Sa
     record.indeterminate_present, record.indeterminate_absent = (result.indeterminate_present,
                                                                  result.indeterminate_absent)
     record.read_violations = dict(result.reads.violations)
+    record.read_examples = [e for examples in result.reads.examples.values() for e in examples]
     record.invariant_held = result.invariant_held and result.checksums_equal
     return record
 
@@ -128,9 +132,15 @@ def run(ctx: LabContext, faults: int, seed: int, kinds: tuple[str, ...], say: Sa
         finally:
             ctx.state.save_json("chaos.json", {"seed": seed, "faults": [asdict(r) for r in records]})
         last = records[-1]
+        before = records[-2].read_violations if len(records) > 1 else dict.fromkeys(KINDS, 0)
+        last.new_read_violations = {k: last.read_violations.get(k, 0) - before.get(k, 0) for k in KINDS}
         say(f"fault {number} ({kind}): writer sessions' longest pause {pauses(last)}, "
             f"recovered in {fmt(last.recover_s)}, "
-            f"missing {last.missing}, at risk {last.at_risk}, topology {'ok' if last.topology_ok else 'WRONG'}")
+            f"missing {last.missing}, at risk {last.at_risk}, topology {'ok' if last.topology_ok else 'WRONG'}, "
+            f"read-check violations {sum(last.new_read_violations.values())}")
+        if any(last.new_read_violations.values()):
+            for example in last.read_examples:
+                say(f"read check (first of the run): {json.dumps(example)}")
         if not last.topology_ok:
             raise ClusterStateError(f"fault {number} ({kind}): the original topology did not come back (fab status)")
     return records
@@ -145,6 +155,10 @@ def pauses(r: FaultRecord) -> str:
     if r.never_back:
         return f"NEVER BACK: {', '.join(r.never_back)}"
     return f"worst {fmt(r.worst_s)}, median {fmt(r.median_s)}, p95 {fmt(r.p95_s)}"
+
+
+SUMMARY_COLUMNS = ("fault", "count", "worst session, median", "worst session, max", "pooled, median",
+                   "recovery median")
 
 
 def summary(records: list[FaultRecord]) -> list[tuple[str, int, str, str, str, str]]:
@@ -174,7 +188,7 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     lines = [f"# pglab chaos run (seed {seed}, {len(records)} faults)", "",
              "Per session: each writer session's longest pause from the fault until the lab was back; per fault "
              "the worst session counts. Pooled: the first commit of any session (one session can hide others).", "",
-             "| fault | count | worst session, median | worst session, max | pooled, median | recovery median |",
+             f"| {' | '.join(SUMMARY_COLUMNS)} |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {' | '.join(str(c) for c in row)} |" for row in summary(records)]
     lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; bank invariant "
@@ -182,14 +196,15 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
               f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}; "
               f"{TEXT['en']['read_checks'].format(**read_violations(records))}.", "",
               "| # | fault | what | writer sessions' longest pause | pooled | recovery | rejoin | missing | at risk | "
-              "unknown outcome (present/absent) | topology | notes |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "unknown outcome (present/absent) | read-check violations | topology | notes |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in records:
         rejoin = ", ".join(f"{h}: {m}" for h, m in r.rejoined.items()) or "-"
         notes = "; ".join(r.notes).replace("|", "/")
         lines.append(f"| {r.number} | {r.kind} | {r.detail} | {pauses(r)} | {fmt(r.pooled_s)} | "
                      f"{fmt(r.recover_s)} | {rejoin} | {r.missing} | {r.at_risk} | {r.indeterminate} "
-                     f"({r.indeterminate_present}/{r.indeterminate_absent}) | {'ok' if r.topology_ok else 'WRONG'} | "
+                     f"({r.indeterminate_present}/{r.indeterminate_absent}) | {sum(r.new_read_violations.values())} | "
+                     f"{'ok' if r.topology_ok else 'WRONG'} | "
                      f"{notes} |")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
