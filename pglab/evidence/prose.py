@@ -180,10 +180,11 @@ PROSE |= {
                  "pg_rewind copied what changed since the last common checkpoint, at `{checkpoint}`.",
                  "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}; "
                  "pg_rewind скопировал то, что изменилось после последней общей контрольной точки `{checkpoint}`."),
-    "crash_recovery": ("{host}'s crash recovery, which pg_rewind ran first ({count:|log line|log lines} of "
-                       "PostgreSQL's own, in the output above): {first} … {last}",
-                       "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (строк журнала "
-                       "PostgreSQL в выводе выше: {count}): {first} … {last}"),
+    "crash_recovery": ("{host}'s crash recovery, which pg_rewind ran first (A lost power mid-work), in "
+                       "PostgreSQL's own words: why, where replay started and where the intact WAL ended.",
+                       "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (A обесточен во время "
+                       "работы), словами самого PostgreSQL: причина, откуда началось применение WAL и где "
+                       "закончился целый WAL."),
     "no_rewind_needed": ("pg_rewind found nothing to undo on {host}: its WAL ends at the divergence point (it was "
                          "shut down cleanly, after {source} had received all of it).",
                          "pg_rewind не нашёл на {host} ничего, что нужно откатить: его WAL заканчивается в точке "

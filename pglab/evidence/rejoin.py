@@ -12,6 +12,8 @@ from pglab.evidence.records import Evidence
 DIVERGED = re.compile(r"servers diverged at WAL location (\S+) on timeline (\d+)")
 COMMON = re.compile(r"rewinding from last common checkpoint at (\S+) on timeline (\d+)")
 NEW_TIMELINE = re.compile(r"selected new timeline ID: (\d+)")
+# The lines of a crash recovery that tell its story: why, from where, to where.
+CRASH_RECOVERY = re.compile(r"was interrupted|not properly shut down|redo starts at|redo done at|invalid record length")
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,14 @@ class Rewind:
     diverged_lsn: str = ""
     diverged_timeline: int | None = None
     checkpoint_lsn: str = ""
-    crash_recovery: tuple[str, ...] = ()  # the target's own log lines: the crash recovery pg_rewind ran first
+    crash_recovery: tuple[str, ...] = ()  # the key messages of the crash recovery pg_rewind ran first
 
     @classmethod
     def parse(cls, host: str, source: str, lines: list[str]) -> Rewind:
         text = "\n".join(lines)
         diverged, common = DIVERGED.search(text), COMMON.search(text)
-        recovery = tuple(line for line in lines if TIMESTAMP.match(line) and "LOG:" in line)
+        recovery = tuple(line.split("LOG:", 1)[1].strip() for line in lines
+                         if TIMESTAMP.match(line) and "LOG:" in line and CRASH_RECOVERY.search(line))
         return cls(host, source, tuple(lines), diverged.group(1) if diverged else "",
                    int(diverged.group(2)) if diverged else None, common.group(1) if common else "", recovery)
 

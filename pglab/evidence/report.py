@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from pglab import assignment
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
-from pglab.evidence import configuration, consistency, data, plot, rejoin, titlepage
+from pglab.evidence import configuration, consistency, data, environment, plot, rejoin, titlepage
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
 from pglab.evidence.logs import LogHit
@@ -48,11 +48,12 @@ def load_evidence(ctx: LabContext) -> Evidence:
     stages = ctx.state.load_json("stages.json")
     if not stages:
         raise StageOrderError("nothing recorded yet: run `fab lab` before `fab report`")
-    if ctx.state.load_json("configuration.json") is None:
-        try:
-            configuration.save(ctx)
-        except PglabError:
-            pass  # the lab is gone: the appendix says nothing was recorded
+    for name, save in (("configuration.json", configuration.save), ("environment.json", environment.save)):
+        if ctx.state.load_json(name) is None:
+            try:
+                save(ctx)
+            except PglabError:
+                pass  # the lab is gone: the appendix says nothing was recorded; the run's place is in lab.json
     load = ctx.state.load_json
     return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
                     reads=load("reads.json", []), errors=load("client_errors.json", []), logs=load("logs.json", []),
@@ -60,6 +61,15 @@ def load_evidence(ctx: LabContext) -> Evidence:
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
                     recover_logs=load("recover_logs.json", []), environment=load("environment.json", {}) or {},
                     samples=load("sample_rows.json", {}) or {})
+
+
+def environment_of(ctx: LabContext, ev: Evidence) -> Environment:
+    """Where the run happened: as recorded, else what lab.json says (provider, measured speed)."""
+    if ev.environment:
+        return Environment.from_dict(ev.environment)
+    speed = ctx.speed() if hasattr(ctx, "speed") else {}  # a report rendered from evidence alone (tests)
+    return Environment(ctx.lab.provider, "", speed.get("profile", ""), speed.get("cpu_slowdown"),
+                       speed.get("ssh_rtt_ms"), "", "", 0, "", "", "")
 
 
 def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
@@ -183,7 +193,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
                "why": why, "outage": found, "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
-               "env": Environment.from_dict(ev.environment), "schema": data.schema(ctx.lab),
+               "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors), "disagreements": consistency.disagreements(ev)}

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from matplotlib.text import Text
 
-from pglab.evidence import consistency, logs, plot, report, titlepage, verdicts
+from pglab.evidence import consistency, data, logs, plot, rejoin, report, titlepage, verdicts
 from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
 from pglab.model import Lab
 from tests.conftest import run_without_lab
@@ -357,3 +357,49 @@ def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_sh
     data = text.split('id="data"')[1].split('id="conclusion"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
     assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
+
+
+# (j) where the run happened: the provider and hypervisor from the lab's records, for VMs too
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_vm_run_says_its_hypervisor_and_what_its_power_off_does_not_simulate(lang):
+    ev = lab_evidence.evidence()
+    ev.environment = {**ev.environment, "provider": "vagrant", "hypervisor": "libvirt/qemu", "profile": "roomy"}
+    text = report.render_markdown(SimpleNamespace(lab=Lab()), ev, lang, Path("timeline.png"), NO_TITLE)
+    place = text.split('id="environment"')[1].split("![")[0]
+    assert "`libvirt/qemu`" in place and TEXT[lang]["not_simulated_vagrant"] in place
+    assert TEXT[lang]["not_simulated_local"] not in text
+    if lang == "ru":
+        assert latin_words(prose(text)) == set()
+
+
+def test_without_a_recorded_environment_the_provider_still_shows():
+    ev = lab_evidence.evidence()
+    ev.environment = {}
+    text = markdown_of(ev, "en")
+    assert 'id="environment"' in text and TEXT["en"]["not_simulated_local"] in text
+
+
+def markdown_of(ev, lang: str) -> str:
+    return report.render_markdown(SimpleNamespace(lab=Lab()), ev, lang, Path("timeline.png"), NO_TITLE)
+
+
+def test_rewind_output_is_read_for_its_divergence_point_and_crash_recovery():
+    rewind = rejoin.Rewind.parse("pg-a", "pg-b", lab_evidence.REWIND)
+    assert (rewind.diverged_lsn, rewind.diverged_timeline, rewind.checkpoint_lsn) == ("0/5000F48", 1, "0/4000060")
+    assert rewind.crash_recovery[0].startswith("database system was interrupted")
+    assert rewind.crash_recovery[-1] == "redo done at 0/5000F10"
+    nothing = rejoin.Rewind.parse("pg-b", "pg-a", ["pg_rewind: servers diverged at WAL location 0/50F9AC0 on "
+                                                   "timeline 2", "pg_rewind: no rewind required"])
+    assert nothing.diverged_timeline == 2 and not nothing.checkpoint_lsn and not nothing.crash_recovery
+    text = markdown_of(lab_evidence.evidence(), "en")
+    assert "redo done at 0/5000F10" in text.split('id="s3"')[1]
+
+
+def test_client_errors_are_grouped_by_message_most_frequent_first():
+    errors = [{"ts": 3.0, "session": "w2", "error": "server closed the connection\nThis probably means"},
+              {"ts": 1.0, "session": "w1", "error": "server closed the connection"},
+              {"ts": 2.0, "session": "r1", "error": "no answer within 1000 ms"}]
+    kinds = data.error_kinds(errors)
+    assert [(k.message, k.count, k.sessions, k.first, k.last) for k in kinds] == [
+        ("server closed the connection", 2, ("w1", "w2"), 1.0, 3.0), ("no answer within 1000 ms", 1, ("r1",), 2.0, 2.0)]
