@@ -36,7 +36,7 @@ def disagreements(ev: Evidence) -> list[Disagreement]:
         if expected != found:
             out.append(Disagreement(what, expected, found, where, host))
 
-    compare("acknowledged", acks, v["acknowledged"], "checker")
+    compare("acknowledged", acks, v.get("acknowledged", acks), "checker")
     compare("unknown", v.get("indeterminate", 0), present + absent, "present_absent")
     expected_rows = acks + present
     for node in v.get("nodes", []):
