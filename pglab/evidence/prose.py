@@ -242,10 +242,10 @@ PROSE |= {
     "env_hosts_os": ("System of the lab's hosts", "Система хостов стенда"),
     "env_software": ("Software", "Программы"),
     "env_speed": ("Measured speed of the hosts", "Измеренная скорость хостов"),
-    "env_speed_value": ("a fixed CPU loop takes {slowdown:.2f} times as long on pg-a as on this machine; an SSH "
-                        "command's round trip {rtt:.0f} ms; timing profile `{profile}`",
-                        "один и тот же вычислительный цикл выполняется на pg-a в {slowdown:.2f} раза дольше, чем на "
-                        "этой машине; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; профиль тайм-аутов `{profile}`"),
+    "env_speed_value": ("a fixed CPU loop on pg-a takes {slowdown:.2f} of the time it takes on this machine; an "
+                        "SSH command's round trip {rtt:.0f} ms; timing profile `{profile}`",
+                        "один и тот же вычислительный цикл занимает на pg-a {slowdown:.2f} от времени на этой "
+                        "машине; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; профиль тайм-аутов `{profile}`"),
     "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
                         "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "
                         "leaves it; power-on starts the host's `init` again in fresh namespaces.",
