@@ -130,12 +130,14 @@ PROSE: dict[str, tuple[str, str]] = {
         "failed too before A was back, pgpool would have promoted C, and such commits could have been lost: the "
         "lab keeps the database writable rather than stop writes when synchronous durability is impossible. The "
         "checker counts what this policy risked: {at_risk:|acknowledged write|acknowledged writes} of {acknowledged} "
-        "fell in a window in which the primary had no synchronous standby; {at_risk_missing} of them are missing.",
+        "fell in a window in which the primary had no synchronous standby{windows}; {at_risk_missing} of them are "
+        "missing.",
         "Доступность прежде всего. Пока B работал основным узлом один, коммит подтверждался, как только он был "
         "на диске B. Откажи и B до возвращения A, pgpool повысил бы C, и такие коммиты могли бы быть потеряны: "
         "стенд сохраняет возможность записи, а не останавливает её, когда синхронная надёжность невозможна. "
         "Проверка считает, чем рисковала эта политика: подтверждённых записей в окнах, когда у основного узла не "
-        "было синхронного резервного,\u00a0— {at_risk} из {acknowledged}; из них потеряно: {at_risk_missing}."),
+        "было синхронного резервного{windows},\u00a0— {at_risk} из {acknowledged}; из них потеряно: {at_risk_missing}."),
+    "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
         "How the counts fit together. The clients were stopped before the verification, so every figure below "
         "is final: {acknowledged:|write was|writes were} acknowledged (the client journal and the sessions' "

@@ -162,10 +162,13 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     """What the reasoning paragraphs quote: the lab's settings and the checker's counts."""
     t, v, unknown = TEXT[lang], ev.verify, figs["unknown"]
     present = unknown["present"] or 0
+    spans = [t["at_risk_window"].format(host=w["host"], start=clock(w["start"])[:8], end=clock(w["end"])[:8])
+             for w in v.get("at_risk_windows", [])]
     n = unknown["n"] or 0
     kind = "none" if not n else "present" if present == n else "absent" if not present else "mixed"
     return {"unknown": t[f"unknown_{kind}"].format(n=n, present=present, absent=unknown["absent"] or 0),
             "sum": f": {number(figs['acknowledged'] or 0, '', lang)} + {present}" if present else "",
+            "windows": f" ({'; '.join(spans)})" if spans else "",
             "delay": lab.timing.replay_delay_s, "port": lab.pgpool_port, "period": lab.timing.health_check_period,
             "connect_ms": lab.timing.connect_timeout_ms, "at_risk": v.get("at_risk", 0),
             "at_risk_missing": v.get("at_risk_missing", 0), "acknowledged": figs["acknowledged"] or 0,

@@ -263,7 +263,7 @@ def verify(acknowledged: int) -> dict:
              for h in HOSTS]
     return {"acknowledged": acknowledged, "indeterminate": 3, "indeterminate_present": 2, "indeterminate_absent": 1,
             "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True, "at_risk": 120,
-            "at_risk_missing": 0,
+            "at_risk_missing": 0, "at_risk_windows": [{"host": "pg-b", "start": FAILOVER_DONE - 0.5, "end": SWITCH - 3}],
             "checksums_equal": True, "ok": True}
 
 
