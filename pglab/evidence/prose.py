@@ -126,17 +126,20 @@ PROSE: dict[str, tuple[str, str]] = {
         "асинхронно: это конфигурация этапа 1. При смене основного узла клиенты ещё раз теряют соединения и "
         "подключаются заново."),
     "why_at_risk": (
-        "Availability first. While B was primary alone, a commit was acknowledged once it was on B's disk. Had B "
-        "failed too before A was back, pgpool would have promoted C, and such commits could have been lost: the "
-        "lab keeps the database writable rather than stop writes when synchronous durability is impossible. The "
-        "checker counts what this policy risked: {at_risk:|acknowledged write|acknowledged writes} of {acknowledged} "
-        "fell in a window in which the primary had no synchronous standby{windows}; {at_risk_missing} of them are "
-        "missing.",
-        "Доступность прежде всего. Пока B работал основным узлом один, коммит подтверждался, как только он был "
-        "на диске B. Откажи и B до возвращения A, pgpool повысил бы C, и такие коммиты могли бы быть потеряны: "
-        "стенд сохраняет возможность записи, а не останавливает её, когда синхронная надёжность невозможна. "
-        "Проверка считает, чем рисковала эта политика: подтверждённых записей в окнах, когда у основного узла не "
-        "было синхронного резервного{windows},\u00a0— {at_risk} из {acknowledged}; из них потеряно: {at_risk_missing}."),
+        "Availability first. While a primary runs without a synchronous standby - B after the failover, A right "
+        "after the switch-back, and A while the demonstration had B stopped - a commit is acknowledged once it "
+        "is on that one primary's disk. Had B failed too before A was back, pgpool would have promoted C, and "
+        "such commits could have been lost: the lab keeps the database writable rather than stop writes when "
+        "synchronous durability is impossible. The checker counts what this policy risked: "
+        "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in such a window{windows}; "
+        "{at_risk_missing} of them are missing.",
+        "Доступность прежде всего. Пока основной узел работает без синхронного резервного (B после "
+        "переключения, A сразу после возврата, а также A, пока при демонстрации B был остановлен), коммит "
+        "подтверждается, как только он записан на диск одного этого узла. Откажи и B до возвращения A, pgpool "
+        "повысил бы C, и такие коммиты могли бы быть потеряны: стенд сохраняет возможность записи, а не "
+        "останавливает её, когда синхронная надёжность невозможна. Проверка считает, чем рисковала эта "
+        "политика: подтверждённых записей в таких окнах{windows}\u00a0— {at_risk} из {acknowledged}; из них "
+        "потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
         "How the counts fit together. The clients were stopped before the verification, so every figure below "
