@@ -112,8 +112,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "connections once more and reconnect.",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
-        "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не получал,\u00a0— это раздвоение "
-        "кластера, при котором клиенты могли бы писать в две расходящиеся базы. Вместо этого `fab recover` "
+        "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
+        "получал,\u00a0— это раздвоение кластера, при котором клиенты могли бы писать в две расходящиеся "
+        "базы. Вместо этого `fab recover` "
         "выполняет pg_rewind. Сначала pg_rewind проводит восстановление A после сбоя (A обесточен, его каталог "
         "данных не был штатно закрыт), затем находит точку, где истории A и B разошлись, и копирует с B только "
         "блоки, изменённые после последней общей контрольной точки перед этой точкой, а также WAL, конфигурацию "
@@ -265,8 +266,9 @@ PROSE |= {
     "not_simulated": ("What this power-off does not simulate", "Чего такое отключение питания не моделирует"),
     "not_simulated_local": (
         "The hosts share one Linux kernel, and it keeps running when a host is powered off. Hence: (1) data a "
-        "process had written but not yet synced to disk (`fsync`) is not lost - it stays in the machine's page cache, which all "
-        "hosts share, and reaches the disk later; a real power loss loses it, so this run does not test that "
+        "process had written but not yet synced to disk (`fsync`) is not lost - it stays in the machine's "
+        "page cache, which all hosts share, and reaches the disk later; a real power loss loses it, so this "
+        "run does not test that "
         "PostgreSQL and pglab's scripts fsync everything they rely on; (2) no disk write cache is lost and no "
         "page is left half-written, so full-page writes are not put to the test; (3) the hosts share the "
         "machine's clock, processors and memory: there is no clock skew between them, and a busy host slows the "

@@ -92,8 +92,9 @@ def stages() -> list[dict]:
                                         "clients": _clients(2.0), "rows": {h: _rows(30_000) for h in HOSTS}}),
              ("verify", "3", ("Clients stopped; nothing acknowledged was lost",
                               "Клиенты остановлены; ни одна подтверждённая запись не потеряна"),
-              "fab clients --action stop; fab verify", 150, 160, {**original, "ts": T0 + 159, "clients": final_clients(),
-                                                                  "rows": {h: _rows(final_rows()) for h in HOSTS}}))
+              "fab clients --action stop; fab verify", 150, 160,
+              {**original, "ts": T0 + 159, "clients": final_clients(),
+               "rows": {h: _rows(final_rows()) for h in HOSTS}}))
     return [{"key": k, "section": s, "title": list(title), "command": cmd, "start": T0 + a, "end": T0 + b,
              "snapshot": {"ts": T0 + b, **snap} if snap else {}} for k, s, title, cmd, a, b, snap in steps]
 
@@ -191,7 +192,8 @@ REWIND = ['pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target
 
 
 def recover_logs() -> list[dict]:
-    lines = (("pg-a", "streaming", RECOVER + 4.0, "LOG:  started streaming WAL from primary at 0/5000000 on timeline 2"),
+    lines = (("pg-a", "streaming", RECOVER + 4.0, "LOG:  started streaming WAL from primary at 0/5000000 on "
+                                                  "timeline 2"),
              ("pg-b", "shutdown requested", SWITCH + 0.1, "LOG:  received fast shutdown request"),
              ("pg-b", "shut down", SWITCH + 0.4, "LOG:  database system is shut down"),
              ("pgpool", "failover command", SWITCH + 0.6, "LOG:  execute command: /etc/pgpool2/failover.sh 1 pg-b"),
@@ -263,7 +265,8 @@ def verify(acknowledged: int) -> dict:
              for h in HOSTS]
     return {"acknowledged": acknowledged, "indeterminate": 3, "indeterminate_present": 2, "indeterminate_absent": 1,
             "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True, "at_risk": 120,
-            "at_risk_missing": 0, "at_risk_windows": [{"host": "pg-b", "start": FAILOVER_DONE - 0.5, "end": SWITCH - 3}],
+            "at_risk_missing": 0,
+            "at_risk_windows": [{"host": "pg-b", "start": FAILOVER_DONE - 0.5, "end": SWITCH - 3}],
             "checksums_equal": True, "ok": True}
 
 

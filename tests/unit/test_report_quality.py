@@ -345,8 +345,8 @@ def test_stage_3_shows_the_rewind_the_crash_recovery_the_switch_back_and_the_tim
         assert "redo starts at 0/4000028" in stage_3 and "database system was interrupted" in stage_3
         assert "received fast shutdown request" in stage_3 and "selected new timeline ID: 3" in stage_3
         assert re.search(r"\| 3 \| pg-a \| ", stage_3)
-        window = TEXT[lang]["at_risk_window"].format(host="pg-b", start=verdicts.clock(lab_evidence.FAILOVER_DONE - 0.5)[
-            :8], end=verdicts.clock(lab_evidence.SWITCH - 3)[:8])
+        start, end = (verdicts.clock(ts)[:8] for ts in (lab_evidence.FAILOVER_DONE - 0.5, lab_evidence.SWITCH - 3))
+        window = TEXT[lang]["at_risk_window"].format(host="pg-b", start=start, end=end)
         assert TEXT[lang]["why_at_risk"].format(at_risk=120, acknowledged=lab_evidence.evidence().verify[
             "acknowledged"], at_risk_missing=0, windows=f" ({window})") in stage_3
 
