@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from rich.rule import Rule
 
 from pglab import commands
+from pglab.cluster import inspect
 from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
-from pglab.errors import ClusterStateError, PglabError
-from pglab.evidence import configuration, snapshot
+from pglab.errors import ClusterStateError, PglabError, RemoteCommandError
+from pglab.evidence import configuration, data, environment, logs, snapshot
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
 from pglab.evidence.report import load_evidence
@@ -38,6 +39,38 @@ def await_failover(ctx: LabContext) -> None:
     hits = commands.logs(ctx)
     done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
     ctx.state.record_event("failover-done", ts=done, primary=new)
+
+
+def power_off_primary(ctx: LabContext) -> None:
+    """Step 2.2: cut A's power, then watch pgpool (every 0.1 s) until it has detached A. The step's snapshot
+    is taken right after: the cluster inside the outage, with B not yet or just being promoted."""
+    primary = ctx.lab.primary
+    commands.poweroff(ctx, primary)
+
+    def detached() -> bool:
+        try:
+            nodes = inspect.pool_nodes(ctx, inspect.PCP_PATIENCE_S)
+        except RemoteCommandError:
+            return False  # pgpool's PCP process is being restarted
+        return any(n.host == primary and n.status == "down" for n in nodes)
+    wait_until(f"pgpool to detach {primary}", detached, timeout=60, interval=0.1)
+    ctx.state.record_event("detached", host=primary)
+    say(f"pgpool has detached {primary}: the snapshot now shows the cluster inside the outage")
+
+
+def recover_with_logs(ctx: LabContext) -> None:
+    """Step 3: `fab recover`, then the log messages of the rejoin and the switch-back (kept for the report)."""
+    commands.recover(ctx)
+    start = ctx.state.last_event("recover-start")
+    logs.save(ctx, logs.collect(ctx, since=start["ts"] - 0.5 if start else 0.0), "recover_logs.json")
+
+
+def stop_clients_and_verify(ctx: LabContext) -> None:
+    """Step 3's check: the clients stop first, so the run's counts are final and every table agrees; then
+    every acknowledged write is looked for on each node, and a few rows are kept for the report."""
+    commands.clients(ctx, "stop")
+    verify_or_fail(ctx)
+    data.save_samples(ctx)
 
 
 def poweron_fenced(ctx: LabContext) -> None:
@@ -77,6 +110,7 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
     ctx.state.record_event("lab-done", seconds=round(seconds, 1))
     collect_client_records(ctx)
     configuration.save(ctx)
+    environment.save(ctx)
     say_pauses(ctx)
     say(f"the whole lab ran in {seconds:.0f} s; `fab report` writes the report")
     return seconds

@@ -63,6 +63,9 @@ def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, flo
     say(f"{host}: rejoining as a standby of {primary} (pg_rewind first)")
     out = node_cmd(ctx, host, f"follow {primary}", f"rejoin {host}")
     method = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("method:")), "?")
+    rewind = [line.removeprefix("rewind: ") for line in out.splitlines() if line.startswith("rewind: ")]
+    if rewind:  # pg_rewind's own words: where the timelines diverged, the target's crash recovery
+        ctx.state.record_event("rewind-output", host=host, source=primary, lines=rewind)
     if method == "basebackup":
         say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)

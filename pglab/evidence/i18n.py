@@ -8,6 +8,7 @@ from __future__ import annotations
 import string
 
 from pglab.assignment import LANGUAGES
+from pglab.evidence.prose import PROSE
 
 NBSP = "\u00a0"
 
@@ -141,13 +142,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "setting": ("Setting", "Параметр"),
     "secrets_masked": ("Read back from the hosts after the run; passwords masked.",
                        "Прочитано с хостов после выполнения; пароли скрыты."),
-    "commands_summary": ("The commands each step ran on the hosts over SSH: how often, on which hosts, how many "
-                         "ended with a non-zero exit code. SSH round-trip and host speed probes are left out. Every "
-                         "command with its time, exit code and duration is in `{file}` beside this report.",
-                         "Команды, которые каждый шаг выполнил на хостах по SSH: сколько раз, на каких хостах, "
-                         "сколько завершились с ненулевым кодом. Замеры задержки SSH и скорости хостов опущены. "
-                         "Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` рядом "
-                         "с отчётом."),
+    "commands_summary": ("The commands that changed something on the hosts, step by step: how often, on which "
+                         "hosts, how many ended with a non-zero exit code. Read-only looks (each node's role and "
+                         "position, pgpool's view, row counts, checksums, log collection) and timing probes are left "
+                         "out. Every command, with its time, exit code and duration, is in `{file}` beside this "
+                         "report.",
+                         "Команды, которые что-то меняли на хостах, по шагам: сколько раз, на каких хостах, сколько "
+                         "завершились с ненулевым кодом. Команды, которые только читали состояние (роль и позиция "
+                         "WAL каждого узла, данные pgpool, подсчёт строк, контрольные суммы, сбор журналов), и "
+                         "замеры скорости опущены. Все команды со временем, кодом завершения и длительностью\u00a0— "
+                         "в файле `{file}` рядом с отчётом."),
     "action": ("Action", "Действие"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
@@ -167,6 +171,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nothing": ("\u2014", "\u2014"),
     "figure_caption": ("Figure {n}. {text}", "Рисунок {n}\u00a0— {text}"),
     "table_caption": ("Table {n}. {text}", "Таблица {n}\u00a0— {text}"),
+    "table_continued": ("Table {n} (continued)", "Продолжение таблицы {n}"),
     "step_line": ("Command `{command}`, {seconds:.1f} s ({start} to {end} UTC)",
                   "Команда `{command}`, {seconds:.1f}\u00a0с (с {start} до {end} UTC)"),
     "hosts_table": ("The lab's hosts", "Хосты стенда"),
@@ -212,6 +217,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "ev_rejoined": ("rejoined", "возврат в кластер"),
     "ev_recovered": ("recovered", "восстановлено"),
     "ev_verify_pause": ("verify (writes paused)", "проверка (запись приостановлена)"),
+    "ev_clients_stop": ("clients stopped", "клиенты остановлены"),
     # The log messages' kinds (pglab/evidence/logs.py labels: "log_" + label with "_" for spaces).
     "log_backend_unreachable": ("backend unreachable", "нет соединения с узлом"),
     "log_health_check_retry": ("health check retry", "повтор проверки узла"),
@@ -237,6 +243,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_streaming": ("streaming", "потоковая репликация запущена"),
     "log_crash_recovery": ("crash recovery", "восстановление после сбоя"),
     "log_sync_wait_cancelled": ("sync wait cancelled", "ожидание синхронного узла отменено"),
+    "log_shutdown_requested": ("fast shutdown requested", "запрошена быстрая остановка"),
+    "log_shut_down": ("shut down cleanly", "штатно остановлен"),
+    "log_redo": ("WAL replay", "применение WAL"),
     # Verdicts and the conclusion: sentences filled in from the measured figures.
     "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
            "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
@@ -351,5 +360,6 @@ class Phrase(str):
         return _Formatter(self.lang).vformat(str(self), args, kwargs)
 
 
+WORDS |= PROSE  # the reasoning and the newer evidence's words, kept in a module of their own
 # One dict per language, derived: no word can be missing in one of them.
 TEXT = {lang: {key: Phrase(pair[i], lang) for key, pair in WORDS.items()} for i, lang in enumerate(LANGUAGES)}

@@ -40,6 +40,10 @@ POSTGRES_PATTERNS = (
     ("streaming", r"started streaming WAL from primary"),
     ("crash recovery", r"was not properly shut down|database system was interrupted"),
     ("sync wait cancelled", r"canceling wait for synchronous replication"),
+    # The switch-back: the current primary's clean shutdown, a node replaying WAL as it starts.
+    ("shutdown requested", r"received fast shutdown request"),
+    ("shut down", r"database system is shut down"),
+    ("redo", r"redo starts at|redo done at"),
 )
 TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)")
 ANYWHERE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")

@@ -25,7 +25,8 @@ from matplotlib.figure import Figure  # noqa: E402
 WINDOWS = (("win_off", "poweroff", "poweron", "#f4cccc"), ("win_failover", "poweroff", "failover-done", "#e06666"),
            ("win_recovery", "recover-start", "recovered", "#d9ead3"), ("win_switch", "switchover", "switched-back",
                                                                            "#9fc5e8"))
-EVENTS = ("poweroff", "failover-done", "poweron", "rejoined", "recovered", "verify-pause")  # marked with a line
+# Marked with a line:
+EVENTS = ("poweroff", "failover-done", "poweron", "rejoined", "recovered", "verify-pause", "clients-stop")
 MM_PER_INCH = 25.4
 PRINT_WIDTH_MM = 210 - 14 - 14  # A4 less the PDF's left and right margins (report.html.j2, @page)
 MIN_FONT_PT = 8.0

@@ -25,14 +25,22 @@ from markdown.treeprocessors import Treeprocessor
 from pglab import assignment
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
-from pglab.evidence import configuration, plot, titlepage
+from pglab.evidence import configuration, consistency, data, environment, plot, rejoin, titlepage
+from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
-from pglab.evidence.records import Evidence
+from pglab.evidence.logs import LogHit
+from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, session_rows, verdicts
+from pglab.model import Lab
 
 TEMPLATES = Path(__file__).with_name("templates")
 COMMANDS_FILE = "commands.txt"  # every command over SSH, beside the report (Appendix B sums them up)
-TIMING_NOISE = ("ssh round trip", "speed probe")  # measurements of the hosts, not steps of the work
+# Read-only looks at the hosts (and timing probes): Appendix B leaves them to the full log, commands.txt.
+OBSERVATIONS = frozenset({"ssh round trip", "speed probe", "role", "probe node", "pcp_health_check_stats",
+                          "pg_stat_replication", "row counts", "pglab-client stats", "collect log lines",
+                          "transfer ids", "role log", "total", "sample rows", "pgpool set up?",
+                          "follow child running?", "check packages", "check cluster", "environment", ""})
+OBSERVATION_KINDS = ("checksum ", "disk facts of ", "demo: probe on ")  # one step name per table or host
 
 
 def load_evidence(ctx: LabContext) -> Evidence:
@@ -40,16 +48,28 @@ def load_evidence(ctx: LabContext) -> Evidence:
     stages = ctx.state.load_json("stages.json")
     if not stages:
         raise StageOrderError("nothing recorded yet: run `fab lab` before `fab report`")
-    if ctx.state.load_json("configuration.json") is None:
-        try:
-            configuration.save(ctx)
-        except PglabError:
-            pass  # the lab is gone: the appendix says nothing was recorded
+    for name, save in (("configuration.json", configuration.save), ("environment.json", environment.save)):
+        if ctx.state.load_json(name) is None:
+            try:
+                save(ctx)
+            except PglabError:
+                pass  # the lab is gone: the appendix says nothing was recorded; the run's place is in lab.json
     load = ctx.state.load_json
     return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
                     reads=load("reads.json", []), errors=load("client_errors.json", []), logs=load("logs.json", []),
                     demo=load("demo.json", {}) or {}, verify=load("verify.json", {}) or {},
-                    configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []))
+                    configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
+                    recover_logs=load("recover_logs.json", []), environment=load("environment.json", {}) or {},
+                    samples=load("sample_rows.json", {}) or {})
+
+
+def environment_of(ctx: LabContext, ev: Evidence) -> Environment:
+    """Where the run happened: as recorded, else what lab.json says (provider, measured speed)."""
+    if ev.environment:
+        return Environment.from_dict(ev.environment)
+    speed = ctx.speed() if hasattr(ctx, "speed") else {}  # a report rendered from evidence alone (tests)
+    return Environment(ctx.lab.provider, "", speed.get("profile", ""), speed.get("cpu_slowdown"),
+                       speed.get("ssh_rtt_ms"), "", "", 0, "", "", "")
 
 
 def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
@@ -67,6 +87,7 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
         steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)]) for s in ev.stages
                  if s["section"] == sec.key]
         for step in steps:
+            step["snapshot"] = Snapshot.from_dict(step.get("snapshot") or {})  # the template reads typed objects
             step["commands"] = command_summary([c for c in ev.commands
                                                 if step["start"] <= c["ts"] <= step["end"] + 0.5])
             step["rates"] = rates(ev, step["start"], step["end"])
@@ -79,10 +100,10 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
 
 def command_summary(commands: list[dict]) -> list[dict]:
     """A step's commands, each kind once in the order first run (with its first command line): on which hosts,
-    how often, how many failed (the hosts' timing probes left out: they are in the full log)."""
+    how often, how many failed (read-only looks and timing probes left out: they are in the full log)."""
     runs: dict[str, dict] = {}
     for c in commands:
-        if c["step"] in TIMING_NOISE:
+        if c["step"] in OBSERVATIONS or c["step"].startswith(OBSERVATION_KINDS):
             continue
         row = runs.setdefault(c["step"], {"step": c["step"], "command": shorten(c.get("command", "")), "hosts": [],
                                           "runs": 0, "failed": 0})
@@ -117,12 +138,50 @@ class Captions:
     def __call__(self, kind: str, text: str) -> str:
         self.counts[kind] += 1
         words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
-        return f'<p class="{kind}-caption">{html_escape(words, quote=False)}</p>'
+        return f'<p class="{kind}-caption">{inline_code(words)}</p>'
+
+    def continued(self) -> str:
+        """'Table 3 (continued)' above the next part of a table split in parts."""
+        return f'<p class="table-caption">{inline_code(self.t["table_continued"].format(n=self.counts["table"]))}</p>'
+
+
+def outage(lab: Lab, ev: Evidence) -> dict | None:
+    """Step 2.2's snapshot in time: seconds after the cut it was taken, and after it pgpool detached A; what
+    the synchronous standby was then."""
+    off, detached = ev.first("poweroff", host=lab.primary), ev.first("detached", host=lab.primary)
+    snap = ev.snapshot("2.2")
+    if not (off and detached and snap):
+        return None
+    probe = snap.get("probes", {}).get(lab.sync_standby, {})
+    t_role = "role_standby" if probe.get("in_recovery") else "role_primary" if probe.get("running") else "down"
+    return {"after": snap["ts"] - off["ts"], "detached": detached["ts"] - off["ts"], "host": lab.primary,
+            "sync": lab.sync_standby, "sync_role": t_role}
+
+
+def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
+    """What the reasoning paragraphs quote: the lab's settings and the checker's counts."""
+    t, v, unknown = TEXT[lang], ev.verify, figs["unknown"]
+    present = unknown["present"] or 0
+    spans = [t["at_risk_window"].format(host=w["host"], start=clock(w["start"])[:8], end=clock(w["end"])[:8])
+             for w in v.get("at_risk_windows", [])]
+    n = unknown["n"] or 0
+    kind = "none" if not n else "present" if present == n else "absent" if not present else "mixed"
+    return {"unknown": t[f"unknown_{kind}"].format(n=n, present=present, absent=unknown["absent"] or 0),
+            "sum": f": {number(figs['acknowledged'] or 0, '', lang)} + {present}" if present else "",
+            "windows": f" ({'; '.join(spans)})" if spans else "",
+            "delay": lab.timing.replay_delay_s, "port": lab.pgpool_port, "period": lab.timing.health_check_period,
+            "connect_ms": lab.timing.connect_timeout_ms, "at_risk": v.get("at_risk", 0),
+            "at_risk_missing": v.get("at_risk_missing", 0), "acknowledged": figs["acknowledged"] or 0,
+            "present": present, "absent": unknown["absent"] or 0, "expected": (figs["acknowledged"] or 0) + present}
 
 
 def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
     t = TEXT[lang]
     figs = figures(ctx.lab, ev)
+    why = reasoning_figures(lang, ctx.lab, ev, figs)
+    found = outage(ctx.lab, ev)
+    if found:
+        found["sync_role"] = t[found["sync_role"]]
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
@@ -134,7 +193,13 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
-               "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS}}
+               "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
+               "why": why, "outage": found, "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
+               "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
+               "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),
+               "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
+               "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
+               "error_kinds": data.error_kinds(ev.errors), "disagreements": consistency.disagreements(ev)}
     return _environment().get_template("report.md.j2").render(**context)
 
 
@@ -143,10 +208,17 @@ def printed_title(title_fields: dict, lang: str) -> str:
     return title_fields.get("lab_title") or assignment.TITLE[assignment.LANGUAGES.index(lang)]
 
 
+def inline_code(text: str) -> str:
+    """Text for the template's raw HTML (Markdown leaves that alone): escaped, its `code` as <code> tags."""
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", html_escape(text, quote=False))
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                              autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["inline_code"] = inline_code
+    return env
 
 
 # The only raw HTML the Markdown may carry is the template's own (the title page's blocks and placeholders,

@@ -23,15 +23,18 @@ def row_counts(ctx: LabContext, host: str) -> dict | None:
         return None
     accounts, transfers, total, probes = row[0]
     return {"accounts": int(accounts), "transfers": int(transfers), "total_balance": int(total),
-            "probes": int(probes)}
+            "probes": int(probes), "ts": time.time()}  # when it was counted: nodes are counted one by one
 
 
 def take(ctx: LabContext) -> dict:
-    """Power, pgpool's nodes, each node's role and row counts, replication peers, client sessions."""
-    view = inspect.view(ctx)
+    """Power, pgpool's nodes, each node's role and row counts, replication peers, client sessions.
+
+    A pgpool whose PCP process is being restarted (the end of a failover) is not waited for: its
+    nodes are left out and `pool_busy` says why."""
+    view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
     snap = {"ts": time.time(), "power": {h: s.value for h, s in view.power.items()},
             "pool": [asdict(n) for n in view.pool], "probes": {h: asdict(p) for h, p in view.probes.items()},
-            "replication": [asdict(p) for p in view.replication],
+            "replication": [asdict(p) for p in view.replication], "pool_busy": view.pool_busy,
             "rows": {h.name: row_counts(ctx, h.name) if view.probes[h.name].running else None
                      for h in ctx.lab.pg_hosts}}
     try:

@@ -26,7 +26,8 @@ def availability_windows(ev: Evidence) -> dict[str, availability.FaultAvailabili
     recovery with its switch-back, and the whole run with clients (until verify pauses the writers)."""
     acts = availability.activity(ev.journal, ev.reads)
     start, off = ev.first("clients-start"), ev.first("poweroff")
-    recover, recovered, paused = ev.first("recover-start"), ev.first("recovered"), ev.first("verify-pause")
+    recover, recovered = ev.first("recover-start"), ev.first("recovered")
+    paused = ev.first("verify-pause") or ev.first("clients-stop")  # the run with clients ends at either
     windows = {}
     if off:
         windows["failover"] = availability.around_fault(acts, off["ts"], (recover or ev.events[-1])["ts"])

@@ -43,6 +43,7 @@ class VerifyResult:
     nodes: list[NodeCheck]
     at_risk: int = 0  # acknowledged while the primary had no synchronous standby (durable on one node)
     at_risk_missing: int = 0
+    at_risk_windows: list[dict] = field(default_factory=list)  # {host, start, end}: a primary with no sync standby
     indeterminate_absent: int = 0  # of them not on the primary: they did not commit (0 with no primary)
     reads: ReadChecks = field(default_factory=ReadChecks)
 
@@ -128,14 +129,15 @@ def verify(ctx: LabContext) -> VerifyResult:
         on_primary = looked.ids if looked else set()
         present_unknown = len(unknown & on_primary)
         absent_unknown = len(unknown) - present_unknown if looked else 0
-        risky = at_risk([r for r in journal if r["outcome"] == "ack"], alone_windows(role_logs(ctx, running),
-                                                                                      time.time()))
+        windows = alone_windows(role_logs(ctx, running), time.time())
+        risky = at_risk([r for r in journal if r["outcome"] == "ack"], windows)
     finally:
         if clients_running:
             control.resume(ctx)
     expected_total = lab.accounts * lab.initial_balance
     result = VerifyResult(len(acked), len(unknown), present_unknown, expected_total, nodes, at_risk=len(risky),
                           at_risk_missing=len(set(risky) - on_primary) if primary else 0,
+                          at_risk_windows=[asdict(w) for w in windows],
                           indeterminate_absent=absent_unknown,
                           reads=judge(reads, journal, expected_total, lab.host(lab.async_standby).app_name))
     ctx.state.save_json("verify.json", result.as_dict())

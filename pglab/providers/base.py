@@ -53,6 +53,10 @@ class Provider(ABC):
     def __init__(self, lab: Lab, state: LabState) -> None:
         self.lab, self.state = lab, state
 
+    def hypervisor(self) -> str:
+        """What runs the hosts, for the report: '' when they share this machine's kernel (namespaces)."""
+        return ""
+
     @abstractmethod
     def check_requirements(self) -> None:
         """Raise MissingToolError naming what to install or start."""

@@ -8,6 +8,7 @@ lab NIC's link come from libvirt itself; Vagrant stays the tool that creates and
 from __future__ import annotations
 
 import ipaddress
+import re
 import subprocess
 from pathlib import Path
 
@@ -99,3 +100,9 @@ def start(domain: str) -> None:
 def destroy(domain: str) -> None:
     """A hard power-off: QEMU is killed, the guest gets no chance to flush or shut down."""
     virsh("destroy", domain)
+
+
+def domain_type(domain: str) -> str:
+    """The hypervisor libvirt runs a domain on: `kvm` (hardware virtualisation) or `qemu` (software emulation)."""
+    found = re.search(r"<domain type='(\w+)'", virsh("dumpxml", domain).stdout)
+    return found.group(1) if found else "?"

@@ -73,6 +73,11 @@ class VagrantProvider(Provider):
         not the empty folder `vagrant destroy` leaves behind."""
         return any((MACHINES / h / "libvirt" / "id").exists() for h in self.lab.host_names)
 
+    def hypervisor(self) -> str:
+        """libvirt's domain type of the primary's VM (`kvm` or `qemu`), or VirtualBox."""
+        domain = libvirt.domain_of(MACHINES, self.lab.primary) if self.on_libvirt() else None
+        return f"libvirt/{libvirt.domain_type(domain)}" if domain else "VirtualBox"
+
     def check_requirements(self) -> None:
         """vagrant installed, a provider plugin that loads, and for libvirt a running libvirtd."""
         if not shutil.which("vagrant"):

@@ -43,6 +43,11 @@ CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pg
             "tcp_user_timeout={dead_ms} application_name=pglab-{name} "
             "options='-c idle_in_transaction_session_timeout={stuck_ms}'")
 SYNC_S = 0.1  # the flusher's period: one fdatasync per journal and period, not one per line (~0.3 ms each)
+# A writer's transaction (the report shows these statements): two balance updates, in account id order,
+# and the transfer's row, whose identity column n is the history's order.
+DEBIT_CREDIT_SQL = "UPDATE accounts SET balance = balance + %s WHERE id = %s"
+TRANSFER_SQL = ("INSERT INTO transfers (id, session, from_account, to_account, amount) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING n")
 # One statement, one snapshot: which node served it (cluster_name; in_hot_standby says whether it was a
 # standby), the bank's total, how far the history goes, and whether the session's own last write is there.
 # Only stable functions: pgpool sends a query with a volatile one (pg_is_in_recovery) to the primary.
@@ -183,9 +188,8 @@ class Session(threading.Thread):
         amount, transfer_id = random.randint(1, 100), str(uuid.uuid4())
         cur = self.conn.cursor()
         for account, delta in sorted(((first, -amount), (second, amount))):  # lock in id order: no deadlocks
-            cur.execute("UPDATE accounts SET balance = balance + %s WHERE id = %s", (delta, account))
-        cur.execute("INSERT INTO transfers (id, session, from_account, to_account, amount) "
-                    "VALUES (%s, %s, %s, %s, %s) RETURNING n", (transfer_id, self.name, first, second, amount))
+            cur.execute(DEBIT_CREDIT_SQL, (delta, account))
+        cur.execute(TRANSFER_SQL, (transfer_id, self.name, first, second, amount))
         n = cur.fetchone()[0]
         self.phase = "commit"
         try:
@@ -240,18 +244,24 @@ def run(args: argparse.Namespace) -> None:
     while not stop.is_set():
         for s in sessions:
             s.abandon_if_stuck(time.monotonic())
-        status = {"pid": os.getpid(), "started": started, "ts": time.time(),
-                  "sessions": {s.name: s.counters for s in sessions}}
-        with open(STATUS_FILE + ".tmp", "w") as fh:
-            json.dump(status, fh)
-        os.replace(STATUS_FILE + ".tmp", STATUS_FILE)
+        write_status(started, sessions)
         stop.wait(0.25)
     for s in sessions:
         s.join(timeout=5)
+    write_status(started, sessions)  # the final counts: they agree with the journal once every session ended
     flushed.set()
     flusher.join(timeout=5)
     if os.path.exists(PID_FILE):
         os.unlink(PID_FILE)
+
+
+def write_status(started: float, sessions: list[Session]) -> None:
+    """Each session's counters, for `pglab-client stats` (replaced whole: a reader never sees half a file)."""
+    status = {"pid": os.getpid(), "started": started, "ts": time.time(),
+              "sessions": {s.name: s.counters for s in sessions}}
+    with open(STATUS_FILE + ".tmp", "w") as fh:
+        json.dump(status, fh)
+    os.replace(STATUS_FILE + ".tmp", STATUS_FILE)
 
 
 def running_pid() -> int | None:

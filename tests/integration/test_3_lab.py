@@ -19,7 +19,7 @@ from tests.conftest import fab
 
 STEP_HEADINGS = ("Stage 1: Five identical hosts", "Stage 1: A primary", "Stage 1: New data reaches B",
                  "Stage 2.1:", "Stage 2.2:", "Stage 2.3:", "Stage 3: Power A on", "Stage 3: Rejoin A",
-                 "Stage 3: Nothing acknowledged")
+                 "Stage 3: Clients stopped")
 STRUCTURE = {
     "en": ("## Contents", "## Task", "## Execution", "### Stage 1. Configuration",
            "### Stage 2. Failure simulation and handling", "#### 2.1 Preparation", "#### 2.2 Failure",
@@ -81,6 +81,12 @@ def test_report_follows_the_assignment_with_measured_verdicts(lab_report):
     reads = re.search(r"\| Reads done by reader sessions \(invariant checked in each\) \| (\d+) \|", text)
     assert reads and int(reads.group(1)) > 0
     assert "health check failed" in text and "promotion" in text
+    # Issue 18: stage 3's evidence recorded as it happened, the data shown, and every final count agreeing.
+    stage_3 = text[text.index('id="s3"'):text.index('id="data"')]
+    assert "pg_rewind: servers diverged at WAL location" in stage_3 and "selected new timeline ID: 3" in stage_3
+    assert "redo starts at" in stage_3 and "received fast shutdown request" in stage_3
+    assert "Snapshot taken " in text and "CREATE TABLE IF NOT EXISTS transfers" in text
+    assert "do NOT agree" not in text and "Where the run happened" in text
     assert "of 0 writes" not in text and "Of " in text  # the conclusion is written from the figures
     width, height = png_size(report_dir / "timeline.png")
     assert width >= 1400 and height >= 600  # the A4 text width at print resolution

@@ -42,7 +42,7 @@ def _peer(app: str, sync: str, lag: float | None) -> dict:
 
 
 def _rows(transfers: int) -> dict:
-    return {"accounts": 100, "transfers": transfers, "total_balance": 100_000, "probes": 3}
+    return {"accounts": 100, "transfers": transfers, "total_balance": 100_000, "probes": 3, "ts": T0 + 100}
 
 
 def _clients(scale: float) -> dict:
@@ -75,20 +75,43 @@ def stages() -> list[dict]:
               "fab demo-replication", 36, 61, original),
              ("clients", "2.1", ("Client sessions reading and writing", "Клиентские сессии читают и пишут"),
               "fab clients", 61, 94, {**original, "clients": _clients(1.0), "pool": _pool("pg-a", waiting=("pg-c",))}),
-             ("poweroff", "2.2", ("Power off A", "Отключение питания A"), "fab poweroff pg-a", 94.5, 95.5,
-              {**b_primary, "pool": _pool("pg-a")}),
-             ("failover", "2.3", ("Failover to B, C follows B; the logs", "Переключение на B, C следует за B; журналы"),
-              "fab logs", 95.5, 103, b_primary),
+             ("poweroff", "2.2", ("Power off A; the cluster inside the outage, once pgpool has detached A",
+                                  "Отключение питания A; кластер во время простоя, когда pgpool уже отключил A"),
+              "fab poweroff pg-a", 94.9, 97.4, {**original, "pool": _pool("pg-a", down=("pg-a",)),
+                                                "power": {**original["power"], "pg-a": "off"}, "replication": [],
+                                                "probes": {**a_up, "pg-a": _probe("pg-a", running=False)},
+                                                "rows": {"pg-a": None, "pg-b": _rows(12_700), "pg-c": _rows(12_100)},
+                                                "clients": _clients(1.2)}),
+             ("failover", "2.3", ("After the failover: B primary, C follows B; the log messages",
+                                  "После переключения: B\u00a0— основной, C следует за B; сообщения журналов"),
+              "fab logs", 97.4, 103, b_primary),
              ("poweron", "3", ("Power A on again", "Включение A"), "fab poweron pg-a", 103, 109, b_primary),
              ("recover", "3", ("Rejoin A with pg_rewind, switch back, restore sync/async",
                                "Возврат A через pg_rewind, переключение обратно, восстановление репликации"),
               "fab recover", 109, 135, {**original, "probes": {h: {**p, "timeline": 3} for h, p in a_up.items()},
                                         "clients": _clients(2.0), "rows": {h: _rows(30_000) for h in HOSTS}}),
-             ("verify", "3", ("Nothing acknowledged was lost", "Ни одна подтверждённая запись не потеряна"),
-              "fab verify", 135, 160, {**original, "clients": _clients(2.4),
-                                       "rows": {h: _rows(34_100) for h in HOSTS}}))
+             ("verify", "3", ("Clients stopped; nothing acknowledged was lost",
+                              "Клиенты остановлены; ни одна подтверждённая запись не потеряна"),
+              "fab clients --action stop; fab verify", 150, 160,
+              {**original, "ts": T0 + 159, "clients": final_clients(),
+               "rows": {h: _rows(final_rows()) for h in HOSTS}}))
     return [{"key": k, "section": s, "title": list(title), "command": cmd, "start": T0 + a, "end": T0 + b,
-             "snapshot": snap} for k, s, title, cmd, a, b, snap in steps]
+             "snapshot": {"ts": T0 + b, **snap} if snap else {}} for k, s, title, cmd, a, b, snap in steps]
+
+
+def final_clients() -> dict:
+    """The sessions' counters after they stopped: what the journal holds, session by session."""
+    journal, reads, _ = client_records()
+    sessions = {f"w{i}": {"kind": "writer", "commits": sum(r["session"] == f"w{i}" for r in journal),
+                          "reads": 0, "errors": 1, "reconnects": 1} for i in range(1, WRITERS + 1)}
+    sessions |= {f"r{i}": {"kind": "reader", "commits": 0, "reads": sum(r["session"] == f"r{i}" for r in reads),
+                           "errors": 0, "reconnects": 1} for i in range(1, READERS + 1)}
+    return {"running": False, "ts": PAUSE + 0.3, "sessions": sessions}
+
+
+def final_rows() -> int:
+    """Rows of transfers on every node at the end: the acknowledged ones and the 2 of unknown outcome present."""
+    return len(client_records()[0]) + 2
 
 
 def events() -> list[dict]:
@@ -97,14 +120,16 @@ def events() -> list[dict]:
             {"ts": T0 + 60, "event": "demo-replication"},
             {"ts": CLIENTS, "event": "clients-start", "writers": WRITERS, "readers": READERS, "rate": 20},
             {"ts": OFF, "event": "poweroff", "host": "pg-a", "provider": "local"},
+            {"ts": OFF + 2.3, "event": "detached", "host": "pg-a"},
             {"ts": FAILOVER_DONE, "event": "failover-done", "primary": "pg-b"},
+            {"ts": RECOVER + 3.9, "event": "rewind-output", "host": "pg-a", "source": "pg-b", "lines": REWIND},
             {"ts": ON, "event": "poweron", "host": "pg-a", "provider": "local"},
             {"ts": RECOVER, "event": "recover-start", "primary": "pg-b"},
             {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1},
             {"ts": SWITCH, "event": "switchover", "host": "pg-a"},
             {"ts": SWITCHED, "event": "switched-back", "host": "pg-a", "seconds": 3.5},
             {"ts": RECOVERED, "event": "recovered", "seconds": 24.0, "methods": {"pg-a": "rewind"}},
-            {"ts": PAUSE, "event": "verify-pause"},
+            {"ts": PAUSE, "event": "clients-stop"},
             {"ts": T0 + 158, "event": "verify", "ok": True, "acknowledged": 0, "missing": 0},
             {"ts": END, "event": "lab-done", "seconds": 170.0}]
 
@@ -118,7 +143,8 @@ def client_records() -> tuple[list[dict], list[dict], list[dict]]:
         while ts < PAUSE:
             ts += 0.05 + rnd.random() * 0.004
             if OFF <= ts < FAILOVER_DONE + 0.2 * i or SWITCH <= ts < SWITCHED + 0.1 * i:
-                errors.append({"ts": ts, "session": f"w{i}", "error": "server closed the connection"})
+                errors.append({"ts": ts, "session": f"w{i}", "phase": "transfer",
+                               "error": "server closed the connection unexpectedly"})
                 ts = (FAILOVER_DONE + 0.2 * i) if ts < SWITCH else (SWITCHED + 0.1 * i)
                 continue
             n += 1
@@ -151,6 +177,44 @@ def logs() -> list[dict]:
              ("pgpool", "failover done", 3.4, "LOG:  failover done. shutdown host pg-a(5432)"))
     return [{"ts": OFF + d, "host": h, "source": "pgpool" if h == "pgpool" else "postgresql", "label": label,
              "line": f"2026-12-01 10:31:{35 + d:06.3f} UTC {text} | with a `pipe`"} for h, label, d, text in lines]
+
+
+REWIND = ['pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target server to complete crash recovery',
+          "2026-12-01 10:31:55.101 UTC [901] LOG:  database system was interrupted; last known up at 2026-12-01 "
+          "10:31:20 UTC",
+          "2026-12-01 10:31:55.102 UTC [901] LOG:  database system was not properly shut down; automatic recovery "
+          "in progress",
+          "2026-12-01 10:31:55.104 UTC [901] LOG:  redo starts at 0/4000028",
+          "2026-12-01 10:31:55.130 UTC [901] LOG:  redo done at 0/5000F10",
+          "2026-12-01 10:31:55.190 UTC [901] LOG:  database system is shut down",
+          "pg_rewind: servers diverged at WAL location 0/5000F48 on timeline 1",
+          "pg_rewind: rewinding from last common checkpoint at 0/4000060 on timeline 1", "pg_rewind: Done!"]
+
+
+def recover_logs() -> list[dict]:
+    lines = (("pg-a", "streaming", RECOVER + 4.0, "LOG:  started streaming WAL from primary at 0/5000000 on "
+                                                  "timeline 2"),
+             ("pg-b", "shutdown requested", SWITCH + 0.1, "LOG:  received fast shutdown request"),
+             ("pg-b", "shut down", SWITCH + 0.4, "LOG:  database system is shut down"),
+             ("pgpool", "failover command", SWITCH + 0.6, "LOG:  execute command: /etc/pgpool2/failover.sh 1 pg-b"),
+             ("pg-a", "promotion", SWITCH + 0.7, "LOG:  received promote request"),
+             ("pg-a", "new timeline", SWITCH + 0.8, "LOG:  selected new timeline ID: 3"),
+             ("pgpool", "failover done", SWITCH + 1.0, "LOG:  failover done. shutdown host pg-b(5432)"))
+    return [{"ts": ts, "host": h, "source": "pgpool" if h == "pgpool" else "postgresql", "label": label,
+             "line": f"2026-12-01 10:32:{ts - T0 - 60:06.3f} UTC {text}"} for h, label, ts, text in lines]
+
+
+def environment() -> dict:
+    return {"provider": "local", "hypervisor": "", "profile": "fast", "cpu_slowdown": 0.95, "ssh_rtt_ms": 55.8,
+            "machine_os": "Debian GNU/Linux 12 (bookworm)", "machine_kernel": "6.1.0-18-amd64", "machine_cpus": 2,
+            "host_os": "Debian GNU/Linux 12 (bookworm)", "postgres": "15.14 (Debian 15.14-0+deb12u1)",
+            "pgpool": "pgpool-II version 4.3.5 (tamahomeboshi)"}
+
+
+def samples() -> dict:
+    return {"host": "pg-a", "rows": {"accounts": [["1", "customer-1", "1012"], ["2", "customer-2", "987"]],
+                                     "transfers": [["9", "6f1c0d9e-5b7a-4c8e-9a1b-2d3e4f5a6b7c", "w3", "17", "42",
+                                                    "55", "10:32:30.120"]]}}
 
 
 STEP_COMMANDS = (("pcp_health_check_stats", "timeout 3 /usr/sbin/pcp_health_check_stats -h localhost -p 9898 -U pgpool "
@@ -200,14 +264,17 @@ def verify(acknowledged: int) -> dict:
               "checksums": {"accounts": "5d41402abc4b2a76", "transfers": "7d793037a0760186"}, "missing_sample": []}
              for h in HOSTS]
     return {"acknowledged": acknowledged, "indeterminate": 3, "indeterminate_present": 2, "indeterminate_absent": 1,
-            "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True,
+            "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True, "at_risk": 120,
+            "at_risk_missing": 0,
+            "at_risk_windows": [{"host": "pg-b", "start": FAILOVER_DONE - 0.5, "end": SWITCH - 3}],
             "checksums_equal": True, "ok": True}
 
 
 def evidence() -> Evidence:
     journal, reads, errors = client_records()
     return Evidence(stages=stages(), events=events(), journal=journal, reads=reads, errors=errors, logs=logs(),
-                    demo=demo(), verify=verify(len(journal)), configuration=configuration(), commands=commands())
+                    demo=demo(), verify=verify(len(journal)), configuration=configuration(), commands=commands(),
+                    recover_logs=recover_logs(), environment=environment(), samples=samples())
 
 
 def write(home: Path) -> None:
@@ -219,7 +286,8 @@ def write(home: Path) -> None:
     for name, data in (("stages.json", ev.stages), ("journal.json", ev.journal), ("reads.json", ev.reads),
                        ("client_errors.json", ev.errors), ("logs.json", ev.logs), ("demo.json", ev.demo),
                        ("verify.json", ev.verify), ("configuration.json", ev.configuration),
-                       ("commands.json", ev.commands)):
+                       ("commands.json", ev.commands), ("recover_logs.json", ev.recover_logs),
+                       ("environment.json", ev.environment), ("sample_rows.json", ev.samples)):
         state.save_json(name, data)
     with open(home / "events.jsonl", "w") as fh:
         fh.writelines(json.dumps(e) + "\n" for e in ev.events)

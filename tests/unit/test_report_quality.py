@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from matplotlib.text import Text
 
-from pglab.evidence import logs, plot, report, titlepage
+from pglab.evidence import consistency, data, logs, plot, rejoin, report, titlepage, verdicts
 from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
 from pglab.model import Lab
 from tests.conftest import run_without_lab
@@ -27,7 +27,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 # Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
 # words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
-                 "MD5", "SSH", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML"}
+                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -43,6 +43,7 @@ def prose(text: str) -> str:
     """The text a reader reads as words: no code blocks or spans, HTML tags, link targets or image sources."""
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"<code>.*?</code>", " ", text)
     text = re.sub(r"<[^<>]*>", " ", text)
     return re.sub(r"\]\([^)]*\)", "]", text)
 
@@ -285,3 +286,122 @@ def test_the_row_check_finds_a_row_split_across_pages():
     html = f"<html><body><table><tr><td>first</td><td>{tall}</td></tr></table></body></html>"
     (row,) = split_rows(html)
     assert row.startswith("first")
+
+
+# (g) every count agrees between the text, the tables and the checker
+
+def test_counts_agree_between_conclusion_session_tables_rows_and_checker():
+    ev = lab_evidence.evidence()
+    assert consistency.disagreements(ev) == []
+    figs = verdicts.figures(Lab(), ev)
+    final = consistency.final_snapshot(ev)
+    writers = sum(s["commits"] for s in final.clients.sessions.values() if s["kind"] == "writer")
+    readers = sum(s["reads"] for s in final.clients.sessions.values() if s["kind"] == "reader")
+    assert figs["acknowledged"] == writers == ev.verify["acknowledged"] and figs["reads"] == readers
+    text = markdown("en")
+    conclusion = text.split('id="conclusion"')[1]
+    assert f"| {report.number(figs['acknowledged'])} |" in conclusion
+    assert "do NOT agree" not in text
+
+
+@pytest.mark.parametrize(("change", "what"), [
+    (lambda ev: ev.verify.update(acknowledged=ev.verify["acknowledged"] - 1), "acknowledged"),
+    (lambda ev: ev.verify["nodes"][1].update(transfers=ev.verify["nodes"][1]["transfers"] + 118), "transfers"),
+    (lambda ev: ev.stages[-1]["snapshot"]["clients"]["sessions"]["w1"].update(commits=0), "acknowledged"),
+    (lambda ev: ev.stages[-1]["snapshot"]["rows"]["pg-c"].update(transfers=1), "transfers"),
+    (lambda ev: ev.verify.update(indeterminate_absent=0), "unknown"),
+    (lambda ev: ev.reads.pop(), "reader_reads")])
+def test_a_count_that_disagrees_is_found_and_printed(change, what):
+    ev = lab_evidence.evidence()
+    change(ev)
+    found = consistency.disagreements(ev)
+    assert [d.what for d in found] == [what]
+    text = report.render_markdown(SimpleNamespace(lab=Lab()), ev, "en", Path("timeline.png"), NO_TITLE)
+    assert "do NOT agree" in text
+
+
+# (h) the verdict of the failover names each session's pause, not one pooled figure
+
+def test_the_failover_verdict_shows_a_session_that_stalled_though_others_went_on():
+    ev = lab_evidence.evidence()
+    ev.journal = [r for r in ev.journal if not (r["session"] == "w2" and lab_evidence.FAILOVER_DONE < r["ts"]
+                                                < lab_evidence.FAILOVER_DONE + 10)]
+    figs = verdicts.figures(Lab(), ev)
+    verdict = verdicts.verdicts(TEXT["en"], Lab(), ev, figs)["2.3"]
+    assert re.search(r"worst 1\d\.\d\d s \(w2\), median [0-5]\.\d\d s", verdict.text), verdict.text
+    assert figs["windows"]["failover"].pooled_s < 4  # the pooled figure alone would have hidden w2
+    ev.journal = [r for r in ev.journal if not (r["session"] == "w2" and r["ts"] > lab_evidence.OFF)]
+    verdict = verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev))["2.3"]
+    assert not verdict.ok and "1 of 8 sessions never came back (w2)" in verdict.text
+
+
+# (i) stage 3's evidence: pg_rewind's divergence point, A's crash recovery, the switch-back, timeline 3
+
+def test_stage_3_shows_the_rewind_the_crash_recovery_the_switch_back_and_the_timelines():
+    for lang in ("en", "ru"):
+        text = markdown(lang)
+        stage_3 = text.split('id="s3"')[1].split('id="data"')[0]
+        assert "`0/5000F48`" in stage_3 and "pg_rewind: servers diverged" in stage_3
+        assert "redo starts at 0/4000028" in stage_3 and "database system was interrupted" in stage_3
+        assert "received fast shutdown request" in stage_3 and "selected new timeline ID: 3" in stage_3
+        assert re.search(r"\| 3 \| pg-a \| ", stage_3)
+        start, end = (verdicts.clock(ts)[:8] for ts in (lab_evidence.FAILOVER_DONE - 0.5, lab_evidence.SWITCH - 3))
+        window = TEXT[lang]["at_risk_window"].format(host="pg-b", start=start, end=end)
+        assert TEXT[lang]["why_at_risk"].format(at_risk=120, acknowledged=lab_evidence.evidence().verify[
+            "acknowledged"], at_risk_missing=0, windows=f" ({window})") in stage_3
+
+
+def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_shown():
+    text = markdown("en")
+    outage = text.split('id="s2-2"')[1].split('id="s2-3"')[0]
+    assert "Snapshot taken 2.40 s after the power cut; pgpool had marked pg-a down 2.30 s after it. pg-b at that " \
+           "moment: standby." in outage
+    data = text.split('id="data"')[1].split('id="conclusion"')[0]
+    assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
+    assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
+
+
+# (j) where the run happened: the provider and hypervisor from the lab's records, for VMs too
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_vm_run_says_its_hypervisor_and_what_its_power_off_does_not_simulate(lang):
+    ev = lab_evidence.evidence()
+    ev.environment = {**ev.environment, "provider": "vagrant", "hypervisor": "libvirt/qemu", "profile": "roomy"}
+    text = report.render_markdown(SimpleNamespace(lab=Lab()), ev, lang, Path("timeline.png"), NO_TITLE)
+    place = text.split('id="environment"')[1].split("![")[0]
+    assert "`libvirt/qemu`" in place and TEXT[lang]["not_simulated_vagrant"] in place
+    assert TEXT[lang]["not_simulated_local"] not in text
+    if lang == "ru":
+        assert latin_words(prose(text)) == set()
+
+
+def test_without_a_recorded_environment_the_provider_still_shows():
+    ev = lab_evidence.evidence()
+    ev.environment = {}
+    text = markdown_of(ev, "en")
+    assert 'id="environment"' in text and TEXT["en"]["not_simulated_local"] in text
+
+
+def markdown_of(ev, lang: str) -> str:
+    return report.render_markdown(SimpleNamespace(lab=Lab()), ev, lang, Path("timeline.png"), NO_TITLE)
+
+
+def test_rewind_output_is_read_for_its_divergence_point_and_crash_recovery():
+    rewind = rejoin.Rewind.parse("pg-a", "pg-b", lab_evidence.REWIND)
+    assert (rewind.diverged_lsn, rewind.diverged_timeline, rewind.checkpoint_lsn) == ("0/5000F48", 1, "0/4000060")
+    assert rewind.crash_recovery[0].startswith("database system was interrupted")
+    assert rewind.crash_recovery[-1] == "redo done at 0/5000F10"
+    nothing = rejoin.Rewind.parse("pg-b", "pg-a", ["pg_rewind: servers diverged at WAL location 0/50F9AC0 on "
+                                                   "timeline 2", "pg_rewind: no rewind required"])
+    assert nothing.diverged_timeline == 2 and not nothing.checkpoint_lsn and not nothing.crash_recovery
+    text = markdown_of(lab_evidence.evidence(), "en")
+    assert "redo done at 0/5000F10" in text.split('id="s3"')[1]
+
+
+def test_client_errors_are_grouped_by_message_most_frequent_first():
+    errors = [{"ts": 3.0, "session": "w2", "error": "server closed the connection\nThis probably means"},
+              {"ts": 1.0, "session": "w1", "error": "server closed the connection"},
+              {"ts": 2.0, "session": "r1", "error": "no answer within 1000 ms"}]
+    kinds = data.error_kinds(errors)
+    assert [(k.message, k.count, k.sessions, k.first, k.last) for k in kinds] == [
+        ("server closed the connection", 2, ("w1", "w2"), 1.0, 3.0), ("no answer within 1000 ms", 1, ("r1",), 2.0, 2.0)]

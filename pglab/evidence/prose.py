@@ -1,0 +1,314 @@
+"""The report's reasoning: a paragraph per stage, as an engineer explains the lab to students (English,
+Russian). Placeholders are filled from the lab model and the measured figures (pglab/evidence/i18n.py
+merges these into its WORDS, so each is formatted the language's way)."""
+
+from __future__ import annotations
+
+NB = "\u00a0"
+
+PROSE: dict[str, tuple[str, str]] = {
+    "why": ("Why it is done this way", "Почему сделано именно так"),
+    "why_1": (
+        "B is the synchronous standby with `synchronous_commit = remote_apply`: the primary acknowledges a commit "
+        "only after B has replayed it, so a read that pgpool balances to B already sees that commit (the "
+        "demonstration below measures it). With `on` the primary would only wait until B had flushed the WAL to "
+        "disk, and a read on B could still miss the row; with `remote_write` not even that. There is one "
+        "synchronous standby only: were C synchronous too, every commit would wait for its replay delay. C is "
+        "asynchronous and replays {delay} s late (`recovery_min_apply_delay`): it is the copy that protects from "
+        "a human mistake, such as a wrong `DELETE`, which a synchronous standby replays at once - for {delay} s C "
+        "still holds the data as it was before. Because C is behind, pgpool gives it load-balance weight 0: no "
+        "client read is ever sent to C, so no client reads stale data. Each standby streams through its own "
+        "physical replication slot on the node it follows: that node keeps the WAL the standby has not received "
+        "yet, so a standby that was away catches up by streaming instead of needing a new copy "
+        "(`max_slot_wal_keep_size` caps how much is kept). `wal_log_hints = on` makes PostgreSQL log a full page "
+        "image the first time a page changes after a checkpoint even when only hint bits changed; pg_rewind "
+        "needs it (or data checksums) to find every page the old primary changed after the histories diverged.",
+        "B\u00a0— синхронный резервный узел с `synchronous_commit = remote_apply`: основной узел подтверждает "
+        "коммит только после того, как B его применил, поэтому чтение, которое pgpool направит на B, уже видит "
+        "этот коммит (демонстрация ниже это измеряет). При `on` основной узел ждал бы лишь записи WAL на диск B, "
+        "и чтение на B могло бы ещё не увидеть строку; при `remote_write`\u00a0— даже не записи на диск. "
+        "Синхронный узел только один: будь синхронным и C, каждый коммит ждал бы его задержки применения. "
+        "C\u00a0— асинхронный и применяет изменения с задержкой {delay}\u00a0с (`recovery_min_apply_delay`): это "
+        "копия на случай ошибки человека, например ошибочного `DELETE`, которую синхронный узел применяет "
+        "сразу,\u00a0— ещё {delay}\u00a0с на C остаются данные в прежнем виде. Поскольку C отстаёт, в pgpool у "
+        "него вес балансировки 0: ни одно клиентское чтение не направляется на C, и клиенты не читают "
+        "устаревшие данные. Каждый резервный узел получает WAL через собственный физический слот репликации на "
+        "том узле, за которым следует: этот узел хранит WAL, пока резервный его не получил, и узел, который был "
+        "недоступен, догоняет потоковой репликацией, а не новой полной копией (`max_slot_wal_keep_size` "
+        "ограничивает объём хранимого WAL). `wal_log_hints = on` заставляет PostgreSQL записывать в WAL полный "
+        "образ страницы при первом её изменении после контрольной точки, даже если изменились только биты "
+        "подсказок; без этого (или контрольных сумм данных) pg_rewind не найдёт все страницы, которые бывший "
+        "основной узел изменил после расхождения историй."),
+    "why_2.1": (
+        "The client host runs long-lived sessions, each with its own connection to pgpool (port {port}), never "
+        "to a node directly. A writer's transaction moves an amount from one account to another and records the "
+        "transfer (the statements are under “The data” below); the client journals it as acknowledged only after "
+        "`COMMIT` has returned, so the journal never claims a write the database did not confirm. A reader reads, "
+        "in one statement, the bank's total balance - which every transfer keeps equal to the initial total (the "
+        "invariant) - and which node served it. pgpool sends writes to the primary and balances reads over A and "
+        "B; after each commit a writer reads its own write back, which checks that a read on B sees every "
+        "acknowledged commit.",
+        "На клиентском хосте работают долгоживущие сессии, у каждой своё соединение с pgpool (порт {port}), "
+        "напрямую к узлам клиенты не подключаются. Транзакция пишущей сессии переводит сумму с одного счёта на "
+        "другой и записывает перевод (операторы приведены ниже, в разделе «Данные»); клиент заносит её в журнал "
+        "как подтверждённую только после того, как вернулся `COMMIT`, поэтому журнал никогда не приписывает базе "
+        "запись, которую она не подтвердила. Читающая сессия одним запросом читает сумму всех балансов, которую "
+        "каждый перевод сохраняет равной начальной (инвариант), и имя узла, который ответил. pgpool направляет "
+        "запись на основной узел и распределяет чтения между A и B; после каждого коммита пишущая сессия читает "
+        "свою запись обратно и тем самым проверяет, что чтение на B видит каждый подтверждённый коммит."),
+    "why_2.2": (
+        "The primary's host loses power without warning: every process dies at the same instant, nothing is "
+        "flushed or shut down, and no packet leaves the host, so pgpool and the standbys are told nothing - they "
+        "notice only silence. A `COMMIT` in flight at that instant has an unknown outcome for its client: it may "
+        "or may not have reached B before the cut (such commits are looked up at the end). The snapshot below is "
+        "taken as soon as pgpool has marked A down: the clients are failing or waiting, and B has not yet been "
+        "promoted, or has just been.",
+        "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
+        "ничего не сбрасывается на диск и не останавливается штатно, ни один пакет не уходит с хоста, поэтому "
+        "pgpool и резервные узлы ничего не получают и замечают лишь тишину. `COMMIT`, который был в пути в этот "
+        "момент, для клиента имеет неизвестный исход: он мог дойти до B, а мог и не дойти (такие коммиты "
+        "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным: клиенты "
+        "получают ошибки или ждут, а B ещё не повышен или только что повышен."),
+    "why_2.3": (
+        "pgpool checks every node every {period} s with a connect timeout of {connect_ms} ms and one retry; when "
+        "A fails the retry too, pgpool detaches it and runs `failover.sh`, which promotes B, the synchronous "
+        "standby: B holds every acknowledged commit, since none was acknowledged before B had replayed it. A "
+        "promoted standby starts a new timeline (2): its WAL from then on carries the new number, so what B "
+        "writes after the promotion can never be confused with WAL that A may have written on timeline 1 and "
+        "never sent. B now runs without a synchronous standby (role `primary-alone`): writes go on, at the price "
+        "that until the recovery they are on B's disk only. pgpool then runs `follow_primary.sh` for C, which "
+        "re-points C to B; C moves to timeline 2 by itself once it has B's history. At a failover of the primary "
+        "pgpool-II 4.3 restarts all its child processes, so every client session loses its connection once (the "
+        "client errors are listed under “The data”), reconnects and gets a new child that sends its writes to B. "
+        "That is why clients reconnect rather than carry on: their pgpool child was restarted, not their "
+        "database lost.",
+        "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
+        "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`, который "
+        "повышает B\u00a0— синхронный резервный узел: на B есть каждый подтверждённый коммит, ведь ни один коммит "
+        "не подтверждался, пока B его не применил. Повышенный узел начинает новую линию времени (2): его WAL "
+        "отныне несёт новый номер, и то, что B пишет после повышения, невозможно спутать с WAL, который A мог "
+        "записать на линии времени 1 и не успел передать. Теперь B работает без синхронного резервного узла "
+        "(роль `primary-alone`): запись продолжается, но до восстановления данные есть только на диске B. Затем "
+        "pgpool запускает для C `follow_primary.sh`, который перенаправляет C на B; на линию времени 2 C "
+        "переходит сам, получив историю B. При переключении основного узла pgpool-II 4.3 перезапускает все свои "
+        "дочерние процессы, поэтому каждая клиентская сессия один раз теряет соединение (ошибки клиентов "
+        "приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс, который "
+        "направляет запись на B. Поэтому клиенты и переподключаются: перезапущен их процесс pgpool, а не "
+        "потеряна база данных."),
+    "why_3": (
+        "A node starts its PostgreSQL by itself only if it is a standby (`standby.signal`). A was a primary, so "
+        "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1 "
+        "holding WAL that B never received - a split brain, in which clients could write to two diverging "
+        "databases. `fab recover` rewinds it instead. pg_rewind first runs A's crash recovery (A lost power, so "
+        "its data directory was not shut down cleanly), then finds the point where A's history and B's diverged, "
+        "and copies from B only the blocks changed since the last common checkpoint before that point, with the "
+        "WAL, configuration and control file; the WAL A wrote past the divergence point was never acknowledged "
+        "to a client (B had not confirmed it) and is discarded. A full `pg_basebackup` would copy the whole "
+        "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
+        "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
+        "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
+        "promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows A "
+        "asynchronously: the configuration of stage 1. When the primary changes, clients lose their "
+        "connections once more and reconnect.",
+        "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
+        "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
+        "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
+        "получал,\u00a0— это раздвоение кластера, при котором клиенты могли бы писать в две расходящиеся "
+        "базы. Вместо этого `fab recover` "
+        "выполняет pg_rewind. Сначала pg_rewind проводит восстановление A после сбоя (A обесточен, его каталог "
+        "данных не был штатно закрыт), затем находит точку, где истории A и B разошлись, и копирует с B только "
+        "блоки, изменённые после последней общей контрольной точки перед этой точкой, а также WAL, конфигурацию "
+        "и управляющий файл; WAL, записанный A после точки расхождения, клиентам не подтверждался (B его не "
+        "получил) и отбрасывается. Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
+        "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
+        "A становится синхронным резервным узлом B (каждый коммит есть на A до подтверждения), B штатно "
+        "останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, и `failover.sh` повышает A, "
+        "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
+        "асинхронно: это конфигурация этапа 1. При смене основного узла клиенты ещё раз теряют соединения и "
+        "подключаются заново."),
+    "why_at_risk": (
+        "Availability first. While a primary runs without a synchronous standby - B after the failover, A right "
+        "after the switch-back, and A while the demonstration had B stopped - a commit is acknowledged once it "
+        "is on that one primary's disk. Had B failed too before A was back, pgpool would have promoted C, and "
+        "such commits could have been lost: the lab keeps the database writable rather than stop writes when "
+        "synchronous durability is impossible. The checker counts what this policy risked: "
+        "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in such a window{windows}; "
+        "{at_risk_missing} of them are missing.",
+        "Доступность прежде всего. Пока основной узел работает без синхронного резервного (B после "
+        "переключения, A сразу после возврата, а также A, пока при демонстрации B был остановлен), коммит "
+        "подтверждается, как только он записан на диск одного этого узла. Откажи и B до возвращения A, pgpool "
+        "повысил бы C, и такие коммиты могли бы быть потеряны: стенд сохраняет возможность записи, а не "
+        "останавливает её, когда синхронная надёжность невозможна. Проверка считает, чем рисковала эта "
+        "политика: подтверждённых записей в таких окнах{windows}\u00a0— {at_risk} из {acknowledged}; из них "
+        "потеряно: {at_risk_missing}."),
+    "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
+    "why_counts": (
+        "How the counts fit together. The clients were stopped before the verification, so every figure below "
+        "is final: {acknowledged:|write was|writes were} acknowledged (the client journal and the sessions' "
+        "counters agree). {unknown} Each node therefore holds {expected:|transfer|transfers}{sum}. Counts in the "
+        "earlier tables were taken while clients ran, at the times they give and one node after another, and C "
+        "replays {delay} s late, so the nodes differed there.",
+        "Как сходятся числа. Клиенты остановлены до проверки, поэтому все числа ниже окончательные: "
+        "подтверждено записей\u00a0— {acknowledged} (журнал клиентов и счётчики сессий совпадают). {unknown} "
+        "Поэтому на каждом узле {expected:|перевод|перевода|переводов}{sum}. Числа в предыдущих таблицах сняты во "
+        "время работы клиентов, в указанное в них время и поочерёдно на каждом узле, а C применяет изменения с "
+        "задержкой {delay}\u00a0с, поэтому там узлы различались."),
+    "unknown_none": ("No commit had an unknown outcome.", "Коммитов с неизвестным исходом не было."),
+    "unknown_present": ("The {n:|commit|commits} of unknown outcome committed all the same (found on the primary).",
+                        "Коммитов с неизвестным исходом: {n}, и все они всё же зафиксированы (найдены на основном "
+                        "узле)."),
+    "unknown_absent": ("The {n:|commit|commits} of unknown outcome did not commit (not on the primary).",
+                       "Коммитов с неизвестным исходом: {n}, и ни один не зафиксирован (на основном узле их нет)."),
+    "unknown_mixed": ("Of {n:|commit|commits} of unknown outcome, {present} committed all the same (found on the "
+                      "primary) and {absent} did not.",
+                      "Коммитов с неизвестным исходом: {n}; из них {present} всё же зафиксированы (найдены на "
+                      "основном узле), {absent} нет."),
+}
+
+# The words of the evidence added for stage 2.2 and 3, the data and the environment.
+PROSE |= {
+    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool had marked {host} down "
+                    "{detached:.2f} s after it. {sync} at that moment: {sync_role}.",
+                    "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool пометил {host} "
+                    "недоступным через {detached:.2f}\u00a0с после него. {sync} в этот момент: {sync_role}."),
+    "pool_busy": ("pgpool's PCP process was being restarted at that moment (the end of a failover): its view of "
+                  "the nodes is missing from this snapshot.",
+                  "Процесс PCP pgpool в этот момент перезапускался (конец переключения): его данных об узлах в "
+                  "этом снимке нет."),
+    "counted_at": ("Counted at (UTC)", "Подсчитано (UTC)"),
+    "sessions_at": ("Client sessions at {clock} UTC (counts since they started)",
+                    "Клиентские сессии на {clock} UTC (с момента запуска)"),
+    "sessions_stopped": ("Client sessions, final counts after they stopped at {clock} UTC",
+                         "Клиентские сессии: окончательные числа после остановки в {clock} UTC"),
+    "rewind_output": ("pg_rewind's output on {host} (source {source})",
+                      "Вывод pg_rewind на {host} (источник\u00a0— {source})"),
+    "diverged": ("The histories of {host} and {source} diverged at WAL position `{lsn}` on timeline {timeline}; "
+                 "pg_rewind copied what changed since the last common checkpoint, at `{checkpoint}`.",
+                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}; "
+                 "pg_rewind скопировал то, что изменилось после последней общей контрольной точки `{checkpoint}`."),
+    "crash_recovery": ("{host}'s crash recovery, which pg_rewind ran first (A lost power mid-work), in "
+                       "PostgreSQL's own words: why, where replay started and where the intact WAL ended.",
+                       "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (A обесточен во время "
+                       "работы), словами самого PostgreSQL: причина, откуда началось применение WAL и где "
+                       "закончился целый WAL."),
+    "no_rewind_needed": ("pg_rewind found nothing to undo on {host}: its WAL ends at the divergence point (it was "
+                         "shut down cleanly, after {source} had received all of it).",
+                         "pg_rewind не нашёл на {host} ничего, что нужно откатить: его WAL заканчивается в точке "
+                         "расхождения (узел остановлен штатно, после того как {source} получил весь его WAL)."),
+    "no_rewind_output": ("No pg_rewind output was recorded.", "Вывод pg_rewind не записан."),
+    "switch_logs": ("Log messages of the rejoin and the switch-back", "Сообщения журналов при возврате A и "
+                    "переключении обратно"),
+    "timelines": ("Timelines of the run", "Линии времени за время работы"),
+    "started_by": ("Started by", "Начата узлом"),
+    "why_started": ("Why", "Причина"),
+    "tl_1": ("the cluster's first history (`fab setup`)", "первая история кластера (`fab setup`)"),
+    "tl_2": ("B promoted at the failover", "повышение B при переключении"),
+    "tl_3": ("A promoted at the switch-back", "повышение A при возврате"),
+    "tl_other": ("a promotion", "повышение узла"),
+    "timelines_text": ("Why timeline {last}: every promotion starts a new timeline, and this run had "
+                       "{count:|promotion|promotions}. A standby follows a timeline switch by itself; a node that "
+                       "wrote past the fork (A on timeline 1) cannot, and is rewound.",
+                       "Почему линия времени {last}: каждое повышение начинает новую линию, а за время работы "
+                       "повышений было {count}. Резервный узел переходит на новую линию сам; узел, записавший WAL "
+                       "после точки ветвления (A на линии 1), не может и возвращается через pg_rewind."),
+    "data": ("The data", "Данные"),
+    "schema": ("The schema, as `fab setup` created it", "Схема, как её создал `fab setup`"),
+    "tx_sql": ("The client sessions' statements (`psycopg`'s `%s` parameters)",
+               "Операторы клиентских сессий (параметры `psycopg`\u00a0— `%s`)"),
+    "sample_accounts": ("First rows of `accounts` on {host} at the end of the run",
+                        "Первые строки `accounts` на {host} в конце работы"),
+    "sample_transfers": ("Last rows of `transfers` on {host} at the end of the run",
+                         "Последние строки `transfers` на {host} в конце работы"),
+    "sql_first": ("the account with the smaller id first", "сначала счёт с меньшим id"),
+    "sql_then": ("then the other", "затем второй"),
+    "sql_read": ("a read (readers; a writer reads its own last write back the same way)",
+                 "чтение (читающие сессии; пишущая так же читает обратно свою последнюю запись)"),
+    "client_errors": ("Errors the client sessions saw, one row per message",
+                      "Ошибки, которые видели клиентские сессии, по одной строке на сообщение"),
+    "count": ("Count", "Число"),
+    "first_seen": ("First (UTC)", "Первая (UTC)"),
+    "last_seen": ("Last (UTC)", "Последняя (UTC)"),
+    "no_errors": ("The client sessions saw no error.", "Клиентские сессии не видели ни одной ошибки."),
+    "errors_text": ("What the clients saw, as the client program journaled it: {count:|error|errors} in all. An "
+                    "error at `commit` is a commit of unknown outcome; the others were retried as a new "
+                    "transaction after a reconnect.",
+                    "Что видели клиенты, как это записала клиентская программа: всего ошибок\u00a0— {count}. Ошибка "
+                    "на этапе `commit` означает коммит с неизвестным исходом; остальные транзакции после "
+                    "переподключения выполнены заново."),
+    "environment": ("Where the run happened", "Где выполнялась работа"),
+    "env_provider": ("Provider", "Провайдер"),
+    "env_local": ("`local`: each host is a set of Linux namespaces (network, mount, pid, uts, ipc) on this "
+                  "machine, on the bridge `pglab-br0`; no hypervisor",
+                  "`local`: каждый хост\u00a0— набор пространств имён Linux (сеть, файловая система, процессы, "
+                  "имя хоста, межпроцессное взаимодействие) на этой машине, мост `pglab-br0`; гипервизора нет"),
+    "env_vagrant": ("`vagrant`: five virtual machines, hypervisor `{hypervisor}`",
+                    "`vagrant`: пять виртуальных машин, гипервизор `{hypervisor}`"),
+    "env_machine": ("Machine", "Машина"),
+    "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
+    "env_hosts_os": ("System of the lab's hosts", "Система хостов стенда"),
+    "env_software": ("Software", "Программы"),
+    "env_speed": ("Measured speed of the hosts", "Измеренная скорость хостов"),
+    "env_speed_value": ("a fixed CPU loop on pg-a takes {slowdown:.2f} of the time it takes on this machine; an "
+                        "SSH command's round trip {rtt:.0f} ms; timing profile `{profile}`",
+                        "один и тот же вычислительный цикл занимает на pg-a {slowdown:.2f} от времени на этой "
+                        "машине; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; профиль тайм-аутов `{profile}`"),
+    "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
+                        "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "
+                        "leaves it; power-on starts the host's `init` again in fresh namespaces.",
+                        "Отключение питания: сетевое подключение хоста удаляется, а процесс `init` его пространства "
+                        "имён процессов получает `SIGKILL`, так что все процессы хоста прекращаются одновременно и "
+                        "ни `FIN`, ни `RST` с него не уходят; включение заново запускает `init` хоста в новых "
+                        "пространствах имён."),
+    "env_power_vagrant": ("Power-off: `virsh destroy` kills the VM's emulator process at once (no shutdown); "
+                          "power-on is `virsh start` and a wait for the VM's `sshd`.",
+                          "Отключение питания: `virsh destroy` сразу завершает процесс эмулятора машины (без "
+                          "штатной остановки); включение\u00a0— `virsh start` и ожидание `sshd` машины."),
+    "not_simulated": ("What this power-off does not simulate", "Чего такое отключение питания не моделирует"),
+    "not_simulated_local": (
+        "The hosts share one Linux kernel, and it keeps running when a host is powered off. Hence: (1) data a "
+        "process had written but not yet synced to disk (`fsync`) is not lost - it stays in the machine's "
+        "page cache, which all hosts share, and reaches the disk later; a real power loss loses it, so this "
+        "run does not test that "
+        "PostgreSQL and pglab's scripts fsync everything they rely on; (2) no disk write cache is lost and no "
+        "page is left half-written, so full-page writes are not put to the test; (3) the hosts share the "
+        "machine's clock, processors and memory: there is no clock skew between them, and a busy host slows the "
+        "others; (4) power-on boots no kernel and checks no file system. What it does reproduce is what the "
+        "failover depends on: every process of the host dies at once, with no shutdown and no packet sent, so "
+        "pgpool, the standbys and the clients see the silence of a dead machine and must notice it by timeouts.",
+        "Все хосты работают на одном ядре Linux, и оно продолжает работать, когда хост «обесточен». Поэтому: "
+        "(1) данные, которые процесс записал, но ещё не синхронизировал с диском (`fsync`), не теряются\u00a0— они "
+        "остаются в страничном кэше машины, общем для всех хостов, и позже попадают на диск; при настоящем "
+        "отключении питания они пропали бы, так что эта работа не проверяет, что PostgreSQL и сценарии pglab "
+        "вызывают `fsync` для всего, на что полагаются; (2) не теряется кэш записи диска и не остаётся "
+        "наполовину записанных страниц, то есть запись полных страниц в WAL не подвергается проверке; (3) хосты "
+        "делят часы, процессоры и память машины: расхождения часов между ними нет, а нагруженный хост "
+        "замедляет остальные; (4) включение не загружает ядро и не проверяет файловую систему. Воспроизводится "
+        "то, от чего зависит переключение: все процессы хоста прекращаются одновременно, без остановки и без "
+        "единого отправленного пакета, поэтому pgpool, резервные узлы и клиенты видят тишину мёртвой машины и "
+        "должны обнаружить её по тайм-аутам."),
+    "not_simulated_vagrant": (
+        "The guest's memory, its page cache included, is lost as in a real power loss, and so is every write the "
+        "guest had not yet sent to its virtual disk. Writes the virtual disk had accepted survive, though: they "
+        "are in the image file or in the host machine's page cache, where a real disk's volatile write cache "
+        "could lose them; and no sector is left half-written. The guests share the host machine's processors, "
+        "so a busy VM slows the others.",
+        "Память гостевой системы вместе с её страничным кэшем теряется, как при настоящем отключении питания, и "
+        "с ней все записи, которые гостевая система ещё не передала виртуальному диску. Но записи, принятые "
+        "виртуальным диском, сохраняются: они уже в файле образа или в страничном кэше машины-хозяина, тогда как "
+        "энергозависимый кэш записи настоящего диска мог бы их потерять; наполовину записанных секторов не "
+        "бывает. Виртуальные машины делят процессоры машины-хозяина, поэтому нагруженная машина замедляет "
+        "остальные."),
+    "disagree": ("Counts that do NOT agree (a fault of the run or of pglab's records, not rounding):",
+                 "Числа, которые НЕ сходятся (ошибка работы стенда или записей pglab, а не округление):"),
+    "disagree_item": ("{what}{host} in {where}: {found}, expected {expected}",
+                      "{what}{host} в {where}: {found}, ожидалось {expected}"),
+    "dis_acknowledged": ("acknowledged writes", "подтверждённые записи"),
+    "dis_unknown": ("commits of unknown outcome", "коммиты с неизвестным исходом"),
+    "dis_transfers": ("rows of transfers", "строки переводов"),
+    "dis_reader_reads": ("reads of the reader sessions", "чтения читающих сессий"),
+    "dis_in_checker": ("the checker", "проверке"),
+    "dis_in_present_absent": ("present + absent", "«есть + нет»"),
+    "dis_in_verification": ("the verification table", "таблице проверки"),
+    "dis_in_sessions": ("the client sessions' final counters", "итоговых счётчиках сессий"),
+    "dis_in_rows": ("the final row counts", "итоговом подсчёте строк"),
+}

@@ -1,0 +1,60 @@
+"""Stage 3's evidence, read from what the lab recorded: pg_rewind's own output (where the histories
+diverged, A's crash recovery it ran first), and the timelines each promotion started."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pglab.evidence.logs import TIMESTAMP
+from pglab.evidence.records import Evidence
+
+DIVERGED = re.compile(r"servers diverged at WAL location (\S+) on timeline (\d+)")
+COMMON = re.compile(r"rewinding from last common checkpoint at (\S+) on timeline (\d+)")
+NEW_TIMELINE = re.compile(r"selected new timeline ID: (\d+)")
+# The lines of a crash recovery that tell its story: why, from where, to where.
+CRASH_RECOVERY = re.compile(r"was interrupted|not properly shut down|redo starts at|redo done at|invalid record length")
+
+
+@dataclass(frozen=True)
+class Rewind:
+    host: str  # the node rewound
+    source: str  # the node it was rewound from
+    lines: tuple[str, ...]  # pg_rewind's output as it printed it
+    diverged_lsn: str = ""
+    diverged_timeline: int | None = None
+    checkpoint_lsn: str = ""
+    crash_recovery: tuple[str, ...] = ()  # the key messages of the crash recovery pg_rewind ran first
+
+    @classmethod
+    def parse(cls, host: str, source: str, lines: list[str]) -> Rewind:
+        text = "\n".join(lines)
+        diverged, common = DIVERGED.search(text), COMMON.search(text)
+        recovery = tuple(line.split("LOG:", 1)[1].strip() for line in lines
+                         if TIMESTAMP.match(line) and "LOG:" in line and CRASH_RECOVERY.search(line))
+        return cls(host, source, tuple(lines), diverged.group(1) if diverged else "",
+                   int(diverged.group(2)) if diverged else None, common.group(1) if common else "", recovery)
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A node that started a new timeline: when, and which."""
+
+    ts: float
+    host: str
+    timeline: int
+
+
+def rewinds(ev: Evidence) -> list[Rewind]:
+    return [Rewind.parse(e["host"], e.get("source", ""), e.get("lines", [])) for e in ev.events
+            if e["event"] == "rewind-output"]
+
+
+def promotions(ev: Evidence) -> list[Promotion]:
+    """Every 'selected new timeline ID' a node logged during the run (failover and switch-back)."""
+    found = {}
+    for hit in ev.logs + ev.recover_logs:
+        match = NEW_TIMELINE.search(hit["line"])
+        if match:
+            found[int(match.group(1))] = Promotion(hit["ts"], hit["host"], int(match.group(1)))
+    return [found[k] for k in sorted(found)]
