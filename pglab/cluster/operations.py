@@ -143,9 +143,18 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
-        if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
-            attach(ctx, host, primary, say)
-            say(f"pgpool: {host} attached")
+        pool = inspect.pool_nodes(ctx)
+        if not any(n.host == host and n.status == "down" for n in pool):
+            continue
+        reading = [n.host for n in pool if n.host not in (host, primary) and n.status in ("up", "waiting")
+                   and ctx.lab.serves_reads(n.host)]
+        if ctx.lab.serves_reads(host) and reading:
+            # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
+            # reads as an asynchronous standby (stale reads, caught by fab chaos after a double fault).
+            say(f"{host}: left detached while {reading[0]} serves reads as {primary}'s synchronous standby")
+            continue
+        attach(ctx, host, primary, say)
+        say(f"pgpool: {host} attached")
 
 
 def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> None:
@@ -156,6 +165,10 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
     wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
         p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)), timeout=60)
+    # Commits acknowledged before it became synchronous did not wait for it: it serves reads only once it has
+    # replayed them too (later commits wait for its apply). Without this, fab chaos caught read-backs on it
+    # that missed their own write, acknowledged a moment before.
+    wait_caught_up(ctx, primary, standby)
     say(f"{primary}: {app} is its synchronous standby before pgpool balances reads to it")
 
 
