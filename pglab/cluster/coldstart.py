@@ -45,15 +45,17 @@ def authoritative_primary(ctx: LabContext, view: inspect.ClusterView, nodes: lis
     return chosen.host
 
 
-def make_primary(ctx: LabContext, node: facts.DiskFacts, say: Say) -> None:
-    """Start the chosen node as the primary: promote a standby, restart a former primary alone."""
+def make_primary(ctx: LabContext, node: facts.DiskFacts, sync: str, say: Say) -> None:
+    """Start the chosen node as the primary: promote a standby, restart a former primary; either waits for
+    the standby `sync` (rules.degraded_sync; '' : none, it runs alone) from its first commit on."""
     if node.standby_signal:
         node_cmd(ctx, node.host, "start", f"start {node.host}")
         wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running, 60)
-        node_cmd(ctx, node.host, "promote", f"promote {node.host}")
+        node_cmd(ctx, node.host, f"promote {rules.app_name(sync) if sync else ''}".strip(), f"promote {node.host}")
         say(f"{node.host}: promoted (a standby with the newest WAL)")
     elif not node.running:
-        node_cmd(ctx, node.host, "role primary-alone", f"role of {node.host}")  # no sync standby to wait for yet
+        role = f"primary-sync-{rules.app_name(sync)}" if sync else "primary-alone"
+        node_cmd(ctx, node.host, f"role {role}", f"role of {node.host}")
         node_cmd(ctx, node.host, "start", f"start {node.host}")
         say(f"{node.host}: started as the primary it was (crash recovery replays its own WAL)")
     wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary", 60)
@@ -88,7 +90,10 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
         say(f"{host}: a primary beside {chosen.host} - stopped (fenced) until it is rewound")
     if keep_pgpool:
         return chosen.host
-    make_primary(ctx, chosen, say)
+    sync = rules.degraded_sync((n.node for n in nodes), chosen.host, promoted=True)
+    make_primary(ctx, chosen, sync, say)
+    if sync:
+        say(f"{chosen.host}: every commit waits for {sync} too, until recovery restores the synchronous standby")
     restart_pgpool(ctx, chosen.host)
     say(f"pgpool: restarted with node states read from the nodes; {chosen.host} is primary")
     return chosen.host

@@ -11,7 +11,7 @@ Facts of a node are what its own disk and its running PostgreSQL say (`pglab-nod
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -135,6 +135,47 @@ def may_promote(new_main: str, nodes: Iterable[NodeFacts], failed: str, sync_hol
     return mine is not None and holds_enough(mine, nodes, failed, sync_holder)
 
 
+def failover_promotion(nodes: Iterable[NodeFacts], failed: str, new_main: str, sync_holder: str = "",
+                       up: Collection[str] | None = None) -> NodeFacts | None:
+    """The standby failover.sh promotes in place of the failed primary `failed`, or None.
+
+    The rule's choice, not pgpool's alone: the running standby with the most WAL on the newest
+    timeline among those pgpool has `up` (it routes to no other), pgpool's new main node on a tie,
+    and only if it holds at least what every node that may hold acknowledged commits holds
+    (holds_enough) - a standby a missed health check detached still counts there: it may be the
+    one holding them.
+    """
+    nodes = list(nodes)
+    standbys = [n for n in nodes if n.host != failed and (up is None or n.host in up)
+                and n.reachable and n.running and n.standby_signal]
+    best = max(standbys, key=lambda n: (n.timeline, n.wal_end, n.host == new_main, n.host == sync_holder),
+               default=None)
+    return best if best is not None and holds_enough(best, nodes, failed, sync_holder) else None
+
+
+def degraded_sync(nodes: Iterable[NodeFacts], primary: str, lost: Iterable[str] = (), promoted: bool = False,
+                  up: Collection[str] | None = None) -> str:
+    """The standby a primary waits for once its synchronous standby is lost (or it was just promoted), '' if none.
+
+    Every acknowledged commit stays on two nodes after any single fault (Patroni's synchronous
+    mode): a running standby pgpool has `up` - so its own loss runs failover.sh, which drops it
+    again - other than the primary and the lost ones, the lab's nodes in order; it must stream
+    from the primary already, unless the primary was just `promoted` (then follow_primary.sh
+    re-points it, or drops it if it cannot follow). Its level is the role file's: flush
+    (synchronous_commit = on) for a standby that serves no reads (C: its replay delay must not
+    stall commits), remote_apply for one that does.
+    """
+    gone = {primary, *lost}
+    return next((n.host for n in sorted(nodes, key=lambda n: n.host)
+                 if n.host not in gone and (up is None or n.host in up) and n.reachable and n.running
+                 and n.standby_signal and (promoted or n.streams_from == primary)), "")
+
+
+def app_name(host: str) -> str:
+    """pg-c -> pg_c: a node's application_name, as synchronous_standby_names and role files name it."""
+    return host.replace("-", "_")
+
+
 # --- the hosts' entry point: /etc/pglab/bin/pglab-rules (provision/scripts call it) --------------
 
 def lsn_to_int(lsn: str) -> int:
@@ -174,13 +215,64 @@ def node_from_values(v: dict[str, str]) -> NodeFacts:
                       receiving=v.get("receiving", ""))
 
 
-USAGE = """usage: pglab-rules pgpool-states [PREFERRED]
+USAGE = """usage: pglab-rules pgpool-states [PREFERRED] | failover FAILED NEW_MAIN | sync-standby PRIMARY LOST
   reads blocks of `host: NAME` + `pglab-node facts` lines (or `unreachable: yes`) on stdin;
-  exit 0 and one line per node (up|down) if pgpool may start, else exit 1 and why"""
+  pgpool-states: exit 0 and one line per node (up|down) if pgpool may start, else exit 1 and why;
+  failover: `promote HOST` and `sync APP` (APP '' : none) for failover.sh, else exit 1 and why;
+  sync-standby: the application name the primary waits for once LOST is gone ('' : none)"""
+
+
+def role_files(text: str) -> dict[str, str]:
+    """Each block's `role_file:` line (pglab-node's role, e.g. primary-sync-pg_b), by host."""
+    roles: dict[str, str] = {}
+    host = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(": ")
+        if key == "host":
+            host = value.strip()
+        elif key == "role_file" and host:
+            roles[host] = value.strip()
+    return roles
+
+
+def sync_holder_of(text: str, primary: str, hosts: Iterable[str]) -> str:
+    """The synchronous standby the primary's role file names, '' if it ran alone or did not answer."""
+    role = role_files(text).get(primary, "")
+    return next((h for h in hosts if role == f"primary-sync-{app_name(h)}"), "")
+
+
+def pool_up(text: str) -> set[str]:
+    """The hosts whose block has no `pgpool_status: down` line (failover.sh adds it from pgpool's status file)."""
+    hosts, down = [], set()
+    for line in text.splitlines():
+        key, _, value = line.partition(": ")
+        if key == "host":
+            hosts.append(value.strip())
+        elif key == "pgpool_status" and value.strip() == "down" and hosts:
+            down.add(hosts[-1])
+    return set(hosts) - down
+
+
+def failover_main(failed: str, new_main: str, stdin: str) -> tuple[int, str]:
+    """failover.sh's decision: which node to promote, and which standby it then waits for."""
+    nodes = parse_blocks(stdin)
+    holder = sync_holder_of(stdin, failed, (n.host for n in nodes))
+    chosen = failover_promotion(nodes, failed, new_main, holder, pool_up(stdin))
+    if chosen is None:
+        silent = " ".join(n.host for n in nodes if not n.reachable) or "none"
+        return 1, (f"no promotion: no running standby holds every acknowledged commit "
+                   f"(synchronous standby {holder or 'unknown'}; not answering: {silent})")
+    sync = degraded_sync(nodes, chosen.host, [failed], promoted=True, up=pool_up(stdin))
+    return 0, f"promote {chosen.host}\nsync {app_name(sync) if sync else ''}"
 
 
 def main(argv: Sequence[str], stdin: str) -> tuple[int, str]:
     """The host helper: (exit code, output)."""
+    if len(argv) == 3 and argv[0] == "failover":
+        return failover_main(argv[1], argv[2], stdin)
+    if len(argv) == 3 and argv[0] == "sync-standby":
+        sync = degraded_sync(parse_blocks(stdin), argv[1], [argv[2]], up=pool_up(stdin))
+        return 0, app_name(sync) if sync else ""
     if not argv or argv[0] != "pgpool-states":
         return 2, USAGE
     nodes = parse_blocks(stdin)

@@ -116,12 +116,11 @@ class Policy:
     name: str
     authoritative: Callable[..., NodeFacts] = rules.authoritative_primary
     may_start_pgpool: Callable[..., PoolStart | None] = rules.may_start_pgpool
-    may_promote: Callable[..., bool] = rules.may_promote
+    promotion: Callable[..., NodeFacts | None] = rules.failover_promotion
     may_boot_postgres: Callable[[NodeFacts], bool] = rules.may_boot_postgres
-    # PROPOSED, not the lab's configuration: a primary left without its synchronous standby makes the
-    # remaining streaming standby synchronous (at flush level, synchronous_commit = on: C's replay delay
-    # must not stall commits) instead of running alone - see degraded_standby
-    degraded_sync: bool = False
+    # a primary left without its synchronous standby (or just promoted) waits for the remaining one
+    # (rules.degraded_sync; at flush level for C); False: it runs alone, as the lab did before
+    degraded_sync: bool = True
 
 
 def only_running_primary(nodes: list[NodeFacts], preferred: str = "") -> NodeFacts:
@@ -138,22 +137,23 @@ def any_running_primary(nodes: list[NodeFacts], preferred: str = "") -> PoolStar
     return PoolStart(claims[0].host, tuple((n.host, n.reachable and n.running) for n in nodes))
 
 
-def promote_new_main(new_main: str, nodes: list[NodeFacts], failed: str, sync_holder: str = "") -> bool:
-    """failover.sh as it is: promote pgpool's new main node, whatever the others hold."""
-    return True
+def promote_new_main(nodes: list[NodeFacts], failed: str, new_main: str, sync_holder: str = "",
+                     up: object = None) -> NodeFacts | None:
+    """failover.sh before issue 16: promote pgpool's new main node, whatever the others hold."""
+    return next(n for n in nodes if n.host == new_main)
 
 
 CURRENT = Policy("rules")
 LEGACY = Policy("before issue 16", authoritative=only_running_primary, may_start_pgpool=any_running_primary,
-                may_promote=promote_new_main)
+                promotion=promote_new_main, degraded_sync=False)
 POLICIES = {"rules": CURRENT, "legacy": LEGACY,  # and each old rule alone, beside the new others:
             "only-running-primary": Policy("the only running primary is authoritative",
                                            authoritative=only_running_primary),
             "pgpool-beside-any-primary": Policy("pgpool starts beside any running primary",
                                                 may_start_pgpool=any_running_primary),
-            "promote-new-main": Policy("failover.sh promotes pgpool's new main node", may_promote=promote_new_main),
-            "degraded-sync": Policy("rules, and the remaining standby synchronous when one is lost",
-                                    degraded_sync=True)}
+            "promote-new-main": Policy("failover.sh promotes pgpool's new main node", promotion=promote_new_main),
+            "primary-alone": Policy("rules, but a primary without its synchronous standby runs alone",
+                                    degraded_sync=False)}
 
 
 # --- facts and helpers ---------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def streaming(st: State, i: int) -> bool:
     return _streaming(st.nodes, i)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 20)
 def _streaming(nodes: tuple[Node, Node, Node], i: int) -> bool:
     n = nodes[i]
     if not (n.alive and n.signal and n.upstream is not None):
@@ -177,7 +177,7 @@ def all_facts(st: State, seen_from_lab: bool = True) -> list[NodeFacts]:
     return _facts(st.nodes, seen_from_lab)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 20)
 def _facts(nodes: tuple[Node, Node, Node], seen_from_lab: bool) -> list[NodeFacts]:
     return [NodeFacts(HOSTS[i], n.timeline, n.flushed, running=n.running and n.power != "off",
                       standby_signal=n.signal, was_primary=not n.signal,
@@ -253,31 +253,39 @@ def pool_power(st: State, on: bool, policy: Policy) -> State:
 def failover(st: State, failed: int, policy: Policy) -> State:
     """pgpool detaches node `failed`; provision/scripts/failover.sh, then follow_primary.sh.
 
-    A failed standby: failover.sh's `pglab-node drop-sync` turns the primary's synchronous role
-    off, releasing the commits waiting for it (now acknowledged by a primary alone).
-    A failed primary: pgpool's new main node (its first node still up) is promoted if
-    rules.may_promote allows - ASSUMPTION: the rule is told the failed primary's synchronous
-    standby (its role file); failover.sh as it is cannot read it from a dead primary and promotes
-    the new main node whatever it holds (`LEGACY`). pgpool then finds the new primary among its
-    nodes up and runs follow_primary.sh for every other node: one that runs is rewound onto the
-    new primary and attached; the rest stay detached. ASSUMPTION (pgpool-II 4.3 docs): follow
-    runs for every node but the new primary.
+    failover.sh reads every node's facts and which nodes pgpool has up (pool_up).
+    A failed standby: if it was the primary's synchronous one, `pglab-node drop-sync` hands the role
+    to the standby rules.degraded_sync names (streaming from the primary), or turns it off; the
+    waiting commits are released once the new one has them, or at once for a primary alone.
+    A failed primary: rules.failover_promotion chooses the node (the failed primary's synchronous
+    standby read from its role file when it answers, else unknown), `pglab-node promote SYNC` makes
+    it wait for the standby rules.degraded_sync names from its first commit. pgpool then finds the
+    new primary among its nodes up and runs follow_primary.sh for every other node: one that runs
+    is rewound onto the new primary and attached; the rest stay detached (and are dropped as
+    synchronous standby). ASSUMPTION (pgpool-II 4.3 docs): follow runs for every node but the new
+    primary, and pgpool finds a promoted node other than its new main node.
     """
     pool = st.pool
     attached = tuple(False if k == failed else a for k, a in enumerate(pool.attached))
     st = st._replace(pool=pool._replace(attached=attached))  # type: ignore[arg-type]
+    facts, up = all_facts(st), pool_up(st)
     if failed != pool.primary:
         if pool.primary is not None:
             p = st.nodes[pool.primary]
             if p.alive and p.sync == failed:
-                st = set_node(st, pool.primary, p._replace(sync=degraded_standby(st, pool.primary, policy)))
+                st = set_node(st, pool.primary, p._replace(sync=degraded_standby(facts, up, pool.primary, failed,
+                                                                                  policy)))
                 st = release(st, pool.primary)
         return st
     new_main = next((k for k in ALL if attached[k]), None)
-    holder = HOSTS[st.nodes[failed].sync] if st.nodes[failed].sync is not None else ""  # type: ignore[index]
-    if new_main is None or not st.nodes[new_main].alive or not st.nodes[new_main].signal or \
-            not policy.may_promote(HOSTS[new_main], all_facts(st), HOSTS[failed], holder):
+    old = st.nodes[failed]
+    holder = HOSTS[old.sync] if old.sync is not None and old.reachable else ""  # type: ignore[index]
+    chosen = policy.promotion(facts, HOSTS[failed], HOSTS[new_main], holder, up) if new_main is not None else None
+    if chosen is None or not st.nodes[HOSTS.index(chosen.host)].alive or \
+            not st.nodes[HOSTS.index(chosen.host)].signal:
         return st._replace(pool=st.pool._replace(primary=None))
+    new_main = HOSTS.index(chosen.host)
+    sync = degraded_standby(facts, up, new_main, failed, policy, promoted=True)
     st = set_node(st, new_main, promoted(st.nodes[new_main]))
     new = st.nodes[new_main]
     # availability first: what only unreachable nodes hold is given up (and counted); what a node that
@@ -293,24 +301,24 @@ def failover(st: State, failed: int, policy: Policy) -> State:
             st = set_node(st, k, received(n, new, new.flushed)._replace(signal=True, upstream=new_main, sync=None))
             attached = tuple(a or j == k for j, a in enumerate(attached))
     st = st._replace(pool=Pool(power=True, up=True, attached=attached, primary=new_main))  # type: ignore[arg-type]
-    return set_node(st, new_main, new._replace(sync=degraded_standby(st, new_main, policy)))
+    if sync is not None and not attached[sync]:
+        sync = None  # follow_primary.sh: it did not follow, the new primary stops waiting for it
+    return set_node(st, new_main, new._replace(sync=sync))
 
 
-def degraded_standby(st: State, p: int, policy: Policy) -> int | None:
-    """The synchronous standby primary p takes when it has lost (or never had) one: with
-    policy.degraded_sync the first standby attached, streaming from it and caught up (one that
-    is not may lack commits the lost one acknowledged, and promoting it would lose them); else
-    none (pglab-node's primary-alone, as the lab runs now).
+def pool_up(st: State) -> set[str]:
+    """The nodes pgpool has up, as failover.sh reads them from pgpool's status file."""
+    return {HOSTS[i] for i in ALL if st.pool.attached[i]}
 
-    The real change this needs: a primary-sync role at flush level for C (synchronous_commit = on),
-    `pglab-node promote` and failover.sh's drop-sync taking it when that standby streams, and a way
-    out when it stops streaming while already detached (no failover.sh runs then: commits would wait
-    forever). Not in the lab's configuration: the model shows what it buys (`--degraded-sync`).
-    """
+
+def degraded_standby(facts: list[NodeFacts], up: set[str], p: int, lost: int, policy: Policy,
+                     promoted: bool = False) -> int | None:
+    """The synchronous standby primary p takes when it has lost (or never had) one: rules.degraded_sync
+    over what failover.sh read; None with policy.degraded_sync off (primary-alone, the lab before)."""
     if not policy.degraded_sync:
         return None
-    return next((k for k in ALL if k != p and st.pool.attached[k] and streaming(st, k)
-                 and st.nodes[k].upstream == p and st.nodes[k].flushed == st.nodes[p].flushed), None)
+    host = rules.degraded_sync(facts, HOSTS[p], [HOSTS[lost]], promoted=promoted, up=up)
+    return HOSTS.index(host) if host else None
 
 
 def release(st: State, p: int) -> State:
@@ -456,7 +464,7 @@ def violations(st: State, policy: Policy) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 20)
 def _recovery(nodes: tuple[Node, Node, Node], policy: Policy) -> tuple[Node, Node, bool]:
     """The node recovery keeps, A after `fab recover` from these nodes powered on and healed, topology reached."""
     st = State(nodes, Pool())

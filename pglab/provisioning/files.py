@@ -34,15 +34,22 @@ def common_files(lab: Lab) -> list[HostFile]:
             HostFile("/etc/pglab/pglab-boot.service", render("templates/pglab-boot.service.j2"))]
 
 
+def sync_level(lab: Lab, standby: str) -> str:
+    """How long a commit waits for this synchronous standby: until it replayed the commit if it serves
+    reads (read-your-writes), else until it flushed it (C: its replay delay must not stall commits)."""
+    return "remote_apply" if lab.serves_reads(standby) else "on"
+
+
 def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:
     """The roles this node can take, pre-rendered; pglab-node installs one as conf.d/zz-role.conf."""
     others = [h for h in lab.pg_hosts if h.name != host.name]
     delay = lab.timing.replay_delay_s if host.name == lab.async_standby else 0
     files = [HostFile("/etc/pglab/pg-roles/primary-alone.conf",
-                      render("templates/postgres/pg-role-primary.conf.j2", sync=""))]
+                      render("templates/postgres/pg-role-primary.conf.j2", sync="", level="remote_apply"))]
     for other in others:
         files.append(HostFile(f"/etc/pglab/pg-roles/primary-sync-{other.app_name}.conf",
-                              render("templates/postgres/pg-role-primary.conf.j2", sync=other.app_name)))
+                              render("templates/postgres/pg-role-primary.conf.j2", sync=other.app_name,
+                                     level=sync_level(lab, other.name))))
         files.append(HostFile(f"/etc/pglab/pg-roles/standby-of-{other.name}.conf",
                               render("templates/postgres/pg-role-standby.conf.j2", lab=lab, host=host,
                                      upstream=other, delay=delay)))

@@ -1,19 +1,52 @@
 #!/bin/bash
 # pgpool failover_command: %d %h %p %D %m %H %M %P %r %R %N %S
-# Promotes the new main node only when the failed node was the primary. When a standby
-# fails, nothing is promoted; if it was the synchronous one, the primary stops waiting for it.
+# The decisions are pglab-rules' (pglab/cluster/rules.py), from every node's facts:
+# - the primary failed: promote the standby with the most WAL, never one behind a node that may
+#   hold acknowledged commits (pgpool's new main node only when it holds as much), and make the
+#   remaining standby synchronous at once, so every commit is on two nodes;
+# - a standby failed: if it was the synchronous one, the primary waits for the remaining standby
+#   instead (flush level for C), or - none left - runs alone.
 set -euo pipefail
 source /etc/pglab/pglab.env
 failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 old_primary_host=${11}
 log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&2; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
+
+facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent
+  local tmp node i=0 status
+  tmp=$(mktemp -d)
+  mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()
+  for node in $NODE_HOSTS; do
+    if [ "$node" != "$failed_host" ] && [ "${status[$i]:-up}" = down ]; then
+      printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
+    elif [ "$node" = "$failed_host" ] && ! timeout 0.5 bash -c "</dev/tcp/$node/22" 2>/dev/null; then
+      printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"  # no SYN answered: powered off or cut off
+    else
+      { echo "host: $node"; timeout 2 ssh $SSH_OPTS "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
+          echo "unreachable: yes"; } > "$tmp/$node" &
+    fi
+    i=$((i + 1))
+  done
+  wait
+  for node in $NODE_HOSTS; do cat "$tmp/$node"; done
+  rm -rf "$tmp"
+}
+
+blocks=$(facts)
 if [ "$failed_id" != "$old_primary_id" ]; then
-  log "standby $failed_host failed: no promotion"
-  ssh $SSH_OPTS "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" || \
+  sync=$(python3 /etc/pglab/bin/pglab-rules sync-standby "$old_primary_host" "$failed_host" <<<"$blocks")
+  log "standby $failed_host failed: no promotion; if it was synchronous, the primary now waits for ${sync:-no standby}"
+  ssh $SSH_OPTS "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" $sync || \
     log "could not reach primary $old_primary_host to drop $failed_host as synchronous standby"
   exit 0
 fi
-log "primary $failed_host failed: promoting $new_main_host"
-ssh $SSH_OPTS "postgres@$new_main_host" /etc/pglab/bin/pglab-node promote
-log "promoted $new_main_host"
+if ! decision=$(python3 /etc/pglab/bin/pglab-rules failover "$failed_host" "$new_main_host" <<<"$blocks" 2>&1); then
+  log "primary $failed_host failed: $decision"
+  exit 0
+fi
+target=$(sed -n 's/^promote //p' <<<"$decision")
+sync=$(sed -n 's/^sync //p' <<<"$decision")
+log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
+ssh $SSH_OPTS "postgres@$target" /etc/pglab/bin/pglab-node promote $sync
+log "promoted $target"

@@ -109,6 +109,8 @@ def gate(tmp_path: Path):
     ("pglab-node follow pg-b", "pglab-node follow pg-b"),
     ("/etc/pglab/bin/pglab-node facts", "pglab-node facts"),
     ("/etc/pglab/bin/pglab-node drop-sync pg_c", "pglab-node drop-sync pg_c"),
+    ("/etc/pglab/bin/pglab-node drop-sync pg_b pg_c", "pglab-node drop-sync pg_b pg_c"),
+    ("/etc/pglab/bin/pglab-node promote pg_c", "pglab-node promote pg_c"),
 ])
 def test_the_gate_runs_pglab_nodes_failover_verbs(gate, command, runs):
     done, ran = gate(command)
@@ -126,7 +128,8 @@ def test_the_gate_answers_true_for_the_reused_connection_without_running_anythin
     "pglab-node promote | id", "pglab-node follow pg-b; id", "pglab-node follow $(id)", "pglab-node follow `id`",
     "pglab-node promote\nid", "pglab-node follow pg-b pg-c", "pglab-node follow evil", "pglab-node drop-sync pg-b",
     "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node clone pg-a", "pglab-node role primary-alone",
-    "pglab-node stop",
+    "pglab-node stop", "pglab-node promote pg-c", "pglab-node promote pg_c pg_b", "pglab-node drop-sync pg_b evil",
+    "pglab-node drop-sync pg_b pg_c pg_a",
     "/tmp/pglab-node promote", "../pglab-node promote", " pglab-node promote", "pglab-node promote ",
     "true; id", "scp -t /var/lib/postgresql/.ssh/authorized_keys", "internal-sftp", "", None,
 ])

@@ -68,6 +68,9 @@ def test_node_roles_sync_b_delayed_c():
     roles_a = {f.path.rsplit("/", 1)[1]: f.content for f in files.role_files(lab, lab.host("pg-a"))}
     assert settings(roles_a["primary-sync-pg_b.conf"])["synchronous_standby_names"] == "pg_b"
     assert settings(roles_a["primary-alone.conf"])["synchronous_standby_names"] == ""
+    # B serves reads: a commit waits for its replay; C replays late: a commit waits only for its flush
+    assert settings(roles_a["primary-sync-pg_b.conf"])["synchronous_commit"] == "remote_apply"
+    assert settings(roles_a["primary-sync-pg_c.conf"])["synchronous_commit"] == "on"
     roles_c = {f.path.rsplit("/", 1)[1]: f.content for f in files.role_files(lab, lab.host("pg-c"))}
     standby_c = settings(roles_c["standby-of-pg-a.conf"])
     assert standby_c["recovery_min_apply_delay"] == f"{lab.timing.replay_delay_s}s"

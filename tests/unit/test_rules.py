@@ -88,6 +88,41 @@ def test_promotion_never_behind_the_synchronous_standby():
     assert rules.may_promote("pg-b", [primary("pg-a", 1, 5), b, c], "pg-a", "pg-b")
 
 
+# (case, nodes, pgpool's new main node, the failed primary's synchronous standby, promoted, then waits for)
+FAILOVER = [
+    ("the scripted path: B, the synchronous standby, and C waits", [standby("pg-b", 1, 5, "pg-a"),
+     standby("pg-c", 1, 5, "pg-a")], "pg-b", "pg-b", "pg-b", "pg-c"),
+    ("C holds more than pgpool's choice B (A ran alone): C, and B follows it",
+     [standby("pg-b", 1, 4, "pg-a"), standby("pg-c", 1, 6, "pg-a")], "pg-b", "", "pg-c", "pg-b"),
+    ("a missed health check left B behind and detached (silent to the rule): C, nobody to wait for",
+     [NodeFacts("pg-b", 0, 0, reachable=False), standby("pg-c", 1, 6, "pg-a")], "pg-c", "", "pg-c", ""),
+    ("the synchronous standby silent: nobody", [NodeFacts("pg-b", 0, 0, reachable=False),
+     standby("pg-c", 1, 6, "pg-a")], "pg-c", "pg-b", None, ""),
+    ("the failed primary still answers and is ahead: nobody", [primary("pg-a", 1, 7),
+     standby("pg-b", 1, 5, "pg-a"), standby("pg-c", 1, 5, "pg-a")], "pg-b", "pg-b", None, ""),
+    ("the switch-back: B stopped cleanly, A its synchronous standby, C as far", [primary("pg-b", 2, 9, False),
+     standby("pg-a", 2, 9, "pg-b"), standby("pg-c", 2, 9, "pg-b")], "pg-a", "pg-a", "pg-a", "pg-c"),
+]
+
+
+@pytest.mark.parametrize("case,nodes,new_main,holder,promoted,sync", FAILOVER, ids=[c[0] for c in FAILOVER])
+def test_failover_promotion_and_the_standby_it_waits_for(case, nodes, new_main, holder, promoted, sync):
+    failed = "pg-b" if promoted == "pg-a" else "pg-a"
+    chosen = rules.failover_promotion(nodes, failed, new_main, holder)
+    assert (chosen.host if chosen else None) == promoted
+    if chosen:
+        assert rules.degraded_sync(nodes, chosen.host, [failed], promoted=True) == sync
+
+
+def test_degraded_sync_takes_a_standby_streaming_from_the_primary():
+    nodes = [primary("pg-a", 1, 9), standby("pg-b", 1, 9, "pg-a"), standby("pg-c", 1, 8, "pg-a")]
+    assert rules.degraded_sync(nodes, "pg-a", ["pg-b"]) == "pg-c"
+    assert rules.degraded_sync(nodes, "pg-a", ["pg-c"]) == "pg-b"
+    # C on an old upstream, or silent (pgpool has it down): the primary runs alone
+    assert rules.degraded_sync([*nodes[:2], standby("pg-c", 1, 8, "pg-b")], "pg-a", ["pg-b"]) == ""
+    assert rules.degraded_sync([*nodes[:2], NodeFacts("pg-c", 0, 0, reachable=False)], "pg-a", ["pg-b"]) == ""
+
+
 FACTS = {"pg-a": "running: yes\nstandby_signal: no\ncluster_state: in production\nwal_timeline: 1\nwal_end: 0/9000000\n"
                  "receiving: \n",
          "pg-b": "running: no\nstandby_signal: no\ncluster_state: in production\nwal_timeline: 2\nwal_end: 0/5000000\n",
@@ -95,11 +130,11 @@ FACTS = {"pg-a": "running: yes\nstandby_signal: no\ncluster_state: in production
                  "wal_end: 0/4000000\nreceiving: pg-b 2\n"}
 
 
-def helper(stdin: str, tmp_path) -> subprocess.CompletedProcess:
+def helper(stdin: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
     """The script the pgpool host runs (/etc/pglab/bin/pglab-rules), as rendered, run by a bare python."""
     path = tmp_path / "pglab-rules"
     path.write_text(rules_script())
-    return subprocess.run([sys.executable, "-I", str(path), "pgpool-states", "pg-a"], input=stdin,
+    return subprocess.run([sys.executable, "-I", str(path), *(args or ("pgpool-states", "pg-a"))], input=stdin,
                           capture_output=True, text=True, cwd=tmp_path)
 
 
@@ -114,6 +149,22 @@ def test_host_helper_keeps_pgpool_down_beside_a_stale_primary(tmp_path):
     out = helper("host: pg-a\nunreachable: yes\n" + "".join(f"host: {h}\n{FACTS[h]}" for h in ("pg-b", "pg-c")),
                  tmp_path)
     assert out.returncode == 1 and "no facts from pg-a" in out.stderr
+
+
+def test_host_helper_decides_failover_sh(tmp_path):
+    """failover.sh's calls: the synchronous standby read from the failed primary's role file when it answers."""
+    live = ("host: pg-a\nrunning: no\nstandby_signal: no\nrole_file: primary-sync-pg_b\ncluster_state: shut down\n"
+            "wal_timeline: 1\nwal_end: 0/9000000\n")
+    b = "host: pg-b\nrunning: yes\nstandby_signal: yes\nwal_timeline: 1\nwal_end: 0/9000000\nreceiving: pg-a 1\n"
+    c = b.replace("pg-b", "pg-c")
+    out = helper(live + b + c, tmp_path, "failover", "pg-a", "pg-b")
+    assert out.returncode == 0 and out.stdout.split("\n")[:2] == ["promote pg-b", "sync pg_c"]
+    out = helper(live + "host: pg-b\nunreachable: yes\n" + c, tmp_path, "failover", "pg-a", "pg-c")
+    assert out.returncode == 1 and "synchronous standby pg-b" in out.stderr and "pg-b" in out.stderr
+    out = helper("host: pg-a\nunreachable: yes\n" + b + c, tmp_path, "sync-standby", "pg-a", "pg-b")
+    assert out.returncode == 0 and out.stdout.strip() == "pg_c"
+    out = helper(live + b + "host: pg-c\nunreachable: yes\n", tmp_path, "sync-standby", "pg-a", "pg-b")
+    assert out.returncode == 0 and out.stdout.strip() == ""
 
 
 def test_recover_keeps_a_running_primary_only_if_it_holds_every_commit():
