@@ -11,7 +11,7 @@ from pathlib import Path
 from pglab import subnets
 from pglab.cluster import inspect
 from pglab.context import LabContext
-from pglab.errors import ConfigError, LabNotUpError, PglabError
+from pglab.errors import BadValueError, ConfigError, LabNotUpError, PglabError
 from pglab.providers import PowerState
 from pglab.state import write_private
 from pglab.templates import render
@@ -89,6 +89,28 @@ def isolate(ctx: LabContext, host: str) -> None:
 
 def heal(ctx: LabContext, host: str) -> None:
     _on_host(ctx, host, ctx.provider.heal, f"{host} reconnected to the lab network")
+
+
+def freeze(ctx: LabContext, host: str) -> None:
+    _on_host(ctx, host, ctx.provider.freeze,
+             f"{host} frozen: every process stopped at once - it answers nothing, but is not off (fab thaw {host})")
+
+
+def thaw(ctx: LabContext, host: str) -> None:
+    _on_host(ctx, host, ctx.provider.thaw, f"{host} thawed: its processes run on where they stopped")
+
+
+def degrade(ctx: LabContext, host: str, delay: float = 0, loss: float = 0, clear: bool = False) -> None:
+    """A slow or lossy lab link on one host (`--clear` takes it off)."""
+    from pglab.providers.gray import Degradation
+    if clear:
+        if delay or loss:
+            raise BadValueError("--clear takes no --delay or --loss")
+        _on_host(ctx, host, ctx.provider.clear, f"{host}: lab link clean again")
+        return
+    degradation = Degradation(delay, loss)
+    _on_host(ctx, host, lambda h: ctx.provider.degrade(h, degradation),
+             f"{host}: lab link degraded ({degradation}, each direction; fab degrade {host} --clear)")
 
 
 def ssh(ctx: LabContext, host: str, command: str) -> int:

@@ -137,6 +137,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("isolate", commands.isolate, "Network fault: cut a host off the lab network; it keeps running.",
             (HOST,)),
     Command("heal", commands.heal, "Reconnect an isolated host to the lab network.", (HOST,)),
+    Command("freeze", commands.freeze, "Gray failure: stop every process of a host at once (a paused VM); it "
+            "answers nothing but is not off.", (HOST,)),
+    Command("thaw", commands.thaw, "Resume a frozen host where it stopped.", (HOST,)),
+    Command("degrade", commands.degrade, "Gray failure: delay and loss on a host's lab link (tc netem); --clear "
+            "takes them off.",
+            (HOST, Param("delay", "added delay each direction, in milliseconds (0 or more)", 0.0, type=float, low=0),
+             Param("loss", "packets dropped each direction, in percent (0 to 100)", 0.0, type=float, low=0),
+             Param("clear", "take delay and loss off", False, type=bool))),
     Command("logs", commands.logs, "Relevant pgpool and PostgreSQL log messages since the last power-off, in time "
             "order.", section="2.3"),
     Command("failover", commands.failover, "Manual failover: detach a primary that does not answer; pgpool "
@@ -155,7 +163,7 @@ COMMANDS: tuple[Command, ...] = (
             (Param("faults", "how many faults", 10, type=int, low=1),
              Param("seed", "random seed (same seed, same faults)", 1, type=int),
              Param("kinds", "comma-separated fault kinds (default: all): poweroff, isolate, double-fault, "
-                            "cut-during-recover, whole-lab, pgpool-cycle", ""))),
+                            "cut-during-recover, whole-lab, pgpool-cycle, freeze, degrade", ""))),
     Command("ssh", commands.ssh, "Run a command on a host as root: fab ssh pg-a --command 'ps -ef'.",
             (HOST, Param("command", "the command to run", "hostname"))),
     Command("dsn", commands.print_dsn, "Print a libpq URI to pgpool that works from this machine."),

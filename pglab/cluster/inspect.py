@@ -17,6 +17,13 @@ class ClusterView:
 
     power: dict[str, PowerState]
     isolated: set[str] = field(default_factory=set)
+    frozen: set[str] = field(default_factory=set)  # gray failures: every process stopped (fab freeze) ...
+    degraded: dict[str, str] = field(default_factory=dict)  # ... a slow or lossy link (fab degrade): how
+
+    @property
+    def silent(self) -> set[str]:
+        """Running hosts nothing can reach: isolated or frozen (SSH to them would only wait)."""
+        return self.isolated | self.frozen
     pool: list[facts.PoolNode] = field(default_factory=list)
     probes: dict[str, facts.NodeProbe] = field(default_factory=dict)
     replication: list[facts.ReplicationPeer] = field(default_factory=list)
@@ -78,8 +85,9 @@ def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
     reported busy (`pool_busy`, no pool nodes) instead of waited for.
     """
     power = ctx.provider.states()
-    result = ClusterView(power=power, isolated=ctx.provider.isolated())
-    if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.isolated:
+    result = ClusterView(power=power, isolated=ctx.provider.isolated(), frozen=ctx.provider.frozen(),
+                         degraded={h: str(d) for h, d in ctx.provider.degraded().items()})
+    if power.get("pgpool") is PowerState.RUNNING and "pgpool" not in result.silent:
         try:
             result.pool = pool_nodes(ctx, pcp_patience)
         except RemoteCommandError as exc:
@@ -87,7 +95,7 @@ def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
         except LabNotUpError:
             result.pool = []
     running = [h.name for h in ctx.lab.pg_hosts if power[h.name] is PowerState.RUNNING
-               and h.name not in result.isolated]
+               and h.name not in result.silent]
 
     def probe(host: str) -> facts.NodeProbe:
         try:

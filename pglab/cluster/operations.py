@@ -189,6 +189,7 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         if ctx.provider.power_state(host) is not PowerState.RUNNING:
             raise LabNotUpError(f"{host} is powered off: `fab poweron {host}` first, then `fab recover`")
     ctx.provider.require_up(hosts=("pgpool",))
+    undo_gray_failures(ctx, say)
     if not ctx.shell("pgpool").run("test -f /etc/pgpool2/failover.sh", check=False, step="pgpool set up?").ok:
         raise StageOrderError("pgpool is not set up: run `fab setup` first")
     view = inspect.view(ctx)
@@ -214,6 +215,18 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
     report.total_seconds = time.monotonic() - started
     ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})
     return report
+
+
+def undo_gray_failures(ctx: LabContext, say: Say) -> None:
+    """Recovery needs every host answering: a frozen host is thawed, a degraded link cleared - said, not silent."""
+    for host in sorted(ctx.provider.frozen()):
+        ctx.provider.thaw(host)
+        ctx.forget_shell(host)
+        say(f"{host} was frozen: thawed first (recovery needs every host answering)")
+    for host, degradation in sorted(ctx.provider.degraded().items()):
+        ctx.provider.clear(host)
+        ctx.forget_shell(host)
+        say(f"{host}'s link was degraded ({degradation}): cleared first")
 
 
 def manual_failover(ctx: LabContext, say: Say) -> str:

@@ -15,8 +15,9 @@ from pglab.cluster import inspect, sql
 from pglab.cluster.operations import recover, wait_for_new_primary
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
-from pglab.errors import PglabError
+from pglab.errors import MissingToolError, PglabError
 from pglab.providers import PowerState
+from pglab.providers.gray import Degradation
 
 Say = Callable[[str], None]
 
@@ -157,7 +158,46 @@ def pgpool_cycle(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     return Injected("pgpool-cycle", "pgpool powered off and on", ts, [])
 
 
+def freeze_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
+    """A gray failure: a host (the primary half the time) stops every process for 1-8 s, then resumes.
+    Frozen past pgpool's health check timeout, a primary is failed over and resumes beside the new one."""
+    primary = current_primary(ctx)
+    host = primary if rng.random() < 0.5 else rng.choice(ctx.lab.host_names)
+    seconds = rng.uniform(1, 8)
+    ts = time.time()
+    ctx.provider.freeze(host)
+    ctx.forget_shell(host)
+    time.sleep(seconds)
+    ctx.provider.thaw(host)
+    ctx.forget_shell(host)
+    moved = inspect.view(ctx).primary
+    say(f"{host} frozen for {seconds:.1f} s, then thawed; pgpool's primary now {moved or 'none'}")
+    return Injected("freeze", f"{host}{' (the primary)' if host == primary else ''} frozen for {seconds:.1f} s", ts,
+                    [f"pgpool's primary after the thaw: {moved or 'none'}"])
+
+
+def degrade_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
+    """A gray failure: a host's lab link loses 5-40% of its packets (plus 20-200 ms of delay where the
+    kernel has netem) for 3-10 s; health checks may fail and pgpool may fail over a node that runs."""
+    host = rng.choice(ctx.lab.host_names)
+    degradation = Degradation(0, round(rng.uniform(5, 40), 1))
+    with_delay = Degradation(round(rng.uniform(20, 200)), degradation.loss_pct)
+    seconds = rng.uniform(3, 10)
+    ts = time.time()
+    try:
+        ctx.provider.degrade(host, with_delay)
+        degradation = with_delay
+    except MissingToolError:  # no netem in this kernel: loss alone
+        ctx.provider.degrade(host, degradation)
+    time.sleep(seconds)
+    ctx.provider.clear(host)
+    ctx.forget_shell(host)
+    say(f"{host}'s link degraded ({degradation}) for {seconds:.1f} s, then clean")
+    return Injected("degrade", f"{host}'s link degraded ({degradation}) for {seconds:.1f} s", ts, [])
+
+
 FAULTS: dict[str, Callable[[LabContext, random.Random, Say], Injected]] = {
     "poweroff": poweroff_any, "isolate": isolate_primary, "double-fault": double_fault,
     "cut-during-recover": cut_during_recover, "whole-lab": whole_lab, "pgpool-cycle": pgpool_cycle,
+    "freeze": freeze_any, "degrade": degrade_any,
 }

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from pglab.errors import LabNotUpError, PowerStateError
 from pglab.model import Lab
+from pglab.providers.gray import Degradation
 from pglab.state import LabState
 
 
@@ -93,6 +94,62 @@ class Provider(ABC):
     @abstractmethod
     def is_isolated(self, host: str) -> bool:
         """Whether the host's NIC on the lab network is disconnected."""
+
+    @abstractmethod
+    def _set_frozen(self, host: str, frozen: bool) -> None:
+        """Stop every process of the host at once, or let them run on (a paused VM, resumed)."""
+
+    @abstractmethod
+    def is_frozen(self, host: str) -> bool:
+        """Whether the host is frozen."""
+
+    @abstractmethod
+    def _set_degradation(self, host: str, degradation: Degradation | None) -> None:
+        """Put delay and loss on the host's lab link (None: take them off)."""
+
+    @abstractmethod
+    def degradation(self, host: str) -> Degradation | None:
+        """The delay and loss on the host's lab link now, None if it is clean."""
+
+    def freeze(self, host: str) -> None:
+        """A gray failure: the host stops answering - every process stopped at once - but is not off."""
+        self._require_running(host, "freeze")
+        if self.is_frozen(host):
+            raise PowerStateError(f"{host} is already frozen: `fab thaw {host}` resumes it")
+        self.state.record_event("freeze", host=host, provider=self.name)
+        self._set_frozen(host, True)
+
+    def thaw(self, host: str) -> None:
+        """Resume a frozen host where it stopped."""
+        self.lab.host(host)
+        if self.power_state(host) is not PowerState.RUNNING or not self.is_frozen(host):
+            raise PowerStateError(f"{host} is not frozen: nothing to thaw")
+        self._set_frozen(host, False)
+        self.state.record_event("thaw", host=host, provider=self.name)
+
+    def degrade(self, host: str, degradation: Degradation) -> None:
+        """A slow, lossy lab link: the host answers, late or not every time."""
+        self._require_running(host, "degrade")
+        self._set_degradation(host, degradation)
+        self.state.record_event("degrade", host=host, provider=self.name, delay_ms=degradation.delay_ms,
+                                loss_pct=degradation.loss_pct)
+
+    def clear(self, host: str) -> None:
+        """Take delay and loss off the host's lab link."""
+        self._require_running(host, "clear")
+        if self.degradation(host) is None:
+            raise PowerStateError(f"{host}'s link is not degraded: nothing to clear")
+        self._set_degradation(host, None)
+        self.state.record_event("clear", host=host, provider=self.name)
+
+    def frozen(self) -> set[str]:
+        """The running hosts that are frozen."""
+        return {h for h, s in self.states().items() if s is PowerState.RUNNING and self.is_frozen(h)}
+
+    def degraded(self) -> dict[str, Degradation]:
+        """The running hosts whose lab link is degraded, and how."""
+        found = {h: self.degradation(h) for h, s in self.states().items() if s is PowerState.RUNNING}
+        return {h: d for h, d in found.items() if d is not None}
 
     def adopt(self) -> list[str]:
         """Make hosts brought up outside pglab drivable (keys); the names adopted. Nothing by default."""

@@ -64,6 +64,11 @@ def running_domains() -> set[str]:
     return set(virsh("list", "--uuid", "--state-running").stdout.split())
 
 
+def paused_domains() -> set[str]:
+    """UUIDs of the paused (`virsh suspend`ed, frozen) domains: powered on, running nothing."""
+    return set(virsh("list", "--uuid", "--state-paused").stdout.split())
+
+
 def management_address(domain: str, lab_subnet: str) -> str | None:
     """The VM's address on Vagrant's management network (its DHCP lease), the one SSH reaches."""
     lab = ipaddress.ip_network(lab_subnet)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from pglab.errors import LabNotUpError, MissingToolError, PglabError
-from pglab.providers import local_init
+from pglab.providers import gray, local_init
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.state import new_ed25519_key, write_private
 from pglab.subnets import LAB_BRIDGE
@@ -144,6 +144,24 @@ class LocalProvider(Provider):
     def is_isolated(self, host: str) -> bool:
         shown = _ip("-br", "link", "show", netns_name(host), check=False)
         return shown.returncode == 0 and shown.stdout.split()[1:2] == ["DOWN"]
+
+    def _set_frozen(self, host: str, frozen: bool) -> None:
+        if frozen:
+            gray.stop_all(netns_pids, host)
+        else:
+            gray.continue_all(netns_pids(host))
+
+    def is_frozen(self, host: str) -> bool:
+        return any(is_namespace_init(p) and gray.process_state(p) in ("T", "t") for p in netns_pids(host))
+
+    def _set_degradation(self, host: str, degradation: gray.Degradation | None) -> None:
+        if degradation is None:
+            gray.clear(netns_name(host), netns_name(host))
+        else:
+            gray.apply(netns_name(host), netns_name(host), degradation)
+
+    def degradation(self, host: str) -> gray.Degradation | None:
+        return gray.current(netns_name(host))
 
     # -- helpers --------------------------------------------------------------
     def _ensure_bridge(self) -> None:

@@ -15,9 +15,10 @@ import subprocess
 import time
 from typing import TYPE_CHECKING
 
-from pglab.errors import LabNotUpError, MissingToolError, last_lines
+from pglab.errors import LabNotUpError, MissingToolError, PglabError, last_lines
 from pglab.providers import libvirt
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
+from pglab.providers.gray import Degradation, parse_netem
 from pglab.remote import fan_out
 from pglab.state import REPO_ROOT
 
@@ -96,7 +97,7 @@ class VagrantProvider(Provider):
     def states(self) -> dict[str, PowerState]:
         if not self.on_libvirt():
             return {s.name: STATES.get(s.state, PowerState.OFF) for s in self.machines.status()}
-        running = libvirt.running_domains()
+        running = libvirt.running_domains() | libvirt.paused_domains()
         domains = {h: libvirt.domain_of(MACHINES, h) for h in self.lab.host_names}
         return {h: PowerState.ABSENT if d is None else PowerState.RUNNING if d in running else PowerState.OFF
                 for h, d in domains.items()}
@@ -178,6 +179,40 @@ class VagrantProvider(Provider):
     def is_isolated(self, host: str) -> bool:
         domain = libvirt.domain_of(MACHINES, host)
         return bool(domain) and libvirt.link_is_down(domain, libvirt.lab_nic(domain, host))
+
+    def _set_frozen(self, host: str, frozen: bool) -> None:
+        """libvirt: `virsh suspend` / `virsh resume` (a paused VM: its kernel answers nothing either)."""
+        libvirt.virsh("suspend" if frozen else "resume", self._domain(host, "freeze"))
+
+    def is_frozen(self, host: str) -> bool:
+        domain = libvirt.domain_of(MACHINES, host)
+        return bool(domain) and libvirt.virsh("domstate", domain, check=False).stdout.strip() == "paused"
+
+    def _set_degradation(self, host: str, degradation: Degradation | None) -> None:
+        """tc netem on the guest's lab NIC (found by its lab address), over SSH on the management network."""
+        dev = f"$(ip -o -4 addr show to {self.lab.host(host).address} | awk '{{print $2}}')"
+        command = (f"tc qdisc del dev {dev} root 2>/dev/null; true" if degradation is None else
+                   f"tc qdisc replace dev {dev} root {' '.join(degradation.netem_args())}")
+        self._guest(host, command)
+
+    def degradation(self, host: str) -> Degradation | None:
+        dev = f"$(ip -o -4 addr show to {self.lab.host(host).address} | awk '{{print $2}}')"
+        return parse_netem(self._guest(host, f"tc qdisc show dev {dev}"))
+
+    def _guest(self, host: str, command: str) -> str:
+        target = self.ssh_target(host)
+        proc = subprocess.run(["ssh", "-i", str(target.key_file), "-p", str(target.port), "-o", "BatchMode=yes",
+                               "-o", "ConnectTimeout=10", "-o", f"UserKnownHostsFile={target.known_hosts}",
+                               f"{target.user}@{target.address}", command], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise PglabError(f"{host}: `{command}` failed: {proc.stderr.strip() or proc.stdout.strip()}")
+        return proc.stdout
+
+    def _domain(self, host: str, action: str) -> str:
+        domain = libvirt.domain_of(MACHINES, host)
+        if not domain:
+            raise MissingToolError(f"fab {action} needs libvirt on the vagrant provider (virsh suspend/resume)")
+        return domain
 
     def trust(self, host: str) -> None:
         """Root accepts the lab key; the VM's host key joins the lab's known_hosts."""

@@ -21,6 +21,10 @@ def hosts_table(ctx: LabContext, view: ClusterView) -> Table:
         colour = "green" if power == "running" else "red"
         if h.name in view.isolated:
             power, colour = "running, isolated (no network)", "yellow"
+        if h.name in view.frozen:
+            power, colour = f"frozen (every process stopped: fab thaw {h.name})", "yellow"
+        if h.name in view.degraded:
+            power, colour = f"{power}, link degraded ({view.degraded[h.name]})", "yellow"
         table.add_row(h.name, h.address, h.role, f"[{colour}]{power}[/]")
     return table
 
