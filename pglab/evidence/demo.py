@@ -128,7 +128,7 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
              f"recovery_min_apply_delay = {lab.timing.replay_delay_s} s)")
     result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")
     note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - until pgpool detached "
-         f"{sync} and failover.sh let {lab.primary} stop waiting for it")
+         f"{sync} and failover.sh made {lab.primary} wait for {lagging}'s flush instead")
     operations.restore_sync(ctx, say)
     result.commit_with_c_stopped_s = standby_stopped(ctx, lagging, say, "commit with the async standby stopped")
     note(f"{lagging} stopped: a commit took {result.commit_with_c_stopped_s * 1000:.0f} ms - nobody waits "

@@ -205,9 +205,9 @@ WORDS: dict[str, tuple[str, str]] = {
                "{host}: строка видна через {s:.2f}\u00a0с после коммита (асинхронная репликация, "
                "`recovery_min_apply_delay` = {delay}\u00a0с)"),
     "demo_b_stopped": ("{host} stopped: a commit waited {s:.2f} s, until pgpool detached {host} and `failover.sh` "
-                       "let {primary} stop waiting for it",
+                       "made {primary} wait for the remaining standby instead (its flush)",
                        "{host} остановлен: коммит ждал {s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` "
-                       "не снял на {primary} ожидание этого узла"),
+                       "не перевёл ожидание {primary} на оставшийся резервный узел (до записи на его диск)"),
     "demo_c_stopped": ("{host} stopped: a commit took {ms:.0f} ms; nobody waits for an asynchronous standby",
                        "{host} остановлен: коммит занял {ms:.0f}\u00a0мс; асинхронный резервный узел никто не ждёт"),
     # The plot's marks of events.

@@ -15,7 +15,10 @@ from pglab.cluster import inspect, sql
 from pglab.cluster.operations import streams_from, wait_for_new_primary
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
+from pglab.errors import ClusterStateError
+from pglab.evidence.at_risk import alone_windows
 from pglab.evidence.demo import connect
+from pglab.evidence.verify import role_logs
 from pglab.ui.watch import frame
 from tests.conftest import REPO, fab, one_line_error
 from tests.integration.checks import acks_after, assert_original_topology
@@ -176,4 +179,75 @@ def test_8_two_primaries_after_a_pgpool_reboot_are_not_both_used(lab):
     pgpool_stays_down(lab)
     out = fab("recover").stdout
     assert "pg-c has the newest timeline" in out, out
+    verified(lab)
+
+
+def role_of(ctx: LabContext, host: str) -> str:
+    """pglab-node's role file on the node (primary-sync-pg_c, primary-alone, standby-of-pg-a ...)."""
+    return inspect.probe_node(ctx, host).role_file
+
+
+def test_9_a_standby_detached_by_one_missed_check_then_the_primarys_loss_loses_nothing(lab):
+    """Issue 16: pgpool detaches B while it runs (what one missed health check does: pcp_detach_node runs the
+    same failover.sh), A makes C its synchronous standby instead, clients write, then A loses power. The rule
+    promotes C only if it holds as much as B (B still streams, unsynchronised) - else nobody until recover."""
+    inspect.pcp_command(lab, "pcp_detach_node", f"-n {lab.lab.host('pg-b').node_id}")
+    wait_until("pg-a to wait for pg-c instead of pg-b", lambda: role_of(lab, "pg-a") == "primary-sync-pg_c", 30)
+    acks_after(lab, time.time())  # acknowledged once on A and C
+    fab("poweroff", "pg-a")
+    try:
+        promoted = wait_for_new_primary(lab, "pg-a", timeout=20)
+    except ClusterStateError:
+        promoted = None  # B ahead of C by WAL nobody acknowledged: no promotion (safety first)
+    log = lab.shell("pgpool").run("grep 'failover.sh' /var/log/pgpool2/pgpool.log | tail -3", check=False).stdout
+    print(f"promoted: {promoted}; {log}")
+    assert promoted in ("pg-c", None), log  # never B: pgpool has it down and routes nothing to it
+    if promoted:
+        acks_after(lab, time.time())
+    fab("poweron", "pg-a")
+    fab("recover")
+    verified(lab)
+
+
+def test_10_a_frozen_primary_that_resumes_loses_nothing_and_is_never_a_second_primary(lab):
+    """Every process of A stopped past pgpool's health check timeout: B is promoted (timeline + 1, as the model
+    has it) and waits for C; A resumes as a false primary that pgpool keeps down and no write reaches."""
+    timeline = inspect.probe_node(lab, "pg-a").timeline
+    fab("freeze", "pg-a")
+    frozen = time.time()
+    assert "frozen" in fab("status").stdout
+    assert wait_for_new_primary(lab, "pg-a") == "pg-b"
+    assert inspect.probe_node(lab, "pg-b").timeline == timeline + 1
+    assert role_of(lab, "pg-b") == "primary-sync-pg_c"  # every commit on two nodes while A is gone
+    acks_after(lab, time.time())
+    fab("thaw", "pg-a")
+    lab.forget_shell("pg-a")
+    assert inspect.probe_node(lab, "pg-a").role == "primary"  # it never learned of the failover ...
+    time.sleep(2)
+    up_primaries = [n.host for n in inspect.pool_nodes(lab) if n.role == "primary" and n.status in ("up", "waiting")]
+    assert up_primaries == ["pg-b"], up_primaries  # ... and pgpool routes to one primary only
+    on_a = sql.value(lab.shell("pg-a"), f"SELECT count(*) FROM transfers WHERE created_at > to_timestamp({frozen})",
+                     lab.lab.database)
+    assert on_a == "0", f"{on_a} transactions on the thawed primary"
+    out = fab("recover").stdout
+    assert "pg-a: a primary beside pg-b - stopped (fenced)" in out, out
+    verified(lab)
+
+
+def test_11_a_frozen_synchronous_standby_fails_health_checks_and_commits_stay_on_two_nodes(lab):
+    """Pins the model's assumption that a frozen node answers no health check (its kernel still completes TCP
+    handshakes: the check's timeout catches it, not the connect timeout), and durability while degraded:
+    A waits for C in B's place - no primary-alone window, so no write at risk - until recover restores B."""
+    started = time.time()
+    fab("freeze", "pg-b")
+    wait_until("pgpool to detach the frozen pg-b", lambda: any(
+        n.host == "pg-b" and n.status == "down" for n in inspect.pool_nodes(lab)), timeout=30)
+    detached = time.time() - started
+    wait_until("pg-a to wait for pg-c", lambda: role_of(lab, "pg-a") == "primary-sync-pg_c", timeout=30)
+    print(f"frozen pg-b detached after {detached:.1f} s")
+    acks_after(lab, time.time())
+    windows = alone_windows(role_logs(lab, ["pg-a", "pg-c"]), time.time())
+    assert not [w for w in windows if w.end > started], windows  # no write acknowledged on one node only
+    out = fab("recover").stdout
+    assert "pg-b was frozen: thawed first" in out, out
     verified(lab)
