@@ -2,8 +2,8 @@
 # pgpool failover_command: %d %h %p %D %m %H %M %P %r %R %N %S
 # The decisions are pglab-rules' (pglab/cluster/rules.py), from every node's facts:
 # - the primary failed: promote the standby with the most WAL, never one behind a node that may
-#   hold acknowledged commits (pgpool's new main node only when it holds as much), and make the
-#   remaining standby synchronous at once, so every commit is on two nodes;
+#   hold acknowledged commits (pgpool's new main node only when it holds as much), make the
+#   remaining standby synchronous at once, so every commit is on two nodes, and re-point it;
 # - a standby failed: if it was the synchronous one, the primary waits for the remaining standby
 #   instead (flush level for C), or - none left - runs alone.
 set -euo pipefail
@@ -50,3 +50,13 @@ sync=$(sed -n 's/^sync //p' <<<"$decision")
 log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
 ssh $SSH_OPTS "postgres@$target" /etc/pglab/bin/pglab-node promote $sync
 log "promoted $target"
+[ -n "$sync" ] || exit 0
+sync_host=${sync//_/-}
+# The new primary's commits wait for that standby: re-point it now (a reload: its WAL is a prefix of the
+# new primary's), not after pgpool's follow child has probed the dead node first (~5 s).
+if ssh $SSH_OPTS "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" >/dev/null; then
+  log "$sync_host streams from $target: commits go on, on two nodes"
+else
+  log "$sync_host did not follow $target: $target stops waiting for it"
+  ssh $SSH_OPTS "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
+fi
