@@ -285,7 +285,8 @@ def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> 
     console.print(table)
     path = chaos_run.write_report(records, seed, REPO_ROOT / "report" / "chaos.md")
     missing, reads = max((r.missing for r in records), default=0), chaos_run.read_violations(records)
-    say(f"chaos report: {path}; acknowledged writes missing: {missing}; "
+    say(f"chaos report: {path}; acknowledged writes missing: {missing}; at risk after a single fault: "
+        f"{chaos_run.at_risk_after(records, False)}, after a double fault: {chaos_run.at_risk_after(records, True)}; "
         f"{TEXT['en']['read_checks'].format(**reads)}")
     return 1 if missing or any(reads.values()) else 0
 

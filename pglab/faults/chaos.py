@@ -46,7 +46,8 @@ class FaultRecord:
     invariant_held: bool = False
     acknowledged: int = 0
     missing: int = 0
-    at_risk: int = 0
+    at_risk: int = 0  # the run so far (fab verify reads the whole journal)
+    at_risk_new: int = 0  # acknowledged with no synchronous standby during this fault and its recovery
     indeterminate: int = 0
     indeterminate_present: int = 0
     indeterminate_absent: int = 0
@@ -134,9 +135,10 @@ def run(ctx: LabContext, faults: int, seed: int, kinds: tuple[str, ...], say: Sa
         last = records[-1]
         before = records[-2].read_violations if len(records) > 1 else dict.fromkeys(KINDS, 0)
         last.new_read_violations = {k: last.read_violations.get(k, 0) - before.get(k, 0) for k in KINDS}
+        last.at_risk_new = max(0, last.at_risk - (records[-2].at_risk if len(records) > 1 else 0))
         say(f"fault {number} ({kind}): writer sessions' longest pause {pauses(last)}, "
             f"recovered in {fmt(last.recover_s)}, "
-            f"missing {last.missing}, at risk {last.at_risk}, topology {'ok' if last.topology_ok else 'WRONG'}, "
+            f"missing {last.missing}, at risk {last.at_risk_new}, topology {'ok' if last.topology_ok else 'WRONG'}, "
             f"read-check violations {sum(last.new_read_violations.values())}")
         if any(last.new_read_violations.values()):
             for example in last.read_examples:
@@ -144,6 +146,14 @@ def run(ctx: LabContext, faults: int, seed: int, kinds: tuple[str, ...], say: Sa
         if not last.topology_ok:
             raise ClusterStateError(f"fault {number} ({kind}): the original topology did not come back (fab status)")
     return records
+
+
+DOUBLE = ("double-fault", "cut-during-recover")  # two faults in one: the second may find one copy only
+
+
+def at_risk_after(records: list[FaultRecord], double: bool) -> int:
+    """Writes acknowledged with no synchronous standby during single faults (or double ones) and their recovery."""
+    return sum(r.at_risk_new for r in records if (r.kind in DOUBLE) == double)
 
 
 def fmt(seconds: float | None) -> str:
@@ -194,6 +204,8 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     lines += ["", f"Acknowledged writes missing: **{max((r.missing for r in records), default=0)}**; bank invariant "
               f"and equal checksums after every fault: {'yes' if all(r.invariant_held for r in records) else 'NO'}; "
               f"recoveries that needed a second run: {sum(r.recover_runs > 1 for r in records)}; "
+              f"acknowledged writes at risk (no synchronous standby) after a single fault: "
+              f"**{at_risk_after(records, False)}**, after a double fault: {at_risk_after(records, True)}; "
               f"{TEXT['en']['read_checks'].format(**read_violations(records))}.", "",
               "| # | fault | what | writer sessions' longest pause | pooled | recovery | rejoin | missing | at risk | "
               "unknown outcome (present/absent) | read-check violations | topology | notes |",
@@ -202,7 +214,7 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
         rejoin = ", ".join(f"{h}: {m}" for h, m in r.rejoined.items()) or "-"
         notes = "; ".join(r.notes).replace("|", "/")
         lines.append(f"| {r.number} | {r.kind} | {r.detail} | {pauses(r)} | {fmt(r.pooled_s)} | "
-                     f"{fmt(r.recover_s)} | {rejoin} | {r.missing} | {r.at_risk} | {r.indeterminate} "
+                     f"{fmt(r.recover_s)} | {rejoin} | {r.missing} | {r.at_risk_new} | {r.indeterminate} "
                      f"({r.indeterminate_present}/{r.indeterminate_absent}) | {sum(r.new_read_violations.values())} | "
                      f"{'ok' if r.topology_ok else 'WRONG'} | "
                      f"{notes} |")

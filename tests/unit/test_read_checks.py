@@ -157,3 +157,12 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
     text = write_report([record], 1, tmp_path / "chaos.md").read_text()
     assert "read checks: read-your-writes 0, monotonic 2, served by C 0, invariant 0 (expected 0)" in text
     assert "| 2 (1/1) |" in text
+
+
+def test_chaos_counts_writes_at_risk_per_fault_and_apart_for_double_faults(tmp_path):
+    from pglab.faults.chaos import at_risk_after
+    records = [FaultRecord(1, "poweroff", "x", at_risk_new=0), FaultRecord(2, "double-fault", "y", at_risk_new=7),
+               FaultRecord(3, "freeze", "z", at_risk_new=0)]
+    assert at_risk_after(records, False) == 0 and at_risk_after(records, True) == 7
+    text = write_report(records, 3, tmp_path / "chaos.md").read_text()
+    assert "after a single fault: **0**, after a double fault: 7" in text
