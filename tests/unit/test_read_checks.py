@@ -161,8 +161,9 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
 
 def test_chaos_counts_writes_at_risk_per_fault_and_apart_for_double_faults(tmp_path):
     from pglab.faults.chaos import at_risk_after
-    records = [FaultRecord(1, "poweroff", "x", at_risk_new=0), FaultRecord(2, "double-fault", "y", at_risk_new=7),
-               FaultRecord(3, "freeze", "z", at_risk_new=0)]
+    records = [FaultRecord(1, "poweroff", "x", recover_s=9, at_risk_new=0),
+               FaultRecord(2, "double-fault", "y", recover_s=9, at_risk_new=7),
+               FaultRecord(3, "freeze", "z", recover_s=9, at_risk_new=0)]
     assert at_risk_after(records, False) == 0 and at_risk_after(records, True) == 7
     text = write_report(records, 3, tmp_path / "chaos.md").read_text()
     assert "after a single fault: **0**, after a double fault: 7" in text
