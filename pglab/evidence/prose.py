@@ -127,20 +127,22 @@ PROSE: dict[str, tuple[str, str]] = {
         "асинхронно: это конфигурация этапа 1. При смене основного узла клиенты ещё раз теряют соединения и "
         "подключаются заново."),
     "why_at_risk": (
-        "Availability first. While a primary runs without a synchronous standby - B after the failover, A right "
-        "after the switch-back, and A while the demonstration had B stopped - a commit is acknowledged once it "
-        "is on that one primary's disk. Had B failed too before A was back, pgpool would have promoted C, and "
-        "such commits could have been lost: the lab keeps the database writable rather than stop writes when "
-        "synchronous durability is impossible. The checker counts what this policy risked: "
-        "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in such a window{windows}; "
-        "{at_risk_missing} of them are missing.",
-        "Доступность прежде всего. Пока основной узел работает без синхронного резервного (B после "
-        "переключения, A сразу после возврата, а также A, пока при демонстрации B был остановлен), коммит "
-        "подтверждается, как только он записан на диск одного этого узла. Откажи и B до возвращения A, pgpool "
-        "повысил бы C, и такие коммиты могли бы быть потеряны: стенд сохраняет возможность записи, а не "
-        "останавливает её, когда синхронная надёжность невозможна. Проверка считает, чем рисковала эта "
-        "политика: подтверждённых записей в таких окнах{windows}\u00a0— {at_risk} из {acknowledged}; из них "
-        "потеряно: {at_risk_missing}."),
+        "Durability while degraded. After any single fault every acknowledged commit is on two nodes: while B "
+        "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "
+        "for C, and after the switch-back A waited for C until B followed it - each time for C's flush "
+        "(`synchronous_commit = on`), not for its replay, which is delayed. Only with both standbys gone would a "
+        "primary run alone, its commits on its own disk only: the lab then keeps the database writable rather "
+        "than stop writes, and the checker counts what that risked: "
+        "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in a window with no "
+        "synchronous standby{windows}; {at_risk_missing} of them are missing.",
+        "Надёжность при деградации. После любого одиночного отказа каждый подтверждённый коммит есть на двух "
+        "узлах: пока B был потерян (при демонстрации\u00a0— остановлен), A вместо него ждал C; когда был потерян "
+        "A, B был повышен и ждал C; после возврата A ждал C, пока B не начал следовать за ним,\u00a0— каждый раз "
+        "до записи на диск C (`synchronous_commit = on`), а не до применения, которое на C задержано. Только "
+        "если бы пропали оба резервных узла, основной работал бы один и коммиты были бы лишь на его диске: "
+        "тогда стенд сохраняет возможность записи, а не останавливает её, а проверка считает, чем это "
+        "рисковало: подтверждённых записей в окнах без синхронного резервного{windows}\u00a0— {at_risk} из "
+        "{acknowledged}; из них потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
         "How the counts fit together. The clients were stopped before the verification, so every figure below "
