@@ -201,8 +201,9 @@ class VagrantProvider(Provider):
 
     def _guest(self, host: str, command: str) -> str:
         target = self.ssh_target(host)
+        known = target.known_hosts or "/dev/null"
         proc = subprocess.run(["ssh", "-i", str(target.key_file), "-p", str(target.port), "-o", "BatchMode=yes",
-                               "-o", "ConnectTimeout=10", "-o", f"UserKnownHostsFile={target.known_hosts}",
+                               "-o", "ConnectTimeout=10", "-o", f"UserKnownHostsFile={known}",
                                f"{target.user}@{target.address}", command], capture_output=True, text=True)
         if proc.returncode != 0:
             raise PglabError(f"{host}: `{command}` failed: {proc.stderr.strip() or proc.stdout.strip()}")
