@@ -75,7 +75,7 @@ def test_command_line_prints_the_trace_and_fails(capsys):
 
 def test_a_synchronous_remaining_standby_gives_up_fewer_commits():
     """Durability while degraded (the lab's rules) against a primary running alone (the lab before)."""
-    now, before = explore(CURRENT, depth=4), explore(POLICIES["primary-alone"], depth=4)
+    now, before = explore(CURRENT, depth=3), explore(POLICIES["primary-alone"], depth=3)
     assert now.violations == before.violations == []
     assert now.forfeit_states / now.states < before.forfeit_states / before.states
 
