@@ -127,6 +127,8 @@ def restore_sync(ctx: LabContext, say: Say) -> None:
     sync = lab.host(lab.sync_standby)
     wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary), 60)
     node_cmd(ctx, lab.primary, f"role primary-sync-{sync.app_name}", "restore synchronous standby")
+    # A failover made C synchronous without its replay delay (sync-standby-of-*): asynchronous again, it lags again.
+    node_cmd(ctx, lab.async_standby, f"role standby-of-{lab.primary}", f"{lab.async_standby} delayed again")
     view = wait_original_topology(ctx)
     say(f"{lab.primary} primary; {sync.app_name} {view.peer(sync.app_name).sync_state}; "
         f"{lab.host(lab.async_standby).app_name} {view.peer(lab.host(lab.async_standby).app_name).sync_state}")

@@ -53,6 +53,11 @@ def role_files(lab: Lab, host: HostSpec) -> list[HostFile]:
         files.append(HostFile(f"/etc/pglab/pg-roles/standby-of-{other.name}.conf",
                               render("templates/postgres/pg-role-standby.conf.j2", lab=lab, host=host,
                                      upstream=other, delay=delay)))
+        # The remaining standby made synchronous by a failover replays without its delay: it reaches the
+        # fork point and streams on the new timeline at once, so the new primary's commits wait for no delay.
+        files.append(HostFile(f"/etc/pglab/pg-roles/sync-standby-of-{other.name}.conf",
+                              render("templates/postgres/pg-role-standby.conf.j2", lab=lab, host=host,
+                                     upstream=other, delay=0)))
     return files
 
 

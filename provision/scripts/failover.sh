@@ -55,7 +55,7 @@ sync_host=${sync//_/-}
 # The new primary's commits wait for that standby: re-point it now (a reload: its WAL is a prefix of the
 # new primary's), not after pgpool's follow child has probed the dead node first (~5 s). It streams on the
 # new timeline once it has replayed up to the fork point: C's replay delay holds that back (~3 s measured).
-if ssh $SSH_OPTS "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" >/dev/null; then
+if ssh $SSH_OPTS "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
   log "$sync_host streams from $target: commits go on, on two nodes"
 else
   log "$sync_host did not follow $target: $target stops waiting for it"
