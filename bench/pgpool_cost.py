@@ -14,9 +14,10 @@ the lab's TLS (pgbench with sslmode=verify-full against the lab CA, pgpool to th
 TLS), then with TLS switched off for the measured paths (pg_hba and pool_hba take plain logins,
 pgpool's ssl off, pgbench sslmode=disable; replication stays TLS: it is in both routes alike), and
 puts the lab back as it was; it prints each ratio pgpool/direct with and without TLS and the
-ratio of the two. `--tls on` or `--tls off` measures one of them.
+ratio of the two. `--tls on` or `--tls off` measures one of them. `--rounds` repeats everything,
+TLS on and off taking turns to go first; tps is the mean over rounds.
 
-    python bench/pgpool_cost.py [--seconds 20] [--clients 4] [--tls both|on|off]
+    python bench/pgpool_cost.py [--seconds 20] [--clients 4] [--tls both|on|off] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -73,13 +74,26 @@ def pgbench(client: HostShell, target: tuple[str, int], db: str, script: str, se
 
 def set_tls(ctx: LabContext, on: bool) -> None:
     """TLS on (the lab as set up) or off for the measured paths: every node's pg_hba (a reload) and
-    pgpool's ssl and pool_hba (a restart: pgpool reads ssl at start only), with all backends up after."""
-    for host in ctx.lab.pg_hosts:
-        postgres.configure(ctx, host, tls=on)
+    pgpool's ssl and pool_hba (a restart: pgpool reads ssl at start only), with all backends up after.
+    The nodes take plain logins whenever pgpool makes them: a health check refused would fail over."""
+    def nodes() -> None:
+        for host in ctx.lab.pg_hosts:
+            postgres.configure(ctx, host, tls=on)
+
+    if not on:
+        nodes()
     if pgpool.install(ctx, tls=on):
         pgpool.start(ctx, restart=True)
         pgpool.wait_all_up(ctx)
+    if on:
+        nodes()
     console.print(f"TLS {'on' if on else 'off'} for the measured paths")
+
+
+def mean_run(runs: list[dict]) -> dict:
+    """Rounds of one workload, route and TLS setting as one: mean tps, median of the rounds' percentiles."""
+    return {"tps": statistics.fmean(r["tps"] for r in runs), "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs), "rounds": runs}
 
 
 def main() -> int:
@@ -87,6 +101,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--tls", choices=("both", "on", "off"), default="both")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of every measurement, TLS on and off "
+                        "taking turns to go first (a shared machine drifts)")
     args = parser.parse_args()
     passes = {"both": (True, False), "on": (True,), "off": (False,)}[args.tls]
     ctx = LabContext.load()
@@ -106,16 +122,17 @@ def main() -> int:
     on_primary = f"-h {primary[0]} -p {primary[1]} -U app {lab.database}"
     direct.run(f"PGPASSFILE={PASSFILE} {SSL_ENV[True]} pgbench -i -q -s 1 {on_primary}", step="pgbench init",
                timeout=600)
-    results = {}
+    runs: dict[tuple[str, str, bool], list[dict]] = {}
     try:
-        for tls in passes:
-            set_tls(ctx, tls)
-            for name, script in WORKLOADS:
-                for route, (shell, target) in routes.items():
-                    results[(name, route, tls)] = pgbench(shell, target, lab.database, script, args.seconds,
-                                                          args.clients, f"pglab-{route}", tls)
-                    console.print(f"{name} via {route}, TLS {'on' if tls else 'off'}: "
-                                  f"{results[(name, route, tls)]}")
+        for round_no in range(args.rounds):
+            for tls in passes if round_no % 2 == 0 else passes[::-1]:
+                set_tls(ctx, tls)
+                for name, script in WORKLOADS:
+                    for route, (shell, target) in routes.items():
+                        run = pgbench(shell, target, lab.database, script, args.seconds, args.clients,
+                                      f"pglab-{route}", tls)
+                        runs.setdefault((name, route, tls), []).append(run)
+                        console.print(f"round {round_no + 1}: {name} via {route}, TLS {'on' if tls else 'off'}: {run}")
     finally:
         set_tls(ctx, True)
         direct.run(f"PGPASSFILE={PASSFILE} {SSL_ENV[True]} pgbench -i -I d {on_primary}", step="pgbench clean up",
@@ -124,8 +141,9 @@ def main() -> int:
             shell.run(f"rm -f {PASSFILE} /tmp/pglab-bank.sql", step="pgbench clean up", check=False)
         if sessions_were_running:
             control.start(ctx)
-    table = Table(title=f"pgpool vs direct to the primary: {args.clients} sessions, {args.seconds} s each, "
-                        f"{ctx.provider.name} provider")
+    results = {key: mean_run(r) for key, r in runs.items()}
+    table = Table(title=f"pgpool vs direct to the primary: {args.clients} sessions, {args.rounds} x {args.seconds} s "
+                        f"each, {ctx.provider.name} provider")
     for col in ("workload", "TLS", "route", "tps", "p50", "p99", "tps pgpool / direct"):
         table.add_column(col)
     ratios = {}
@@ -139,8 +157,13 @@ def main() -> int:
     console.print(table)
     if len(passes) == 2:
         for name, _ in WORKLOADS:
-            console.print(f"{name}: pgpool/direct {ratios[(name, True)]:.2f} with TLS, {ratios[(name, False)]:.2f} "
-                          f"without: {ratios[(name, True)] / ratios[(name, False)]:.2f} of it")
+            per_round = {tls: [v["tps"] / d["tps"] for v, d in zip(runs[(name, "pgpool", tls)],
+                                                                    runs[(name, "direct", tls)], strict=True)]
+                         for tls in passes}
+            console.print(f"{name}: pgpool/direct {ratios[(name, True)]:.2f} with TLS "
+                          f"({', '.join(f'{r:.2f}' for r in per_round[True])} per round), {ratios[(name, False)]:.2f} "
+                          f"without ({', '.join(f'{r:.2f}' for r in per_round[False])}): "
+                          f"{ratios[(name, True)] / ratios[(name, False)]:.2f} of it")
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
     (out / f"pgpool-cost-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(
