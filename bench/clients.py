@@ -8,9 +8,10 @@ longest gap between its consecutive commits and the 99th percentile gap, plus th
 in which no session committed at all (a stall of the database or the machine, not of one session)
 and the read checks' counts. The program runs under /usr/bin/python3, as on the client host.
 
-    python bench/clients.py [--seconds 20] --host 127.0.0.1 --port 55432 [--writers 8 --readers 2 --rate 0 ...]
+    python bench/clients.py [--seconds 20] --host 127.0.0.1 --port 55432 --sslmode prefer [--writers 8 ...]
 
 Options other than --seconds go to the client program (defaults here: 8 writers, 2 readers, full speed;
+`--sslmode prefer` for a server without the lab's TLS, the client program's default being verify-full;
 the bank's total is judged against the lab's default 100 accounts of 1000).
 """
 

@@ -37,6 +37,7 @@ from pglab.evidence import availability, logs  # noqa: E402
 from pglab.evidence.breakdown import PHASES, failover_breakdown  # noqa: E402
 from pglab.evidence.verify import verify  # noqa: E402
 from pglab.stages import RATE  # noqa: E402
+from pglab.tls import HOST_TLS  # noqa: E402
 from pglab.ui import console  # noqa: E402
 from pglab.workload import control  # noqa: E402
 
@@ -44,7 +45,8 @@ from pglab.workload import control  # noqa: E402
 def basebackup_seconds(ctx: LabContext) -> float:
     """A full base backup of the primary, taken on pg-c into a scratch folder, then removed."""
     started = time.monotonic()
-    ctx.shell("pg-c").run(f"rm -rf /tmp/bb && pg_basebackup -h {ctx.lab.primary} -U replicator -D /tmp/bb "
+    source = f"host={ctx.lab.primary} user=replicator {HOST_TLS.libpq}"  # as pglab-node clones: TLS, verified
+    ctx.shell("pg-c").run(f"rm -rf /tmp/bb && pg_basebackup -d '{source}' -D /tmp/bb "
                           "-X stream -c fast && rm -rf /tmp/bb", user="postgres", step="baseline basebackup")
     return time.monotonic() - started
 

@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from pglab import subnets
 from pglab.cluster import inspect
@@ -15,6 +16,7 @@ from pglab.errors import BadValueError, ConfigError, LabNotUpError, PglabError
 from pglab.providers import PowerState
 from pglab.state import write_private
 from pglab.templates import render
+from pglab.tls import HOST_TLS
 from pglab.ui import console, say
 from pglab.ui.tables import cluster_table, hosts_table
 
@@ -126,22 +128,25 @@ def ssh(ctx: LabContext, host: str, command: str) -> int:
 
 
 def dsn(ctx: LabContext) -> str:
-    """A libpq URI to pgpool usable from this machine; the password stays in a private passfile."""
+    """A libpq URI to pgpool usable from this machine; the password stays in a private passfile, and the
+    connection is TLS with pgpool's certificate verified against the lab CA (sslmode=verify-full)."""
     lab, secrets = ctx.lab, ctx.state.secrets()
     passfile = ctx.state.root / "pgpass"
     pgpool = lab.host("pgpool").address
     entries = [{"host": pgpool, "port": lab.pgpool_port, "database": lab.database, "user": "app",
                 "password": secrets.password("app")}]
     write_private(passfile, render("templates/pgpass.j2", entries=entries))
-    liveness = "&".join(f"{k}={v}" for k, v in lab.timing.libpq_liveness.items())
-    return f"postgresql://app@{pgpool}:{lab.pgpool_port}/{lab.database}?passfile={passfile}&{liveness}"
+    params = {**ctx.state.libpq_tls(), **lab.timing.libpq_liveness}
+    query = "&".join(f"{k}={quote(str(v), safe='/')}" for k, v in {"passfile": passfile, **params}.items())
+    return f"postgresql://app@{pgpool}:{lab.pgpool_port}/{lab.database}?{query}"
 
 
 def psql(ctx: LabContext) -> None:
     """An interactive psql on the client host, through pgpool, as a student would open it."""
     ctx.provider.require_up(hosts=("client", "pgpool"))
     conn = ctx.shell("client").connection
-    conn.run(f"PGPASSFILE=/etc/pglab/pgpass psql -h pgpool -p {ctx.lab.pgpool_port} -U app {ctx.lab.database}",
+    conn.run(f"PGPASSFILE=/etc/pglab/pgpass PGSSLMODE=verify-full PGSSLROOTCERT={HOST_TLS.ca} "
+             f"psql -h pgpool -p {ctx.lab.pgpool_port} -U app {ctx.lab.database}",
              pty=True, warn=True, hide=False, in_stream=None)
 
 

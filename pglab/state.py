@@ -11,12 +11,14 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from pglab import tls
 from pglab.errors import ConfigError
 from pglab.evidence.records import parse_jsonl
 
@@ -31,7 +33,7 @@ MARKER = ".pglab-state"
 MARKER_TEXT = "This folder holds a pglab lab's state; `fab destroy` removes what pglab made in it.\n"
 # Everything pglab writes at the top of a state folder: `fab destroy` removes these names and nothing else.
 OWN_NAMES = frozenset({MARKER, ".gitignore", "lab.json", "secrets.json", "secrets.json.tmp", "keys", "known_hosts",
-                       "hosts", "evidence", "events.jsonl", "commands.log", "pgpass"})
+                       "hosts", "evidence", "events.jsonl", "commands.log", "pgpass", "tls"})
 
 
 def state_dir() -> Path:
@@ -105,6 +107,15 @@ class LabState:
         return self.root / "known_hosts"
 
     @property
+    def tls_dir(self) -> Path:
+        return self.root / "tls"
+
+    @property
+    def ca_path(self) -> Path:
+        """The lab CA's certificate on this machine: what `fab dsn`'s sslrootcert names."""
+        return self.tls_dir / "ca.crt"
+
+    @property
     def hosts_dir(self) -> Path:
         return self.root / "hosts"
 
@@ -163,6 +174,36 @@ class LabState:
                 write_private(path, json.dumps(data, indent=2))
         data = json.loads(path.read_text())
         return Secrets(passwords=data["passwords"], pool_key=data["pool_key"])
+
+    def ca(self) -> tls.CertKey:
+        """The lab's certificate authority, made on first use (its key never leaves this machine)."""
+        return self._cert_key("ca", lambda: tls.new_ca(secrets.token_hex(4)))
+
+    def server_tls(self, name: str, address: str) -> tls.CertKey:
+        """A host's server certificate and key, signed by the lab CA, made on first use (or anew when
+        the host's name or address is not what it names)."""
+        ca = self.ca()
+        pair = self._cert_key(name, lambda: tls.server_cert(ca, name, address))
+        if tls.names_of(pair.cert) != ({name}, {address}):
+            (self.tls_dir / f"{name}.crt").unlink()
+            pair = self._cert_key(name, lambda: tls.server_cert(ca, name, address))
+        return pair
+
+    def libpq_tls(self) -> dict[str, str]:
+        """libpq parameters for a connection from this machine: verify-full against the lab CA's file here."""
+        self.ca()
+        return tls.verify_full(str(self.ca_path))
+
+    def _cert_key(self, name: str, make: Callable[[], tls.CertKey]) -> tls.CertKey:
+        self.ensure()
+        cert, key = self.tls_dir / f"{name}.crt", self.tls_dir / f"{name}.key"
+        with _GENERATE:
+            if not cert.exists():
+                self.tls_dir.mkdir(mode=0o700, exist_ok=True)
+                made = make()
+                write_private(key, made.key)
+                cert.write_text(made.cert)  # the key first: a certificate is never there without its key
+        return tls.CertKey(cert.read_text(), key.read_text())
 
     def key_pair(self, name: str) -> KeyPair:
         """An ed25519 key pair of the lab (e.g. 'lab' for root logins, 'postgres' for failover)."""

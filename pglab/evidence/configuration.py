@@ -19,11 +19,11 @@ PG_SETTINGS = ("cluster_name", "listen_addresses", "wal_level", "wal_log_hints",
                "max_replication_slots", "max_slot_wal_keep_size", "synchronous_commit", "synchronous_standby_names",
                "hot_standby", "hot_standby_feedback", "primary_conninfo", "primary_slot_name",
                "recovery_min_apply_delay", "recovery_target_timeline", "wal_receiver_timeout",
-               "password_encryption")
+               "password_encryption", "ssl", "ssl_cert_file")
 POOL_KEYS = ("backend_clustering_mode", "listen_addresses", "port", "backend_", "enable_pool_hba", "pool_passwd",
              "allow_clear_text_frontend_auth", "load_balance_mode", "sr_check_", "health_check_", "connect_timeout",
              "failover_", "follow_primary_command", "detach_false_primary", "search_primary_node_timeout",
-             "auto_failback", "num_init_children", "use_watchdog")
+             "auto_failback", "num_init_children", "use_watchdog", "ssl")
 _PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.I)
 
 

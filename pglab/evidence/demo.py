@@ -37,7 +37,7 @@ def connect(ctx: LabContext) -> psycopg.Connection:
     try:
         return psycopg.connect(host=address, port=lab.pgpool_port, dbname=lab.database, user="app",
                                password=ctx.state.secrets().password("app"), autocommit=True,
-                               **lab.timing.libpq_liveness)
+                               **ctx.state.libpq_tls(), **lab.timing.libpq_liveness)
     except psycopg.OperationalError as exc:
         raise ClusterStateError(f"cannot connect to pgpool at {address}:{lab.pgpool_port}: "
                                 f"{' '.join(str(exc).split())}") from None

@@ -16,12 +16,13 @@ POOL_USERS = ("app", "pgpool")
 POOL_PASSWD = "/etc/pgpool2/pool_passwd"
 
 
-def install(ctx: LabContext) -> list[str]:
-    """pgpool's files; return the paths that changed."""
+def install(ctx: LabContext, tls: bool = True) -> list[str]:
+    """pgpool's files; return the paths that changed (`tls=False`: plain connections on both sides of pgpool,
+    only while bench/pgpool_cost.py measures what TLS costs)."""
     secrets = ctx.state.secrets()
     key = ctx.state.key_pair("postgres")
     known = ctx.state.known_hosts.read_text() if ctx.state.known_hosts.exists() else ""
-    files = pgpool_host_files(ctx.lab, secrets, key.private_path.read_text(), known)
+    files = pgpool_host_files(ctx.lab, secrets, key.private_path.read_text(), known, tls)
     changed = install_files(ctx.shell("pgpool"), files, step="pgpool files")
     write_pool_passwd(ctx)
     return changed

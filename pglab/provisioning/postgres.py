@@ -30,9 +30,10 @@ def ensure_cluster(ctx: LabContext, host: HostSpec) -> bool:
     return True
 
 
-def configure(ctx: LabContext, host: HostSpec) -> None:
-    """Render the node's PostgreSQL configuration; reload if it changed and the server runs."""
-    changed = install_files(ctx.shell(host.name), cluster_config_files(ctx.lab, host), step="postgresql config")
+def configure(ctx: LabContext, host: HostSpec, tls: bool = True) -> None:
+    """Render the node's PostgreSQL configuration; reload if it changed and the server runs (`tls=False`
+    accepts plain network logins: only while bench/pgpool_cost.py measures what TLS costs)."""
+    changed = install_files(ctx.shell(host.name), cluster_config_files(ctx.lab, host, tls), step="postgresql config")
     if changed and probe_node(ctx, host.name).running:
         ctx.shell(host.name).run(f"pg_ctlcluster {ctx.lab.pg_version} {ctx.lab.pg_cluster} reload",
                                  step="reload postgresql")

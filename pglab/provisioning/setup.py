@@ -12,7 +12,13 @@ from pglab.context import LabContext
 from pglab.errors import ClusterStateError
 from pglab.model import HostSpec
 from pglab.provisioning import packages, pgpool, postgres
-from pglab.provisioning.files import AUTHORIZED_KEYS, client_host_files, common_files, postgres_host_files
+from pglab.provisioning.files import (
+    AUTHORIZED_KEYS,
+    client_host_files,
+    common_files,
+    postgres_host_files,
+    server_tls_files,
+)
 from pglab.provisioning.installer import install_files
 from pglab.remote import fan_out
 from pglab.workload import program_source
@@ -24,7 +30,9 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
     """Packages and the files of the host's role."""
     shell, lab, secrets = ctx.shell(host.name), ctx.lab, ctx.state.secrets()
     installed = packages.ensure_packages(shell, lab, host)
-    files = common_files(lab)
+    files = common_files(lab, ctx.state.ca().cert)
+    if host.role in ("postgres", "pgpool"):
+        files += server_tls_files(ctx.state.server_tls(host.name, host.address))
     if host.role == "postgres":
         files += postgres_host_files(lab, host, secrets, ctx.state.key_pair("postgres").public_line)
     elif host.role == "client":

@@ -38,7 +38,9 @@ JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.j
 # a session's transactions take milliseconds, so one idle in a transaction for longer is stuck - pgpool
 # 4.3 can leave a child waiting for a backend's answer that never comes after a switchover (measured:
 # 30 s until the next failover) - and the node ends it, so the session errors and reconnects at once.
+# sslmode=verify-full: TLS, pgpool's certificate checked against the lab CA and its name against the host's.
 CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
+            "sslmode={sslmode} sslrootcert={sslrootcert} "
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
             "tcp_user_timeout={dead_ms} application_name=pglab-{name} "
             "options='-c idle_in_transaction_session_timeout={stuck_ms}'")
@@ -105,9 +107,10 @@ class Session(threading.Thread):
         import psycopg
         while not self.stop_event.is_set():
             try:
-                self.conn = psycopg.connect(CONNINFO.format(host=self.args.host, port=self.args.port, db=self.args.db,
-                                                              name=self.name, dead_ms=self.args.dead_peer_ms,
-                                                              stuck_ms=self.args.stuck_request_ms))
+                a = self.args
+                self.conn = psycopg.connect(CONNINFO.format(host=a.host, port=a.port, db=a.db, sslmode=a.sslmode,
+                                                              sslrootcert=a.sslrootcert, name=self.name,
+                                                              dead_ms=a.dead_peer_ms, stuck_ms=a.stuck_request_ms))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -308,6 +311,9 @@ def main() -> None:
     parser.add_argument("--host", default="pgpool")
     parser.add_argument("--port", type=int, default=9999)
     parser.add_argument("--db", default="bank")
+    parser.add_argument("--sslmode", default="verify-full", help="libpq sslmode (prefer for a server without TLS)")
+    parser.add_argument("--sslrootcert", default="/etc/pglab/tls/ca.crt", help="the CA that signed the server's "
+                        "certificate (the lab's own)")
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")

@@ -20,6 +20,7 @@ from pglab.cluster.operations import is_original_topology, streams_from, wait_fo
 from pglab.context import LabContext
 from pglab.evidence import availability
 from pglab.evidence.demo import connect, seen
+from pglab.tls import new_ca
 from pglab.workload import control
 from tests.conftest import fab, one_line_error
 from tests.integration.checks import acks_after, assert_original_topology
@@ -88,6 +89,32 @@ def test_3a_pgpools_ssh_key_runs_only_pglab_node_on_the_nodes(cluster):
         assert result.exit_code == 1 and "refused" in result.stderr and "uid=" not in result.stdout, command
     log = cluster.shell("pg-b").read_text("/var/log/postgresql/pglab-node-ssh.log")
     assert "runs: pglab-node running" in log and "refused: id" in log
+
+
+def test_3b_pgpool_and_the_nodes_take_network_logins_over_verified_tls_only(cluster, tmp_path):
+    """fab dsn's URI (verify-full against the lab CA here) works and is TLS up to the node; a plain login,
+    a client that trusts another CA and one that expects another name are all refused."""
+    lab, pgpool = cluster.lab, cluster.lab.host("pgpool").address
+    uri = fab("dsn").stdout.strip()
+    assert f"sslmode=verify-full&sslrootcert={cluster.state.ca_path}" in uri
+    with psycopg.connect(uri) as conn:
+        assert conn.pgconn.ssl_in_use  # this machine -> pgpool
+        backend_tls = conn.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()[0]
+        assert backend_tls is True  # pgpool -> the node that ran it
+    login = {"host": pgpool, "port": lab.pgpool_port, "dbname": lab.database, "user": "app",
+             "password": cluster.state.secrets().password("app"), "connect_timeout": 3}
+    with pytest.raises(psycopg.OperationalError, match="pool_hba.conf entry"):
+        psycopg.connect(**login, sslmode="disable")
+    (tmp_path / "other-ca.crt").write_text(new_ca("not the lab's").cert)
+    with pytest.raises(psycopg.OperationalError, match="certificate verify failed"):
+        psycopg.connect(**login, sslmode="verify-full", sslrootcert=str(tmp_path / "other-ca.crt"))
+    with pytest.raises(psycopg.OperationalError, match='does not match host name "pg-a"'):
+        psycopg.connect(**{**login, "host": "pg-a"}, hostaddr=pgpool, sslmode="verify-full",
+                        sslrootcert=str(cluster.state.ca_path))  # pgpool's certificate is pgpool's only
+    plain = cluster.shell("pg-b").run(  # a replication login without TLS, from a node allowed to stream
+        f"psql -X 'host=pg-a port={lab.pg_port} user=replicator replication=true sslmode=disable "
+        "passfile=/var/lib/postgresql/.pgpass connect_timeout=3' -c IDENTIFY_SYSTEM", user="postgres", check=False)
+    assert not plain.ok and "no pg_hba.conf entry" in plain.stderr and "no encryption" in plain.stderr, plain.stderr
 
 
 def test_4_setup_twice_leaves_the_same_cluster(cluster):
@@ -202,6 +229,25 @@ def test_9_recover_rewinds_a_and_restores_the_original_topology(cluster):
     assert not window.never_back and all(p.seconds < 5 for p in window.sessions), window.sessions
     verify = fab("verify").stdout
     assert "OK: acknowledged" in verify and "missing 0" in verify and "checksums equal" in verify
+
+
+def test_9a_every_client_and_replication_connection_is_encrypted(cluster):
+    """After failover, rewind and switch-back, as the primary sees them: the client sessions (through pgpool),
+    pgpool's health checks and both standbys' WAL streams are all TLS."""
+    ctx = cluster
+    acks_after(ctx, time.time())  # the sessions are at work
+    primary = ctx.shell(ctx.lab.primary)
+    remote = sql.query(primary, "SELECT a.usename, a.application_name, host(a.client_addr), a.backend_type, s.ssl, "
+                                "s.version FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
+                                "WHERE a.client_addr IS NOT NULL")
+    sessions = {r[1] for r in remote if r[0] == "app"}
+    assert {f"pglab-w{i}" for i in range(1, 7)} <= sessions, remote
+    assert {r[0] for r in remote} >= {"app", "replicator"}
+    plain = [r for r in remote if r[4] != "t" or not r[5].startswith("TLSv1.")]
+    assert not plain, f"connections without TLS on {ctx.lab.primary}: {plain}"
+    replication = sql.query(primary, "SELECT r.application_name, s.ssl FROM pg_stat_replication r "
+                                     "JOIN pg_stat_ssl s USING (pid) ORDER BY 1")
+    assert replication == [["pg_b", "t"], ["pg_c", "t"]], replication
 
 
 @pytest.mark.parametrize("standby", ["pg-b", "pg-c"])

@@ -31,7 +31,7 @@ PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPglabTestKey pglab-postgres"
 
 # -- pg_hba: each role from the one host that needs it -------------------------------------
 def hba_rules(lab: Lab) -> list[list[str]]:
-    text = render("templates/postgres/pg_hba.conf.j2", lab=lab)
+    text = files.pg_hba_file(lab).content
     return [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -43,7 +43,7 @@ def test_pg_hba_takes_each_role_only_from_the_hosts_that_need_it(subnet):
     network = [r for r in hba_rules(lab) if r[0] != "local"]
     by_user: dict[str, set[tuple[str, str]]] = {}
     for kind, database, user, address, method in network:
-        assert kind == "host" and method == "scram-sha-256"
+        assert kind == "hostssl" and method == "scram-sha-256"  # TLS only
         by_user.setdefault(user, set()).add((database, address))
     assert by_user == {"replicator": {("replication", a) for a in nodes},
                        "rewinder": {("postgres", a) for a in nodes},
@@ -75,7 +75,7 @@ def gate(tmp_path: Path):
     etc = tmp_path / "etc" / "pglab"
     (etc / "bin").mkdir(parents=True)
     lab = Lab()
-    (etc / "pglab.env").write_text(render("templates/pglab.env.j2", lab=lab))
+    (etc / "pglab.env").write_text(next(f.content for f in files.common_files(lab, "CA") if f.path.endswith(".env")))
     wrapper = etc / "bin" / "pglab-node-ssh"
     wrapper.write_text(host_script("pglab-node-ssh"))
     ran = tmp_path / "ran"

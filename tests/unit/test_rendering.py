@@ -12,7 +12,6 @@ from pglab.model import Lab, Timing, lab_from_env
 from pglab.provisioning import files
 from pglab.provisioning.auth import pcp_md5, scram_verifier
 from pglab.state import Secrets
-from pglab.templates import render
 from pglab.templates import script as host_script
 
 SECRETS = Secrets(passwords={r: f"pw-{r}" for r in ("postgres", "replicator", "rewinder", "pgpool", "app", "pcp")},
@@ -44,7 +43,7 @@ def test_provider_from_environment(monkeypatch):
 
 
 def test_pgpool_conf_is_4_3_streaming_replication_with_failover_scripts():
-    conf = settings(render("templates/pgpool/pgpool.conf.j2", lab=Lab()))
+    conf = settings(files.pgpool_config_files(Lab())[0].content)
     assert conf["backend_clustering_mode"] == "streaming_replication"
     assert "master_slave_mode" not in conf
     assert conf["failover_command"] == "/etc/pgpool2/failover.sh %d %h %p %D %m %H %M %P %r %R %N %S"
@@ -81,15 +80,14 @@ def test_node_roles_sync_b_delayed_c():
 
 
 def test_postgresql_conf_supports_rewind_and_sync_visibility():
-    conf = settings(render("templates/postgres/postgresql.conf.j2", lab=Lab(), host=Lab().host("pg-a")))
+    conf = settings(files.cluster_config_files(Lab(), Lab().host("pg-a"))[0].content)
     assert conf["wal_log_hints"] == "on" and conf["synchronous_commit"] == "remote_apply"
     assert conf["password_encryption"] == "scram-sha-256"
 
 
 def test_hba_files_have_no_trust_and_stay_in_the_lab_subnet():
     lab = Lab()
-    for text in (render("templates/postgres/pg_hba.conf.j2", lab=lab),
-                 render("templates/pgpool/pool_hba.conf.j2", lab=lab)):
+    for text in (files.pg_hba_file(lab).content, files.pgpool_config_files(lab)[1].content):
         rules = [ln.split() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
         assert all(r[-1] != "trust" for r in rules)
         assert all(r[0] == "local" or r[3] in (lab.subnet, "127.0.0.1/32")
