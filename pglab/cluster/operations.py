@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pglab.cluster import coldstart, inspect
+from pglab.cluster import coldstart, inspect, slots
 from pglab.cluster.facts import lsn_to_int
 from pglab.cluster.node import node_cmd
 from pglab.cluster.waits import wait_until
@@ -214,6 +214,7 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         converge_standbys(ctx, lab.primary, RecoveryReport(), say)
     restore_sync(ctx, say)
     wait_follow_child_done(ctx)
+    slots.drop_stale(ctx, say)
     report.total_seconds = time.monotonic() - started
     ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})
     return report

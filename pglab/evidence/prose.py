@@ -169,10 +169,12 @@ PROSE: dict[str, tuple[str, str]] = {
 
 # The words of the evidence added for stage 2.2 and 3, the data and the environment.
 PROSE |= {
-    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool had marked {host} down "
-                    "{detached:.2f} s after it. {sync} at that moment: {sync_role}.",
-                    "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool пометил {host} "
-                    "недоступным через {detached:.2f}\u00a0с после него. {sync} в этот момент: {sync_role}."),
+    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool began detaching {host} {detached:.2f} s "
+                    "after it ({how}). {sync} at that moment: {sync_role}.",
+                    "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool начал отключать {host} "
+                    "через {detached:.2f}\u00a0с после него ({how}). {sync} в этот момент: {sync_role}."),
+    "how_log": ("its log line `starting degeneration`", "строка журнала pgpool `starting degeneration`"),
+    "how_poll": ("when pglab's poll of pgpool first saw it down", "когда опрос pgpool впервые показал его недоступным"),
     "pool_busy": ("pgpool's PCP process was being restarted at that moment (the end of a failover): its view of "
                   "the nodes is missing from this snapshot.",
                   "Процесс PCP pgpool в этот момент перезапускался (конец переключения): его данных об узлах в "

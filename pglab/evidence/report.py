@@ -114,9 +114,13 @@ def command_summary(commands: list[dict]) -> list[dict]:
 
 
 def shorten(command: str, limit: int = 90) -> str:
-    """A command on one line, cut to `limit` characters (the full one is in the command log)."""
+    """A command or message on one line, at most `limit` characters, cut at a word boundary and marked with '…'
+    (the full text is in the command log or the host's log)."""
     line = " ".join(str(command).split())
-    return line if len(line) <= limit else line[:limit - 1] + "\u2026"
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:|") + "\u2026"
 
 
 def write_commands(ev: Evidence, path: Path) -> Path:
@@ -148,14 +152,24 @@ class Captions:
 def outage(lab: Lab, ev: Evidence) -> dict | None:
     """Step 2.2's snapshot in time: seconds after the cut it was taken, and after it pgpool detached A; what
     the synchronous standby was then."""
-    off, detached = ev.first("poweroff", host=lab.primary), ev.first("detached", host=lab.primary)
-    snap = ev.snapshot("2.2")
+    off, snap = ev.first("poweroff", host=lab.primary), ev.snapshot("2.2")
+    detached = detection(ev, off["ts"]) if off else None
     if not (off and detached and snap):
         return None
     probe = snap.get("probes", {}).get(lab.sync_standby, {})
     t_role = "role_standby" if probe.get("in_recovery") else "role_primary" if probe.get("running") else "down"
     return {"after": snap["ts"] - off["ts"], "detached": detached["ts"] - off["ts"], "host": lab.primary,
+            "how": detached["source"],
             "sync": lab.sync_standby, "sync_role": t_role}
+
+
+def detection(ev: Evidence, after: float) -> dict | None:
+    """When pgpool decided the primary was down: its log line "starting degeneration" after the cut (the time
+    pglab's poll saw the node down is later by up to a poll interval, and is used only without the log)."""
+    hit = next((h for h in sorted(ev.logs, key=lambda h: h["ts"]) if h["label"] == "degeneration"
+                and h["ts"] >= after), None)
+    return {"ts": hit["ts"], "source": "log"} if hit else next(
+        ({"ts": e["ts"], "source": "poll"} for e in ev.events if e["event"] == "detached" and e["ts"] >= after), None)
 
 
 def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
@@ -181,13 +195,13 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, ctx.lab, ev, figs)
     found = outage(ctx.lab, ev)
     if found:
-        found["sync_role"] = t[found["sync_role"]]
+        found["sync_role"], found["how"] = t[found["sync_role"]], t["how_" + found["how"]]
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
-               "hms": lambda ts: clock(ts)[:8], "caption": Captions(t), "commands_file": COMMANDS_FILE,
+               "hms": lambda ts: clock(ts)[:8], "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],

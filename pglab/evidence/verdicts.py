@@ -68,8 +68,12 @@ def session_rows(windows: dict[str, availability.FaultAvailability]) -> dict[str
     return {s: {"failover": None, "switchback": None, "run": None, **row} for s, row in sorted(rows.items())}
 
 
+FEW_SESSIONS = 5  # below this the report lists each session's value instead of median and p95
+
+
 def pauses_text(t: dict, window: availability.FaultAvailability | None, kind: str) -> str:
-    """'worst 1.62 s (w3), median 1.60 s, p95 1.62 s over 3 sessions' - or who never came back."""
+    """'worst 1.62 s (w3), median 1.60 s, p95 1.62 s over 8 sessions'; with fewer than FEW_SESSIONS sessions
+    each one's value ('1.61 s (w1), 1.79 s (w2), 1.60 s (w3)'); or who never came back."""
     if window is None or not window.of(kind):
         return "-"
     spread, worst = window.spread(kind), window.worst(kind)
@@ -78,6 +82,9 @@ def pauses_text(t: dict, window: availability.FaultAvailability | None, kind: st
         return t["never_back"].format(sessions=gone, count=spread.failed, total=spread.count)
     if spread.count == 1:
         return t["pause_one"].format(worst=spread.worst, session=worst.session)
+    if spread.count < FEW_SESSIONS:  # a median or p95 of 2-4 values says nothing the values do not
+        return ", ".join(t["pause_one"].format(worst=p.seconds, session=p.session)
+                         for p in sorted(window.of(kind), key=lambda p: p.session))
     return t["pauses"].format(worst=spread.worst, session=worst.session, median=spread.median, p95=spread.p95,
                               count=spread.count)
 

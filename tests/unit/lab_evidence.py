@@ -129,6 +129,9 @@ def events() -> list[dict]:
             {"ts": SWITCH, "event": "switchover", "host": "pg-a"},
             {"ts": SWITCHED, "event": "switched-back", "host": "pg-a", "seconds": 3.5},
             {"ts": RECOVERED, "event": "recovered", "seconds": 24.0, "methods": {"pg-a": "rewind"}},
+            {"ts": RECOVERED + 0.5, "event": "slots", "dropped": ["pg-b:pg_c"], "slots": [
+                {"host": "pg-a", "name": "pg_b", "active": True, "restart_lsn": "0/7000148"},
+                {"host": "pg-a", "name": "pg_c", "active": True, "restart_lsn": "0/7000148"}]},
             {"ts": PAUSE, "event": "clients-stop"},
             {"ts": T0 + 158, "event": "verify", "ok": True, "acknowledged": 0, "missing": 0},
             {"ts": END, "event": "lab-done", "seconds": 170.0}]
@@ -166,6 +169,7 @@ def logs() -> list[dict]:
              ("pgpool", "health check retry", 1.2, "LOG:  health check retrying on DB node: 0 (round:1)"),
              ("pgpool", "health check failed", 2.2, "LOG:  health check failed on node 0 (timeout:0)"),
              ("pgpool", "degenerate request", 2.3, "LOG:  received degenerate backend request for node_id: 0 from pid"),
+             ("pgpool", "degeneration", 2.25, "LOG:  starting degeneration. shutdown host pg-a(5432)"),
              ("pgpool", "failover command", 2.4, "LOG:  execute command: /etc/pgpool2/failover.sh 0 pg-a 5432"),
              ("pg-b", "promotion", 2.6, "LOG:  received promote request"),
              ("pg-b", "new timeline", 2.7, "LOG:  selected new timeline ID: 2"),
