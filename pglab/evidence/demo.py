@@ -1,10 +1,12 @@
-"""Stage 1 demonstration: a commit through pgpool is on B at once and on C only after the delay;
-with B stopped a commit waits (until pgpool drops B), with C stopped commits go on."""
+"""Stage 1 demonstration: a commit through pgpool is on B at once and on C only after the delay; while B
+does not replay, a commit waits in SyncRep until B replays again; with B stopped a commit waits until pgpool
+drops B, with C stopped commits go on."""
 
 from __future__ import annotations
 
 import re
 import shlex
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,6 +30,7 @@ class DemoResult:
     visible_on_c_after_s: float | None = None
     commit_wait_with_b_stopped_s: float | None = None
     commit_with_c_stopped_s: float | None = None
+    sync_wait: dict = field(default_factory=dict)  # the commit held in SyncRep while B's replay was paused
     lines: list[str] = field(default_factory=list)
 
 
@@ -100,6 +103,45 @@ def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
     return seconds
 
 
+WAITING = ("SELECT a.wait_event, round(extract(epoch FROM now() - a.xact_start)::numeric, 3), "
+           "pg_current_wal_lsn(), r.flush_lsn, r.replay_lsn FROM pg_stat_activity a, pg_stat_replication r "
+           "WHERE a.wait_event = 'SyncRep' AND r.application_name = '{app}'")
+
+
+def held_in_syncrep(ctx: LabContext, hold_s: float = 2.0) -> dict:
+    """A commit through pgpool while B's replay is paused (B up and streaming, so pgpool does not detach it):
+    with remote_apply the commit waits in SyncRep; what A shows meanwhile (the waiting backend, its WAL
+    position, B's flush and replay positions), then B's replay resumed and the commit released."""
+    lab = ctx.lab
+    sync, app = lab.sync_standby, lab.host(lab.sync_standby).app_name
+    done: dict = {}
+
+    def commit() -> None:
+        with connect(ctx) as conn:
+            started = time.time()
+            done["id"], done["acked"] = insert_probe(conn, "commit held while B does not replay")
+            done["started"] = started
+
+    sql.query(ctx.shell(sync), "SELECT pg_wal_replay_pause()", step="demo: pause replay on B")
+    worker = threading.Thread(target=commit, daemon=True)
+    try:
+        worker.start()
+        time.sleep(hold_s)
+        rows = sql.query(ctx.shell(lab.primary), WAITING.format(app=app), step="demo: commit waiting?")
+    finally:
+        resumed = time.time()
+        sql.query(ctx.shell(sync), "SELECT pg_wal_replay_resume()", step="demo: resume replay on B")
+    worker.join(timeout=30)
+    found = {"waiting": bool(rows), "held_s": round(resumed - done.get("started", resumed), 3),
+             "released_after_s": round(done["acked"] - resumed, 3) if "acked" in done else None,
+             "probe_id": done.get("id")}
+    if rows:
+        event, seconds, current, flush, replay = rows[0]
+        found |= {"wait_event": event, "waited_s": float(seconds), "current_lsn": current, "flush_lsn": flush,
+                  "replay_lsn": replay}
+    return found
+
+
 def demo(ctx: LabContext, say: Say) -> DemoResult:
     lab, result = ctx.lab, DemoResult()
     sync, lagging = lab.sync_standby, lab.async_standby
@@ -126,6 +168,12 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
                                                 timeout=lab.timing.replay_delay_s + 30)
         note(f"{lagging}: visible {result.visible_on_c_after_s:.2f} s after the commit (asynchronous, "
              f"recovery_min_apply_delay = {lab.timing.replay_delay_s} s)")
+    result.sync_wait = held_in_syncrep(ctx)
+    w = result.sync_wait
+    note(f"{sync} replay paused: a commit through pgpool waited (pg_stat_activity.wait_event = "
+         f"{w.get('wait_event', 'none')}) with {lab.primary} at {w.get('current_lsn', '?')}, {sync} flushed to "
+         f"{w.get('flush_lsn', '?')} but replayed to {w.get('replay_lsn', '?')}; acknowledged "
+         f"{(w.get('released_after_s') or 0) * 1000:.0f} ms after the replay resumed")
     result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")
     note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - until pgpool detached "
          f"{sync} and failover.sh made {lab.primary} wait for {lagging}'s flush instead")

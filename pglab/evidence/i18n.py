@@ -194,20 +194,41 @@ WORDS: dict[str, tuple[str, str]] = {
     "ph_city": ("[city]", "[город]"),
     # The replication demonstration, from its recorded figures.
     "demo_probe": ("probe row {id} committed through pgpool", "пробная строка {id} записана через pgpool"),
-    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (synchronous, `remote_apply`; read "
-               "on {host} over SSH, the look's round trip included)",
-               "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (синхронная репликация, "
-               "`remote_apply`; чтение на {host} по SSH, включая время самого запроса)"),
+    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (read on {host} over SSH, the "
+               "look's round trip included). This alone does not prove synchrony: an asynchronous standby on the "
+               "same machine is about as quick; the wait below does",
+               "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (чтение на {host} по SSH, "
+               "включая время самого запроса). Само по себе это синхронность не доказывает: асинхронный узел на "
+               "той же машине успел бы почти так же; доказывает её ожидание, показанное ниже"),
     "demo_b_not": ("{host}: NOT visible", "{host}: строка НЕ видна"),
     "demo_c_now": ("{host}: not yet visible right after the commit", "{host}: сразу после коммита строки ещё нет"),
     "demo_c_at_once": ("{host}: visible right after the commit", "{host}: строка видна сразу после коммита"),
-    "demo_c": ("{host}: visible {s:.2f} s after the commit (asynchronous, `recovery_min_apply_delay` = {delay} s)",
-               "{host}: строка видна через {s:.2f}\u00a0с после коммита (асинхронная репликация, "
-               "`recovery_min_apply_delay` = {delay}\u00a0с)"),
-    "demo_b_stopped": ("{host} stopped: a commit waited {s:.2f} s, until pgpool detached {host} and `failover.sh` "
-                       "made {primary} wait for the remaining standby instead (its flush)",
-                       "{host} остановлен: коммит ждал {s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` "
-                       "не перевёл ожидание {primary} на оставшийся резервный узел (до записи на его диск)"),
+    "demo_c": ("{host}: visible {s:.2f} s after the commit: an artificial delay (`recovery_min_apply_delay` = "
+               "{delay} s), set so that asynchrony can be seen at all",
+               "{host}: строка видна через {s:.2f}\u00a0с после коммита; это искусственная задержка "
+               "(`recovery_min_apply_delay` = {delay}\u00a0с), заданная, чтобы асинхронность вообще была видна"),
+    "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s, "
+                       "until pgpool detached {host} and `failover.sh` made {primary} wait for the remaining standby "
+                       "instead (its flush)",
+                       "{host} остановлен (PostgreSQL штатно выключен): коммит, сделанный прямо на {primary}, ждал "
+                       "{s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` не перевёл ожидание {primary} "
+                       "на оставшийся резервный узел (до записи на его диск)"),
+    "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
+                       "detaches nothing): a commit through pgpool waited; after {waited:.2f} s {primary}'s "
+                       "`pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at `{current}`, "
+                       "{host} had flushed to `{flush}` but replayed only to `{replay}` (`remote_apply` waits for "
+                       "the replay). `pg_wal_replay_resume()` on {host} released it: acknowledged {released:.0f} ms "
+                       "later, {held:.2f} s after it was sent",
+                       "применение WAL на {host} приостановлено (`pg_wal_replay_pause()`; {host} работает и "
+                       "получает WAL, поэтому pgpool ничего не отключает): коммит через pgpool ждал; через "
+                       "{waited:.2f}\u00a0с `pg_stat_activity` на {primary} показывал его с "
+                       "`wait_event = SyncRep`, WAL {primary} был в позиции `{current}`, {host} записал на диск WAL "
+                       "до `{flush}`, но применил только до `{replay}` (`remote_apply` ждёт применения). "
+                       "`pg_wal_replay_resume()` на {host} освободил коммит: подтверждение пришло через "
+                       "{released:.0f}\u00a0мс, всего через {held:.2f}\u00a0с после отправки"),
+    "demo_sync_not_waiting": ("{host}'s replay paused: a commit through pgpool did NOT wait (no SyncRep wait)",
+                              "применение WAL на {host} приостановлено, но коммит через pgpool НЕ ждал (ожидания "
+                              "SyncRep нет)"),
     "demo_c_stopped": ("{host} stopped: a commit took {ms:.0f} ms; nobody waits for an asynchronous standby",
                        "{host} остановлен: коммит занял {ms:.0f}\u00a0мс; асинхронный резервный узел никто не ждёт"),
     # The plot's marks of events.
@@ -250,9 +271,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
            "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
            "{c_s:.2f} s later.",
-           "в pg_stat_replication {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; новая строка была на B не "
-           "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), на C\u00a0— не "
-           "сразу, а через {c_s:.2f}\u00a0с."),
+           "в pg_stat_replication узел {sync} синхронный, а {lagging} асинхронный; новая строка была на B не "
+           "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), а на C появилась "
+           "не сразу, через {c_s:.2f}\u00a0с."),
+    "v1_wait": (" While B did not replay, a commit waited in SyncRep ({waited:.2f} s and more) and was acknowledged "
+                "{released:.0f} ms after B resumed.",
+                " Пока B не применял WAL, коммит ждал в состоянии SyncRep (не меньше {waited:.2f}\u00a0с) и был "
+                "подтверждён через {released:.0f}\u00a0мс после возобновления применения на B."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads}, invariant held in every read.",
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "

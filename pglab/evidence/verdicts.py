@@ -107,10 +107,14 @@ def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     peers, demo = _peers(ev.snapshot("1")), ev.demo
     if not demo or demo.get("visible_on_c_after_s") is None:
         return Verdict(False, t["no_evidence"])
+    wait = demo.get("sync_wait") or {}
     ok = (peers.get(sync) == "sync" and peers.get(lagging) == "async" and not demo["visible_on_c_immediately"]
-          and demo["visible_on_b_after_s"] < demo["visible_on_c_after_s"])
-    return Verdict(ok, t["v1"].format(sync=sync, lagging=lagging, b_ms=demo["visible_on_b_after_s"] * 1000,
-                                      c_s=demo["visible_on_c_after_s"]))
+          and demo["visible_on_b_after_s"] < demo["visible_on_c_after_s"] and (not wait or wait.get("waiting")))
+    text = t["v1"].format(sync=sync, lagging=lagging, b_ms=demo["visible_on_b_after_s"] * 1000,
+                          c_s=demo["visible_on_c_after_s"])
+    if wait.get("waiting"):  # the proof of synchrony: a commit held until B replays
+        text += t["v1_wait"].format(waited=wait["waited_s"], released=(wait.get("released_after_s") or 0) * 1000)
+    return Verdict(ok, text)
 
 
 def stage_2_1(t: dict, ev: Evidence) -> Verdict:

@@ -457,3 +457,14 @@ def test_stale_slots_are_the_inactive_ones_no_standby_of_the_primary_uses():
              Slot("pg-b", "pg_a", False, "0/5"), Slot("pg-c", "pg_x", True, "0/7")]
     assert [(s.host, s.name) for s in stale(slots, "pg-a", {"pg_b", "pg_c"})] == [
         ("pg-a", "old"), ("pg-b", "pg_c"), ("pg-b", "pg_a")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_sync_demonstration_shows_a_commit_held_in_syncrep_with_lsns(lang):
+    text = markdown(lang)
+    stage_1 = text.split('id="s1"')[1].split('id="s2"')[0]
+    assert "`wait_event = SyncRep`" in stage_1 and "`0/3000148`" in stage_1 and "`0/30000D8`" in stage_1
+    assert "pg_wal_replay_resume()" in stage_1 and "recovery_min_apply_delay" in stage_1
+    ev = lab_evidence.evidence()
+    ev.demo["sync_wait"] = {"waiting": False, "held_s": 2.0, "released_after_s": None}
+    assert TEXT[lang]["demo_sync_not_waiting"].format(host="pg-b") in markdown_of(ev, lang)
