@@ -228,7 +228,7 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{released:.0f}\u00a0мс, всего через {held:.2f}\u00a0с после отправки"),
     "demo_sync_not_waiting": ("{host}'s replay paused: a commit through pgpool did NOT wait (no SyncRep wait)",
                               "применение WAL на {host} приостановлено, но коммит через pgpool НЕ ждал (ожидания "
-                              "SyncRep нет)"),
+                              "`SyncRep` нет)"),
     "demo_c_stopped": ("{host} stopped: a commit took {ms:.0f} ms; nobody waits for an asynchronous standby",
                        "{host} остановлен: коммит занял {ms:.0f}\u00a0мс; асинхронный резервный узел никто не ждёт"),
     # The plot's marks of events.
@@ -276,7 +276,7 @@ WORDS: dict[str, tuple[str, str]] = {
            "не сразу, через {c_s:.2f}\u00a0с."),
     "v1_wait": (" While B did not replay, a commit waited in SyncRep ({waited:.2f} s and more) and was acknowledged "
                 "{released:.0f} ms after B resumed.",
-                " Пока B не применял WAL, коммит ждал в состоянии SyncRep (не меньше {waited:.2f}\u00a0с) и был "
+                " Пока B не применял WAL, коммит ждал в состоянии `SyncRep` (не меньше {waited:.2f}\u00a0с) и был "
                 "подтверждён через {released:.0f}\u00a0мс после возобновления применения на B."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads}, invariant held in every read.",
