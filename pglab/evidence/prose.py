@@ -200,6 +200,22 @@ PROSE |= {
                          "pg_rewind не нашёл на {host} ничего, что нужно откатить: его WAL заканчивается в точке "
                          "расхождения (узел остановлен штатно, после того как {source} получил весь его WAL)."),
     "no_rewind_output": ("No pg_rewind output was recorded.", "Вывод pg_rewind не записан."),
+    "slots_text": ("Replication slots at the end. PostgreSQL 15 does not carry slots over a failover: each standby "
+                   "makes its slot on the node it follows, so B, primary for a while and back without a rewind, kept "
+                   "the slots its standbys had made on it; inactive, such a slot holds WAL (up to "
+                   "`max_slot_wal_keep_size`). `fab recover` drops every inactive slot no standby of the primary "
+                   "uses; dropped in this run: {dropped}. `pg_replication_slots` of each node afterwards:",
+                   "Слоты репликации в конце. PostgreSQL 15 не переносит слоты при переключении: каждый резервный "
+                   "узел создаёт свой слот на том узле, за которым следует, поэтому на B, который какое-то время был "
+                   "основным и вернулся без pg_rewind, остались слоты его бывших резервных узлов; неактивный слот "
+                   "удерживает WAL (до `max_slot_wal_keep_size`). `fab recover` удаляет каждый неактивный слот, "
+                   "которым не пользуется ни один резервный узел основного; удалены в этой работе: {dropped}. "
+                   "Содержимое `pg_replication_slots` на каждом узле после этого:"),
+    "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
+                    "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
+    "slot_active": ("Active", "Активен"),
+    "yes": ("yes", "да"),
+    "no": ("no", "нет"),
     "switch_logs": ("Log messages of the rejoin and the switch-back", "Сообщения журналов при возврате A и "
                     "переключении обратно"),
     "timelines": ("Timelines of the run", "Линии времени за время работы"),

@@ -172,6 +172,10 @@ def detection(ev: Evidence, after: float) -> dict | None:
         ({"ts": e["ts"], "source": "poll"} for e in ev.events if e["event"] == "detached" and e["ts"] >= after), None)
 
 
+def last_event(ev: Evidence, kind: str) -> dict | None:
+    return next((e for e in reversed(ev.events) if e["event"] == kind), None)
+
+
 def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     """What the reasoning paragraphs quote: the lab's settings and the checker's counts."""
     t, v, unknown = TEXT[lang], ev.verify, figs["unknown"]
@@ -208,7 +212,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"),
+               "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,

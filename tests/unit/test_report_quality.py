@@ -468,3 +468,10 @@ def test_the_sync_demonstration_shows_a_commit_held_in_syncrep_with_lsns(lang):
     ev = lab_evidence.evidence()
     ev.demo["sync_wait"] = {"waiting": False, "held_s": 2.0, "released_after_s": None}
     assert TEXT[lang]["demo_sync_not_waiting"].format(host="pg-b") in markdown_of(ev, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stage_3_shows_every_nodes_slots_at_the_end_and_what_was_dropped(lang):
+    stage_3 = markdown(lang).split('id="s3"')[1].split('id="data"')[0]
+    assert "pg-b:pg_c" in stage_3 and "(pg_replication_slots)" in stage_3
+    assert re.search(r"\| pg-a \| `pg_b` \| (yes|да) \| `0/7000148` \|", stage_3)
