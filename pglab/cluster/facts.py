@@ -97,6 +97,7 @@ class NodeProbe:
     upstream: str = ""  # walreceiver's sender host on a standby
     receiving: bool = False  # walreceiver streaming
     role_file: str = ""  # the pglab role installed (primary-sync-pg_b, standby-of-pg-a, ...)
+    replay_age_s: float | None = None  # a standby's now() - pg_last_xact_replay_timestamp(): its apply delay
 
     @property
     def role(self) -> str:
@@ -113,17 +114,19 @@ NODE_PROBE_SQL = (
     "ELSE pg_current_wal_lsn()::text END, "
     "coalesce((SELECT sender_host FROM pg_stat_wal_receiver), ''), "
     "coalesce((SELECT status FROM pg_stat_wal_receiver), ''), "
-    "coalesce((SELECT received_tli FROM pg_stat_wal_receiver)::text, '')")
+    "coalesce((SELECT received_tli FROM pg_stat_wal_receiver)::text, ''), "
+    "coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::text, '')")
 
 
 def parse_node_probe(host: str, rows: list[list[str]], role_file: str) -> NodeProbe:
     """Build a NodeProbe from NODE_PROBE_SQL's row (no rows: PostgreSQL not answering)."""
     if not rows:
         return NodeProbe(host=host, running=False, role_file=role_file)
-    in_recovery, checkpoint_tli, lsn, sender, status, received_tli = rows[0]
+    in_recovery, checkpoint_tli, lsn, sender, status, received_tli, replay_age = rows[0][:7]
     timeline = int(received_tli) if received_tli else int(checkpoint_tli)
     return NodeProbe(host=host, running=True, in_recovery=in_recovery == "t", timeline=timeline, lsn=lsn,
-                     upstream=sender, receiving=status == "streaming", role_file=role_file)
+                     upstream=sender, receiving=status == "streaming", role_file=role_file,
+                     replay_age_s=float(replay_age) if replay_age and in_recovery == "t" else None)
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,20 @@ PROSE |= {
                    "удерживает WAL (до `max_slot_wal_keep_size`). `fab recover` удаляет каждый неактивный слот, "
                    "которым не пользуется ни один резервный узел основного; удалены в этой работе: {dropped}. "
                    "Содержимое `pg_replication_slots` на каждом узле после этого:"),
+    "replay_age": ("Apply delay on the standby", "Отставание применения на узле"),
+    "lag_note": ("Replay lag: pg_stat_replication's `replay_lag`, the time from the primary's flush of a WAL "
+                 "position to the standby's report that it replayed it, from sampled positions. C's delay holds only "
+                 "commit records (other records are replayed at once), so this figure can be well below it. "
+                 "Apply delay on the standby: measured there as "
+                 "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
+                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write.",
+                 "Задержка применения\u00a0— `replay_lag` из pg_stat_replication: время от записи позиции WAL на "
+                 "диск основного узла до сообщения резервного о её применении, по выборочным позициям. Задержка на C "
+                 "действует только на записи о коммитах (остальные записи применяются сразу), поэтому эта величина "
+                 "может быть заметно меньше задержки. Отставание применения на узле "
+                 "измерено на самом резервном узле как `now() - pg_last_xact_replay_timestamp()`, возраст "
+                 "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
+                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с."),
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),

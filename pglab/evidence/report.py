@@ -213,6 +213,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
                "why": why, "outage": found, "slots": last_event(ev, "slots"),
+               "flags": {"lag_said": False, "waiting_said": False},  # notes said once, at their first table
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),

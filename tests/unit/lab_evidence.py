@@ -26,7 +26,8 @@ CLIENTS = T0 + 62
 def _probe(host: str, running: bool = True, standby: bool = True, timeline: int = 1, upstream: str = "") -> dict:
     return {"host": host, "running": running, "in_recovery": standby if running else None,
             "timeline": timeline if running else None, "lsn": "0/5000000" if running else "", "upstream": upstream,
-            "receiving": running and standby, "role_file": ("primary-sync-pg_b" if not standby else
+            "receiving": running and standby, "replay_age_s": 5.1 if host == "pg-c" and running else None,
+            "role_file": ("primary-sync-pg_b" if not standby else
                                                             f"standby-of-{upstream or 'pg-a'}")}
 
 

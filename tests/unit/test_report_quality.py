@@ -475,3 +475,10 @@ def test_stage_3_shows_every_nodes_slots_at_the_end_and_what_was_dropped(lang):
     stage_3 = markdown(lang).split('id="s3"')[1].split('id="data"')[0]
     assert "pg-b:pg_c" in stage_3 and "(pg_replication_slots)" in stage_3
     assert re.search(r"\| pg-a \| `pg_b` \| (yes|да) \| `0/7000148` \|", stage_3)
+
+
+def test_cs_apply_delay_is_measured_on_c_and_replay_lag_explained_once():
+    text = markdown("ru")
+    assert re.search(r"\| pg_c \| `streaming` \| `async` \| 5,20\u00a0с \| 5,10\u00a0с \|", text)
+    assert text.count("pg_last_xact_replay_timestamp()") == 1
+    assert text.count(TEXT["ru"]["waiting_note"][:40]) <= 1
