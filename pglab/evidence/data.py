@@ -79,3 +79,11 @@ def error_kinds(errors: list[dict]) -> list[ErrorKind]:
     kinds = [ErrorKind(message, len(rows), tuple(sorted(Counter(r["session"] for r in rows))),
                        min(r["ts"] for r in rows), max(r["ts"] for r in rows)) for message, rows in groups.items()]
     return sorted(kinds, key=lambda k: (-k.count, k.first))
+
+
+ABANDONED = "no answer within "  # the client program's entry for a request it gave up on (not a server error)
+
+
+def abandoned(errors: list[dict]) -> int:
+    """Journal entries of requests the client abandoned: they are not in the sessions' error counters."""
+    return sum(str(e.get("error", "")).startswith(ABANDONED) for e in errors)

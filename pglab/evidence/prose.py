@@ -14,13 +14,17 @@ PROSE: dict[str, tuple[str, str]] = {
         "demonstration below measures it). With `on` the primary would only wait until B had flushed the WAL to "
         "disk, and a read on B could still miss the row; with `remote_write` not even that. There is one "
         "synchronous standby only: were C synchronous too, every commit would wait for its replay delay. C is "
-        "asynchronous and replays {delay} s late (`recovery_min_apply_delay`): it is the copy that protects from "
-        "a human mistake, such as a wrong `DELETE`, which a synchronous standby replays at once - for {delay} s C "
-        "still holds the data as it was before. Because C is behind, pgpool gives it load-balance weight 0: no "
+        "asynchronous and replays {delay} s late (`recovery_min_apply_delay`). The delay is artificial: on one "
+        "machine an asynchronous standby trails by milliseconds, and without it asynchrony could not be seen at "
+        "all. It protects from nothing: against a human mistake such as a wrong `DELETE` (a synchronous standby "
+        "replays it at once) a delay of hours would be needed. Because C is behind, pgpool gives it load-balance "
+        "weight 0: no "
         "client read is ever sent to C, so no client reads stale data. Each standby streams through its own "
         "physical replication slot on the node it follows: that node keeps the WAL the standby has not received "
         "yet, so a standby that was away catches up by streaming instead of needing a new copy "
-        "(`max_slot_wal_keep_size` caps how much is kept). `wal_log_hints = on` makes PostgreSQL log a full page "
+        "(`max_slot_wal_keep_size` caps how much is kept). Slots are not carried over a failover: a standby "
+        "makes its slot anew on its new upstream, and slots left behind are dropped at the end of stage 3. "
+        "`wal_log_hints = on` makes PostgreSQL log a full page "
         "image the first time a page changes after a checkpoint even when only hint bits changed; pg_rewind "
         "needs it (or data checksums) to find every page the old primary changed after the histories diverged.",
         "B\u00a0— синхронный резервный узел с `synchronous_commit = remote_apply`: основной узел подтверждает "
@@ -28,14 +32,18 @@ PROSE: dict[str, tuple[str, str]] = {
         "этот коммит (демонстрация ниже это измеряет). При `on` основной узел ждал бы лишь записи WAL на диск B, "
         "и чтение на B могло бы ещё не увидеть строку; при `remote_write`\u00a0— даже не записи на диск. "
         "Синхронный узел только один: будь синхронным и C, каждый коммит ждал бы его задержки применения. "
-        "C\u00a0— асинхронный и применяет изменения с задержкой {delay}\u00a0с (`recovery_min_apply_delay`): это "
-        "копия на случай ошибки человека, например ошибочного `DELETE`, которую синхронный узел применяет "
-        "сразу,\u00a0— ещё {delay}\u00a0с на C остаются данные в прежнем виде. Поскольку C отстаёт, в pgpool у "
+        "C\u00a0— асинхронный и применяет изменения с задержкой {delay}\u00a0с (`recovery_min_apply_delay`). "
+        "Задержка искусственная: на одной машине асинхронный узел отстаёт на миллисекунды, и без неё "
+        "асинхронность нельзя было бы увидеть. Ни от чего она не защищает: чтобы успеть заметить ошибку "
+        "человека, например ошибочный `DELETE` (синхронный узел применяет его сразу), нужна задержка в часы. "
+        "Поскольку C отстаёт, в pgpool у "
         "него вес балансировки 0: ни одно клиентское чтение не направляется на C, и клиенты не читают "
         "устаревшие данные. Каждый резервный узел получает WAL через собственный физический слот репликации на "
         "том узле, за которым следует: этот узел хранит WAL, пока резервный его не получил, и узел, который был "
         "недоступен, догоняет потоковой репликацией, а не новой полной копией (`max_slot_wal_keep_size` "
-        "ограничивает объём хранимого WAL). `wal_log_hints = on` заставляет PostgreSQL записывать в WAL полный "
+        "ограничивает объём хранимого WAL). При переключении слоты не переносятся: резервный узел заново "
+        "создаёт слот на новом вышестоящем узле, а оставшиеся лишние слоты удаляются в конце этапа 3. `wal_log_hints "
+        "= on` заставляет PostgreSQL записывать в WAL полный "
         "образ страницы при первом её изменении после контрольной точки, даже если изменились только биты "
         "подсказок; без этого (или контрольных сумм данных) pg_rewind не найдёт все страницы, которые бывший "
         "основной узел изменил после расхождения историй."),
@@ -58,43 +66,59 @@ PROSE: dict[str, tuple[str, str]] = {
         "свою запись обратно и тем самым проверяет, что чтение на B видит каждый подтверждённый коммит."),
     "why_2.2": (
         "The primary's host loses power without warning: every process dies at the same instant, nothing is "
-        "flushed or shut down, and no packet leaves the host, so pgpool and the standbys are told nothing - they "
-        "notice only silence. A `COMMIT` in flight at that instant has an unknown outcome for its client: it may "
+        "shut down and no process gets to write out what it holds in its own memory (what the kernel's page cache "
+        "holds: see “Where the run happened”), and no packet leaves the host, so pgpool and the standbys are "
+        "told nothing - they simply get no more answers. A `COMMIT` in flight at that instant has an unknown outcome "
+        "for its client: it may "
         "or may not have reached B before the cut (such commits are looked up at the end). The snapshot below is "
         "taken as soon as pgpool has marked A down: the clients are failing or waiting, and B has not yet been "
         "promoted, or has just been.",
         "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
-        "ничего не сбрасывается на диск и не останавливается штатно, ни один пакет не уходит с хоста, поэтому "
-        "pgpool и резервные узлы ничего не получают и замечают лишь тишину. `COMMIT`, который был в пути в этот "
+        "ничего не останавливается штатно, ни один процесс не успевает записать то, что держит в своей памяти "
+        "(что происходит со страничным кэшем ядра, см. «Где выполнялась работа»), ни один пакет не уходит с "
+        "хоста, поэтому pgpool и резервные узлы ничего не получают и просто перестают получать ответы. `COMMIT`, "
+        "который был в пути в этот "
         "момент, для клиента имеет неизвестный исход: он мог дойти до B, а мог и не дойти (такие коммиты "
         "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным: клиенты "
         "получают ошибки или ждут, а B ещё не повышен или только что повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s with a connect timeout of {connect_ms} ms and one retry; when "
-        "A fails the retry too, pgpool detaches it and runs `failover.sh`, which promotes B, the synchronous "
-        "standby: B holds every acknowledged commit, since none was acknowledged before B had replayed it. A "
-        "promoted standby starts a new timeline (2): its WAL from then on carries the new number, so what B "
-        "writes after the promotion can never be confused with WAL that A may have written on timeline 1 and "
-        "never sent. B now runs without a synchronous standby (role `primary-alone`): writes go on, at the price "
-        "that until the recovery they are on B's disk only. pgpool then runs `follow_primary.sh` for C, which "
-        "re-points C to B; C moves to timeline 2 by itself once it has B's history. At a failover of the primary "
-        "pgpool-II 4.3 restarts all its child processes, so every client session loses its connection once (the "
-        "client errors are listed under “The data”), reconnects and gets a new child that sends its writes to B. "
-        "That is why clients reconnect rather than carry on: their pgpool child was restarted, not their "
-        "database lost.",
+        "A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
+        "script's decision, and its own log line in this run says which and why: {choice}. The synchronous "
+        "standby holds every commit acknowledged while the primary waited for it (none was acknowledged before "
+        "it had replayed it); commits acknowledged while a primary ran without a synchronous standby are counted "
+        "as at risk in stage 3. A node promoted to primary starts a new timeline (2): its WAL from then on "
+        "carries the new number, so what it writes after the promotion can never be confused with WAL that A "
+        "may have written on timeline 1 and never sent. The new primary runs without a synchronous standby "
+        "until the recovery: writes go on; each is on its disk only until C, which follows it asynchronously, "
+        "has received it. pgpool then runs `follow_primary.sh` for C, which re-points C to the new primary{c_follow}. "
+        "pgpool-II 4.3 restarts all its child processes at every failover and at every `pcp_attach_node` (each "
+        "logs `failover: set new primary node`), so a client session loses its connection at each of them (the "
+        "client errors are listed under “The data”), reconnects and gets a new child. That is why clients "
+        "reconnect rather than carry on: their pgpool child was restarted, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
-        "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`, который "
-        "повышает B\u00a0— синхронный резервный узел: на B есть каждый подтверждённый коммит, ведь ни один коммит "
-        "не подтверждался, пока B его не применил. Повышенный узел начинает новую линию времени (2): его WAL "
-        "отныне несёт новый номер, и то, что B пишет после повышения, невозможно спутать с WAL, который A мог "
-        "записать на линии времени 1 и не успел передать. Теперь B работает без синхронного резервного узла "
-        "(роль `primary-alone`): запись продолжается, но до восстановления данные есть только на диске B. Затем "
-        "pgpool запускает для C `follow_primary.sh`, который перенаправляет C на B; на линию времени 2 C "
-        "переходит сам, получив историю B. При переключении основного узла pgpool-II 4.3 перезапускает все свои "
-        "дочерние процессы, поэтому каждая клиентская сессия один раз теряет соединение (ошибки клиентов "
-        "приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс, который "
-        "направляет запись на B. Поэтому клиенты и переподключаются: перезапущен их процесс pgpool, а не "
-        "потеряна база данных."),
+        "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`. Какой "
+        "резервный узел повысить, решает этот сценарий, и его собственная строка журнала в этой работе говорит, "
+        "какой и почему: {choice}. На синхронном резервном узле есть каждый коммит, подтверждённый, пока "
+        "основной узел его ждал (ни один такой коммит не подтверждался, пока узел его не применил); коммиты, "
+        "подтверждённые, когда основной узел работал без синхронного резервного, учитываются на этапе 3 как "
+        "коммиты под риском. Узел, повышенный до основного, начинает новую линию времени (2): его WAL отныне "
+        "несёт новый номер, и то, что он пишет после повышения, невозможно спутать с WAL, который A мог записать "
+        "на линии времени 1 и не успел передать. До восстановления новый основной узел работает без "
+        "синхронного резервного: запись продолжается, и каждая запись есть только на его диске, пока её не "
+        "получит C, который следует за ним асинхронно. Затем pgpool запускает для C `follow_primary.sh`, "
+        "который перенаправляет C на новый основной узел{c_follow}. pgpool-II 4.3 перезапускает все свои "
+        "дочерние процессы при каждом переключении и при каждом `pcp_attach_node` (в журнале каждый раз "
+        "`failover: set new primary node`), поэтому при каждом из них клиентская сессия теряет соединение "
+        "(ошибки клиентов приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс. "
+        "Поэтому клиенты и переподключаются: перезапущен их процесс pgpool, а не потеряна база данных."),
+    "choice_unknown": ("(not collected)", "(не собрана)"),
+    "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
+                 "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "
+                 "primary's history and C needs no rewind",
+                 ": последняя применённая C позиция во время отказа, `{c_lsn}`, не дальше точки `{fork}`, где "
+                 "расходятся линии времени 1 и 2 (точка расхождения из вывода pg_rewind), то есть WAL C\u00a0— "
+                 "начало истории нового основного узла, и pg_rewind для C не нужен"),
     "why_3": (
         "A node starts its PostgreSQL by itself only if it is a standby (`standby.signal`). A was a primary, so "
         "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1 "
@@ -113,7 +137,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
         "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
-        "получал,\u00a0— это раздвоение кластера, при котором клиенты могли бы писать в две расходящиеся "
+        "получал,\u00a0— это расщепление кластера (split-brain), при котором клиенты могли бы писать в две "
+        "расходящиеся "
         "базы. Вместо этого `fab recover` "
         "выполняет pg_rewind. Сначала pg_rewind проводит восстановление A после сбоя (A обесточен, его каталог "
         "данных не был штатно закрыт), затем находит точку, где истории A и B разошлись, и копирует с B только "
@@ -140,8 +165,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "A, B был повышен и ждал C; после возврата A ждал C, пока B не начал следовать за ним,\u00a0— каждый раз "
         "до записи на диск C (`synchronous_commit = on`), а не до применения, которое на C задержано. Только "
         "если бы пропали оба резервных узла, основной работал бы один и коммиты были бы лишь на его диске: "
-        "тогда стенд сохраняет возможность записи, а не останавливает её, а проверка считает, чем это "
-        "рисковало: подтверждённых записей в окнах без синхронного резервного{windows}\u00a0— {at_risk} из "
+        "тогда стенд сохраняет возможность записи, а не останавливает её, а проверка оценивает этот "
+        "риск: подтверждённых записей в окнах без синхронного резервного{windows}\u00a0— {at_risk} из "
         "{acknowledged}; из них потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
@@ -263,14 +288,28 @@ PROSE |= {
     "first_seen": ("First (UTC)", "Первая (UTC)"),
     "last_seen": ("Last (UTC)", "Последняя (UTC)"),
     "no_errors": ("The client sessions saw no error.", "Клиентские сессии не видели ни одной ошибки."),
-    "errors_text": ("What the clients saw, as the client program journaled it: {count:|error|errors} in all. An "
-                    "error at `commit` is a commit of unknown outcome; the others were retried as a new "
-                    "transaction after a reconnect.",
-                    "Что видели клиенты, как это записала клиентская программа: всего ошибок\u00a0— {count}. Ошибка "
-                    "на этапе `commit` означает коммит с неизвестным исходом; остальные транзакции после "
+    "errors_text": ("Errors by the client program's journal: {count:|entry|entries} in all, of them {errors} "
+                    "errors the server or the connection returned (the “Errors” column of the session tables) and "
+                    "{abandoned:|request|requests} the client abandoned after no answer within its limit (it closed "
+                    "the "
+                    "connection and reconnected; counted apart, not in that column). An error at `COMMIT` is a "
+                    "commit of unknown outcome; the other transactions were retried after a reconnect.",
+                    "Ошибки по журналу клиентской программы: всего записей\u00a0— {count}; из них {errors}\u00a0— "
+                    "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий), и "
+                    "{abandoned}\u00a0— запросы, брошенные клиентом, когда ответа не было дольше допустимого (клиент "
+                    "закрыл соединение и подключился заново; в столбце «Ошибки» они не учитываются). Ошибка при "
+                    "выполнении `COMMIT` означает коммит с неизвестным исходом; остальные транзакции после "
                     "переподключения выполнены заново."),
+    "gaps_text": ("The numbers `n` of `transfers` have gaps: an identity column takes numbers from a sequence, "
+                  "which hands out numbers that a rolled-back transaction never uses and, after a crash or a "
+                  "promotion, skips the values it had pre-logged in WAL (up to 32). A gap is not a lost row: "
+                  "losses are counted by the ids of acknowledged transfers.",
+                  "Номера `n` в `transfers` идут с пропусками: столбец идентичности берёт номера из "
+                  "последовательности, а она выдаёт номера и транзакциям, которые потом откатываются, а после сбоя "
+                  "или повышения узла пропускает значения, заранее записанные в WAL (до 32). Пропуск\u00a0— не "
+                  "потерянная строка: потери считаются по идентификаторам подтверждённых переводов."),
     "environment": ("Where the run happened", "Где выполнялась работа"),
-    "env_provider": ("Provider", "Провайдер"),
+    "env_provider": ("Provider", "Среда выполнения"),
     "env_local": ("`local`: each host is a set of Linux namespaces (network, mount, pid, uts, ipc) on this "
                   "machine, on the bridge `pglab-br0`; no hypervisor",
                   "`local`: каждый хост\u00a0— набор пространств имён Linux (сеть, файловая система, процессы, "
@@ -279,13 +318,14 @@ PROSE |= {
                     "`vagrant`: пять виртуальных машин, гипервизор `{hypervisor}`"),
     "env_machine": ("Machine", "Машина"),
     "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
-    "env_hosts_os": ("System of the lab's hosts", "Система хостов стенда"),
+    "env_hosts_os": ("System of the lab's hosts", "ОС узлов стенда"),
     "env_software": ("Software", "Программы"),
     "env_speed": ("Measured speed of the hosts", "Измеренная скорость хостов"),
     "env_speed_value": ("a fixed CPU loop on pg-a takes {slowdown:.2f} of the time it takes on this machine; an "
                         "SSH command's round trip {rtt:.0f} ms; timing profile `{profile}`",
-                        "один и тот же вычислительный цикл занимает на pg-a {slowdown:.2f} от времени на этой "
-                        "машине; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; профиль тайм-аутов `{profile}`"),
+                        "отношение времени одного и того же вычислительного цикла на pg-a к времени на этой машине: "
+                        "{slowdown:.2f}; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; набор тайм-аутов pglab "
+                        "`{profile}`"),
     "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
                         "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "
                         "leaves it; power-on starts the host's `init` again in fresh namespaces.",
@@ -308,7 +348,7 @@ PROSE |= {
         "machine's clock, processors and memory: there is no clock skew between them, and a busy host slows the "
         "others; (4) power-on boots no kernel and checks no file system. What it does reproduce is what the "
         "failover depends on: every process of the host dies at once, with no shutdown and no packet sent, so "
-        "pgpool, the standbys and the clients see the silence of a dead machine and must notice it by timeouts.",
+        "pgpool, the standbys and the clients get no more answers and must notice it by timeouts.",
         "Все хосты работают на одном ядре Linux, и оно продолжает работать, когда хост «обесточен». Поэтому: "
         "(1) данные, которые процесс записал, но ещё не синхронизировал с диском (`fsync`), не теряются\u00a0— они "
         "остаются в страничном кэше машины, общем для всех хостов, и позже попадают на диск; при настоящем "
@@ -318,8 +358,8 @@ PROSE |= {
         "делят часы, процессоры и память машины: расхождения часов между ними нет, а нагруженный хост "
         "замедляет остальные; (4) включение не загружает ядро и не проверяет файловую систему. Воспроизводится "
         "то, от чего зависит переключение: все процессы хоста прекращаются одновременно, без остановки и без "
-        "единого отправленного пакета, поэтому pgpool, резервные узлы и клиенты видят тишину мёртвой машины и "
-        "должны обнаружить её по тайм-аутам."),
+        "единого отправленного пакета, поэтому pgpool, резервные узлы и клиенты перестают получать ответы и "
+        "должны обнаружить отказ по тайм-аутам."),
     "not_simulated_vagrant": (
         "The guest's memory, its page cache included, is lost as in a real power loss, and so is every write the "
         "guest had not yet sent to its virtual disk. Writes the virtual disk had accepted survive, though: they "

@@ -23,6 +23,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from pglab import assignment
+from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import configuration, consistency, data, environment, plot, rejoin, titlepage
@@ -172,8 +173,33 @@ def detection(ev: Evidence, after: float) -> dict | None:
         ({"ts": e["ts"], "source": "poll"} for e in ev.events if e["event"] == "detached" and e["ts"] >= after), None)
 
 
+def run_date(ev: Evidence, lang: str) -> str:
+    """When the run ended (its last event), as the language writes a date: '30.11.2026, 15:11 UTC'."""
+    ts = ev.events[-1]["ts"] if ev.events else datetime.now(UTC).timestamp()
+    return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
+
+
 def last_event(ev: Evidence, kind: str) -> dict | None:
     return next((e for e in reversed(ev.events) if e["event"] == kind), None)
+
+
+def promotion_choice(t: dict, ev: Evidence) -> str:
+    """failover.sh's own log line naming the node it promotes (the script decides; the report quotes it)."""
+    off = ev.first("poweroff")
+    hit = next((h for h in sorted(ev.logs, key=lambda h: h["ts"]) if h["label"] == "failover script"
+                and "promot" in h["line"] and (not off or h["ts"] >= off["ts"])), None)
+    if not hit:
+        return t["choice_unknown"]
+    return "`" + shorten(LogHit(**hit).message, 150).replace("`", "'") + "`"
+
+
+def follow_without_rewind(t: dict, lab: Lab, ev: Evidence) -> str:
+    """Why C could follow the new primary without pg_rewind: its position in the outage vs the fork point."""
+    c_lsn = ev.snapshot("2.2").get("probes", {}).get(lab.async_standby, {}).get("lsn")
+    fork = next((r.diverged_lsn for r in rejoin.rewinds(ev) if r.diverged_timeline == 1 and r.diverged_lsn), None)
+    if not (c_lsn and fork) or lsn_to_int(c_lsn) > lsn_to_int(fork):
+        return ""
+    return t["c_follow"].format(c_lsn=c_lsn, fork=fork)
 
 
 def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
@@ -185,6 +211,7 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     n = unknown["n"] or 0
     kind = "none" if not n else "present" if present == n else "absent" if not present else "mixed"
     return {"unknown": t[f"unknown_{kind}"].format(n=n, present=present, absent=unknown["absent"] or 0),
+            "choice": promotion_choice(t, ev), "c_follow": follow_without_rewind(t, lab, ev),
             "sum": f": {number(figs['acknowledged'] or 0, '', lang)} + {present}" if present else "",
             "windows": f" ({'; '.join(spans)})" if spans else "",
             "delay": lab.timing.replay_delay_s, "port": lab.pgpool_port, "period": lab.timing.health_check_period,
@@ -210,16 +237,19 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
-               "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "png_name": png.name,
+               "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
+               "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
                "why": why, "outage": found, "slots": last_event(ev, "slots"),
-               "flags": {"lag_said": False, "waiting_said": False},  # notes said once, at their first table
+               # notes said once, at their first table
+               "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
-               "error_kinds": data.error_kinds(ev.errors), "disagreements": consistency.disagreements(ev)}
+               "error_kinds": data.error_kinds(ev.errors),
+               "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev)}
     return _environment().get_template("report.md.j2").render(**context)
 
 

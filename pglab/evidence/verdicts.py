@@ -161,7 +161,7 @@ def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     peers = _peers(snap)
     ok = (_pool_primary(snap) == lab.primary and peers.get(sync) == "sync" and peers.get(lagging) == "async"
           and figs["missing"] == 0 and figs["invariant"] and figs["read_checks_ok"] and bool(figs["checksums"]))
-    return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=sync, lagging=lagging,
+    return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=lab.sync_standby, lagging=lab.async_standby,
                                       method=figs["rejoin_method"] or "-", rejoin_s=figs["rejoin_s"] or 0.0,
                                       acknowledged=figs["acknowledged"], missing=figs["missing"],
                                       invariant=t["held"] if figs["invariant"] else t["broken"],

@@ -172,6 +172,7 @@ def logs() -> list[dict]:
              ("pgpool", "degenerate request", 2.3, "LOG:  received degenerate backend request for node_id: 0 from pid"),
              ("pgpool", "degeneration", 2.25, "LOG:  starting degeneration. shutdown host pg-a(5432)"),
              ("pgpool", "failover command", 2.4, "LOG:  execute command: /etc/pgpool2/failover.sh 0 pg-a 5432"),
+             ("pgpool", "failover script", 2.45, "failover.sh: primary pg-a failed: promoting pg-b"),
              ("pg-b", "promotion", 2.6, "LOG:  received promote request"),
              ("pg-b", "new timeline", 2.7, "LOG:  selected new timeline ID: 2"),
              ("pg-b", "accepting writes", 2.9, "LOG:  database system is ready to accept connections"),

@@ -27,7 +27,8 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 # Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
 # words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
-                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML"}
+                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
+                 "split-brain"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -482,3 +483,25 @@ def test_cs_apply_delay_is_measured_on_c_and_replay_lag_explained_once():
     assert re.search(r"\| pg_c \| `streaming` \| `async` \| 5,20\u00a0с \| 5,10\u00a0с \|", text)
     assert text.count("pg_last_xact_replay_timestamp()") == 1
     assert text.count(TEXT["ru"]["waiting_note"][:40]) <= 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_failover_reasoning_quotes_the_scripts_choice_and_why_c_needed_no_rewind(lang):
+    stage = markdown(lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    assert "`failover.sh: primary pg-a failed: promoting pg-b | with a 'pipe'`" in stage
+    assert "`0/5000000`" in stage and "`0/5000F48`" in stage
+    ev = lab_evidence.evidence()
+    ev.logs = [h for h in ev.logs if h["label"] != "failover script"]
+    ev.stages[[s["section"] for s in ev.stages].index("2.2")]["snapshot"]["probes"]["pg-c"]["lsn"] = "0/6000000"
+    stage = markdown_of(ev, lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    assert TEXT[lang]["choice_unknown"] in stage and "`0/6000000`" not in stage
+
+
+def test_error_entries_have_one_definition_abandoned_requests_apart():
+    ev = lab_evidence.evidence()
+    ev.errors = [*ev.errors, {"ts": lab_evidence.OFF + 1, "session": "r1", "phase": "read",
+                              "error": "no answer within 1000 ms: request abandoned, reconnecting"}]
+    assert data.abandoned(ev.errors) == 1
+    text = markdown_of(ev, "en")
+    assert f"{len(ev.errors)} entries in all, of them {len(ev.errors) - 1} errors" in text
+    assert "and 1 request the client abandoned" in text
