@@ -160,14 +160,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "commands_summary": ("The commands that changed something on the hosts, step by step: how often, on which "
                          "hosts, how many ended with a non-zero exit code. Read-only looks (each node's role and "
                          "position, pgpool's view, row counts, checksums, log collection) and timing probes are left "
-                         "out. Every command, with its time, exit code and duration, is in `{file}` beside this "
+                         "out; a step's changes include the checks made just before them (such as a checksum that "
+                         "skips an unchanged file). The power-off and power-on are run by `fab` on this machine, not "
+                         "over SSH: their rows say what they do. Every command, with its time, exit code and "
+                         "duration, is in `{file}` beside this "
                          "report.",
                          "Команды, которые что-то меняли на хостах, по шагам: сколько раз, на каких хостах, сколько "
                          "завершились с ненулевым кодом. Команды, которые только читали состояние (роль и позиция "
                          "WAL каждого узла, данные pgpool, подсчёт строк, контрольные суммы, сбор журналов), и "
-                         "замеры скорости опущены. Все команды со временем, кодом завершения и длительностью\u00a0— "
+                         "замеры скорости опущены; к изменениям шага отнесены и проверки непосредственно перед ними "
+                         "(например, "
+                         "контрольная сумма, по которой неизменённый файл не копируется). Отключение и включение "
+                         "питания выполняет `fab` на этой машине, а не по SSH: их строки описывают, что делается. "
+                         "Все команды со временем, кодом завершения и длительностью\u00a0— "
                          "в файле `{file}` рядом с отчётом."),
-    "action": ("Action", "Действие"),
+    "action": ("pglab's step (as in the command log)", "Шаг pglab (как в журнале команд)"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
     "step_rates": ("clients meanwhile, averaged over the step: {commits:.1f} commits/s, {reads:.1f} reads/s of "
@@ -280,6 +287,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_following_new_timeline": ("following new timeline", "переход на новую линию времени"),
     "log_streaming": ("streaming", "потоковая репликация запущена"),
     "log_crash_recovery": ("crash recovery", "восстановление после сбоя"),
+    "log_interrupted": ("start-up of an interrupted data directory (normal after pg_rewind)",
+                        "запуск после прерванной работы (после pg_rewind это штатно)"),
     "log_sync_wait_cancelled": ("sync wait cancelled", "ожидание синхронного узла отменено"),
     "log_shutdown_requested": ("fast shutdown requested", "запрошена быстрая остановка"),
     "log_shut_down": ("shut down cleanly", "штатно остановлен"),

@@ -38,7 +38,9 @@ POSTGRES_PATTERNS = (
     ("accepting writes", r"database system is ready to accept connections"),
     ("following new timeline", r"new target timeline is"),
     ("streaming", r"started streaming WAL from primary"),
-    ("crash recovery", r"was not properly shut down|database system was interrupted"),
+    ("crash recovery", r"was not properly shut down"),
+    # Also the normal start-up after pg_rewind (its control file says "in recovery"): not a crash by itself.
+    ("interrupted", r"database system was interrupted"),
     ("sync wait cancelled", r"canceling wait for synchronous replication"),
     # The switch-back: the current primary's clean shutdown, a node replaying WAL as it starts.
     ("shutdown requested", r"received fast shutdown request"),

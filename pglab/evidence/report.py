@@ -83,20 +83,43 @@ def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
 
 def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
     """The assignment's sections with the steps recorded for each and the verdict."""
-    out = []
+    out, claimed = [], set()
     for sec in assignment.SECTIONS:
         steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)]) for s in ev.stages
                  if s["section"] == sec.key]
         for step in steps:
             step["snapshot"] = Snapshot.from_dict(step.get("snapshot") or {})  # the template reads typed objects
-            step["commands"] = command_summary([c for c in ev.commands
-                                                if step["start"] <= c["ts"] <= step["end"] + 0.5])
+            mine = [i for i, c in enumerate(ev.commands)  # each command in one step only (windows may overlap)
+                    if step["start"] <= c["ts"] <= step["end"] + 0.5 and i not in claimed]
+            claimed.update(mine)
+            step["commands"] = power_rows(ev, step) + command_summary([ev.commands[i] for i in mine])
             step["rates"] = rates(ev, step["start"], step["end"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
                     "parent_anchor": "s" + sec.key.split(".")[0],
                     "asks": sec.text("asks", lang), "steps": steps, "verdict": found[sec.key]})
     return out
+
+
+UPLOAD = "mktemp "  # HostShell.put_private's first command: a private temp file for an upload
+
+
+def power_rows(ev: Evidence, step: dict) -> list[dict]:
+    """The power-off and power-on within a step: run by fab on this machine (local: namespaces; vagrant: the
+    hypervisor), not over SSH, so absent from the command log; shown as what they do."""
+    rows = []
+    for e in ev.events:
+        if e["event"] in ("poweroff", "poweron") and step["start"] - 0.5 <= e["ts"] <= step["end"] + 0.5:
+            ns = f"pglab-{e['host']}"
+            command = (POWER_LOCAL if e.get("provider", "local") == "local" else POWER_VM)[e["event"]]
+            rows.append({"step": e["event"], "command": command.format(ns=ns, host=e["host"]),
+                         "hosts": [e["host"]], "runs": 1, "failed": 0})
+    return rows
+
+
+POWER_LOCAL = {"poweroff": "ip link del {ns}; kill -KILL <init of {ns}'s pid namespace>; ip netns del {ns}",
+               "poweron": "ip netns add {ns}; veth on pglab-br0; unshare --pid ... <init of {host}>"}
+POWER_VM = {"poweroff": "virsh destroy <domain of {host}>", "poweron": "virsh start <domain of {host}>"}
 
 
 def command_summary(commands: list[dict]) -> list[dict]:
@@ -106,8 +129,9 @@ def command_summary(commands: list[dict]) -> list[dict]:
     for c in commands:
         if c["step"] in OBSERVATIONS or c["step"].startswith(OBSERVATION_KINDS):
             continue
-        row = runs.setdefault(c["step"], {"step": c["step"], "command": shorten(c.get("command", "")), "hosts": [],
-                                          "runs": 0, "failed": 0})
+        row = runs.setdefault(c["step"], {"step": c["step"], "command": "", "hosts": [], "runs": 0, "failed": 0})
+        if not row["command"] and not str(c.get("command", "")).startswith(UPLOAD):  # the real command, not
+            row["command"] = shorten(c.get("command", ""))                        # the upload's temp file
         row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
         row["runs"] += 1
         row["failed"] += c["exit"] != 0

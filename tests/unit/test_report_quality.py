@@ -505,3 +505,20 @@ def test_error_entries_have_one_definition_abandoned_requests_apart():
     text = markdown_of(ev, "en")
     assert f"{len(ev.errors)} entries in all, of them {len(ev.errors) - 1} errors" in text
     assert "and 1 request the client abandoned" in text
+
+
+def test_appendix_b_counts_each_command_once_shows_real_commands_and_the_power_off():
+    ev = lab_evidence.evidence()
+    ev.commands = [*ev.commands, {"ts": lab_evidence.T0 + 30, "host": "pg-a", "user": "root", "step": "schema",
+                                  "command": "mktemp /tmp/.pglab-XXXXXXXX", "exit": 0, "seconds": 0.1},
+                   {"ts": lab_evidence.T0 + 30.1, "host": "pg-a", "user": "root", "step": "schema",
+                    "command": "runuser -l postgres -c 'psql -d bank' < /tmp/.pglab-1", "exit": 0, "seconds": 0.1}]
+    secs = report.sections(ev, "en", verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev)))
+    rows = [(step["title"], c["step"], c["runs"]) for s in secs for step in s["steps"] for c in step["commands"]]
+    counted = sum(runs for _, kind, runs in rows if kind not in ("poweroff", "poweron"))
+    summarised = report.command_summary(ev.commands)
+    assert counted == sum(r["runs"] for r in summarised), "a command counted in two steps"
+    commands = [c for s in secs for step in s["steps"] for c in step["commands"]]
+    assert all(not c["command"].startswith("mktemp") for c in commands)
+    power = [c for c in commands if c["step"] == "poweroff"]
+    assert len(power) == 1 and "ip link del pglab-pg-a" in power[0]["command"] and power[0]["hosts"] == ["pg-a"]
