@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 from rich.rule import Rule
 
 from pglab import commands
-from pglab.cluster import inspect
+from pglab.cluster import coldstart, inspect
 from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
 from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError, RemoteCommandError
-from pglab.evidence import configuration, data, environment, logs, snapshot
+from pglab.evidence import configuration, data, demo, environment, logs, snapshot
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
 from pglab.evidence.report import load_evidence
@@ -63,6 +63,9 @@ def recover_with_logs(ctx: LabContext) -> None:
     commands.recover(ctx)
     start = ctx.state.last_event("recover-start")
     logs.save(ctx, logs.collect(ctx, since=start["ts"] - 0.5 if start else 0.0), "recover_logs.json")
+    probe = demo.probe_again(ctx)  # stage 1's test on the restored topology: B at once, C after the delay
+    say(f"stage 1 probe again: row {probe['probe_id']} on B after {probe['b_s']} s, on C at once: "
+        f"{probe['c_at_once']}, on C after {probe['c_s']} s")
 
 
 def stop_clients_and_verify(ctx: LabContext) -> None:
@@ -79,6 +82,10 @@ def poweron_fenced(ctx: LabContext) -> None:
     time.sleep(1)
     if probe_node(ctx, ctx.lab.primary).running:
         raise ClusterStateError(f"{ctx.lab.primary}'s PostgreSQL started by itself after power-on: split-brain risk")
+    disk = coldstart.disk_facts(ctx, ctx.lab.primary)  # the node's own word that it is down, for the report
+    ctx.state.record_event("fenced", host=disk.host, running=disk.running, standby_signal=disk.standby_signal,
+                           cluster_state=disk.cluster_state, wal_timeline=disk.wal_timeline, wal_end=disk.wal_end,
+                           role_file=disk.role_file)
     say(f"{ctx.lab.primary} is up; its PostgreSQL stays down (fenced) until it is rewound")
 
 

@@ -142,6 +142,21 @@ def held_in_syncrep(ctx: LabContext, hold_s: float = 2.0) -> dict:
     return found
 
 
+def probe_again(ctx: LabContext) -> dict:
+    """Stage 1's probe on the restored topology: a row through pgpool, seen on B at once, on C after its delay
+    (recorded as the event 'probe-again')."""
+    lab = ctx.lab
+    with connect(ctx) as pool:
+        probe_id, committed = insert_probe(pool, "stage 1 probe after the recovery")
+    b_s = wait_seen(ctx, lab.sync_standby, probe_id, committed, timeout=5)
+    c_at_once = seen(ctx, lab.async_standby, probe_id)
+    c_s = wait_seen(ctx, lab.async_standby, probe_id, committed, timeout=lab.timing.replay_delay_s + 30)
+    found = {"probe_id": probe_id, "b_s": None if b_s is None else round(b_s, 3), "c_at_once": c_at_once,
+             "c_s": None if c_s is None else round(c_s, 3)}
+    ctx.state.record_event("probe-again", **found)
+    return found
+
+
 def demo(ctx: LabContext, say: Say) -> DemoResult:
     lab, result = ctx.lab, DemoResult()
     sync, lagging = lab.sync_standby, lab.async_standby

@@ -112,6 +112,33 @@ PROSE: dict[str, tuple[str, str]] = {
         "`failover: set new primary node`), поэтому при каждом из них клиентская сессия теряет соединение "
         "(ошибки клиентов приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс. "
         "Поэтому клиенты и переподключаются: перезапущен их процесс pgpool, а не потеряна база данных."),
+    "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
+                    "`standby.signal`: {signal}; control file state `{state}` (never shut down cleanly); WAL ends at "
+                    "`{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up starts PostgreSQL "
+                    "only on a standby, so this former primary stays down until `fab recover` rewinds it.",
+                    "{host} после включения, по его собственным данным (`pglab-node facts`): PostgreSQL "
+                    "запущен: {running}; `standby.signal`: {signal}; состояние в управляющем файле `{state}` (узел "
+                    "не был остановлен штатно); WAL заканчивается в `{wal_end}` на линии времени {timeline}; файл "
+                    "роли `{role}`. При загрузке хост запускает PostgreSQL только на резервном узле, поэтому бывший "
+                    "основной остаётся остановленным, пока `fab recover` не вернёт его через pg_rewind."),
+    "present": ("present", "есть"),
+    "absent": ("absent", "нет"),
+    "probe_again": ("Stage 1's test repeated on the restored topology: probe row {id} committed through pgpool; on "
+                    "{sync} after {b}, on {lagging} right after the commit: {at_once}, on {lagging} after {c}.",
+                    "Проверка этапа 1 повторена на восстановленной конфигурации: пробная строка {id} записана "
+                    "через pgpool; на {sync} видна через {b}, на {lagging} сразу после коммита: {at_once}, на "
+                    "{lagging}\u00a0— через {c}."),
+    "single_pgpool": (" Limits: this fencing is the node's own start-up rule only. It does not stop a primary "
+                      "that keeps running but is cut off from pgpool (a network partition) and still accepts "
+                      "writes from any client that reaches it directly; production clusters add STONITH or a "
+                      "watchdog with a quorum. pgpool itself runs as one instance without its watchdog "
+                      "(`use_watchdog = off`): it is a single point of failure that this lab does not cover.",
+                      " Ограничения: такая изоляция\u00a0— лишь правило запуска самого узла. Она не остановит "
+                      "основной узел, который продолжает работать, но отрезан от pgpool (разделение сети), и "
+                      "принимает запись от клиентов, добравшихся до него напрямую; в промышленных кластерах для "
+                      "этого есть принудительное отключение узла (STONITH) или сторожевой процесс с кворумом. Сам "
+                      "pgpool работает в одном экземпляре без сторожевого процесса (`use_watchdog = off`): это "
+                      "единая точка отказа, которую стенд не закрывает."),
     "choice_unknown": ("(not collected)", "(не собрана)"),
     "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
                  "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "
@@ -132,8 +159,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
         "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
         "promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows A "
-        "asynchronously: the configuration of stage 1. When the primary changes, clients lose their "
-        "connections once more and reconnect.",
+        "asynchronously: the configuration of stage 1. Every change of primary and every `pcp_attach_node` "
+        "restarts pgpool's children, so clients lose their connections at each of them and reconnect (the "
+        "session tables count it).{single_pgpool}",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
         "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
@@ -149,8 +177,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "A становится синхронным резервным узлом B (каждый коммит есть на A до подтверждения), B штатно "
         "останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, и `failover.sh` повышает A, "
         "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
-        "асинхронно: это конфигурация этапа 1. При смене основного узла клиенты ещё раз теряют соединения и "
-        "подключаются заново."),
+        "асинхронно: это конфигурация этапа 1. Каждая смена основного узла и каждый `pcp_attach_node` "
+        "перезапускают дочерние процессы pgpool, поэтому при каждом из них клиенты теряют соединения и "
+        "подключаются заново (это видно по таблицам сессий).{single_pgpool}"),
     "why_at_risk": (
         "Durability while degraded. After any single fault every acknowledged commit is on two nodes: while B "
         "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "

@@ -207,6 +207,15 @@ def last_event(ev: Evidence, kind: str) -> dict | None:
     return next((e for e in reversed(ev.events) if e["event"] == kind), None)
 
 
+def pgpool_setting(ev: Evidence, name: str) -> str | None:
+    """A setting's value in the pgpool.conf read back from the pgpool host (None if not recorded)."""
+    for f in ev.configuration.get("files", []):
+        if f["path"].endswith("pgpool.conf"):
+            found = re.search(rf"^\s*{re.escape(name)}\s*=\s*'?([^'\s#]*)", f["text"], re.M)
+            return found.group(1) if found else None
+    return None
+
+
 def promotion_choice(t: dict, ev: Evidence) -> str:
     """failover.sh's own log line naming the node it promotes (the script decides; the report quotes it)."""
     off = ev.first("poweroff")
@@ -236,6 +245,7 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     kind = "none" if not n else "present" if present == n else "absent" if not present else "mixed"
     return {"unknown": t[f"unknown_{kind}"].format(n=n, present=present, absent=unknown["absent"] or 0),
             "choice": promotion_choice(t, ev), "c_follow": follow_without_rewind(t, lab, ev),
+            "single_pgpool": t["single_pgpool"] if pgpool_setting(ev, "use_watchdog") == "off" else "",
             "sum": f": {number(figs['acknowledged'] or 0, '', lang)} + {present}" if present else "",
             "windows": f" ({'; '.join(spans)})" if spans else "",
             "delay": lab.timing.replay_delay_s, "port": lab.pgpool_port, "period": lab.timing.health_check_period,
@@ -265,6 +275,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
                "why": why, "outage": found, "slots": last_event(ev, "slots"),
+               "fenced": last_event(ev, "fenced"), "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),

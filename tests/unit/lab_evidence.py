@@ -125,11 +125,16 @@ def events() -> list[dict]:
             {"ts": FAILOVER_DONE, "event": "failover-done", "primary": "pg-b"},
             {"ts": RECOVER + 3.9, "event": "rewind-output", "host": "pg-a", "source": "pg-b", "lines": REWIND},
             {"ts": ON, "event": "poweron", "host": "pg-a", "provider": "local"},
+            {"ts": ON + 1.2, "event": "fenced", "host": "pg-a", "running": False, "standby_signal": False,
+             "cluster_state": "in production", "wal_timeline": 1, "wal_end": "0/5000F10",
+             "role_file": "primary-sync-pg_b"},
             {"ts": RECOVER, "event": "recover-start", "primary": "pg-b"},
             {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1},
             {"ts": SWITCH, "event": "switchover", "host": "pg-a"},
             {"ts": SWITCHED, "event": "switched-back", "host": "pg-a", "seconds": 3.5},
             {"ts": RECOVERED, "event": "recovered", "seconds": 24.0, "methods": {"pg-a": "rewind"}},
+            {"ts": RECOVERED - 0.2, "event": "probe-again", "probe_id": 3, "b_s": 0.061, "c_at_once": False,
+             "c_s": 5.34},
             {"ts": RECOVERED + 0.5, "event": "slots", "dropped": ["pg-b:pg_c"], "slots": [
                 {"host": "pg-a", "name": "pg_b", "active": True, "restart_lsn": "0/7000148"},
                 {"host": "pg-a", "name": "pg_c", "active": True, "restart_lsn": "0/7000148"}]},
@@ -255,7 +260,8 @@ def configuration() -> dict:
                                                     for k, v in settings]}
              for h, role in zip(HOSTS, ("primary-sync-pg_b", "standby-of-pg-a", "standby-of-pg-a"), strict=True)]
     files = [{"host": "pgpool", "path": "/etc/pgpool2/pgpool.conf",
-              "text": "backend_hostname0 = 'pg-a'\nhealth_check_period = 1\nfailover_command = 'x'"}]
+              "text": "backend_hostname0 = 'pg-a'\nhealth_check_period = 1\nfailover_command = 'x'\n"
+                      "use_watchdog = off"}]
     return {"nodes": nodes, "files": files}
 
 

@@ -27,7 +27,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 # Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
 # words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
-                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
+                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML", "STONITH",
                  "split-brain"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
@@ -522,3 +522,16 @@ def test_appendix_b_counts_each_command_once_shows_real_commands_and_the_power_o
     assert all(not c["command"].startswith("mktemp") for c in commands)
     power = [c for c in commands if c["step"] == "poweroff"]
     assert len(power) == 1 and "ip link del pglab-pg-a" in power[0]["command"] and power[0]["hosts"] == ["pg-a"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_repeated(lang):
+    stage_3 = markdown(lang).split('id="s3"')[1].split('id="data"')[0]
+    assert "`pglab-node facts`" in stage_3 and "`in production`" in stage_3 and "`0/5000F10`" in stage_3
+    assert "`use_watchdog = off`" in stage_3 and "STONITH" in stage_3
+    assert TEXT[lang]["probe_again"].format(id=3, b=quantity(0.061, TEXT[lang]["seconds"], lang),
+                                            c=quantity(5.34, TEXT[lang]["seconds"], lang),
+                                            at_once=TEXT[lang]["no"], sync="pg-b", lagging="pg-c") in stage_3
+    ev = lab_evidence.evidence()
+    ev.configuration["files"][0]["text"] = "use_watchdog = on"
+    assert "STONITH" not in markdown_of(ev, lang)
