@@ -130,11 +130,11 @@ def test_verify_words_unknown_outcomes_exactly_and_fails_on_a_read_violation():
     _, reads = clean_run()
     clean = result(3, 2, 1, reads)
     assert clean.ok
-    assert clean.summary() == ("unknown outcome: 3, of them present 2, absent 1; read checks: read-your-writes 0, "
-                               "monotonic 0, served by C 0, invariant 0 (expected 0)")
+    assert clean.summary() == ("unknown outcome: 3, of them present 2, absent 1; violations: of read-your-writes 0, "
+                               "of monotonic reads 0, reads served by C 0, of the invariant 0 (0 expected of each)")
     assert clean.as_dict()["reads"]["violations"]["monotonic"] == 0
     stale = result(0, 0, 0, [*reads, read(9.0, "r1", 1, "pg_b", True)])
-    assert not stale.ok and "monotonic 1," in stale.summary()
+    assert not stale.ok and "of monotonic reads 1," in stale.summary()
     assert "исход неизвестен: 3, из них есть 2, нет 1" in clean.summary("ru")
 
 
@@ -146,8 +146,8 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
     figs = figures(Lab(), ev)
     report = render_markdown(SimpleNamespace(lab=Lab()), ev, "en", Path("timeline.png"), titlepage.load(None))
     assert "| unknown outcome: 2, of them present 1, absent 1 |" in report
-    assert ("| read checks: read-your-writes 0, monotonic 0, served by C 1, invariant 0 (expected 0) |"
-            in report)
+    assert ("| violations: of read-your-writes 0, of monotonic reads 0, reads served by C 1, of the invariant 0 "
+            "(0 expected of each) |" in report)
     assert figs["read_checks"] == {k: int(k == "served_by_async_standby") for k in KINDS}
     assert figs["unknown"] == {"n": 2, "present": 1, "absent": 1} and figs["reads"] == 4  # readers' reads only
     assert figs["invariant"] and not figs["read_checks_ok"]
@@ -155,7 +155,8 @@ def test_report_figures_and_chaos_report_carry_the_counts(tmp_path):
                          indeterminate_present=1, indeterminate_absent=1,
                          read_violations={**dict.fromkeys(KINDS, 0), "monotonic": 2})
     text = write_report([record], 1, tmp_path / "chaos.md").read_text()
-    assert "read checks: read-your-writes 0, monotonic 2, served by C 0, invariant 0 (expected 0)" in text
+    assert ("violations: of read-your-writes 0, of monotonic reads 2, reads served by C 0, of the invariant 0 "
+            "(0 expected of each)") in text
     assert "| 2 (1/1) |" in text
 
 
