@@ -107,10 +107,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "differ": ("DIFFER", "РАЗЛИЧАЮТСЯ"),
     "timeline": ("Client sessions over time", "Клиентские сессии во времени"),
     "timeline_caption": ("Commits per second of each writer session and reads per second of each reader (every "
-                         "read checks the bank invariant); red crosses are errors; shaded: A off, failover, "
+                         "read checks the bank invariant), in steps of 1 s; a red cross marks a second with client "
+                         "errors; shaded: A off, failover, "
                          "recovery, switch-back.",
                          "Коммиты в секунду по пишущим сессиям и чтения в секунду по читающим (каждое чтение "
-                         "проверяет инвариант); красные крестики\u00a0— ошибки; заливка: A выключен, переключение, "
+                         "проверяет инвариант), ступенями по 1\u00a0с; красный крестик\u00a0— секунда, в которую у "
+                         "клиентов были ошибки; заливка: A выключен, переключение, "
                          "восстановление, возврат на A."),
     "command": ("Command", "Команда"),
     "duration": ("Duration", "Длительность"),
@@ -142,6 +144,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "commits": ("Commits", "Коммиты"),
     "reads": ("Reads", "Чтения"),
     "errors": ("Errors", "Ошибки"),
+    "plot_errors": ("a second with client errors", "секунда с ошибками клиентов"),
+    "plot_events": ("Numbered events", "События по номерам"),
+    "see_figure": ("Figure 1 shows each session's commits and reads second by second over the whole run with "
+                   "clients: the outage after the power-off, the failover, and the recovery with the switch-back "
+                   "(each second without a commit or read is a gap in its line).",
+                   "На рисунке 1 показаны коммиты и чтения каждой сессии по секундам за всё время работы "
+                   "клиентов: перерыв после отключения питания, переключение, восстановление и возврат на A "
+                   "(секунда без коммитов или чтений\u00a0— разрыв линии)."),
     "reconnects": ("Reconnects", "Переподключения"),
     "logs": ("Relevant log messages", "Сообщения журналов"),
     "time": ("Time (UTC)", "Время (UTC)"),

@@ -55,25 +55,41 @@ def _clock(ts: float) -> float:
     return mdates.date2num(datetime.fromtimestamp(ts, UTC))
 
 
+def marked_events(ev: Evidence, origin: float, end: float) -> list[dict]:
+    """The events marked on the plot, in time order (numbered 1, 2, ... on the plot and in its caption)."""
+    return [e for e in sorted((e for e in ev.events if e["event"] in EVENTS and e.get("ts")), key=lambda e: e["ts"])
+            if origin <= e["ts"] <= end + 5]
+
+
+def event_names(ev: Evidence, lang: str) -> list[str]:
+    """'1 power-off pg-a', ... : what each number on the plot stands for (for the caption)."""
+    t, (origin, end) = TEXT[lang], span(ev)
+    return [f"{i}\u00a0\u2014 {t['ev_' + e['event'].replace('-', '_')]}" + (f" {e['host']}" if "host" in e else "")
+            for i, e in enumerate(marked_events(ev, origin, end), 1)]
+
+
+def span(ev: Evidence) -> tuple[float, float]:
+    """First and last client record: the plot's time axis."""
+    acks = [r["ts"] for r in ev.journal if r["outcome"] == "ack"]
+    origin = min(acks, default=0.0)
+    return origin, max(acks + [r["ts"] for r in ev.reads], default=origin + 1)
+
+
 def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
-    """A dotted line at each event, its name in a row above the curves: a label goes to the first row
-    where it does not touch the one before it, so close events (power-off, failover done) never overlap."""
+    """A dotted line at each event and its number in a lane above the curves (the caption names them): a
+    number goes to the first row where it does not touch the one before it, so close events never overlap."""
     renderer = ax.figure.canvas.get_renderer()
     right_edge = ax.get_window_extent(renderer).x1
     rows: list[float] = []  # the right edge, in pixels, of the last label in each row
     ymax = ax.get_ylim()[1]
-    for event in sorted((e for e in ev.events if e["event"] in EVENTS and e.get("ts")), key=lambda e: e["ts"]):
-        if not origin <= event["ts"] <= end + 5:
-            continue
+    for number, event in enumerate(marked_events(ev, origin, end), 1):
         x = _clock(event["ts"])
         ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
-        label = t["ev_" + event["event"].replace("-", "_")] + (f" {event['host']}" if "host" in event else "")
-        text = ax.text(x, ymax, f" {label}", va="top", ha="left", fontsize=FONT_PT["marks"],
-                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.5})
+        text = ax.text(x, ymax, str(number), va="top", ha="center", fontsize=FONT_PT["marks"],
+                       bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": 0.15})
         box = text.get_window_extent(renderer)
-        if box.x1 > right_edge:  # no room to the right: the name goes to the left of its line
+        if box.x1 > right_edge:  # no room around the line: the number goes to its left
             text.set_horizontalalignment("right")
-            text.set_text(f"{label} ")
             box = text.get_window_extent(renderer)
         row = next((i for i, right in enumerate(rows) if right < box.x0 - 3), len(rows))
         rows[row:row + 1] = [box.x1]
@@ -85,24 +101,27 @@ def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
     """The timeline as a matplotlib figure of the printed size; x is the clock (UTC), as in the text."""
     t = TEXT[lang]
     acks = [r for r in ev.journal if r["outcome"] == "ack"]
-    origin = min((r["ts"] for r in acks), default=0.0)
-    end = max([r["ts"] for r in acks] + [r["ts"] for r in ev.reads], default=origin + 1)
+    origin, end = span(ev)
     with plt.rc_context({"font.size": FONT_PT["base"], "font.family": "DejaVu Sans"}):
         fig, ax = plt.subplots(figsize=FIGURE_IN, dpi=200)
         for word, start, stop, colour in windows(ev.events):
             ax.axvspan(_clock(start), _clock(stop), color=colour, alpha=0.45, label=t[word], zorder=0)
         seconds = list(range(int(end - origin) + 1))
         xs = [_clock(origin + s) for s in seconds]
+        drawn = 0
         for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
             for session in sorted({r["session"] for r in records}):
                 counts = per_second([r["ts"] for r in records if r["session"] == session], origin)
-                ax.plot(xs, [counts.get(s, 0) for s in seconds], style, linewidth=1.0,
-                        label=f"{session}: {t[unit]}")
+                # A step per 1 s bin; a second without any is a gap, not a dip drawn between two points. The
+                # first sessions are drawn widest, so equal rates do not hide one under another.
+                ax.step(xs, [counts.get(s) or float("nan") for s in seconds], style, where="post",
+                        linewidth=max(0.9, 2.4 - 0.5 * drawn), alpha=0.85, label=f"{session}: {t[unit]}")
+                drawn += 1
         error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin)
         if error_counts:
             seen = sorted(error_counts)
             ax.scatter([_clock(origin + s) for s in seen], [0.3] * len(seen), marker="x", color="red",
-                       s=[12 * error_counts[s] for s in seen], label=t["errors"], zorder=3)
+                       s=20, label=t["plot_errors"], zorder=3)
         broken = [_clock(r["ts"]) for r in ev.reads if r.get("invariant") is False]
         if broken:
             ax.scatter(broken, [0.6] * len(broken), marker="v", color="black", label=t["invariant_broken"],

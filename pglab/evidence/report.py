@@ -274,7 +274,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "slots": last_event(ev, "slots"),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"), "event_names": plot.event_names(ev, lang),
                "fenced": last_event(ev, "fenced"), "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},
