@@ -181,8 +181,9 @@ COMMANDS: tuple[Command, ...] = (
 LAB_STEPS: tuple[LabStep, ...] = (
     LabStep("up", "1", ("Five identical hosts on one network", "Пять одинаковых хостов в одной сети"),
             "fab up", commands.up),
-    LabStep("setup", "1", ("A primary, B synchronous, C asynchronous, pgpool-II in front",
-                           "A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный резервный, впереди pgpool-II"),
+    LabStep("setup", "1", ("A primary, B synchronous, C asynchronous, clients through pgpool-II",
+                           "A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный резервный, доступ через "
+                           "pgpool-II"),
             "fab setup", commands.setup),
     LabStep("demo", "1", ("New data reaches B at once and C with a delay",
                           "Новые данные попадают на B сразу, на C\u00a0— с задержкой"),

@@ -319,10 +319,10 @@ WORDS: dict[str, tuple[str, str]] = {
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
              "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}, {reads:|чтение|чтения|чтений}, "
              "инвариант выполнен при каждом чтении."),
-    "v2_2": ("{host} powered off hard at {clock} UTC (`{provider}` provider: every process killed at once, no "
-             "shutdown, no flush).",
-             "{host}: питание отключено в {clock} UTC (провайдер `{provider}`: все процессы прерваны одновременно, "
-             "без штатной остановки и без сброса буферов на диск)."),
+    "v2_2": ("{host} powered off hard at {clock} UTC (`{provider}`: every process killed at once, no shutdown; "
+             "what the kernel's page cache held: see “Where the run happened”).",
+             "{host}: питание отключено в {clock} UTC (`{provider}`: все процессы прерваны одновременно, без "
+             "штатной остановки; что происходит со страничным кэшем ядра, см. «Где выполнялась работа»)."),
     "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",
