@@ -199,12 +199,12 @@ PROSE: dict[str, tuple[str, str]] = {
         "{acknowledged}; из них потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
-        "How the counts fit together. The clients were stopped before the verification, so every figure below "
+        "How the counts fit together. The clients were stopped before the verification, so every figure here "
         "is final: {acknowledged:|write was|writes were} acknowledged (the client journal and the sessions' "
         "counters agree). {unknown} Each node therefore holds {expected:|transfer|transfers}{sum}. Counts in the "
         "earlier tables were taken while clients ran, at the times they give and one node after another, and C "
         "replays {delay} s late, so the nodes differed there.",
-        "Как сходятся числа. Клиенты остановлены до проверки, поэтому все числа ниже окончательные: "
+        "Как сходятся числа. Клиенты остановлены до проверки, поэтому все числа здесь окончательные: "
         "подтверждено записей\u00a0— {acknowledged} (журнал клиентов и счётчики сессий совпадают). {unknown} "
         "Поэтому на каждом узле {expected:|перевод|перевода|переводов}{sum}. Числа в предыдущих таблицах сняты во "
         "время работы клиентов, в указанное в них время и поочерёдно на каждом узле, а C применяет изменения с "
