@@ -139,6 +139,11 @@ PROSE: dict[str, tuple[str, str]] = {
                       "этого есть принудительное отключение узла (STONITH) или сторожевой процесс с кворумом. Сам "
                       "pgpool работает в одном экземпляре без сторожевого процесса (`use_watchdog = off`): это "
                       "единая точка отказа, которую стенд не закрывает."),
+    "log_note": ("Only the log lines that match pglab's patterns for these events ({n:|line|lines}); a message "
+                 "longer than the column ends with “…”; the whole logs stay on the hosts.",
+                 "Показаны только строки журналов, совпавшие с образцами pglab для этих событий (строк: {n}); "
+                 "сообщение длиннее столбца обрывается на целом слове и помечено «…»; журналы целиком остаются "
+                 "на хостах."),
     "choice_unknown": ("(not collected)", "(не собрана)"),
     "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
                  "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "
