@@ -315,10 +315,16 @@ WORDS: dict[str, tuple[str, str]] = {
                 " Пока B не применял WAL, коммит ждал в состоянии `SyncRep` (не меньше {waited:.2f}\u00a0с) и был "
                 "подтверждён через {released:.0f}\u00a0мс после возобновления применения на B."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
-             "pgpool: {commits:|commit|commits}, {reads:|read|reads}, invariant held in every read.",
+             "pgpool: {commits:|commit|commits}, {reads:|read|reads} by the reader sessions and {backs:|read-back|"
+             "read-backs} of their own writes by the writers; invariant held in every read.",
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
-             "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}, {reads:|чтение|чтения|чтений}, "
-             "инвариант выполнен при каждом чтении."),
+             "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}; чтений читающими "
+             "сессиями\u00a0— {reads}, чтений своих записей пишущими\u00a0— {backs}; инвариант выполнен при "
+             "каждом чтении."),
+    "reads_by_node": ("Reads by the node that answered (whole run; `cluster_name` returned with each read)",
+                      "Чтения по ответившему узлу (за всё время; каждое чтение возвращает `cluster_name`)"),
+    "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
+                            "читающие сессии: {readers}; чтения своих записей пишущими: {backs}"),
     "v2_2": ("{host} powered off hard at {clock} UTC (`{provider}`: every process killed at once, no shutdown; "
              "what the kernel's page cache held: see “Where the run happened”).",
              "{host}: питание отключено в {clock} UTC (`{provider}`: все процессы прерваны одновременно, без "

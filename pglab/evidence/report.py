@@ -31,7 +31,7 @@ from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence, Snapshot
-from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, session_rows, verdicts
+from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, reads_by_node, session_rows, verdicts
 from pglab.model import Lab
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -274,7 +274,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "slots": last_event(ev, "slots"), "event_names": plot.event_names(ev, lang),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"), "reads_by_node": reads_by_node(t, ev),
+               "event_names": plot.event_names(ev, lang),
                "fenced": last_event(ev, "fenced"), "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},

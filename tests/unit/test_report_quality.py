@@ -117,7 +117,7 @@ def test_plural_forms(count, ru, en):
                                                  (21, "21\u00a0долгоживущая сессия"),
                                                  (22, "22\u00a0долгоживущие сессии")])
 def test_counts_in_the_verdicts_agree(sessions, words):
-    text = TEXT["ru"]["v2_1"].format(sessions=sessions, writers=sessions, readers=0, commits=sessions,
+    text = TEXT["ru"]["v2_1"].format(sessions=sessions, writers=sessions, readers=0, commits=sessions, backs=0,
                                      reads=sessions)
     assert text.startswith(words)
     commits = words.split("\u00a0")[0] + "\u00a0" + plural(sessions, ("коммит", "коммита", "коммитов"), "ru")
@@ -535,3 +535,14 @@ def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_re
     ev = lab_evidence.evidence()
     ev.configuration["files"][0]["text"] = "use_watchdog = on"
     assert "STONITH" not in markdown_of(ev, lang)
+
+
+def test_reads_have_one_basis_and_are_counted_by_the_node_that_answered():
+    ev = lab_evidence.evidence()
+    ev.reads = [*ev.reads, {"ts": lab_evidence.CLIENTS + 1, "session": "w1", "kind": "writer", "node": "pg_b",
+                            "standby": True, "n": 3, "total": 100_000, "invariant": True}]
+    text = markdown_of(ev, "en")
+    readers = sum(r["kind"] == "reader" for r in ev.reads)
+    assert f"reader sessions: pg-b {readers}; writers' read-backs: pg_b 1" in text
+    verdict = verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev))["2.1"].text
+    assert re.search(r"\d+ reads by the reader sessions and \d+ read-backs of their own writes", verdict), verdict
