@@ -249,6 +249,10 @@ PROSE |= {
                  "pg_rewind copied what changed since the last common checkpoint, at `{checkpoint}`.",
                  "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}; "
                  "pg_rewind скопировал то, что изменилось после последней общей контрольной точки `{checkpoint}`."),
+    "rewind_copied": ("It had to copy {copy} MB; a full copy (`pg_basebackup`) would have moved all {total} MB of "
+                      "{source}'s data directory.",
+                      "Скопировать пришлось {copy}\u00a0МБ; полная копия (`pg_basebackup`) перенесла бы весь "
+                      "каталог данных {source}\u00a0— {total}\u00a0МБ."),
     "crash_recovery": ("{host}'s crash recovery, which pg_rewind ran first (A lost power mid-work), in "
                        "PostgreSQL's own words: why, where replay started and where the intact WAL ended.",
                        "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (A обесточен во время "

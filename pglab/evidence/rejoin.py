@@ -11,6 +11,8 @@ from pglab.evidence.records import Evidence
 
 DIVERGED = re.compile(r"servers diverged at WAL location (\S+) on timeline (\d+)")
 COMMON = re.compile(r"rewinding from last common checkpoint at (\S+) on timeline (\d+)")
+# With --progress: how much pg_rewind had to copy, against the whole source data directory.
+NEED_COPY = re.compile(r"need to copy (\d+) MB \(total source directory size is (\d+) MB\)")
 NEW_TIMELINE = re.compile(r"selected new timeline ID: (\d+)")
 # The lines of a crash recovery that tell its story: why, from where, to where.
 CRASH_RECOVERY = re.compile(r"was interrupted|not properly shut down|redo starts at|redo done at|invalid record length")
@@ -25,15 +27,18 @@ class Rewind:
     diverged_timeline: int | None = None
     checkpoint_lsn: str = ""
     crash_recovery: tuple[str, ...] = ()  # the key messages of the crash recovery pg_rewind ran first
+    copy_mb: int | None = None  # what pg_rewind copied (MB), with --progress
+    total_mb: int | None = None  # the source's whole data directory (MB): what pg_basebackup would copy
 
     @classmethod
     def parse(cls, host: str, source: str, lines: list[str]) -> Rewind:
         text = "\n".join(lines)
-        diverged, common = DIVERGED.search(text), COMMON.search(text)
+        diverged, common, need = DIVERGED.search(text), COMMON.search(text), NEED_COPY.search(text)
         recovery = tuple(line.split("LOG:", 1)[1].strip() for line in lines
                          if TIMESTAMP.match(line) and "LOG:" in line and CRASH_RECOVERY.search(line))
         return cls(host, source, tuple(lines), diverged.group(1) if diverged else "",
-                   int(diverged.group(2)) if diverged else None, common.group(1) if common else "", recovery)
+                   int(diverged.group(2)) if diverged else None, common.group(1) if common else "", recovery,
+                   int(need.group(1)) if need else None, int(need.group(2)) if need else None)
 
 
 @dataclass(frozen=True)

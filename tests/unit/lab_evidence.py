@@ -199,6 +199,7 @@ REWIND = ['pg_rewind: executing "/usr/lib/postgresql/15/bin/postgres" for target
           "2026-12-01 10:31:55.130 UTC [901] LOG:  redo done at 0/5000F10",
           "2026-12-01 10:31:55.190 UTC [901] LOG:  database system is shut down",
           "pg_rewind: servers diverged at WAL location 0/5000F48 on timeline 1",
+          "pg_rewind: need to copy 52 MB (total source directory size is 73 MB)",
           "pg_rewind: rewinding from last common checkpoint at 0/4000060 on timeline 1", "pg_rewind: Done!"]
 
 

@@ -546,3 +546,11 @@ def test_reads_have_one_basis_and_are_counted_by_the_node_that_answered():
     assert f"reader sessions: pg-b {readers}; writers' read-backs: pg_b 1" in text
     verdict = verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev))["2.1"].text
     assert re.search(r"\d+ reads by the reader sessions and \d+ read-backs of their own writes", verdict), verdict
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_rewind_shows_what_it_copied_against_a_full_copy(lang):
+    rewind = rejoin.Rewind.parse("pg-a", "pg-b", lab_evidence.REWIND)
+    assert (rewind.copy_mb, rewind.total_mb) == (52, 73)
+    stage_3 = markdown(lang).split('id="s3"')[1]
+    assert TEXT[lang]["rewind_copied"].format(copy=52, total=73, source="pg-b") in stage_3
