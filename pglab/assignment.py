@@ -39,8 +39,8 @@ REQUIREMENTS: tuple[Pair, ...] = (
     ("The hosts are identical virtual machines.", "В качестве хостов использовать одинаковые виртуальные машины."),
     ("Network connectivity between the machines comes first.",
      "В первую очередь необходимо обеспечить сетевую связность между ВМ."),
-    ("Clients connect to the DBMS from a separate machine.",
-     "Для подключения к СУБД использовать отдельную виртуальную или физическую машину."),
+    ("Clients connect to the DBMS (e.g. with psql) from a separate virtual or physical machine.",
+     "Для подключения к СУБД (например, через psql) использовать отдельную виртуальную или физическую машину."),
     ("Filling and writing the database is shown on at least two tables, with columns, rows, transactions and "
      "client sessions.",
      "Демонстрировать наполнение базы и доступ на запись на примере не менее, чем двух таблиц, столбцов, строк, "

@@ -27,7 +27,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 # Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
 # words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
-                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML", "STONITH",
+                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML", "STONITH", "psql",
                  "split-brain"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
@@ -554,3 +554,12 @@ def test_the_rewind_shows_what_it_copied_against_a_full_copy(lang):
     assert (rewind.copy_mb, rewind.total_mb) == (52, 73)
     stage_3 = markdown(lang).split('id="s3"')[1]
     assert TEXT[lang]["rewind_copied"].format(copy=52, total=73, source="pg-b") in stage_3
+
+
+def test_the_task_page_keeps_each_stage_apart_and_the_requirements_whole():
+    task = markdown("ru").split('id="task"')[1].split('id="execution"')[0]
+    assert "(например, через psql)" in task
+    stage_1 = next(line for line in task.splitlines() if "Этап 1" in line)
+    stage_3 = next(line for line in task.splitlines() if "Этап 3" in line)
+    assert not stage_1.startswith("- ") and not stage_3.startswith("- "), "a stage listed as an item"
+    assert re.search(r"^- \*\*2\.1 ", task, re.M)
