@@ -53,8 +53,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Figures", "Показатели"),
     "figure": ("Measure", "Показатель"),
     "value": ("Value", "Значение"),
-    "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95)",
-                         "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95)"),
+    "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95; each "
+                         "session's value when fewer than 5)",
+                         "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95; при "
+                         "числе сессий меньше 5\u00a0— значение каждой)"),
     "failover_readers": ("Longest pause of each reader session around the failover",
                          "Самая длинная пауза каждой читающей сессии при переключении"),
     "failover_pooled": ("Time to the first commit of any session after the power-off (all sessions together: it "
@@ -340,6 +342,17 @@ WORDS: dict[str, tuple[str, str]] = {
            "{primary} снова основной, {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; A возвращён в кластер "
            "через {method} за {rejoin_s:.1f}\u00a0с; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
            "инвариант {invariant}, контрольные суммы {checksums}."),
+    "concluded_at_risk": (" The price of availability first: {at_risk} of the {acknowledged} acknowledged writes "
+                          "were acknowledged while the primary had no synchronous standby (on that one node's disk "
+                          "only until a standby received them); {missing} of them are missing. B is the synchronous "
+                          "copy only while the primary waits for it.",
+                          " Цена политики «доступность прежде всего»: {at_risk} из {acknowledged} подтверждённых "
+                          "записей подтверждены, когда у основного узла не было синхронного резервного (до "
+                          "получения резервным узлом они были только на диске одного узла); из них потеряно: "
+                          "{missing}. B\u00a0— синхронная копия лишь пока основной узел его ждёт."),
+    "at_risk_row": ("Acknowledged writes without a synchronous copy at the time (at risk), of them missing",
+                    "Подтверждённых записей без синхронной копии в момент подтверждения (под риском), из них "
+                    "потеряно"),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
                   "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the client "

@@ -57,6 +57,7 @@ def figures(lab: Lab, ev: Evidence) -> dict:
             "rejoin_s": rejoin["seconds"] if rejoin else None,
             "invariant": ev.verify.get("invariant_held") is True and checks.violations["invariant"] == 0,
             "checksums": ev.verify.get("checksums_equal"),
+            "at_risk": ev.verify.get("at_risk"), "at_risk_missing": ev.verify.get("at_risk_missing", 0),
             "wall": lab_done["seconds"] if lab_done else None}
 
 
@@ -187,7 +188,9 @@ def conclusion(t: dict, figs: dict) -> str:
                                  method=figs["rejoin_method"], rejoin_s=figs["rejoin_s"],
                                  switch=pauses_text(t, windows["switchback"], "writer"),
                                  acknowledged=figs["acknowledged"], missing=figs["missing"],
-                                 invariant=t["held"] if figs["invariant"] else t["broken"], reads=figs["reads"])
+                                 invariant=t["held"] if figs["invariant"] else t["broken"], reads=figs["reads"]) + (
+        t["concluded_at_risk"].format(at_risk=figs["at_risk"], acknowledged=figs["acknowledged"],
+                                      missing=figs["at_risk_missing"]) if figs.get("at_risk") is not None else "")
 
 
 def reads_by_node(t: dict, ev: Evidence) -> str:

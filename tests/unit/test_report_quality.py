@@ -563,3 +563,12 @@ def test_the_task_page_keeps_each_stage_apart_and_the_requirements_whole():
     stage_3 = next(line for line in task.splitlines() if "Этап 3" in line)
     assert not stage_1.startswith("- ") and not stage_3.startswith("- "), "a stage listed as an item"
     assert re.search(r"^- \*\*2\.1 ", task, re.M)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_conclusion_states_the_price_of_availability_first(lang):
+    ev = lab_evidence.evidence()
+    conclusion = markdown(lang).split('id="conclusion"')[1].split('id="appendix-config"')[0]
+    assert TEXT[lang]["concluded_at_risk"].format(at_risk=120, acknowledged=ev.verify["acknowledged"],
+                                                  missing=0) in conclusion
+    assert f"| {TEXT[lang]['at_risk_row']} | 120; 0 |" in conclusion
