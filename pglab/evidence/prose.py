@@ -144,6 +144,16 @@ PROSE: dict[str, tuple[str, str]] = {
                  "Показаны только строки журналов, совпавшие с образцами pglab для этих событий (строк: {n}); "
                  "сообщение длиннее столбца обрывается на целом слове и помечено «…»; журналы целиком остаются "
                  "на хостах."),
+    "unknown_table": ("Commits of unknown outcome, each", "Коммиты с неизвестным исходом, каждый"),
+    "after_cut": ("After the power cut", "После отключения питания"),
+    "on_primary": ("On the final primary", "Есть на итоговом основном узле"),
+    "unknown_text": ("A commit of unknown outcome at the power cut that the final primary lacks never reached B: "
+                     "at most it was in A's WAL past the divergence point, which pg_rewind discarded. One that the "
+                     "primary holds had reached B before the cut; its client only lost the answer.",
+                     "Коммит с неизвестным исходом в момент отключения питания, которого нет на итоговом основном "
+                     "узле, не дошёл до B: самое большее он был в WAL A после точки расхождения, и pg_rewind его "
+                     "отбросил. Коммит, который на основном узле есть, дошёл до B до отключения; клиент лишь не "
+                     "получил ответа."),
     "choice_unknown": ("(not collected)", "(не собрана)"),
     "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
                  "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "

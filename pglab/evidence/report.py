@@ -203,6 +203,17 @@ def run_date(ev: Evidence, lang: str) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
 
 
+def unknown_rows(ev: Evidence) -> list[dict]:
+    """Each commit of unknown outcome: session, time, seconds after the power cut, the n its INSERT returned,
+    and whether the final primary holds it (None: an older recording without the ids)."""
+    off = ev.first("poweroff")
+    present = ev.verify.get("indeterminate_present_ids")
+    return [{"session": r["session"], "ts": r["ts"], "n": r.get("n", ""), "id": r["id"],
+             "after_cut": r["ts"] - off["ts"] if off and r["ts"] >= off["ts"] else None,
+             "present": None if present is None else r["id"] in present}
+            for r in sorted(ev.journal, key=lambda r: r["ts"]) if r["outcome"] == "unknown"]
+
+
 def last_event(ev: Evidence, kind: str) -> dict | None:
     return next((e for e in reversed(ev.events) if e["event"] == kind), None)
 
@@ -274,7 +285,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "slots": last_event(ev, "slots"), "reads_by_node": reads_by_node(t, ev),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ev),
+               "reads_by_node": reads_by_node(t, ev),
                "event_names": plot.event_names(ev, lang),
                "fenced": last_event(ev, "fenced"), "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table

@@ -45,6 +45,7 @@ class VerifyResult:
     at_risk_missing: int = 0
     at_risk_windows: list[dict] = field(default_factory=list)  # {host, start, end}: a primary with no sync standby
     indeterminate_absent: int = 0  # of them not on the primary: they did not commit (0 with no primary)
+    indeterminate_present_ids: list[str] = field(default_factory=list)  # which of them the primary holds
     reads: ReadChecks = field(default_factory=ReadChecks)
 
     @property
@@ -139,6 +140,7 @@ def verify(ctx: LabContext) -> VerifyResult:
                           at_risk_missing=len(set(risky) - on_primary) if primary else 0,
                           at_risk_windows=[asdict(w) for w in windows],
                           indeterminate_absent=absent_unknown,
+                          indeterminate_present_ids=sorted(unknown & on_primary),
                           reads=judge(reads, journal, expected_total, lab.host(lab.async_standby).app_name))
     ctx.state.save_json("verify.json", result.as_dict())
     ctx.state.record_event("verify", ok=result.ok, acknowledged=result.acknowledged, missing=result.missing)

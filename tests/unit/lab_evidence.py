@@ -280,16 +280,24 @@ def verify(acknowledged: int) -> dict:
               "checksums": {"accounts": "5d41402abc4b2a76", "transfers": "7d793037a0760186"}, "missing_sample": []}
              for h in HOSTS]
     return {"acknowledged": acknowledged, "indeterminate": 3, "indeterminate_present": 2, "indeterminate_absent": 1,
+            "indeterminate_present_ids": ["u1-aaaaaaaa", "u2-bbbbbbbb"],
             "expected_total": 100_000, "nodes": nodes, "missing": 0, "invariant_held": True, "at_risk": 120,
             "at_risk_missing": 0,
             "at_risk_windows": [{"host": "pg-b", "start": FAILOVER_DONE - 0.5, "end": SWITCH - 3}],
             "checksums_equal": True, "ok": True}
 
 
+UNKNOWN = [{"id": "u1-aaaaaaaa", "session": "w1", "ts": OFF + 0.01, "outcome": "unknown", "n": 901},
+           {"id": "u2-bbbbbbbb", "session": "w2", "ts": OFF + 0.02, "outcome": "unknown", "n": 902},
+           {"id": "u3-cccccccc", "session": "w3", "ts": SWITCH + 0.05, "outcome": "unknown", "n": 1501}]
+
+
 def evidence() -> Evidence:
     journal, reads, errors = client_records()
+    acked = len(journal)
+    journal = sorted(journal + UNKNOWN, key=lambda r: r["ts"])  # 3 commits whose outcome the client never learned
     return Evidence(stages=stages(), events=events(), journal=journal, reads=reads, errors=errors, logs=logs(),
-                    demo=demo(), verify=verify(len(journal)), configuration=configuration(), commands=commands(),
+                    demo=demo(), verify=verify(acked), configuration=configuration(), commands=commands(),
                     recover_logs=recover_logs(), environment=environment(), samples=samples())
 
 

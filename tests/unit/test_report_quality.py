@@ -572,3 +572,10 @@ def test_the_conclusion_states_the_price_of_availability_first(lang):
     assert TEXT[lang]["concluded_at_risk"].format(at_risk=120, acknowledged=ev.verify["acknowledged"],
                                                   missing=0) in conclusion
     assert f"| {TEXT[lang]['at_risk_row']} | 120; 0 |" in conclusion
+
+
+def test_each_commit_of_unknown_outcome_is_listed_with_its_time_and_whether_it_survived():
+    stage_3 = markdown("en").split('id="s3"')[1].split('id="data"')[0]
+    assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
+    assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| 33\.05 s \| 1501 \| `u3-ccccc` \| no \|", stage_3)
+    assert TEXT["en"]["unknown_text"] in stage_3
