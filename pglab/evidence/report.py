@@ -199,7 +199,8 @@ def detection(ev: Evidence, after: float) -> dict | None:
 
 def run_date(ev: Evidence, lang: str) -> str:
     """When the run ended (its last event), as the language writes a date: '30.11.2026, 15:11 UTC'."""
-    ts = ev.events[-1]["ts"] if ev.events else datetime.now(UTC).timestamp()
+    done = last_event(ev, "lab-done") or next((e for e in reversed(ev.events) if e["event"] != "report"), None)
+    ts = done["ts"] if done else datetime.now(UTC).timestamp()  # not a later `fab report`'s own event
     return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -579,3 +580,9 @@ def test_each_commit_of_unknown_outcome_is_listed_with_its_time_and_whether_it_s
     assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
     assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| 33\.05 s \| 1501 \| `u3-ccccc` \| no \|", stage_3)
     assert TEXT["en"]["unknown_text"] in stage_3
+
+
+def test_the_run_date_is_the_runs_end_not_a_later_reports():
+    ev = lab_evidence.evidence()
+    ev.events = [*ev.events, {"ts": lab_evidence.END + 3600, "event": "report"}]
+    assert report.run_date(ev, "ru") == datetime.fromtimestamp(lab_evidence.END, UTC).strftime("%d.%m.%Y, %H:%M UTC")
