@@ -40,10 +40,12 @@ class ErrorKind:
     last: float
 
 
-def schema(lab: Lab) -> str:
-    """The schema as `fab setup` created it (its SQL, comments included)."""
+def schema(lab: Lab, comments: bool = True) -> str:
+    """The schema as `fab setup` created it (its SQL; its English comments only when `comments`: the Russian
+    report leaves them out, its text says the same in Russian)."""
     text = render("sql/schema.sql.j2", comment="--", lab=lab)
-    return "\n".join(line for line in text.splitlines()[1:] if line.strip() != "SET ROLE app;").strip()
+    return "\n".join(line for line in text.splitlines()[1:] if line.strip() != "SET ROLE app;"
+                     and (comments or not line.lstrip().startswith("--"))).strip()
 
 
 def transaction_sql(comments: dict[str, str]) -> str:

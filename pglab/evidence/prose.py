@@ -319,7 +319,9 @@ PROSE |= {
                        "повышений было {count}. Резервный узел переходит на новую линию сам; узел, записавший WAL "
                        "после точки ветвления (A на линии 1), не может и возвращается через pg_rewind."),
     "data": ("The data", "Данные"),
-    "schema": ("The schema, as `fab setup` created it", "Схема, как её создал `fab setup`"),
+    "schema": ("The schema, as `fab setup` created it", "Схема, как её создал `fab setup` (без комментариев "
+               "файла схемы: `n`\u00a0— порядковый номер перевода, по нему проверяется монотонность чтений; "
+               "`replication_probes`\u00a0— пробные строки демонстрации репликации)"),
     "tx_sql": ("The client sessions' statements (`psycopg`'s `%s` parameters)",
                "Операторы клиентских сессий (параметры `psycopg`\u00a0— `%s`)"),
     "sample_accounts": ("First rows of `accounts` on {host} at the end of the run",

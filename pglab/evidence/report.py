@@ -294,7 +294,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
-               "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab),
+               "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors),

@@ -586,3 +586,9 @@ def test_the_run_date_is_the_runs_end_not_a_later_reports():
     ev = lab_evidence.evidence()
     ev.events = [*ev.events, {"ts": lab_evidence.END + 3600, "event": "report"}]
     assert report.run_date(ev, "ru") == datetime.fromtimestamp(lab_evidence.END, UTC).strftime("%d.%m.%Y, %H:%M UTC")
+
+
+def test_the_russian_schema_has_no_english_comments():
+    data_ru = markdown("ru").split('id="data"')[1].split('id="conclusion"')[0]
+    assert "CREATE TABLE IF NOT EXISTS transfers" in data_ru and "-- " not in data_ru.split("```sql")[1]
+    assert "-- A commit order of sorts" in markdown("en")
