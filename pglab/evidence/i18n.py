@@ -342,14 +342,13 @@ WORDS: dict[str, tuple[str, str]] = {
            "{primary} снова основной, {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; A возвращён в кластер "
            "через {method} за {rejoin_s:.1f}\u00a0с; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
            "инвариант {invariant}, контрольные суммы {checksums}."),
-    "concluded_at_risk": (" The price of availability first: {at_risk} of the {acknowledged} acknowledged writes "
-                          "were acknowledged while the primary had no synchronous standby (on that one node's disk "
-                          "only until a standby received them); {missing} of them are missing. B is the synchronous "
-                          "copy only while the primary waits for it.",
-                          " Цена политики «доступность прежде всего»: {at_risk} из {acknowledged} подтверждённых "
-                          "записей подтверждены, когда у основного узла не было синхронного резервного (до "
+    "concluded_at_risk": (" Durability while degraded: {at_risk} of the {acknowledged} acknowledged writes were "
+                          "acknowledged while the primary had no synchronous standby at all (on that one node's disk "
+                          "only until a standby received them); {missing} of them are missing.",
+                          " Надёжность при деградации: {at_risk} из {acknowledged} подтверждённых записей "
+                          "подтверждены, когда у основного узла не было ни одного синхронного резервного (до "
                           "получения резервным узлом они были только на диске одного узла); из них потеряно: "
-                          "{missing}. B\u00a0— синхронная копия лишь пока основной узел его ждёт."),
+                          "{missing}."),
     "at_risk_row": ("Acknowledged writes without a synchronous copy at the time (at risk), of them missing",
                     "Подтверждённых записей без синхронной копии в момент подтверждения (под риском), из них "
                     "потеряно"),
