@@ -15,7 +15,6 @@ from pglab import commands
 from pglab.cluster import inspect
 from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError, RemoteCommandError
 from pglab.evidence import configuration, data, environment, logs, snapshot
@@ -23,6 +22,7 @@ from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
 from pglab.evidence.report import load_evidence
 from pglab.evidence.verdicts import availability_windows, pauses_text
+from pglab.polling import wait_until
 from pglab.ui import console, say
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from dataclasses import asdict
 
 from pglab.cluster import facts, inspect, rules
 from pglab.cluster.node import node_cmd
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
+from pglab.polling import wait_until
 
 Say = Callable[[str], None]
 PGPOOL = "/etc/pglab/bin/pglab-pgpool"

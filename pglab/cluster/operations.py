@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pglab.cluster import coldstart, inspect
 from pglab.cluster.facts import lsn_to_int
 from pglab.cluster.node import node_cmd
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, LabNotUpError, NothingToRecoverError, StageOrderError
+from pglab.polling import wait_until
 from pglab.providers import PowerState
 
 Say = Callable[[str], None]

@@ -14,6 +14,7 @@ import psycopg
 from pglab.cluster import operations, sql
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
+from pglab.polling import poll
 
 Say = Callable[[str], None]
 PROBE = "INSERT INTO replication_probes (note) VALUES (%s) RETURNING id"
@@ -58,12 +59,7 @@ def seen(ctx: LabContext, host: str, probe_id: int) -> bool:
 def wait_seen(ctx: LabContext, host: str, probe_id: int, since: float, timeout: float) -> float | None:
     """Seconds from `since` to the end of the first look that saw the row (a bound: a look takes an SSH round
     trip), or None."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if seen(ctx, host, probe_id):
-            return time.time() - since
-        time.sleep(0.02)
-    return None
+    return poll(lambda: time.time() - since if seen(ctx, host, probe_id) else None, timeout, 0.02)
 
 
 def commit_command(note: str, database: str) -> str:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from pglab.cluster import inspect, sql
 from pglab.cluster.operations import recover, wait_for_new_primary
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import PglabError
+from pglab.polling import wait_until
 from pglab.providers import PowerState
 
 Say = Callable[[str], None]

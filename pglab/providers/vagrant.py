@@ -12,10 +12,10 @@ import os
 import shlex
 import shutil
 import subprocess
-import time
 from typing import TYPE_CHECKING
 
 from pglab.errors import LabNotUpError, MissingToolError, last_lines
+from pglab.polling import wait_until
 from pglab.providers import libvirt
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.remote import fan_out
@@ -153,14 +153,13 @@ class VagrantProvider(Provider):
         domain = libvirt.domain_of(MACHINES, host)
         if domain:
             libvirt.start(domain)
-            deadline = time.monotonic() + BOOT_TIMEOUT_S
-            while time.monotonic() < deadline:
+
+            def sshd_up() -> bool:
                 address = libvirt.management_address(domain, self.lab.subnet)
-                if address and sshd_answers(address):
-                    return
-                time.sleep(1)
-            raise LabNotUpError(f"{host} did not boot: no sshd answered within {BOOT_TIMEOUT_S} s "
-                                f"(virsh console {domain} shows why)")
+                return bool(address) and sshd_answers(address)
+            wait_until(f"{host} to boot (its sshd to answer)", sshd_up, BOOT_TIMEOUT_S, interval=1,
+                       error=LabNotUpError, hint=f"virsh console {domain} shows why")
+            return
         proc = run_vagrant("up", host)
         if proc.returncode != 0:
             raise LabNotUpError(f"{host} did not boot: {explain_vagrant_failure(proc.stdout + proc.stderr)} "

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from pglab.cluster import inspect, operations
 from pglab.cluster.inspect import probe_node
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError
 from pglab.model import HostSpec
+from pglab.polling import wait_until
 from pglab.provisioning import packages, pgpool, postgres
 from pglab.provisioning.files import AUTHORIZED_KEYS, client_host_files, common_files, postgres_host_files
 from pglab.provisioning.installer import install_files
