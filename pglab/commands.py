@@ -57,12 +57,13 @@ def destroy(ctx: LabContext) -> None:
 
 def status(ctx: LabContext) -> None:
     ctx.provider.require_up(hosts=())
-    view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+    patience = ctx.lab.timing.pcp_patience_s
+    view = inspect.view(ctx, pcp_patience=patience)
     console.print(hosts_table(ctx, view))
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
     if view.pool_busy:
-        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s (its PCP process is restarted at the end of "
+        say(f"pgpool did not answer within {patience:g} s (its PCP process is restarted at the end of "
             "a failover or failback); the nodes' own view is above")
 
 
@@ -142,7 +143,7 @@ def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1, ra
         pid = control.start(ctx, writers, readers, rate)
         pace = "full speed" if math.isinf(rate) else f"{rate:g} transactions/s each"
         say(f"client: {writers} writer and {readers} reader session(s) started, {pace} (pid {pid})")
-        time.sleep(1.0)
+        time.sleep(ctx.lab.timing.settle_s)  # the sessions connect before their stats are shown
     elif action == "stop":
         control.stop(ctx)
         say("client: sessions stopped")

@@ -95,7 +95,7 @@ class LabContext:
         with self._shells_lock:
             if host not in self._shells:
                 self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
-                                                 self.lab.timing.ssh_dead_after_s)
+                                                 self.lab.timing.ssh_dead_after_s, self.lab.timing.command_s)
             return self._shells[host]
 
     def forget_shell(self, host: str) -> None:

@@ -34,7 +34,8 @@ def await_failover(ctx: LabContext) -> None:
     new = wait_for_new_primary(ctx, ctx.lab.primary)
     say(f"pgpool failed over to {new}")
     follower = next(h.name for h in ctx.lab.pg_hosts if h.name not in (ctx.lab.primary, new))
-    wait_until(f"{follower} to follow {new}", lambda: streams_from(ctx, follower, new), timeout=120)
+    wait_until(f"{follower} to follow {new}", lambda: streams_from(ctx, follower, new),
+               ctx.lab.timing.follow_s)
     say(f"{follower} follows {new} on its new timeline")
     hits = commands.logs(ctx)
     done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
@@ -76,7 +77,7 @@ def stop_clients_and_verify(ctx: LabContext) -> None:
 def poweron_fenced(ctx: LabContext) -> None:
     """Step 3: power A on; its PostgreSQL must stay down until it is rewound."""
     commands.poweron(ctx, ctx.lab.primary)
-    time.sleep(1)
+    time.sleep(ctx.lab.timing.settle_s)  # long enough for a PostgreSQL that starts by itself to be seen
     if probe_node(ctx, ctx.lab.primary).running:
         raise ClusterStateError(f"{ctx.lab.primary}'s PostgreSQL started by itself after power-on: split-brain risk")
     say(f"{ctx.lab.primary} is up; its PostgreSQL stays down (fenced) until it is rewound")

@@ -8,13 +8,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from pglab.errors import ConfigError, UnknownHostError
 from pglab.subnets import require_private
 
 DEFAULT_SUBNET = "10.213.27.0/24"  # a /24 few home or office networks use
 PG_NODES = ("pg-a", "pg-b", "pg-c")
+ROOMY_PATIENCE = 3  # the roomy profile waits this many times as long as the fast one (each `_s` wait below)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,17 @@ class Timing:
     # A client request or transaction stuck this long is given up (they take milliseconds): the
     # client abandons an unanswered request, the node ends a transaction left idle.
     stuck_request_ms: int = 1000
+    # Orchestration's waits: how long pglab gives something before it says what it last saw.
+    state_s: float = 60  # a node or pgpool reaching a state: streaming, caught up, promoted, a new primary
+    follow_s: float = 120  # pgpool's follow child finishing; the third node following a new primary
+    pgpool_s: float = 30  # pgpool acting: PCP answering after a (re)start, every node up, a node attached
+    pcp_patience_s: float = 3  # a look at the cluster: a PCP slower than this is being restarted (busy)
+    boot_s: float = 15  # a local host: its processes gone after the power cut, its sshd up after power-on
+    settle_s: float = 1  # after an action, before looking at its effect (sessions started, a fenced node)
+    command_s: float = 300  # one command on a host over SSH
+
+    WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
+                                        "command_s")
 
     @property
     def libpq_liveness(self) -> dict[str, int]:
@@ -73,10 +86,11 @@ class Timing:
             # A silent VM is given 1 s to answer a SYN, twice in a row: detection ~2-3 s. An emulated
             # guest that is alive answers within milliseconds even with its host busy; the whole
             # check (scram authentication included) may take up to 5 s.
-            return cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
-                       health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
-                       replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
-                       stuck_request_ms=6000)
+            roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
+                        health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
+                        replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
+                        stuck_request_ms=6000)
+            return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
         return cls()

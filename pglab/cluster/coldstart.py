@@ -49,14 +49,16 @@ def make_primary(ctx: LabContext, node: facts.DiskFacts, say: Say) -> None:
     """Start the chosen node as the primary: promote a standby, restart a former primary alone."""
     if node.standby_signal:
         node_cmd(ctx, node.host, "start", f"start {node.host}")
-        wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running, 60)
+        wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running,
+                   ctx.lab.timing.state_s)
         node_cmd(ctx, node.host, "promote", f"promote {node.host}")
         say(f"{node.host}: promoted (a standby with the newest WAL)")
     elif not node.running:
         node_cmd(ctx, node.host, "role primary-alone", f"role of {node.host}")  # no sync standby to wait for yet
         node_cmd(ctx, node.host, "start", f"start {node.host}")
         say(f"{node.host}: started as the primary it was (crash recovery replays its own WAL)")
-    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary", 60)
+    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary",
+               ctx.lab.timing.state_s)
 
 
 def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
@@ -97,4 +99,5 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
 def restart_pgpool(ctx: LabContext, primary: str) -> None:
     """Restart pgpool with each node's state as the node reports it, until it routes writes to `primary`."""
     ctx.shell("pgpool").run(f"{PGPOOL} from-facts", step="pgpool from facts")
-    wait_until(f"pgpool to route writes to {primary}", lambda: inspect.view(ctx).primary == primary, 60)
+    wait_until(f"pgpool to route writes to {primary}", lambda: inspect.view(ctx).primary == primary,
+               ctx.lab.timing.state_s)

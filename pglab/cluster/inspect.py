@@ -68,9 +68,6 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
                                              step="pg_stat_replication"))
 
 
-PCP_PATIENCE_S = 3  # for a look at the cluster: longer than that, pgpool's PCP process is being restarted
-
-
 def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
     """Gather everything reachable; hosts that are off are reported, not fatal.
 

@@ -41,12 +41,13 @@ def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
             and peer_c is not None and peer_c.sync_state == "async" and peer_c.state == "streaming")
 
 
-def wait_original_topology(ctx: LabContext, timeout: float = 60) -> inspect.ClusterView:
+def wait_original_topology(ctx: LabContext, timeout: float | None = None) -> inspect.ClusterView:
     """Until A is primary with B sync and C async streaming, all attached; the view that showed it."""
     def check() -> inspect.ClusterView | None:
         view = inspect.view(ctx)
         return view if is_original_topology(ctx, view) else None
-    return wait_until("the original topology (A primary, B sync, C async)", check, timeout=timeout)
+    return wait_until("the original topology (A primary, B sync, C async)", check,
+                      timeout=timeout or ctx.lab.timing.state_s)
 
 
 def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
@@ -68,7 +69,7 @@ def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, flo
         ctx.state.record_event("rewind-output", host=host, source=primary, lines=rewind)
     if method == "basebackup":
         say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
-    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
     say(f"{host}: streaming from {primary} ({'pg_rewind' if method == 'rewind' else method}, {seconds:.1f} s)")
     return method, seconds
@@ -81,22 +82,23 @@ def attach(ctx: LabContext, host: str, primary: str, say: Say = lambda _: None) 
     node_id = ctx.lab.host(host).node_id
     inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
     wait_until(f"pgpool to attach {host}", lambda: any(
-        n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=30)
+        n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
 
 
 def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     """A standby that was stopped: wait until it streams from the primary again, attach it in pgpool."""
     primary = ctx.lab.primary
-    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
     if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
         attach(ctx, host, primary)
 
 
-def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float = 60) -> None:
+def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float | None = None) -> None:
     """Until the standby has replayed everything the primary had written when we started waiting."""
     target = lsn_to_int(inspect.probe_node(ctx, primary).lsn)
     wait_until(f"{standby} to replay up to {primary}'s position",
-               lambda: lsn_to_int(inspect.probe_node(ctx, standby).lsn or "0/0") >= target, timeout=timeout)
+               lambda: lsn_to_int(inspect.probe_node(ctx, standby).lsn or "0/0") >= target,
+               timeout or ctx.lab.timing.state_s)
 
 
 def switch_back(ctx: LabContext, current: str, say: Say) -> float:
@@ -114,7 +116,8 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
-    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name, timeout=60)
+    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name,
+               ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
     say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")
@@ -125,7 +128,8 @@ def restore_sync(ctx: LabContext, say: Say) -> None:
     """The original durability: the primary waits for its synchronous standby again."""
     lab = ctx.lab
     sync = lab.host(lab.sync_standby)
-    wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary), 60)
+    wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary),
+               lab.timing.state_s)
     node_cmd(ctx, lab.primary, f"role primary-sync-{sync.app_name}", "restore synchronous standby")
     view = wait_original_topology(ctx)
     say(f"{lab.primary} primary; {sync.app_name} {view.peer(sync.app_name).sync_state}; "
@@ -164,7 +168,8 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     app = ctx.lab.host(standby).app_name
     node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
     wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
-        p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)), timeout=60)
+        p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)),
+        ctx.lab.timing.state_s)
     # Commits acknowledged before it became synchronous did not wait for it: it serves reads only once it has
     # replayed them too (later commits wait for its apply). Without this, fab chaos caught read-backs on it
     # that missed their own write, acknowledged a moment before.
@@ -172,13 +177,13 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     say(f"{primary}: {app} is its synchronous standby before pgpool balances reads to it")
 
 
-def wait_follow_child_done(ctx: LabContext, timeout: float = 120) -> None:
+def wait_follow_child_done(ctx: LabContext) -> None:
     """Until pgpool's follow child (follow_primary_command after a failover) has finished: while it
     runs, a new failover's search for the primary waits for its lock (seconds, measured)."""
     def done() -> bool:
         return not ctx.shell("pgpool").run(f"{coldstart.PGPOOL} following", check=False,
                                            step="follow child running?").ok
-    wait_until("pgpool's follow_primary_command to finish", done, timeout=timeout)
+    wait_until("pgpool's follow_primary_command to finish", done, ctx.lab.timing.follow_s)
 
 
 def recover(ctx: LabContext, say: Say) -> RecoveryReport:
@@ -231,12 +236,12 @@ def manual_failover(ctx: LabContext, say: Say) -> str:
     return wait_for_new_primary(ctx, primary)
 
 
-def wait_for_new_primary(ctx: LabContext, old: str, timeout: float = 60) -> str:
+def wait_for_new_primary(ctx: LabContext, old: str, timeout: float | None = None) -> str:
     """Until pgpool routes writes to a running primary other than `old`; return its name."""
     def found() -> str | None:
-        view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+        view = inspect.view(ctx, pcp_patience=ctx.lab.timing.pcp_patience_s)
         new = view.primary
         if not view.pool:  # pgpool's PCP process is being restarted (end of a failover): the nodes' view
             new = next((h for h, p in view.probes.items() if p.role == "primary" and h != old), None)
         return new if new and new != old and view.probes[new].role == "primary" else None
-    return wait_until(f"a new primary in place of {old}", found, timeout=timeout)
+    return wait_until(f"a new primary in place of {old}", found, timeout or ctx.lab.timing.state_s)

@@ -122,7 +122,7 @@ def verify(ctx: LabContext) -> VerifyResult:
         if primary:
             for host in running:
                 if host != primary:
-                    wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + 60)
+                    wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + lab.timing.state_s)
         nodes = [check_node(ctx, h.name, acked) if h.name in running else NodeCheck(h.name, False)
                  for h in lab.pg_hosts]
         looked = next((n for n in nodes if n.host == primary and n.checked), None)  # the surviving primary

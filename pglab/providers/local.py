@@ -165,12 +165,12 @@ class LocalProvider(Provider):
         self._wait_no_processes(host)
         _ip("netns", "del", netns_name(host), check=False)
 
-    @staticmethod
-    def _wait_no_processes(host: str, timeout: float = 10.0) -> None:
-        wait_until(f"every process of {host} to die (SIGKILL)", lambda: not netns_pids(host), timeout, 0.02,
+    def _wait_no_processes(self, host: str) -> None:
+        wait_until(f"every process of {host} to die (SIGKILL)", lambda: not netns_pids(host), self.lab.timing.boot_s,
+                   0.02,
                    describe=lambda: f"processes {netns_pids(host)}", error=PglabError, hint="")
 
-    def _wait_ssh(self, host: str, address: str, launcher: subprocess.Popen, timeout: float = 15.0) -> None:
+    def _wait_ssh(self, host: str, address: str, launcher: subprocess.Popen) -> None:
         console = self.host_root(host) / "console.log"
 
         def last_console_line() -> str:
@@ -182,7 +182,7 @@ class LocalProvider(Provider):
                 raise LabNotUpError(f"{host}: its init exited before sshd answered; {last_console_line()} "
                                     f"(see {console})")
             return sshd_answers(address)
-        wait_until(f"{host}'s sshd at {address}:22", answers, timeout, 0.05, describe=last_console_line,
+        wait_until(f"{host}'s sshd at {address}:22", answers, self.lab.timing.boot_s, 0.05, describe=last_console_line,
                    error=LabNotUpError, hint=f"see {console}")
 
     def _prepare_host_files(self, host: str) -> None:

@@ -24,7 +24,7 @@ from pglab.state import REPO_ROOT
 if TYPE_CHECKING:
     import vagrant
 
-BOOT_TIMEOUT_S = 600  # the Vagrantfile's boot_timeout: software emulation boots slowly
+BOOT_TIMEOUT_S = 600  # the Vagrantfile's boot_timeout (vagrant waits as long): not the timing profile's to scale
 DEFAULT_BOX = "debian/bookworm64"  # the Vagrantfile's default (PGLAB_BOX overrides it)
 
 STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}

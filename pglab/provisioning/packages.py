@@ -25,7 +25,8 @@ def ensure_packages(shell: HostShell, lab: Lab, host: HostSpec) -> list[str]:
         return []
     try:
         shell.run("export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq "
-                  + " ".join(missing), step="install packages", timeout=900)
+                  + " ".join(missing), step="install packages",
+                  timeout=shell.command_s * 3)  # downloads
     except RemoteCommandError as exc:
         hint = ("the local provider's hosts use this machine's packages: apt-get install " + " ".join(missing)
                 if lab.provider == "local" else "check the VM's network and apt sources, then rerun fab setup")

@@ -60,7 +60,7 @@ def start(ctx: LabContext, restart: bool) -> None:
     ctx.shell("pgpool").run(f"/etc/pglab/bin/pglab-pgpool {action}", step=f"pgpool {action}")
 
 
-def wait_all_up(ctx: LabContext, timeout: float = 30.0) -> None:
+def wait_all_up(ctx: LabContext) -> None:
     """Wait until pgpool reports every backend up with the lab's primary as primary."""
     last = "no answer"
 
@@ -74,5 +74,5 @@ def wait_all_up(ctx: LabContext, timeout: float = 30.0) -> None:
         last = ", ".join(f"{n.host}={n.status}/{n.role}" for n in nodes)
         return all(n.status in ("up", "waiting") for n in nodes) and any(
             n.host == ctx.lab.primary and n.role == "primary" for n in nodes)
-    wait_until("pgpool to report every node up", all_up, timeout, 0.3, describe=lambda: last,
+    wait_until("pgpool to report every node up", all_up, ctx.lab.timing.pgpool_s, describe=lambda: last,
                hint=f"see {ctx.lab.pgpool_log} on pgpool: fab logs")

@@ -66,7 +66,7 @@ def setup(ctx: LabContext, say: Say = print) -> float:
         f"{lab.timing.replay_delay_s} s late")
     changed = pgpool.install(ctx)
     pgpool.start(ctx, restart=bool(changed))
-    for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), timeout=30):
+    for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), lab.timing.pgpool_s):
         if node.status == "down":  # rebuilt above while pgpool kept it detached
             operations.attach(ctx, node.host, primary.name)
     pgpool.wait_all_up(ctx)
