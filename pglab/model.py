@@ -5,6 +5,7 @@ Every other part of pglab reads hosts and addresses from here only.
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import json
 import os
@@ -19,13 +20,21 @@ PG_NODES = ("pg-a", "pg-b", "pg-c")
 ROOMY_PATIENCE = 3  # the roomy profile waits this many times as long as the fast one (each `_s` wait below)
 
 
+class HostRole(enum.StrEnum):
+    """What a machine of the lab is for."""
+
+    POSTGRES = "postgres"
+    PGPOOL = "pgpool"
+    CLIENT = "client"
+
+
 @dataclass(frozen=True)
 class HostSpec:
     """One machine of the lab."""
 
     name: str
     address: str
-    role: str  # "postgres", "pgpool" or "client"
+    role: HostRole
     node_id: int | None = None  # pgpool backend number for PostgreSQL hosts
 
     @property
@@ -149,8 +158,9 @@ class Lab:
     @property
     def hosts(self) -> tuple[HostSpec, ...]:
         base = self.network.network_address
-        pg = tuple(HostSpec(n, str(base + 11 + i), "postgres", i) for i, n in enumerate(PG_NODES))
-        return pg + (HostSpec("pgpool", str(base + 10), "pgpool"), HostSpec("client", str(base + 20), "client"))
+        pg = tuple(HostSpec(n, str(base + 11 + i), HostRole.POSTGRES, i) for i, n in enumerate(PG_NODES))
+        return pg + (HostSpec("pgpool", str(base + 10), HostRole.PGPOOL),
+                     HostSpec("client", str(base + 20), HostRole.CLIENT))
 
     @property
     def host_names(self) -> tuple[str, ...]:
@@ -158,7 +168,7 @@ class Lab:
 
     @property
     def pg_hosts(self) -> tuple[HostSpec, ...]:
-        return tuple(h for h in self.hosts if h.role == "postgres")
+        return tuple(h for h in self.hosts if h.role == HostRole.POSTGRES)
 
     def host(self, name: str) -> HostSpec:
         for spec in self.hosts:

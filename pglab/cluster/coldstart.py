@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from pglab.cluster import facts, inspect, rules
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.node import node_cmd
 from pglab.context import LabContext
 from pglab.polling import wait_until
@@ -57,7 +58,7 @@ def make_primary(ctx: LabContext, node: facts.DiskFacts, say: Say) -> None:
         node_cmd(ctx, node.host, "role primary-alone", f"role of {node.host}")  # no sync standby to wait for yet
         node_cmd(ctx, node.host, "start", f"start {node.host}")
         say(f"{node.host}: started as the primary it was (crash recovery replays its own WAL)")
-    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary",
+    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == NodeRole.PRIMARY,
                ctx.lab.timing.state_s)
 
 
@@ -67,7 +68,7 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
     When pgpool already routes writes to a running primary and the facts choose that node (a
     healed false primary beside it), pgpool is left alone and only the other primary is fenced.
     """
-    stable = view.primary is not None and view.probes[view.primary].role == "primary"
+    stable = view.primary is not None and view.probes[view.primary].role == NodeRole.PRIMARY
     if not stable:
         ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
     nodes = all_disk_facts(ctx)
@@ -76,7 +77,7 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
             f"{', standby.signal' if n.standby_signal else ''}, PostgreSQL {'running' if n.running else 'stopped'}")
     best = rules.authoritative_primary((n.node for n in nodes), ctx.lab.primary)
     chosen = next(n for n in nodes if n.host == best.host)
-    writable = sorted(h for h, p in view.probes.items() if p.role == "primary")
+    writable = sorted(h for h, p in view.probes.items() if p.role == NodeRole.PRIMARY)
     why = (f"{' and '.join(writable)} both run as primaries" if len(writable) > 1 else
            f"{writable[0]} runs as the only primary but lacks commits" if writable and writable[0] != chosen.host
            else "no single running primary")

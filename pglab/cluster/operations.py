@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pglab.cluster import coldstart, inspect
-from pglab.cluster.facts import lsn_to_int
+from pglab.cluster.facts import NodeRole, PoolStatus, RejoinMethod, SyncState, lsn_to_int
 from pglab.cluster.node import node_cmd
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, LabNotUpError, NothingToRecoverError, StageOrderError
@@ -24,7 +24,7 @@ Say = Callable[[str], None]
 class RecoveryReport:
     """What `recover` did, for the report and the benchmark."""
 
-    rejoined: dict[str, str] = field(default_factory=dict)  # host -> method (rewind, none, basebackup)
+    rejoined: dict[str, RejoinMethod] = field(default_factory=dict)  # host -> how it was rejoined
     rejoin_seconds: dict[str, float] = field(default_factory=dict)
     switched_back: bool = False
     switchover_seconds: float = 0.0
@@ -36,9 +36,9 @@ def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
     lab = ctx.lab
     sync, lagging = lab.host(lab.sync_standby), lab.host(lab.async_standby)
     peer_b, peer_c = view.peer(sync.app_name), view.peer(lagging.app_name)
-    return (view.primary == lab.primary and all(n.status in ("up", "waiting") for n in view.pool)
-            and peer_b is not None and peer_b.sync_state == "sync" and peer_b.state == "streaming"
-            and peer_c is not None and peer_c.sync_state == "async" and peer_c.state == "streaming")
+    return (view.primary == lab.primary and all(n.status.attached for n in view.pool)
+            and peer_b is not None and peer_b.sync_state == SyncState.SYNC and peer_b.state == "streaming"
+            and peer_c is not None and peer_c.sync_state == SyncState.ASYNC and peer_c.state == "streaming")
 
 
 def wait_original_topology(ctx: LabContext, timeout: float | None = None) -> inspect.ClusterView:
@@ -58,20 +58,24 @@ def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
     return probe.timeline == inspect.probe_node(ctx, upstream).timeline
 
 
-def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, float]:
+def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[RejoinMethod, float]:
     """Make `host` a standby of `primary` (pg_rewind first); return (method, seconds)."""
     started = time.monotonic()
     say(f"{host}: rejoining as a standby of {primary} (pg_rewind first)")
     out = node_cmd(ctx, host, f"follow {primary}", f"rejoin {host}")
-    method = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("method:")), "?")
+    try:
+        method = RejoinMethod.said_by(out)
+    except ValueError as exc:
+        raise ClusterStateError(f"{host}: {exc} (fab logs)") from None
     rewind = [line.removeprefix("rewind: ") for line in out.splitlines() if line.startswith("rewind: ")]
     if rewind:  # pg_rewind's own words: where the timelines diverged, the target's crash recovery
         ctx.state.record_event("rewind-output", host=host, source=primary, lines=rewind)
-    if method == "basebackup":
+    if method == RejoinMethod.BASEBACKUP:
         say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
-    say(f"{host}: streaming from {primary} ({'pg_rewind' if method == 'rewind' else method}, {seconds:.1f} s)")
+    shown = "pg_rewind" if method == RejoinMethod.REWIND else method
+    say(f"{host}: streaming from {primary} ({shown}, {seconds:.1f} s)")
     return method, seconds
 
 
@@ -82,14 +86,14 @@ def attach(ctx: LabContext, host: str, primary: str, say: Say = lambda _: None) 
     node_id = ctx.lab.host(host).node_id
     inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
     wait_until(f"pgpool to attach {host}", lambda: any(
-        n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
+        n.host == host and n.status.attached for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
 
 
 def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     """A standby that was stopped: wait until it streams from the primary again, attach it in pgpool."""
     primary = ctx.lab.primary
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
-    if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+    if any(n.host == host and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)):
         attach(ctx, host, primary)
 
 
@@ -148,9 +152,9 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
         pool = inspect.pool_nodes(ctx)
-        if not any(n.host == host and n.status == "down" for n in pool):
+        if not any(n.host == host and n.status == PoolStatus.DOWN for n in pool):
             continue
-        reading = [n.host for n in pool if n.host not in (host, primary) and n.status in ("up", "waiting")
+        reading = [n.host for n in pool if n.host not in (host, primary) and n.status.attached
                    and ctx.lab.serves_reads(n.host)]
         if ctx.lab.serves_reads(host) and reading:
             # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
@@ -168,7 +172,7 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     app = ctx.lab.host(standby).app_name
     node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
     wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
-        p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)),
+        p.app_name == app and p.sync_state == SyncState.SYNC for p in inspect.replication_of(ctx, primary)),
         ctx.lab.timing.state_s)
     # Commits acknowledged before it became synchronous did not wait for it: it serves reads only once it has
     # replayed them too (later commits wait for its apply). Without this, fab chaos caught read-backs on it
@@ -242,6 +246,6 @@ def wait_for_new_primary(ctx: LabContext, old: str, timeout: float | None = None
         view = inspect.view(ctx, pcp_patience=ctx.lab.timing.pcp_patience_s)
         new = view.primary
         if not view.pool:  # pgpool's PCP process is being restarted (end of a failover): the nodes' view
-            new = next((h for h, p in view.probes.items() if p.role == "primary" and h != old), None)
-        return new if new and new != old and view.probes[new].role == "primary" else None
+            new = next((h for h, p in view.probes.items() if p.role == NodeRole.PRIMARY and h != old), None)
+        return new if new and new != old and view.probes[new].role == NodeRole.PRIMARY else None
     return wait_until(f"a new primary in place of {old}", found, timeout or ctx.lab.timing.state_s)

@@ -8,6 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from pglab.cluster import inspect, sql
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.operations import wait_caught_up
 from pglab.context import LabContext
 from pglab.evidence.at_risk import ROLE_LOG, alone_windows, at_risk
@@ -117,7 +118,7 @@ def verify(ctx: LabContext) -> VerifyResult:
         acked = {r["id"] for r in journal if r["outcome"] == "ack"}
         unknown = {r["id"] for r in journal if r["outcome"] == "unknown"} - acked
         view = inspect.view(ctx)
-        primary = view.primary or next((p.host for p in view.probes.values() if p.role == "primary"), None)
+        primary = view.primary or next((p.host for p in view.probes.values() if p.role == NodeRole.PRIMARY), None)
         running = [h.name for h in lab.pg_hosts if view.probes[h.name].running]
         if primary:
             for host in running:

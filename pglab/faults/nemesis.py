@@ -95,7 +95,7 @@ def double_fault(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     second = wait_for_new_primary(ctx, first)
     last = next(h.name for h in ctx.lab.pg_hosts if h.name not in (first, second))
     wait_until(f"pgpool to attach {last} behind {second}", lambda: any(
-        n.host == last and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), ctx.lab.timing.state_s)
+        n.host == last and n.status.attached for n in inspect.pool_nodes(ctx)), ctx.lab.timing.state_s)
     time.sleep(rng.uniform(0.5, 3))
     ts = time.time()  # the outage that counts: the first one is a plain power-off
     cut(ctx, second)

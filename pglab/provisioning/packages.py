@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pglab.errors import MissingToolError, RemoteCommandError
-from pglab.model import HostSpec, Lab
+from pglab.model import HostRole, HostSpec, Lab
 from pglab.remote import HostShell
 
 
 def packages_for(lab: Lab, host: HostSpec) -> tuple[str, ...]:
     client = f"postgresql-client-{lab.pg_version}"
-    return {"postgres": (f"postgresql-{lab.pg_version}", client),
-            "pgpool": ("pgpool2", client),
-            "client": (client, "python3", "python3-psycopg")}[host.role]
+    return {HostRole.POSTGRES: (f"postgresql-{lab.pg_version}", client),
+            HostRole.PGPOOL: ("pgpool2", client),
+            HostRole.CLIENT: (client, "python3", "python3-psycopg")}[host.role]
 
 
 def ensure_packages(shell: HostShell, lab: Lab, host: HostSpec) -> list[str]:

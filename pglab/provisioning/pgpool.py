@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.inspect import pool_nodes
 from pglab.context import LabContext
 from pglab.errors import RemoteCommandError
@@ -72,7 +73,7 @@ def wait_all_up(ctx: LabContext) -> None:
             last = str(exc)
             return False
         last = ", ".join(f"{n.host}={n.status}/{n.role}" for n in nodes)
-        return all(n.status in ("up", "waiting") for n in nodes) and any(
-            n.host == ctx.lab.primary and n.role == "primary" for n in nodes)
+        return all(n.status.attached for n in nodes) and any(
+            n.host == ctx.lab.primary and n.role == NodeRole.PRIMARY for n in nodes)
     wait_until("pgpool to report every node up", all_up, ctx.lab.timing.pgpool_s, describe=lambda: last,
                hint=f"see {ctx.lab.pgpool_log} on pgpool: fab logs")
