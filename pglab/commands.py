@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from pglab import subnets
@@ -67,29 +66,24 @@ def status(ctx: LabContext) -> None:
             "a failover or failback); the nodes' own view is above")
 
 
-def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:
-    """A provider action on one host; its cached SSH connection is dead afterwards."""
-    action(host)
-    ctx.forget_shell(host)
-    say(done)
-
-
 def poweroff(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.poweroff,
-             f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
+    ctx.power(host, "poweroff")
+    say(f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
 
 
 def poweron(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.poweron, f"{host} powered on")
+    ctx.power(host, "poweron")
+    say(f"{host} powered on")
 
 
 def isolate(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.isolate,
-             f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
+    ctx.power(host, "isolate")
+    say(f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
 
 
 def heal(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.heal, f"{host} reconnected to the lab network")
+    ctx.power(host, "heal")
+    say(f"{host} reconnected to the lab network")
 
 
 def ssh(ctx: LabContext, host: str, command: str) -> int:

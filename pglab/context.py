@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field, replace
+from typing import Literal, get_args
 
 from pglab import subnets
 from pglab.errors import ConfigError
@@ -13,6 +14,8 @@ from pglab.model import Lab, lab_from_env
 from pglab.providers import Provider, make_provider
 from pglab.remote import HostShell
 from pglab.state import LabState
+
+HostAction = Literal["poweroff", "poweron", "isolate", "heal"]  # the provider's methods of the same names
 
 
 @dataclass
@@ -97,6 +100,16 @@ class LabContext:
                 self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
                                                  self.lab.timing.ssh_dead_after_s, self.lab.timing.command_s)
             return self._shells[host]
+
+    def power(self, host: str, action: HostAction) -> None:
+        """A provider's power or link action on one host; every power action goes through here, since the
+        cached SSH connection to the host is dead afterwards (dropped even if the action failed half-way)."""
+        if action not in get_args(HostAction):
+            raise ValueError(f"unknown host action {action!r}")
+        try:
+            getattr(self.provider, action)(host)
+        finally:
+            self.forget_shell(host)
 
     def forget_shell(self, host: str) -> None:
         """Drop a cached connection (after a power cycle the old one is dead)."""

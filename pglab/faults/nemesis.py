@@ -39,15 +39,13 @@ def current_primary(ctx: LabContext) -> str:
 
 
 def cut(ctx: LabContext, host: str) -> None:
-    ctx.provider.poweroff(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "poweroff")
 
 
 def power_on_all(ctx: LabContext) -> None:
     for host, state in ctx.provider.states().items():
         if state is PowerState.OFF:
-            ctx.provider.poweron(host)
-            ctx.forget_shell(host)
+            ctx.power(host, "poweron")
 
 
 def poweroff_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
@@ -68,13 +66,11 @@ def isolate_primary(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     primary is a false primary that must not have taken any write."""
     host = current_primary(ctx)
     ts = time.time()
-    ctx.provider.isolate(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "isolate")
     new = wait_for_new_primary(ctx, host)
     say(f"pgpool failed over to {new}; {host} runs on, isolated")
     time.sleep(rng.uniform(0.5, 3))
-    ctx.provider.heal(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "heal")
     written = writes_since(ctx, host, ts)
     return Injected("isolate", f"{host} (the primary) isolated, then healed", ts,
                     [f"writes on the isolated {host} after the isolation: {written}"])
