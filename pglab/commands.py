@@ -7,6 +7,8 @@ import math
 import time
 from pathlib import Path
 
+from rich.text import Text
+
 from pglab import subnets
 from pglab.cluster import inspect
 from pglab.context import LabContext
@@ -15,7 +17,7 @@ from pglab.providers import PowerState
 from pglab.state import write_private
 from pglab.templates import render
 from pglab.ui import console, say
-from pglab.ui.tables import cluster_table, hosts_table
+from pglab.ui.tables import chaos_table, cluster_table, hosts_table, log_line, verdict, verify_table
 
 
 def up(ctx: LabContext) -> None:
@@ -166,8 +168,6 @@ def recover(ctx: LabContext) -> None:
 
 def logs(ctx: LabContext, since: float | None = None) -> list:
     """The failure's story from pgpool's and PostgreSQL's logs, one line each, in time order."""
-    from rich.markup import escape
-
     from pglab.evidence import logs as evidence_logs
     ctx.provider.require_up(hosts=("pgpool",))
     start, end = evidence_logs.failure_window(ctx) if since is None else (since, float("inf"))
@@ -175,7 +175,7 @@ def logs(ctx: LabContext, since: float | None = None) -> list:
     evidence_logs.save(ctx, hits)
     say(f"{len(hits)} relevant log messages" + (" since the last power-off" if start else "") + " (UTC):")
     for h in hits:
-        console.print(f"{h.time} [bold]{h.host:<6}[/] [yellow]{h.label:<22}[/] {escape(h.message)}", soft_wrap=True)
+        console.print(log_line(h), soft_wrap=True)
     say_windows_at_risk(ctx, start)
     return hits
 
@@ -196,30 +196,19 @@ def say_windows_at_risk(ctx: LabContext, since: float) -> None:
 
 def verify(ctx: LabContext) -> int:
     """Every acknowledged write on every node, the bank invariant, equal checksums; 1 if not."""
-    from rich.markup import escape
-    from rich.table import Table
-
     from pglab.evidence.verify import verify as run_verify
     ctx.provider.require_up(hosts=("client", "pgpool"))
     result = run_verify(ctx)
-    table = Table(title="verification: acknowledged writes on every node")
-    for col in ("node", "checked", "transfers", "missing", "total balance", "accounts md5", "transfers md5"):
-        table.add_column(col)
-    for n in result.nodes:
-        table.add_row(n.host, "yes" if n.checked else "[red]NO (down)[/]", str(n.transfers), str(n.missing),
-                      str(n.total_balance), n.checksums.get("accounts", "")[:12],
-                      n.checksums.get("transfers", "")[:12])
-    console.print(table)
-    verdict = "[green]OK[/]" if result.ok else "[bold red]FAILED[/]"
-    say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}; "
+    console.print(verify_table(result))
+    say(verdict(result.ok, f"acknowledged {result.acknowledged}, missing {result.missing}; "
         f"at risk {result.at_risk} (acknowledged with no synchronous standby; {result.at_risk_missing} of them "
         "missing); "
         f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
         f"checksums {'equal' if result.checksums_equal else 'DIFFER'}; {result.summary()}; "
-        f"{result.reads.reads} reads judged")
+        f"{result.reads.reads} reads judged"))
     for kind, examples in result.reads.examples.items():
         for example in examples:
-            say(f"[red]read check {kind}[/]: {escape(json.dumps(example))}")
+            say(Text.assemble((f"read check {kind}", "red"), f": {json.dumps(example)}"))
     return 0 if result.ok else 1
 
 
@@ -242,20 +231,13 @@ def report(ctx: LabContext, lang: str = "en", out: str | None = None, pdf: bool 
 
 def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> int:
     """Random faults with clients running, each followed by recovery and checks; 1 if anything was lost."""
-    from rich.table import Table
-
     from pglab.evidence.i18n import TEXT
     from pglab.faults import chaos as chaos_run
     from pglab.faults.nemesis import FAULTS
     from pglab.state import REPO_ROOT
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) or tuple(FAULTS)
     records = chaos_run.run(ctx, faults, seed, chosen, say)
-    table = Table(title=f"chaos: {len(records)} faults, seed {seed}")
-    for col in chaos_run.SUMMARY_COLUMNS:
-        table.add_column(col)
-    for row in chaos_run.summary(records):
-        table.add_row(*map(str, row))
-    console.print(table)
+    console.print(chaos_table(chaos_run.SUMMARY_COLUMNS, chaos_run.summary(records), seed))
     path = chaos_run.write_report(records, seed, REPO_ROOT / "report" / "chaos.md")
     missing, reads = max((r.missing for r in records), default=0), chaos_run.read_violations(records)
     say(f"chaos report: {path}; acknowledged writes missing: {missing}; "

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.rule import Rule
+from rich.text import Text
 
 from pglab import commands
 from pglab.cluster import inspect
@@ -96,7 +97,7 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
         commands.destroy(ctx)
     records = []
     for step in steps:
-        console.print(Rule(f"[bold]Stage {step.section}: {step.title[0]}[/]  ({step.typed})"))
+        console.print(Rule(Text.assemble((f"Stage {step.section}: {step.title[0]}", "bold"), f"  ({step.typed})")))
         step_start = time.time()
         try:
             step.action(ctx)

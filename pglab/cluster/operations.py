@@ -71,7 +71,7 @@ def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[RejoinMe
     if rewind:  # pg_rewind's own words: where the timelines diverged, the target's crash recovery
         ctx.state.record_event("rewind-output", host=host, source=primary, lines=rewind)
     if method == RejoinMethod.BASEBACKUP:
-        say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
+        say(f"{host}: pg_rewind was impossible - FULL BASE BACKUP used (its cost grows with the database)")
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
     shown = "pg_rewind" if method == RejoinMethod.REWIND else method

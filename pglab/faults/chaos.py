@@ -77,7 +77,7 @@ def bring_back(ctx: LabContext, record: FaultRecord, say: Say) -> None:
             break  # the lab healed itself between the look above and recover's own
         except PglabError as exc:
             record.notes.append(f"recover run {attempt} failed: {exc}")
-            say(f"[red]recover run {attempt} failed[/]: {exc}")
+            say(f"recover run {attempt} failed: {exc}")
             if attempt == 2:
                 raise
     record.recover_s = round(time.monotonic() - started, 2)
