@@ -1,4 +1,4 @@
-"""What each user-facing command does; tasks.py and the click CLI only call these."""
+"""What each user-facing command does; tasks.py and the click CLI reach these through pglab/stages.py."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ class HostSpec:
 
 @dataclass(frozen=True)
 class Timing:
-    """Failure-detection and replication timings; slow hypervisors need larger values.
+    """Failure detection, replication and orchestration's waits; slow hypervisors need larger values.
 
     Two profiles: `fast` (namespaces, KVM) and `roomy` (software emulation). `fab up` measures
     the hosts' speed and records which one the lab uses (pglab/providers/speed.py).
@@ -175,9 +175,6 @@ class Lab:
             if spec.name == name:
                 return spec
         raise UnknownHostError(f"unknown host {name!r}: the lab's hosts are {', '.join(self.host_names)}")
-
-    def node(self, node_id: int) -> HostSpec:
-        return self.pg_hosts[node_id]
 
     @property
     def pg_data(self) -> str:

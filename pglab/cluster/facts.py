@@ -1,4 +1,5 @@
-"""Pure parsers of what hosts say: pgpool's node states, pg_stat_replication, node probes.
+"""Pure parsers of what hosts say: pgpool's node states, pg_stat_replication, node probes, a node's
+disk facts; and the words they use, as enums (pool states, roles, sync states, rejoin methods).
 
 Tested against recorded outputs under tests/data/.
 """

@@ -1,6 +1,9 @@
-"""Cluster operations: manual failover, rejoin, switch back, restore the original topology.
+"""Cluster operations: `fab recover` (rejoin with pg_rewind, switch back to A, B synchronous and C
+asynchronous again) and the manual failover, with the waits they are made of.
 
-Each reads the cluster's facts first, decides, then acts; each returns sentences for a report.
+Each reads the cluster's facts first, decides, then acts. Progress goes to a `say` callback as
+plain sentences; what was done comes back as values (RecoveryReport, a rejoin's method and time)
+and as events in the lab's record.
 """
 
 from __future__ import annotations

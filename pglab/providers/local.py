@@ -186,7 +186,8 @@ class LocalProvider(Provider):
                    error=LabNotUpError, hint=f"see {console}")
 
     def _prepare_host_files(self, host: str) -> None:
-        """The host's own folders at every boot; host key and authorized keys at the first, sshd config at each."""
+        """At every boot the host's own folders and its sshd config; at the first also its log folders,
+        pgpool's package defaults, hostname, hosts file, host key and root's authorized key."""
         root, spec = self.host_root(host), self.lab.host(host)
         for rel in local_init.PER_HOST_DIRS:
             (root / rel).mkdir(parents=True, exist_ok=True)

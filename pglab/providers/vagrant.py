@@ -1,7 +1,7 @@
 """The vagrant provider: the lab's hosts are VMs (libvirt first) defined by the Vagrantfile.
 
 Creating and booting VMs is Vagrant's job; execution goes over SSH like on every provider.
-On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py)
+On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py);
 power-off is `virsh destroy` (a power cut) and power-on `virsh start` and a wait for sshd;
 on VirtualBox they are `vagrant halt --force` and `vagrant up HOST`.
 """
