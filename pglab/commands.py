@@ -38,7 +38,7 @@ def up(ctx: LabContext) -> None:
     ctx.state.record_event("up", hosts=booted, seconds=round(seconds, 2))
     say(f"{len(booted)} host(s) booted in {seconds:.2f} s" if booted else "every host was already running")
     if not ctx.speed():
-        from pglab.providers.speed import measure
+        from pglab.speed import measure
         probe = measure(ctx.shell(ctx.lab.primary))
         ctx.remember(probe.as_dict())
         say(f"timing profile: {probe.describe()}")

@@ -62,7 +62,7 @@ class LabContext:
 
     def adopt(self) -> None:
         """Take over VMs that `vagrant up` made: trust them, measure their speed, record the lab."""
-        from pglab.providers.speed import measure
+        from pglab.speed import measure
         from pglab.ui import say
         say("no lab recorded, but Vagrant machines of this checkout exist: adopting them (vagrant provider)")
         trusted = self.provider.adopt()

@@ -48,7 +48,7 @@ class Timing:
     """Failure detection, replication and orchestration's waits; slow hypervisors need larger values.
 
     Two profiles: `fast` (namespaces, KVM) and `roomy` (software emulation). `fab up` measures
-    the hosts' speed and records which one the lab uses (pglab/providers/speed.py).
+    the hosts' speed and records which one the lab uses (pglab/speed.py).
     """
 
     profile: str = "fast"

@@ -9,6 +9,7 @@ from pglab.cluster.facts import parse_disk_facts
 from pglab.cluster.rules import authoritative_primary
 from pglab.evidence.at_risk import Window, alone_windows, at_risk
 from pglab.model import ROOMY_PATIENCE, Lab, Timing
+from pglab.speed import SpeedProbe
 
 
 def facts(host: str, timeline: int, wal_end: str, state: str = "in archive recovery", standby: bool = True):
@@ -80,3 +81,11 @@ def test_a_role_log_torn_by_a_power_cut_is_read_around():
     """A VM's power cut can leave zeros where an appended line never reached the disk."""
     logs = {"pg-a": "100.0 primary-alone\n" + "\0" * 33 + "110.0 primary-sync-pg_b\n\0\0\0\n"}
     assert alone_windows(logs, now=300.0) == [Window("pg-a", 100.0, 110.0)]
+
+
+def test_the_speed_probe_picks_the_profile_from_cpu_and_ssh():
+    assert SpeedProbe("pg-a", ssh_rtt_ms=90, cpu_slowdown=1.1).profile == "fast"  # namespaces, KVM
+    assert SpeedProbe("pg-a", ssh_rtt_ms=90, cpu_slowdown=14).profile == "roomy"  # QEMU software emulation
+    assert SpeedProbe("pg-a", ssh_rtt_ms=900, cpu_slowdown=1.1).profile == "roomy"  # SSH answers slowly
+    recorded = SpeedProbe("pg-a", 90.0, 14.0).as_dict()
+    assert recorded["profile"] == "roomy" and Timing.named(recorded["profile"]).profile == "roomy"
