@@ -14,6 +14,7 @@ from rich.text import Text
 
 from pglab import commands
 from pglab.cluster import inspect
+from pglab.cluster.facts import PoolStatus
 from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
 from pglab.context import LabContext
@@ -51,11 +52,11 @@ def power_off_primary(ctx: LabContext) -> None:
 
     def detached() -> bool:
         try:
-            nodes = inspect.pool_nodes(ctx, inspect.PCP_PATIENCE_S)
+            nodes = inspect.pool_nodes(ctx, ctx.lab.timing.pcp_patience_s)
         except RemoteCommandError:
             return False  # pgpool's PCP process is being restarted
-        return any(n.host == primary and n.status == "down" for n in nodes)
-    wait_until(f"pgpool to detach {primary}", detached, timeout=60, interval=0.1)
+        return any(n.host == primary and n.status == PoolStatus.DOWN for n in nodes)
+    wait_until(f"pgpool to detach {primary}", detached, ctx.lab.timing.state_s, interval=0.1)
     ctx.state.record_event("detached", host=primary)
     say(f"pgpool has detached {primary}: the snapshot now shows the cluster inside the outage")
 
