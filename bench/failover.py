@@ -53,12 +53,10 @@ def basebackup_seconds(ctx: LabContext) -> float:
 
 def cycle(ctx: LabContext) -> dict:
     off = time.time()
-    ctx.provider.poweroff(ctx.lab.primary)
-    ctx.forget_shell(ctx.lab.primary)
+    ctx.power(ctx.lab.primary, "poweroff")
     wait_for_new_primary(ctx, ctx.lab.primary)
     time.sleep(2)
-    ctx.provider.poweron(ctx.lab.primary)
-    ctx.forget_shell(ctx.lab.primary)
+    ctx.power(ctx.lab.primary, "poweron")
     recover_start = time.time()
     hits = logs.collect(ctx, off - 1, recover_start)
     report = recover(ctx, lambda _: None)

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pglab.cluster import inspect  # noqa: E402
+from pglab.cluster.facts import PoolStatus  # noqa: E402
 from pglab.context import LabContext  # noqa: E402
 from pglab.evidence import logs  # noqa: E402
 from pglab.ui import console  # noqa: E402
@@ -61,7 +62,7 @@ def main() -> int:
     hits = logs.collect(ctx, started, ended)
     count = {label: sum(h.label == label for h in hits) for label in
              ("health check retry", "health check failed", "degeneration", "failover done")}
-    detached = [n.host for n in inspect.pool_nodes(ctx) if n.status == "down"]
+    detached = [n.host for n in inspect.pool_nodes(ctx) if n.status == PoolStatus.DOWN]
     t = ctx.lab.timing
     settings = (f"health_check_period {t.health_check_period} s, connect_timeout {t.connect_timeout_ms} ms, "
                 f"max_retries {t.health_check_max_retries}, retry_delay {t.health_check_retry_delay} s")

@@ -1,13 +1,14 @@
-"""What each user-facing command does; tasks.py and the click CLI only call these."""
+"""What each user-facing command does; tasks.py and the click CLI reach these through pglab/stages.py."""
 
 from __future__ import annotations
 
 import json
 import math
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
+
+from rich.text import Text
 
 from pglab import subnets
 from pglab.cluster import inspect
@@ -18,7 +19,7 @@ from pglab.state import write_private
 from pglab.templates import render
 from pglab.tls import HOST_TLS
 from pglab.ui import console, say
-from pglab.ui.tables import cluster_table, hosts_table
+from pglab.ui.tables import chaos_table, cluster_table, hosts_table, log_line, verdict, verify_table
 
 
 def up(ctx: LabContext) -> None:
@@ -39,7 +40,7 @@ def up(ctx: LabContext) -> None:
     ctx.state.record_event("up", hosts=booted, seconds=round(seconds, 2))
     say(f"{len(booted)} host(s) booted in {seconds:.2f} s" if booted else "every host was already running")
     if not ctx.speed():
-        from pglab.providers.speed import measure
+        from pglab.speed import measure
         probe = measure(ctx.shell(ctx.lab.primary))
         ctx.remember(probe.as_dict())
         say(f"timing profile: {probe.describe()}")
@@ -59,47 +60,44 @@ def destroy(ctx: LabContext) -> None:
 
 def status(ctx: LabContext) -> None:
     ctx.provider.require_up(hosts=())
-    view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+    patience = ctx.lab.timing.pcp_patience_s
+    view = inspect.view(ctx, pcp_patience=patience)
     console.print(hosts_table(ctx, view))
     if any(p.role_file for p in view.probes.values()) or view.pool:
         console.print(cluster_table(ctx, view))
     if view.pool_busy:
-        say(f"pgpool did not answer within {inspect.PCP_PATIENCE_S} s (its PCP process is restarted at the end of "
+        say(f"pgpool did not answer within {patience:g} s (its PCP process is restarted at the end of "
             "a failover or failback); the nodes' own view is above")
 
 
-def _on_host(ctx: LabContext, host: str, action: Callable[[str], None], done: str) -> None:
-    """A provider action on one host; its cached SSH connection is dead afterwards."""
-    action(host)
-    ctx.forget_shell(host)
-    say(done)
-
-
 def poweroff(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.poweroff,
-             f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
+    ctx.power(host, "poweroff")
+    say(f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
 
 
 def poweron(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.poweron, f"{host} powered on")
+    ctx.power(host, "poweron")
+    say(f"{host} powered on")
 
 
 def isolate(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.isolate,
-             f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
+    ctx.power(host, "isolate")
+    say(f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
 
 
 def heal(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.heal, f"{host} reconnected to the lab network")
+    ctx.power(host, "heal")
+    say(f"{host} reconnected to the lab network")
 
 
 def freeze(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.freeze,
-             f"{host} frozen: every process stopped at once - it answers nothing, but is not off (fab thaw {host})")
+    ctx.power(host, "freeze")
+    say(f"{host} frozen: every process stopped at once - it answers nothing, but is not off (fab thaw {host})")
 
 
 def thaw(ctx: LabContext, host: str) -> None:
-    _on_host(ctx, host, ctx.provider.thaw, f"{host} thawed: its processes run on where they stopped")
+    ctx.power(host, "thaw")
+    say(f"{host} thawed: its processes run on where they stopped")
 
 
 def degrade(ctx: LabContext, host: str, delay: float = 0, loss: float = 0, clear: bool = False) -> None:
@@ -108,11 +106,12 @@ def degrade(ctx: LabContext, host: str, delay: float = 0, loss: float = 0, clear
     if clear:
         if delay or loss:
             raise BadValueError("--clear takes no --delay or --loss")
-        _on_host(ctx, host, ctx.provider.clear, f"{host}: lab link clean again")
+        ctx.power(host, "clear")
+        say(f"{host}: lab link clean again")
         return
     degradation = Degradation(delay, loss)
-    _on_host(ctx, host, lambda h: ctx.provider.degrade(h, degradation),
-             f"{host}: lab link degraded ({degradation}, each direction; fab degrade {host} --clear)")
+    ctx.power(host, "degrade", degradation)
+    say(f"{host}: lab link degraded ({degradation}, each direction; fab degrade {host} --clear)")
 
 
 def ssh(ctx: LabContext, host: str, command: str) -> int:
@@ -169,7 +168,7 @@ def clients(ctx: LabContext, action: str, writers: int = 3, readers: int = 1, ra
         pid = control.start(ctx, writers, readers, rate)
         pace = "full speed" if math.isinf(rate) else f"{rate:g} transactions/s each"
         say(f"client: {writers} writer and {readers} reader session(s) started, {pace} (pid {pid})")
-        time.sleep(1.0)
+        time.sleep(ctx.lab.timing.settle_s)  # the sessions connect before their stats are shown
     elif action == "stop":
         control.stop(ctx)
         say("client: sessions stopped")
@@ -198,8 +197,6 @@ def recover(ctx: LabContext) -> None:
 
 def logs(ctx: LabContext, since: float | None = None) -> list:
     """The failure's story from pgpool's and PostgreSQL's logs, one line each, in time order."""
-    from rich.markup import escape
-
     from pglab.evidence import logs as evidence_logs
     ctx.provider.require_up(hosts=("pgpool",))
     start, end = evidence_logs.failure_window(ctx) if since is None else (since, float("inf"))
@@ -207,7 +204,7 @@ def logs(ctx: LabContext, since: float | None = None) -> list:
     evidence_logs.save(ctx, hits)
     say(f"{len(hits)} relevant log messages" + (" since the last power-off" if start else "") + " (UTC):")
     for h in hits:
-        console.print(f"{h.time} [bold]{h.host:<6}[/] [yellow]{h.label:<22}[/] {escape(h.message)}", soft_wrap=True)
+        console.print(log_line(h), soft_wrap=True)
     say_windows_at_risk(ctx, start)
     return hits
 
@@ -228,30 +225,19 @@ def say_windows_at_risk(ctx: LabContext, since: float) -> None:
 
 def verify(ctx: LabContext) -> int:
     """Every acknowledged write on every node, the bank invariant, equal checksums; 1 if not."""
-    from rich.markup import escape
-    from rich.table import Table
-
     from pglab.evidence.verify import verify as run_verify
     ctx.provider.require_up(hosts=("client", "pgpool"))
     result = run_verify(ctx)
-    table = Table(title="verification: acknowledged writes on every node")
-    for col in ("node", "checked", "transfers", "missing", "total balance", "accounts md5", "transfers md5"):
-        table.add_column(col)
-    for n in result.nodes:
-        table.add_row(n.host, "yes" if n.checked else "[red]NO (down)[/]", str(n.transfers), str(n.missing),
-                      str(n.total_balance), n.checksums.get("accounts", "")[:12],
-                      n.checksums.get("transfers", "")[:12])
-    console.print(table)
-    verdict = "[green]OK[/]" if result.ok else "[bold red]FAILED[/]"
-    say(f"{verdict}: acknowledged {result.acknowledged}, missing {result.missing}; "
+    console.print(verify_table(result))
+    say(verdict(result.ok, f"acknowledged {result.acknowledged}, missing {result.missing}; "
         f"at risk {result.at_risk} (acknowledged with no synchronous standby; {result.at_risk_missing} of them "
         "missing); "
         f"invariant {'held' if result.invariant_held else 'BROKEN'} (total {result.expected_total}); "
         f"checksums {'equal' if result.checksums_equal else 'DIFFER'}; {result.summary()}; "
-        f"{result.reads.reads} reads judged")
+        f"{result.reads.reads} reads judged"))
     for kind, examples in result.reads.examples.items():
         for example in examples:
-            say(f"[red]read check {kind}[/]: {escape(json.dumps(example))}")
+            say(Text.assemble((f"read check {kind}", "red"), f": {json.dumps(example)}"))
     return 0 if result.ok else 1
 
 
@@ -274,20 +260,13 @@ def report(ctx: LabContext, lang: str = "en", out: str | None = None, pdf: bool 
 
 def chaos(ctx: LabContext, faults: int = 10, seed: int = 1, kinds: str = "") -> int:
     """Random faults with clients running, each followed by recovery and checks; 1 if anything was lost."""
-    from rich.table import Table
-
     from pglab.evidence.i18n import TEXT
     from pglab.faults import chaos as chaos_run
     from pglab.faults.nemesis import FAULTS
     from pglab.state import REPO_ROOT
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) or tuple(FAULTS)
     records = chaos_run.run(ctx, faults, seed, chosen, say)
-    table = Table(title=f"chaos: {len(records)} faults, seed {seed}")
-    for col in chaos_run.SUMMARY_COLUMNS:
-        table.add_column(col)
-    for row in chaos_run.summary(records):
-        table.add_row(*map(str, row))
-    console.print(table)
+    console.print(chaos_table(chaos_run.SUMMARY_COLUMNS, chaos_run.summary(records), seed))
     path = chaos_run.write_report(records, seed, REPO_ROOT / "report" / "chaos.md")
     missing, reads = max((r.missing for r in records), default=0), chaos_run.read_violations(records)
     say(f"chaos report: {path}; acknowledged writes missing: {missing}; at risk after a single fault: "

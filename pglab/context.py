@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field, replace
+from typing import Literal, get_args
 
 from pglab import subnets
 from pglab.errors import ConfigError
@@ -13,6 +14,8 @@ from pglab.model import Lab, lab_from_env
 from pglab.providers import Provider, make_provider
 from pglab.remote import HostShell
 from pglab.state import LabState
+
+HostAction = Literal["poweroff", "poweron", "isolate", "heal", "freeze", "thaw", "degrade", "clear"]  # provider methods
 
 
 @dataclass
@@ -59,7 +62,7 @@ class LabContext:
 
     def adopt(self) -> None:
         """Take over VMs that `vagrant up` made: trust them, measure their speed, record the lab."""
-        from pglab.providers.speed import measure
+        from pglab.speed import measure
         from pglab.ui import say
         say("no lab recorded, but Vagrant machines of this checkout exist: adopting them (vagrant provider)")
         trusted = self.provider.adopt()
@@ -95,8 +98,18 @@ class LabContext:
         with self._shells_lock:
             if host not in self._shells:
                 self._shells[host] = HostShell(self.provider.ssh_target(host), self.state,
-                                                 self.lab.timing.ssh_dead_after_s)
+                                                 self.lab.timing.ssh_dead_after_s, self.lab.timing.command_s)
             return self._shells[host]
+
+    def power(self, host: str, action: HostAction, *args: object) -> None:
+        """A provider's power or link action on one host; every power action goes through here, since the
+        cached SSH connection to the host is dead afterwards (dropped even if the action failed half-way)."""
+        if action not in get_args(HostAction):
+            raise ValueError(f"unknown host action {action!r}")
+        try:
+            getattr(self.provider, action)(host, *args)
+        finally:
+            self.forget_shell(host)
 
     def forget_shell(self, host: str) -> None:
         """Drop a cached connection (after a power cycle the old one is dead)."""

@@ -58,10 +58,6 @@ class ClusterStateError(PglabError):
     """The cluster is not in the state an operation needs, or did not reach the state expected."""
 
 
-class VerificationError(PglabError):
-    """The checker found acknowledged writes missing or an invariant broken."""
-
-
 def last_lines(output: str, count: int = 2) -> str:
     """The last non-blank lines a tool printed, joined into one line ('' if none)."""
     return " | ".join(line.strip() for line in output.strip().splitlines()[-count:] if line.strip())

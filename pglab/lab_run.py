@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.rule import Rule
+from rich.text import Text
 
 from pglab import commands
 from pglab.cluster import coldstart, inspect
+from pglab.cluster.facts import PoolStatus
 from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError, RemoteCommandError
 from pglab.evidence import configuration, data, demo, environment, logs, snapshot
@@ -23,6 +24,7 @@ from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
 from pglab.evidence.report import load_evidence
 from pglab.evidence.verdicts import availability_windows, pauses_text
+from pglab.polling import wait_until
 from pglab.ui import console, say
 
 if TYPE_CHECKING:
@@ -34,7 +36,8 @@ def await_failover(ctx: LabContext) -> None:
     new = wait_for_new_primary(ctx, ctx.lab.primary)
     say(f"pgpool failed over to {new}")
     follower = next(h.name for h in ctx.lab.pg_hosts if h.name not in (ctx.lab.primary, new))
-    wait_until(f"{follower} to follow {new}", lambda: streams_from(ctx, follower, new), timeout=120)
+    wait_until(f"{follower} to follow {new}", lambda: streams_from(ctx, follower, new),
+               ctx.lab.timing.follow_s)
     say(f"{follower} follows {new} on its new timeline")
     hits = commands.logs(ctx)
     done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
@@ -49,11 +52,11 @@ def power_off_primary(ctx: LabContext) -> None:
 
     def detached() -> bool:
         try:
-            nodes = inspect.pool_nodes(ctx, inspect.PCP_PATIENCE_S)
+            nodes = inspect.pool_nodes(ctx, ctx.lab.timing.pcp_patience_s)
         except RemoteCommandError:
             return False  # pgpool's PCP process is being restarted
-        return any(n.host == primary and n.status == "down" for n in nodes)
-    wait_until(f"pgpool to detach {primary}", detached, timeout=60, interval=0.1)
+        return any(n.host == primary and n.status == PoolStatus.DOWN for n in nodes)
+    wait_until(f"pgpool to detach {primary}", detached, ctx.lab.timing.state_s, interval=0.1)
     ctx.state.record_event("detached", host=primary)
     say(f"pgpool has detached {primary}: the snapshot now shows the cluster inside the outage")
 
@@ -79,7 +82,7 @@ def stop_clients_and_verify(ctx: LabContext) -> None:
 def poweron_fenced(ctx: LabContext) -> None:
     """Step 3: power A on; its PostgreSQL must stay down until it is rewound."""
     commands.poweron(ctx, ctx.lab.primary)
-    time.sleep(1)
+    time.sleep(ctx.lab.timing.settle_s)  # long enough for a PostgreSQL that starts by itself to be seen
     if probe_node(ctx, ctx.lab.primary).running:
         raise ClusterStateError(f"{ctx.lab.primary}'s PostgreSQL started by itself after power-on: split-brain risk")
     disk = coldstart.disk_facts(ctx, ctx.lab.primary)  # the node's own word that it is down, for the report
@@ -102,7 +105,7 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
         commands.destroy(ctx)
     records = []
     for step in steps:
-        console.print(Rule(f"[bold]Stage {step.section}: {step.title[0]}[/]  ({step.typed})"))
+        console.print(Rule(Text.assemble((f"Stage {step.section}: {step.title[0]}", "bold"), f"  ({step.typed})")))
         step_start = time.time()
         try:
             step.action(ctx)

@@ -5,16 +5,27 @@ Every other part of pglab reads hosts and addresses from here only.
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from pglab.errors import ConfigError, UnknownHostError
 from pglab.subnets import require_private
 
 DEFAULT_SUBNET = "10.213.27.0/24"  # a /24 few home or office networks use
 PG_NODES = ("pg-a", "pg-b", "pg-c")
+ROOMY_PATIENCE = 3  # the roomy profile waits this many times as long as the fast one (each `_s` wait below)
+
+
+class HostRole(enum.StrEnum):
+    """What a machine of the lab is for."""
+
+    POSTGRES = "postgres"
+    PGPOOL = "pgpool"
+    CLIENT = "client"
 
 
 @dataclass(frozen=True)
@@ -23,7 +34,7 @@ class HostSpec:
 
     name: str
     address: str
-    role: str  # "postgres", "pgpool" or "client"
+    role: HostRole
     node_id: int | None = None  # pgpool backend number for PostgreSQL hosts
 
     @property
@@ -34,10 +45,10 @@ class HostSpec:
 
 @dataclass(frozen=True)
 class Timing:
-    """Failure-detection and replication timings; slow hypervisors need larger values.
+    """Failure detection, replication and orchestration's waits; slow hypervisors need larger values.
 
     Two profiles: `fast` (namespaces, KVM) and `roomy` (software emulation). `fab up` measures
-    the hosts' speed and records which one the lab uses (pglab/providers/speed.py).
+    the hosts' speed and records which one the lab uses (pglab/speed.py).
     """
 
     profile: str = "fast"
@@ -59,6 +70,17 @@ class Timing:
     # A client request or transaction stuck this long is given up (they take milliseconds): the
     # client abandons an unanswered request, the node ends a transaction left idle.
     stuck_request_ms: int = 1000
+    # Orchestration's waits: how long pglab gives something before it says what it last saw.
+    state_s: float = 60  # a node or pgpool reaching a state: streaming, caught up, promoted, a new primary
+    follow_s: float = 120  # pgpool's follow child finishing; the third node following a new primary
+    pgpool_s: float = 30  # pgpool acting: PCP answering after a (re)start, every node up, a node attached
+    pcp_patience_s: float = 3  # a look at the cluster: a PCP slower than this is being restarted (busy)
+    boot_s: float = 15  # a local host: its processes gone after the power cut, its sshd up after power-on
+    settle_s: float = 1  # after an action, before looking at its effect (sessions started, a fenced node)
+    command_s: float = 300  # one command on a host over SSH
+
+    WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
+                                        "command_s")
 
     @property
     def libpq_liveness(self) -> dict[str, int]:
@@ -73,10 +95,11 @@ class Timing:
             # A silent VM is given 1 s to answer a SYN, twice in a row: detection ~2-3 s. An emulated
             # guest that is alive answers within milliseconds even with its host busy; the whole
             # check (scram authentication included) may take up to 5 s.
-            return cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
-                       health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
-                       replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
-                       stuck_request_ms=6000)
+            roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
+                        health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
+                        replay_delay_s=10, tcp_retries2=5, dead_peer_ms=15000, ssh_dead_after_s=20,
+                        stuck_request_ms=6000)
+            return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
         return cls()
@@ -135,8 +158,9 @@ class Lab:
     @property
     def hosts(self) -> tuple[HostSpec, ...]:
         base = self.network.network_address
-        pg = tuple(HostSpec(n, str(base + 11 + i), "postgres", i) for i, n in enumerate(PG_NODES))
-        return pg + (HostSpec("pgpool", str(base + 10), "pgpool"), HostSpec("client", str(base + 20), "client"))
+        pg = tuple(HostSpec(n, str(base + 11 + i), HostRole.POSTGRES, i) for i, n in enumerate(PG_NODES))
+        return pg + (HostSpec("pgpool", str(base + 10), HostRole.PGPOOL),
+                     HostSpec("client", str(base + 20), HostRole.CLIENT))
 
     @property
     def host_names(self) -> tuple[str, ...]:
@@ -144,16 +168,13 @@ class Lab:
 
     @property
     def pg_hosts(self) -> tuple[HostSpec, ...]:
-        return tuple(h for h in self.hosts if h.role == "postgres")
+        return tuple(h for h in self.hosts if h.role == HostRole.POSTGRES)
 
     def host(self, name: str) -> HostSpec:
         for spec in self.hosts:
             if spec.name == name:
                 return spec
         raise UnknownHostError(f"unknown host {name!r}: the lab's hosts are {', '.join(self.host_names)}")
-
-    def node(self, node_id: int) -> HostSpec:
-        return self.pg_hosts[node_id]
 
     @property
     def pg_data(self) -> str:

@@ -51,8 +51,8 @@ class HostShell:
     hanging until the kernel's retransmissions give up (~15 minutes).
     """
 
-    def __init__(self, target: SshTarget, state: LabState, dead_after_s: int = 10) -> None:
-        self.target, self.state, self.dead_after_s = target, state, dead_after_s
+    def __init__(self, target: SshTarget, state: LabState, dead_after_s: int = 10, command_s: float = 300) -> None:
+        self.target, self.state, self.dead_after_s, self.command_s = target, state, dead_after_s, command_s
         self.name = target.host
         self._conn: Connection | None = None
         self._lock = threading.Lock()
@@ -104,12 +104,15 @@ class HostShell:
                 pass
 
     def run(self, command: str, *, user: str = "root", step: str = "", check: bool = True,
-            timeout: float | None = 300, redact: tuple[str, ...] = ()) -> Result:
+            timeout: float | None = None, redact: tuple[str, ...] = ()) -> Result:
         """Run a shell command; raise RemoteCommandError (host, step, exit code, output tail) if it fails.
+
+        It is given up after `timeout` seconds (default: the timing profile's `command_s`).
 
         Strings in `redact` (passwords) never reach the command log or error messages.
         """
         wrapped = command if user == "root" else f"runuser -l {user} -c {shlex.quote(command)}"
+        timeout = timeout or self.command_s
         started = time.time()
         try:
             with self._lock, self._reachable(step):

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from pglab.cluster import facts, inspect, rules
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.node import node_cmd
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
+from pglab.polling import wait_until
 
 Say = Callable[[str], None]
 PGPOOL = "/etc/pglab/bin/pglab-pgpool"
@@ -50,7 +51,8 @@ def make_primary(ctx: LabContext, node: facts.DiskFacts, sync: str, say: Say) ->
     the standby `sync` (rules.degraded_sync; '' : none, it runs alone) from its first commit on."""
     if node.standby_signal:
         node_cmd(ctx, node.host, "start", f"start {node.host}")
-        wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running, 60)
+        wait_until(f"{node.host} to accept connections", lambda: inspect.probe_node(ctx, node.host).running,
+                   ctx.lab.timing.state_s)
         node_cmd(ctx, node.host, f"promote {rules.app_name(sync) if sync else ''}".strip(), f"promote {node.host}")
         say(f"{node.host}: promoted (a standby with the newest WAL)")
     elif not node.running:
@@ -58,7 +60,8 @@ def make_primary(ctx: LabContext, node: facts.DiskFacts, sync: str, say: Say) ->
         node_cmd(ctx, node.host, f"role {role}", f"role of {node.host}")
         node_cmd(ctx, node.host, "start", f"start {node.host}")
         say(f"{node.host}: started as the primary it was (crash recovery replays its own WAL)")
-    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == "primary", 60)
+    wait_until(f"{node.host} to run as a primary", lambda: inspect.probe_node(ctx, node.host).role == NodeRole.PRIMARY,
+               ctx.lab.timing.state_s)
 
 
 def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
@@ -67,7 +70,7 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
     When pgpool already routes writes to a running primary and the facts choose that node (a
     healed false primary beside it), pgpool is left alone and only the other primary is fenced.
     """
-    stable = view.primary is not None and view.probes[view.primary].role == "primary"
+    stable = view.primary is not None and view.probes[view.primary].role == NodeRole.PRIMARY
     if not stable:
         ctx.shell("pgpool").run(f"{PGPOOL} stop", step="stop pgpool for a cold start")
     nodes = all_disk_facts(ctx)
@@ -76,7 +79,7 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
             f"{', standby.signal' if n.standby_signal else ''}, PostgreSQL {'running' if n.running else 'stopped'}")
     best = rules.authoritative_primary((n.node for n in nodes), ctx.lab.primary)
     chosen = next(n for n in nodes if n.host == best.host)
-    writable = sorted(h for h, p in view.probes.items() if p.role == "primary")
+    writable = sorted(h for h, p in view.probes.items() if p.role == NodeRole.PRIMARY)
     why = (f"{' and '.join(writable)} both run as primaries" if len(writable) > 1 else
            f"{writable[0]} runs as the only primary but lacks commits" if writable and writable[0] != chosen.host
            else "no single running primary")
@@ -102,4 +105,5 @@ def cold_start(ctx: LabContext, view: inspect.ClusterView, say: Say) -> str:
 def restart_pgpool(ctx: LabContext, primary: str) -> None:
     """Restart pgpool with each node's state as the node reports it, until it routes writes to `primary`."""
     ctx.shell("pgpool").run(f"{PGPOOL} from-facts", step="pgpool from facts")
-    wait_until(f"pgpool to route writes to {primary}", lambda: inspect.view(ctx).primary == primary, 60)
+    wait_until(f"pgpool to route writes to {primary}", lambda: inspect.view(ctx).primary == primary,
+               ctx.lab.timing.state_s)

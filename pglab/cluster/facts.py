@@ -1,16 +1,68 @@
-"""Pure parsers of what hosts say: pgpool's node states, pg_stat_replication, node probes.
+"""Pure parsers of what hosts say: pgpool's node states, pg_stat_replication, node probes, a node's
+disk facts; and the words they use, as enums (pool states, roles, sync states, rejoin methods).
 
 Tested against recorded outputs under tests/data/.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from pglab.cluster import rules
 from pglab.cluster.rules import NodeFacts, lsn_to_int
 
 __all__ = ["lsn_to_int"]  # re-exported: parsers and callers read LSNs through this module
+
+
+class PoolStatus(enum.StrEnum):
+    """A backend's state in pgpool (`pcp_health_check_stats`)."""
+
+    UP = "up"
+    WAITING = "waiting"  # up, and no session has used it yet
+    DOWN = "down"  # detached
+    UNUSED = "unused"
+    QUARANTINE = "quarantine"
+
+    @property
+    def attached(self) -> bool:
+        """pgpool routes to it."""
+        return self in (PoolStatus.UP, PoolStatus.WAITING)
+
+
+class NodeRole(enum.StrEnum):
+    """What a PostgreSQL node runs as, in pgpool's view or its own (down: PostgreSQL not answering)."""
+
+    PRIMARY = "primary"
+    STANDBY = "standby"
+    DOWN = "down"
+
+
+class SyncState(enum.StrEnum):
+    """pg_stat_replication's sync_state of a standby."""
+
+    SYNC = "sync"
+    ASYNC = "async"
+    POTENTIAL = "potential"
+    QUORUM = "quorum"
+
+
+class RejoinMethod(enum.StrEnum):
+    """How `pglab-node follow` made a node a standby of its upstream (its `method:` line)."""
+
+    NONE = "none"  # it already streamed from the upstream on its timeline, or no rewind was required
+    REPOINT = "repoint"  # a standby re-pointed to a new upstream without a restart
+    REWIND = "rewind"  # pg_rewind
+    BASEBACKUP = "basebackup"  # a full copy: pg_rewind was impossible
+
+    @classmethod
+    def said_by(cls, output: str) -> RejoinMethod:
+        """The method named by the `method: ...` line of pglab-node follow's output."""
+        said = next((line.split(":", 1)[1].strip() for line in output.splitlines() if line.startswith("method:")), "")
+        try:
+            return cls(said)
+        except ValueError:
+            raise ValueError(f"pglab-node follow named no known method: {said or 'none given'!r}") from None
 
 
 @dataclass(frozen=True)
@@ -20,8 +72,8 @@ class PoolNode:
     node_id: int
     host: str
     port: int
-    status: str  # up | down | waiting | unused
-    role: str  # primary | standby
+    status: PoolStatus
+    role: NodeRole  # primary | standby
     last_change: str
     failed_checks: int  # health checks that failed since pgpool started
     retried_checks: int
@@ -50,7 +102,8 @@ def parse_health_check_stats(text: str) -> list[PoolNode]:
             if missing:
                 raise ValueError(f"unexpected pcp_health_check_stats output: no {', '.join(sorted(missing))}")
             nodes.append(PoolNode(**{**block, **{k: int(block[k]) for k in
-                                               ("node_id", "port", "failed_checks", "retried_checks")}}))
+                                               ("node_id", "port", "failed_checks", "retried_checks")},
+                                     "status": PoolStatus(block["status"]), "role": NodeRole(block["role"])}))
             block = {}
         elif line.strip() and not sep:
             raise ValueError(f"unexpected pcp_health_check_stats line: {line!r}")
@@ -66,7 +119,7 @@ class ReplicationPeer:
     app_name: str
     client_addr: str
     state: str
-    sync_state: str
+    sync_state: SyncState
     sent_lsn: str
     replay_lsn: str
     replay_lag_s: float | None
@@ -81,7 +134,7 @@ PG_STAT_REPLICATION_SQL = (
 
 
 def parse_replication(rows: list[list[str]]) -> list[ReplicationPeer]:
-    return [ReplicationPeer(app_name=r[0], client_addr=r[1], state=r[2], sync_state=r[3], sent_lsn=r[4],
+    return [ReplicationPeer(app_name=r[0], client_addr=r[1], state=r[2], sync_state=SyncState(r[3]), sent_lsn=r[4],
                             replay_lsn=r[5], replay_lag_s=float(r[6]) if r[6] else None, slot=r[7]) for r in rows]
 
 
@@ -100,10 +153,10 @@ class NodeProbe:
     replay_age_s: float | None = None  # a standby's now() - pg_last_xact_replay_timestamp(): its apply delay
 
     @property
-    def role(self) -> str:
+    def role(self) -> NodeRole:
         if not self.running:
-            return "down"
-        return "standby" if self.in_recovery else "primary"
+            return NodeRole.DOWN
+        return NodeRole.STANDBY if self.in_recovery else NodeRole.PRIMARY
 
 
 NODE_PROBE_SQL = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pglab.cluster import facts, sql
+from pglab.cluster.facts import NodeRole
 from pglab.context import LabContext
 from pglab.errors import LabNotUpError, RemoteCommandError
 from pglab.providers import PowerState
@@ -32,7 +33,7 @@ class ClusterView:
     @property
     def primary(self) -> str | None:
         """The node pgpool routes writes to, if any."""
-        return next((n.host for n in self.pool if n.role == "primary" and n.status in ("up", "waiting")), None)
+        return next((n.host for n in self.pool if n.role == NodeRole.PRIMARY and n.status.attached), None)
 
     def peer(self, app_name: str) -> facts.ReplicationPeer | None:
         return next((p for p in self.replication if p.app_name == app_name), None)
@@ -73,9 +74,6 @@ def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
 def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]:
     return facts.parse_replication(sql.query(ctx.shell(primary), facts.PG_STAT_REPLICATION_SQL,
                                              step="pg_stat_replication"))
-
-
-PCP_PATIENCE_S = 3  # for a look at the cluster: longer than that, pgpool's PCP process is being restarted
 
 
 def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:

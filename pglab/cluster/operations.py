@@ -1,6 +1,9 @@
-"""Cluster operations: manual failover, rejoin, switch back, restore the original topology.
+"""Cluster operations: `fab recover` (rejoin with pg_rewind, switch back to A, B synchronous and C
+asynchronous again) and the manual failover, with the waits they are made of.
 
-Each reads the cluster's facts first, decides, then acts; each returns sentences for a report.
+Each reads the cluster's facts first, decides, then acts. Progress goes to a `say` callback as
+plain sentences; what was done comes back as values (RecoveryReport, a rejoin's method and time)
+and as events in the lab's record.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pglab.cluster import coldstart, inspect, slots
-from pglab.cluster.facts import lsn_to_int
+from pglab.cluster.facts import NodeRole, PoolStatus, RejoinMethod, SyncState, lsn_to_int
 from pglab.cluster.node import node_cmd
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, LabNotUpError, NothingToRecoverError, StageOrderError
+from pglab.polling import wait_until
 from pglab.providers import PowerState
 
 Say = Callable[[str], None]
@@ -24,7 +27,7 @@ Say = Callable[[str], None]
 class RecoveryReport:
     """What `recover` did, for the report and the benchmark."""
 
-    rejoined: dict[str, str] = field(default_factory=dict)  # host -> method (rewind, none, basebackup)
+    rejoined: dict[str, RejoinMethod] = field(default_factory=dict)  # host -> how it was rejoined
     rejoin_seconds: dict[str, float] = field(default_factory=dict)
     switched_back: bool = False
     switchover_seconds: float = 0.0
@@ -36,17 +39,18 @@ def is_original_topology(ctx: LabContext, view: inspect.ClusterView) -> bool:
     lab = ctx.lab
     sync, lagging = lab.host(lab.sync_standby), lab.host(lab.async_standby)
     peer_b, peer_c = view.peer(sync.app_name), view.peer(lagging.app_name)
-    return (view.primary == lab.primary and all(n.status in ("up", "waiting") for n in view.pool)
-            and peer_b is not None and peer_b.sync_state == "sync" and peer_b.state == "streaming"
-            and peer_c is not None and peer_c.sync_state == "async" and peer_c.state == "streaming")
+    return (view.primary == lab.primary and all(n.status.attached for n in view.pool)
+            and peer_b is not None and peer_b.sync_state == SyncState.SYNC and peer_b.state == "streaming"
+            and peer_c is not None and peer_c.sync_state == SyncState.ASYNC and peer_c.state == "streaming")
 
 
-def wait_original_topology(ctx: LabContext, timeout: float = 60) -> inspect.ClusterView:
+def wait_original_topology(ctx: LabContext, timeout: float | None = None) -> inspect.ClusterView:
     """Until A is primary with B sync and C async streaming, all attached; the view that showed it."""
     def check() -> inspect.ClusterView | None:
         view = inspect.view(ctx)
         return view if is_original_topology(ctx, view) else None
-    return wait_until("the original topology (A primary, B sync, C async)", check, timeout=timeout)
+    return wait_until("the original topology (A primary, B sync, C async)", check,
+                      timeout=timeout or ctx.lab.timing.state_s)
 
 
 def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
@@ -57,20 +61,24 @@ def streams_from(ctx: LabContext, host: str, upstream: str) -> bool:
     return probe.timeline == inspect.probe_node(ctx, upstream).timeline
 
 
-def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[str, float]:
+def rejoin(ctx: LabContext, host: str, primary: str, say: Say) -> tuple[RejoinMethod, float]:
     """Make `host` a standby of `primary` (pg_rewind first); return (method, seconds)."""
     started = time.monotonic()
     say(f"{host}: rejoining as a standby of {primary} (pg_rewind first)")
     out = node_cmd(ctx, host, f"follow {primary}", f"rejoin {host}")
-    method = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("method:")), "?")
+    try:
+        method = RejoinMethod.said_by(out)
+    except ValueError as exc:
+        raise ClusterStateError(f"{host}: {exc} (fab logs)") from None
     rewind = [line.removeprefix("rewind: ") for line in out.splitlines() if line.startswith("rewind: ")]
     if rewind:  # pg_rewind's own words: where the timelines diverged, the target's crash recovery
         ctx.state.record_event("rewind-output", host=host, source=primary, lines=rewind)
-    if method == "basebackup":
-        say(f"[bold red]{host}: pg_rewind was impossible - FULL BASE BACKUP used (cost grows with the database)[/]")
-    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
+    if method == RejoinMethod.BASEBACKUP:
+        say(f"{host}: pg_rewind was impossible - FULL BASE BACKUP used (its cost grows with the database)")
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
-    say(f"{host}: streaming from {primary} ({'pg_rewind' if method == 'rewind' else method}, {seconds:.1f} s)")
+    shown = "pg_rewind" if method == RejoinMethod.REWIND else method
+    say(f"{host}: streaming from {primary} ({shown}, {seconds:.1f} s)")
     return method, seconds
 
 
@@ -81,22 +89,23 @@ def attach(ctx: LabContext, host: str, primary: str, say: Say = lambda _: None) 
     node_id = ctx.lab.host(host).node_id
     inspect.pcp_command(ctx, "pcp_attach_node", f"-n {node_id}")
     wait_until(f"pgpool to attach {host}", lambda: any(
-        n.host == host and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=30)
+        n.host == host and n.status.attached for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
 
 
 def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     """A standby that was stopped: wait until it streams from the primary again, attach it in pgpool."""
     primary = ctx.lab.primary
-    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), timeout=60)
-    if any(n.host == host and n.status == "down" for n in inspect.pool_nodes(ctx)):
+    wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
+    if any(n.host == host and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)):
         attach(ctx, host, primary)
 
 
-def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float = 60) -> None:
+def wait_caught_up(ctx: LabContext, primary: str, standby: str, timeout: float | None = None) -> None:
     """Until the standby has replayed everything the primary had written when we started waiting."""
     target = lsn_to_int(inspect.probe_node(ctx, primary).lsn)
     wait_until(f"{standby} to replay up to {primary}'s position",
-               lambda: lsn_to_int(inspect.probe_node(ctx, standby).lsn or "0/0") >= target, timeout=timeout)
+               lambda: lsn_to_int(inspect.probe_node(ctx, standby).lsn or "0/0") >= target,
+               timeout or ctx.lab.timing.state_s)
 
 
 def switch_back(ctx: LabContext, current: str, say: Say) -> float:
@@ -114,7 +123,8 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
-    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name, timeout=60)
+    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name,
+               ctx.lab.timing.state_s)
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
     say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")
@@ -125,7 +135,8 @@ def restore_sync(ctx: LabContext, say: Say) -> None:
     """The original durability: the primary waits for its synchronous standby again."""
     lab = ctx.lab
     sync = lab.host(lab.sync_standby)
-    wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary), 60)
+    wait_until(f"{sync.name} to stream from {lab.primary}", lambda: streams_from(ctx, sync.name, lab.primary),
+               lab.timing.state_s)
     node_cmd(ctx, lab.primary, f"role primary-sync-{sync.app_name}", "restore synchronous standby")
     # A failover made C synchronous without its replay delay (sync-standby-of-*): asynchronous again, it lags again.
     node_cmd(ctx, lab.async_standby, f"role standby-of-{lab.primary}", f"{lab.async_standby} delayed again")
@@ -146,9 +157,9 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
         pool = inspect.pool_nodes(ctx)
-        if not any(n.host == host and n.status == "down" for n in pool):
+        if not any(n.host == host and n.status == PoolStatus.DOWN for n in pool):
             continue
-        reading = [n.host for n in pool if n.host not in (host, primary) and n.status in ("up", "waiting")
+        reading = [n.host for n in pool if n.host not in (host, primary) and n.status.attached
                    and ctx.lab.serves_reads(n.host)]
         if ctx.lab.serves_reads(host) and reading:
             # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
@@ -166,7 +177,8 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     app = ctx.lab.host(standby).app_name
     node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
     wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
-        p.app_name == app and p.sync_state == "sync" for p in inspect.replication_of(ctx, primary)), timeout=60)
+        p.app_name == app and p.sync_state == SyncState.SYNC for p in inspect.replication_of(ctx, primary)),
+        ctx.lab.timing.state_s)
     # Commits acknowledged before it became synchronous did not wait for it: it serves reads only once it has
     # replayed them too (later commits wait for its apply). Without this, fab chaos caught read-backs on it
     # that missed their own write, acknowledged a moment before.
@@ -174,13 +186,13 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     say(f"{primary}: {app} is its synchronous standby before pgpool balances reads to it")
 
 
-def wait_follow_child_done(ctx: LabContext, timeout: float = 120) -> None:
+def wait_follow_child_done(ctx: LabContext) -> None:
     """Until pgpool's follow child (follow_primary_command after a failover) has finished: while it
     runs, a new failover's search for the primary waits for its lock (seconds, measured)."""
     def done() -> bool:
         return not ctx.shell("pgpool").run(f"{coldstart.PGPOOL} following", check=False,
                                            step="follow child running?").ok
-    wait_until("pgpool's follow_primary_command to finish", done, timeout=timeout)
+    wait_until("pgpool's follow_primary_command to finish", done, ctx.lab.timing.follow_s)
 
 
 def recover(ctx: LabContext, say: Say) -> RecoveryReport:
@@ -223,12 +235,10 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
 def undo_gray_failures(ctx: LabContext, say: Say) -> None:
     """Recovery needs every host answering: a frozen host is thawed, a degraded link cleared - said, not silent."""
     for host in sorted(ctx.provider.frozen()):
-        ctx.provider.thaw(host)
-        ctx.forget_shell(host)
+        ctx.power(host, "thaw")
         say(f"{host} was frozen: thawed first (recovery needs every host answering)")
     for host, degradation in sorted(ctx.provider.degraded().items()):
-        ctx.provider.clear(host)
-        ctx.forget_shell(host)
+        ctx.power(host, "clear")
         say(f"{host}'s link was degraded ({degradation}): cleared first")
 
 
@@ -247,12 +257,12 @@ def manual_failover(ctx: LabContext, say: Say) -> str:
     return wait_for_new_primary(ctx, primary)
 
 
-def wait_for_new_primary(ctx: LabContext, old: str, timeout: float = 60) -> str:
+def wait_for_new_primary(ctx: LabContext, old: str, timeout: float | None = None) -> str:
     """Until pgpool routes writes to a running primary other than `old`; return its name."""
     def found() -> str | None:
-        view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+        view = inspect.view(ctx, pcp_patience=ctx.lab.timing.pcp_patience_s)
         new = view.primary
         if not view.pool:  # pgpool's PCP process is being restarted (end of a failover): the nodes' view
-            new = next((h for h, p in view.probes.items() if p.role == "primary" and h != old), None)
-        return new if new and new != old and view.probes[new].role == "primary" else None
-    return wait_until(f"a new primary in place of {old}", found, timeout=timeout)
+            new = next((h for h, p in view.probes.items() if p.role == NodeRole.PRIMARY and h != old), None)
+        return new if new and new != old and view.probes[new].role == NodeRole.PRIMARY else None
+    return wait_until(f"a new primary in place of {old}", found, timeout or ctx.lab.timing.state_s)

@@ -1,6 +1,6 @@
 """Where a failover's seconds go, from the log messages of one failure (pgpool's, PostgreSQL's,
-the failover script's) and the client journal: detection, failover script (promotion inside
-it), pgpool finding the new primary, and the clients' reconnect."""
+the failover script's) and the first commit after it: detection, failover script (promotion inside
+it), pgpool finding the new primary, pgpool's `failover done`, and the clients' reconnect."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ def _first(hits: list[LogHit], label: str, after: float, contains: str = "") -> 
 
 
 def failover_breakdown(hits: list[LogHit], off: float, first_ack: float | None) -> dict[str, float | None]:
-    """Seconds per phase (None where a message is missing); phases add up to the RTO."""
+    """Seconds per phase (None where a message is missing).
+
+    Detection, failover script, find primary, failover done and clients reconnect follow one
+    another from the power-off (`off`) to `first_ack`, the first commit of any session (the
+    pooled figure): they add up to it only when every message was found. Promotion is a part
+    of the failover script's span, not a phase beside it.
+    """
     hits = sorted(hits, key=lambda h: h.ts)
     detected = _first(hits, "health check failed", off)
     command = _first(hits, "failover command", detected or off)

@@ -16,6 +16,7 @@ import psycopg
 from pglab.cluster import operations, sql
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
+from pglab.polling import poll
 
 Say = Callable[[str], None]
 PROBE = "INSERT INTO replication_probes (note) VALUES (%s) RETURNING id"
@@ -61,12 +62,7 @@ def seen(ctx: LabContext, host: str, probe_id: int) -> bool:
 def wait_seen(ctx: LabContext, host: str, probe_id: int, since: float, timeout: float) -> float | None:
     """Seconds from `since` to the end of the first look that saw the row (a bound: a look takes an SSH round
     trip), or None."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if seen(ctx, host, probe_id):
-            return time.time() - since
-        time.sleep(0.02)
-    return None
+    return poll(lambda: time.time() - since if seen(ctx, host, probe_id) else None, timeout, 0.02)
 
 
 def commit_command(note: str, database: str) -> str:
@@ -77,10 +73,10 @@ def commit_command(note: str, database: str) -> str:
                      *(f"-c {shlex.quote(c)}" for c in ("SET ROLE app", "\\timing on", insert))])
 
 
-def timed_commit(ctx: LabContext, host: str, note: str, timeout: float = 60) -> float:
+def timed_commit(ctx: LabContext, host: str, note: str) -> float:
     """Seconds one commit as the app takes on a node, timed by psql there."""
-    result = ctx.shell(host).run(commit_command(note, ctx.lab.database), user="postgres", timeout=timeout,
-                                 check=False, step=f"demo: commit on {host}")
+    result = ctx.shell(host).run(commit_command(note, ctx.lab.database), user="postgres", check=False,
+                                 timeout=ctx.lab.timing.state_s, step=f"demo: commit on {host}")
     timing = TIMING.findall(result.stdout)
     if not result.ok or not timing:
         raise ClusterStateError(f"commit on {host} did not finish: {(result.stderr or result.stdout).strip()[-200:]}")
@@ -161,7 +157,7 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
     lab, result = ctx.lab, DemoResult()
     sync, lagging = lab.sync_standby, lab.async_standby
     try:
-        operations.wait_original_topology(ctx, timeout=20)
+        operations.wait_original_topology(ctx, timeout=lab.timing.pgpool_s)  # it should stand already
     except ClusterStateError:
         raise StageOrderError("the demonstration needs the stage 1 topology (A primary, B sync, C async): "
                               "run `fab setup` or `fab recover` first") from None
@@ -172,7 +168,8 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
 
     with connect(ctx) as pool:
         result.probe_id, committed = insert_probe(pool, "stage 1 demonstration")
-        result.visible_on_b_after_s = wait_seen(ctx, sync, result.probe_id, committed, timeout=5)
+        # B within C's replay delay at most (later, B would be no better than C)
+        result.visible_on_b_after_s = wait_seen(ctx, sync, result.probe_id, committed, lab.timing.replay_delay_s)
         result.visible_on_c_immediately = seen(ctx, lagging, result.probe_id)
         note(f"probe row {result.probe_id} committed through pgpool at {time.strftime('%H:%M:%S')}")
         note(f"{sync}: visible {result.visible_on_b_after_s * 1000:.0f} ms after the commit was acknowledged "
@@ -180,7 +177,7 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
              if result.visible_on_b_after_s is not None else f"{sync}: NOT visible")
         note(f"{lagging}: {'visible' if result.visible_on_c_immediately else 'not yet visible'} right after the commit")
         result.visible_on_c_after_s = wait_seen(ctx, lagging, result.probe_id, committed,
-                                                timeout=lab.timing.replay_delay_s + 30)
+                                                lab.timing.replay_delay_s + lab.timing.state_s)
         note(f"{lagging}: visible {result.visible_on_c_after_s:.2f} s after the commit (asynchronous, "
              f"recovery_min_apply_delay = {lab.timing.replay_delay_s} s)")
     result.sync_wait = held_in_syncrep(ctx)

@@ -31,7 +31,7 @@ def take(ctx: LabContext) -> dict:
 
     A pgpool whose PCP process is being restarted (the end of a failover) is not waited for: its
     nodes are left out and `pool_busy` says why."""
-    view = inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S)
+    view = inspect.view(ctx, pcp_patience=ctx.lab.timing.pcp_patience_s)
     snap = {"ts": time.time(), "power": {h: s.value for h, s in view.power.items()},
             "pool": [asdict(n) for n in view.pool], "probes": {h: asdict(p) for h, p in view.probes.items()},
             "replication": [asdict(p) for p in view.replication], "pool_busy": view.pool_busy,

@@ -8,6 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from pglab.cluster import inspect, sql
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.operations import wait_caught_up
 from pglab.context import LabContext
 from pglab.evidence.at_risk import ROLE_LOG, alone_windows, at_risk
@@ -118,12 +119,12 @@ def verify(ctx: LabContext) -> VerifyResult:
         acked = {r["id"] for r in journal if r["outcome"] == "ack"}
         unknown = {r["id"] for r in journal if r["outcome"] == "unknown"} - acked
         view = inspect.view(ctx)
-        primary = view.primary or next((p.host for p in view.probes.values() if p.role == "primary"), None)
+        primary = view.primary or next((p.host for p in view.probes.values() if p.role == NodeRole.PRIMARY), None)
         running = [h.name for h in lab.pg_hosts if view.probes[h.name].running]
         if primary:
             for host in running:
                 if host != primary:
-                    wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + 60)
+                    wait_caught_up(ctx, primary, host, timeout=lab.timing.replay_delay_s + lab.timing.state_s)
         nodes = [check_node(ctx, h.name, acked) if h.name in running else NodeCheck(h.name, False)
                  for h in lab.pg_hosts]
         looked = next((n for n in nodes if n.host == primary and n.checked), None)  # the surviving primary

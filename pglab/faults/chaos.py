@@ -78,7 +78,7 @@ def bring_back(ctx: LabContext, record: FaultRecord, say: Say) -> None:
             break  # the lab healed itself between the look above and recover's own
         except PglabError as exc:
             record.notes.append(f"recover run {attempt} failed: {exc}")
-            say(f"[red]recover run {attempt} failed[/]: {exc}")
+            say(f"recover run {attempt} failed: {exc}")
             if attempt == 2:
                 raise
     record.recover_s = round(time.monotonic() - started, 2)
@@ -92,7 +92,7 @@ def run_one(ctx: LabContext, number: int, kind: str, rng: random.Random, say: Sa
     bring_back(ctx, record, say)
     recovered_at = time.time()
     ensure_clients(ctx)
-    control.wait_for_commits(ctx, recovered_at, count=5, timeout=30)
+    control.wait_for_commits(ctx, recovered_at, count=5, timeout=ctx.lab.timing.pgpool_s)
     record.topology_ok = is_original_topology(ctx, inspect.view(ctx))
     back = time.time()  # before the journal is read: reading it takes seconds at full speed
     window = availability.around_fault(availability.activity(control.journal(ctx), []), injected.ts, back)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from pglab.cluster import inspect, sql
 from pglab.cluster.operations import recover, wait_for_new_primary
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import MissingToolError, PglabError
+from pglab.polling import wait_until
 from pglab.providers import PowerState
 from pglab.providers.gray import Degradation
 
@@ -40,15 +40,13 @@ def current_primary(ctx: LabContext) -> str:
 
 
 def cut(ctx: LabContext, host: str) -> None:
-    ctx.provider.poweroff(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "poweroff")
 
 
 def power_on_all(ctx: LabContext) -> None:
     for host, state in ctx.provider.states().items():
         if state is PowerState.OFF:
-            ctx.provider.poweron(host)
-            ctx.forget_shell(host)
+            ctx.power(host, "poweron")
 
 
 def poweroff_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
@@ -69,13 +67,11 @@ def isolate_primary(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     primary is a false primary that must not have taken any write."""
     host = current_primary(ctx)
     ts = time.time()
-    ctx.provider.isolate(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "isolate")
     new = wait_for_new_primary(ctx, host)
     say(f"pgpool failed over to {new}; {host} runs on, isolated")
     time.sleep(rng.uniform(0.5, 3))
-    ctx.provider.heal(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "heal")
     written = writes_since(ctx, host, ts)
     return Injected("isolate", f"{host} (the primary) isolated, then healed", ts,
                     [f"writes on the isolated {host} after the isolation: {written}"])
@@ -96,7 +92,7 @@ def double_fault(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     second = wait_for_new_primary(ctx, first)
     last = next(h.name for h in ctx.lab.pg_hosts if h.name not in (first, second))
     wait_until(f"pgpool to attach {last} behind {second}", lambda: any(
-        n.host == last and n.status in ("up", "waiting") for n in inspect.pool_nodes(ctx)), timeout=60)
+        n.host == last and n.status.attached for n in inspect.pool_nodes(ctx)), ctx.lab.timing.state_s)
     time.sleep(rng.uniform(0.5, 3))
     ts = time.time()  # the outage that counts: the first one is a plain power-off
     cut(ctx, second)
@@ -165,11 +161,9 @@ def freeze_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     host = primary if rng.random() < 0.5 else rng.choice(ctx.lab.host_names)
     seconds = rng.uniform(1, 8)
     ts = time.time()
-    ctx.provider.freeze(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "freeze")
     time.sleep(seconds)
-    ctx.provider.thaw(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "thaw")
     moved = inspect.view(ctx).primary
     say(f"{host} frozen for {seconds:.1f} s, then thawed; pgpool's primary now {moved or 'none'}")
     return Injected("freeze", f"{host}{' (the primary)' if host == primary else ''} frozen for {seconds:.1f} s", ts,
@@ -185,13 +179,12 @@ def degrade_any(ctx: LabContext, rng: random.Random, say: Say) -> Injected:
     seconds = rng.uniform(3, 10)
     ts = time.time()
     try:
-        ctx.provider.degrade(host, with_delay)
+        ctx.power(host, "degrade", with_delay)
         degradation = with_delay
     except MissingToolError:  # no netem in this kernel: loss alone
-        ctx.provider.degrade(host, degradation)
+        ctx.power(host, "degrade", degradation)
     time.sleep(seconds)
-    ctx.provider.clear(host)
-    ctx.forget_shell(host)
+    ctx.power(host, "clear")
     say(f"{host}'s link degraded ({degradation}) for {seconds:.1f} s, then clean")
     return Injected("degrade", f"{host}'s link degraded ({degradation}) for {seconds:.1f} s", ts, [])
 

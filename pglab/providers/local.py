@@ -13,10 +13,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from pglab.errors import LabNotUpError, MissingToolError, PglabError
+from pglab.polling import wait_until
 from pglab.providers import gray, local_init
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.state import new_ed25519_key, write_private
@@ -183,28 +183,29 @@ class LocalProvider(Provider):
         self._wait_no_processes(host)
         _ip("netns", "del", netns_name(host), check=False)
 
-    @staticmethod
-    def _wait_no_processes(host: str, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while netns_pids(host):
-            if time.monotonic() > deadline:
-                raise PglabError(f"{host}: processes {netns_pids(host)} survived SIGKILL for {timeout:.0f} s")
-            time.sleep(0.02)
+    def _wait_no_processes(self, host: str) -> None:
+        wait_until(f"every process of {host} to die (SIGKILL)", lambda: not netns_pids(host), self.lab.timing.boot_s,
+                   0.02,
+                   describe=lambda: f"processes {netns_pids(host)}", error=PglabError, hint="")
 
-    def _wait_ssh(self, host: str, address: str, launcher: subprocess.Popen, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def _wait_ssh(self, host: str, address: str, launcher: subprocess.Popen) -> None:
+        console = self.host_root(host) / "console.log"
+
+        def last_console_line() -> str:
+            lines = console.read_text(errors="replace").strip().splitlines()
+            return f"console: {lines[-1] if lines else 'nothing'}"
+
+        def answers() -> bool:
             if launcher.poll() is not None and self.power_state(host) is not PowerState.RUNNING:
-                break
-            if sshd_answers(address):
-                return
-            time.sleep(0.05)
-        console = (self.host_root(host) / "console.log").read_text(errors="replace").strip().splitlines()
-        raise LabNotUpError(f"{host}: sshd did not answer at {address}:22; last console line: "
-                            f"{console[-1] if console else 'none'} (see {self.host_root(host)}/console.log)")
+                raise LabNotUpError(f"{host}: its init exited before sshd answered; {last_console_line()} "
+                                    f"(see {console})")
+            return sshd_answers(address)
+        wait_until(f"{host}'s sshd at {address}:22", answers, self.lab.timing.boot_s, 0.05, describe=last_console_line,
+                   error=LabNotUpError, hint=f"see {console}")
 
     def _prepare_host_files(self, host: str) -> None:
-        """The host's own folders at every boot; host key and authorized keys at the first, sshd config at each."""
+        """At every boot the host's own folders and its sshd config; at the first also its log folders,
+        pgpool's package defaults, hostname, hosts file, host key and root's authorized key."""
         root, spec = self.host_root(host), self.lab.host(host)
         for rel in local_init.PER_HOST_DIRS:
             (root / rel).mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The vagrant provider: the lab's hosts are VMs (libvirt first) defined by the Vagrantfile.
 
 Creating and booting VMs is Vagrant's job; execution goes over SSH like on every provider.
-On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py)
+On libvirt, power states, addresses and links are asked of libvirt directly (providers/libvirt.py);
 power-off is `virsh destroy` (a power cut) and power-on `virsh start` and a wait for sshd;
 on VirtualBox they are `vagrant halt --force` and `vagrant up HOST`.
 """
@@ -12,10 +12,10 @@ import os
 import shlex
 import shutil
 import subprocess
-import time
 from typing import TYPE_CHECKING
 
 from pglab.errors import LabNotUpError, MissingToolError, PglabError, last_lines
+from pglab.polling import wait_until
 from pglab.providers import libvirt
 from pglab.providers.base import PowerState, Provider, SshTarget, sshd_answers
 from pglab.providers.gray import Degradation, parse_netem
@@ -25,7 +25,7 @@ from pglab.state import REPO_ROOT
 if TYPE_CHECKING:
     import vagrant
 
-BOOT_TIMEOUT_S = 600  # the Vagrantfile's boot_timeout: software emulation boots slowly
+BOOT_TIMEOUT_S = 600  # the Vagrantfile's boot_timeout (vagrant waits as long): not the timing profile's to scale
 DEFAULT_BOX = "debian/bookworm64"  # the Vagrantfile's default (PGLAB_BOX overrides it)
 
 STATES = {"running": PowerState.RUNNING, "not_created": PowerState.ABSENT}
@@ -154,14 +154,13 @@ class VagrantProvider(Provider):
         domain = libvirt.domain_of(MACHINES, host)
         if domain:
             libvirt.start(domain)
-            deadline = time.monotonic() + BOOT_TIMEOUT_S
-            while time.monotonic() < deadline:
+
+            def sshd_up() -> bool:
                 address = libvirt.management_address(domain, self.lab.subnet)
-                if address and sshd_answers(address):
-                    return
-                time.sleep(1)
-            raise LabNotUpError(f"{host} did not boot: no sshd answered within {BOOT_TIMEOUT_S} s "
-                                f"(virsh console {domain} shows why)")
+                return bool(address) and sshd_answers(address)
+            wait_until(f"{host} to boot (its sshd to answer)", sshd_up, BOOT_TIMEOUT_S, interval=1,
+                       error=LabNotUpError, hint=f"virsh console {domain} shows why")
+            return
         proc = run_vagrant("up", host)
         if proc.returncode != 0:
             raise LabNotUpError(f"{host} did not boot: {explain_vagrant_failure(proc.stdout + proc.stderr)} "

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pglab.errors import MissingToolError, RemoteCommandError
-from pglab.model import HostSpec, Lab
+from pglab.model import HostRole, HostSpec, Lab
 from pglab.remote import HostShell
 
 
 def packages_for(lab: Lab, host: HostSpec) -> tuple[str, ...]:
     client = f"postgresql-client-{lab.pg_version}"
-    return {"postgres": (f"postgresql-{lab.pg_version}", client),
-            "pgpool": ("pgpool2", client),
-            "client": (client, "python3", "python3-psycopg")}[host.role]
+    return {HostRole.POSTGRES: (f"postgresql-{lab.pg_version}", client),
+            HostRole.PGPOOL: ("pgpool2", client),
+            HostRole.CLIENT: (client, "python3", "python3-psycopg")}[host.role]
 
 
 def ensure_packages(shell: HostShell, lab: Lab, host: HostSpec) -> list[str]:
@@ -25,7 +25,8 @@ def ensure_packages(shell: HostShell, lab: Lab, host: HostSpec) -> list[str]:
         return []
     try:
         shell.run("export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq "
-                  + " ".join(missing), step="install packages", timeout=900)
+                  + " ".join(missing), step="install packages",
+                  timeout=shell.command_s * 3)  # downloads
     except RemoteCommandError as exc:
         hint = ("the local provider's hosts use this machine's packages: apt-get install " + " ".join(missing)
                 if lab.provider == "local" else "check the VM's network and apt sources, then rerun fab setup")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
-import time
 
+from pglab.cluster.facts import NodeRole
 from pglab.cluster.inspect import pool_nodes
 from pglab.context import LabContext
-from pglab.errors import ClusterStateError, RemoteCommandError
+from pglab.errors import RemoteCommandError
+from pglab.polling import wait_until
 from pglab.provisioning.files import PG_HOME, pgpool_host_files
 from pglab.provisioning.installer import install_files
 from pglab.state import Secrets
@@ -61,18 +62,19 @@ def start(ctx: LabContext, restart: bool) -> None:
     ctx.shell("pgpool").run(f"/etc/pglab/bin/pglab-pgpool {action}", step=f"pgpool {action}")
 
 
-def wait_all_up(ctx: LabContext, timeout: float = 30.0) -> None:
+def wait_all_up(ctx: LabContext) -> None:
     """Wait until pgpool reports every backend up with the lab's primary as primary."""
-    deadline, last = time.monotonic() + timeout, "no answer"
-    while time.monotonic() < deadline:
+    last = "no answer"
+
+    def all_up() -> bool:
+        nonlocal last
         try:
             nodes = pool_nodes(ctx)
-            last = ", ".join(f"{n.host}={n.status}/{n.role}" for n in nodes)
-            if all(n.status in ("up", "waiting") for n in nodes) and any(
-                    n.host == ctx.lab.primary and n.role == "primary" for n in nodes):
-                return
         except RemoteCommandError as exc:
             last = str(exc)
-        time.sleep(0.3)
-    raise ClusterStateError(f"pgpool did not report all nodes up within {timeout:.0f} s: {last} "
-                            f"(see {ctx.lab.pgpool_log} on pgpool: fab logs)")
+            return False
+        last = ", ".join(f"{n.host}={n.status}/{n.role}" for n in nodes)
+        return all(n.status.attached for n in nodes) and any(
+            n.host == ctx.lab.primary and n.role == NodeRole.PRIMARY for n in nodes)
+    wait_until("pgpool to report every node up", all_up, ctx.lab.timing.pgpool_s, describe=lambda: last,
+               hint=f"see {ctx.lab.pgpool_log} on pgpool: fab logs")

@@ -6,11 +6,12 @@ import time
 from collections.abc import Callable
 
 from pglab.cluster import inspect, operations
+from pglab.cluster.facts import NodeRole, PoolStatus
 from pglab.cluster.inspect import probe_node
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError
-from pglab.model import HostSpec
+from pglab.model import HostRole, HostSpec
+from pglab.polling import wait_until
 from pglab.provisioning import packages, pgpool, postgres
 from pglab.provisioning.files import (
     AUTHORIZED_KEYS,
@@ -31,11 +32,11 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
     shell, lab, secrets = ctx.shell(host.name), ctx.lab, ctx.state.secrets()
     installed = packages.ensure_packages(shell, lab, host)
     files = common_files(lab, ctx.state.ca().cert)
-    if host.role in ("postgres", "pgpool"):
+    if host.role in (HostRole.POSTGRES, HostRole.PGPOOL):
         files += server_tls_files(ctx.state.server_tls(host.name, host.address))
-    if host.role == "postgres":
+    if host.role == HostRole.POSTGRES:
         files += postgres_host_files(lab, host, secrets, ctx.state.key_pair("postgres").public_line)
-    elif host.role == "client":
+    elif host.role == HostRole.CLIENT:
         files += client_host_files(lab, secrets, program_source())
     changed = install_files(shell, files, step=f"{host.role} files")
     if AUTHORIZED_KEYS in changed:  # pgpool's open connections predate the key's restrictions
@@ -47,7 +48,7 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
 def refuse_if_failed_over(ctx: LabContext) -> None:
     """Setup converges a cluster in its original topology; after a failover, recover comes first."""
     primary = probe_node(ctx, ctx.lab.primary)
-    if primary.role_file and primary.role != "primary":
+    if primary.role_file and primary.role != NodeRole.PRIMARY:
         state = "stopped" if not primary.running else primary.role
         raise ClusterStateError(f"{primary.host} is not running as the primary ({state}, role {primary.role_file}): "
                                 "after a failover or a power loss run `fab recover` - it decides the primary from "
@@ -74,8 +75,8 @@ def setup(ctx: LabContext, say: Say = print) -> float:
         f"{lab.timing.replay_delay_s} s late")
     changed = pgpool.install(ctx)
     pgpool.start(ctx, restart=bool(changed))
-    for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), timeout=30):
-        if node.status == "down":  # rebuilt above while pgpool kept it detached
+    for node in wait_until("pgpool's pcp to answer", lambda: inspect.pool_nodes(ctx), lab.timing.pgpool_s):
+        if node.status == PoolStatus.DOWN:  # rebuilt above while pgpool kept it detached
             operations.attach(ctx, node.host, primary.name)
     pgpool.wait_all_up(ctx)
     say(f"pgpool: {'started with new configuration' if changed else 'running, configuration unchanged'}; "

@@ -1,12 +1,19 @@
-"""Tables of hosts, cluster nodes and client sessions."""
+"""Tables of hosts, cluster nodes, client sessions, verification and chaos runs; a log line."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
+from rich.text import Text
 
 from pglab.cluster.facts import NodeProbe
 from pglab.cluster.inspect import ClusterView
 from pglab.context import LabContext
+
+if TYPE_CHECKING:
+    from pglab.evidence.logs import LogHit
+    from pglab.evidence.verify import VerifyResult
 
 
 def hosts_table(ctx: LabContext, view: ClusterView) -> Table:
@@ -57,3 +64,33 @@ def sessions_table(stats: dict, rates: dict[str, float] | None = None, silent: d
                       str(s["reconnects"]), str(s.get("abandoned", 0)), str(s["unknown"]),
                       "yes" if s["connected"] else "no", s["last_error"][:60])
     return table
+
+
+def verify_table(result: VerifyResult) -> Table:
+    table = Table(title="verification: acknowledged writes on every node")
+    for col in ("node", "checked", "transfers", "missing", "total balance", "accounts md5", "transfers md5"):
+        table.add_column(col)
+    for n in result.nodes:
+        table.add_row(n.host, "yes" if n.checked else Text("NO (down)", "red"), str(n.transfers), str(n.missing),
+                      str(n.total_balance), n.checksums.get("accounts", "")[:12], n.checksums.get("transfers", "")[:12])
+    return table
+
+
+def verdict(ok: bool, text: str) -> Text:
+    """`OK: text` in green or `FAILED: text` in red."""
+    return Text.assemble(("OK", "green") if ok else ("FAILED", "bold red"), f": {text}")
+
+
+def chaos_table(columns: tuple[str, ...], rows: list[tuple[str, int, str, str, str, str]], seed: int) -> Table:
+    """faults.chaos.summary's rows under its SUMMARY_COLUMNS."""
+    table = Table(title=f"chaos: {sum(r[1] for r in rows)} faults, seed {seed}")
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*map(str, row))
+    return table
+
+
+def log_line(hit: LogHit) -> Text:
+    return Text.assemble(f"{hit.time} ", (f"{hit.host:<6}", "bold"), " ", (f"{hit.label:<22}", "yellow"), " ",
+                         hit.message)

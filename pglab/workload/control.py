@@ -9,6 +9,7 @@ import time
 from pglab.context import LabContext
 from pglab.errors import ConfigError, StageOrderError
 from pglab.evidence.records import parse_jsonl
+from pglab.polling import poll
 
 PROGRAM = "/etc/pglab/bin/pglab-client"
 DATA = "/var/log/pglab-client"
@@ -55,10 +56,10 @@ def running(ctx: LabContext) -> bool:
     return bool(stats(ctx).get("running"))
 
 
-def pause(ctx: LabContext, settle: float = 0.5) -> None:
+def pause(ctx: LabContext) -> None:
     """Writers finish their transaction and wait; readers go on."""
     _client(ctx, "pause")
-    time.sleep(settle)
+    time.sleep(ctx.lab.timing.settle_s / 2)  # a transaction in flight ends (they take milliseconds)
 
 
 def resume(ctx: LabContext) -> None:
@@ -85,14 +86,11 @@ def errors(ctx: LabContext) -> list[dict]:
     return _records(ctx, "errors")
 
 
-def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: float = 60.0) -> float | None:
-    """The time of the first acknowledged commit after `after` (polls the journal tail)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: float | None = None) -> float | None:
+    """The time of the first of `count` acknowledged commits after `after` (polls the journal tail), or None."""
+    def first_ack() -> float | None:
         tail = ctx.shell("client").run(f"tail -n 200 {DATA}/journal.jsonl 2>/dev/null || true",
                                        step="journal tail").stdout
         acks = sorted(r["ts"] for r in parse_jsonl(tail) if r.get("outcome") == "ack" and r["ts"] > after)
-        if len(acks) >= count:
-            return acks[0]
-        time.sleep(0.2)
-    return None
+        return acks[0] if len(acks) >= count else None
+    return poll(first_ack, timeout or ctx.lab.timing.state_s)

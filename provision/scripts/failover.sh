@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2029  # the node's pglab-node gets host names expanded here, on purpose
 # pgpool failover_command: %d %h %p %D %m %H %M %P %r %R %N %S
 # The decisions are pglab-rules' (pglab/cluster/rules.py), from every node's facts:
 # - the primary failed: promote the standby with the most WAL, never one behind a node that may
@@ -8,6 +9,7 @@
 #   instead (flush level for C), or - none left - runs alone.
 set -euo pipefail
 source /etc/pglab/pglab.env
+read -ra ssh_args <<<"$SSH_OPTS"  # the options, one word each
 failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 old_primary_host=${11}
 log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&2; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
@@ -23,7 +25,7 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
     elif [ "$node" = "$failed_host" ] && ! timeout 0.5 bash -c "</dev/tcp/$node/22" 2>/dev/null; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"  # no SYN answered: powered off or cut off
     else
-      { echo "host: $node"; timeout 2 ssh $SSH_OPTS "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
+      { echo "host: $node"; timeout 2 ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
           echo "unreachable: yes"; } > "$tmp/$node" &
     fi
     i=$((i + 1))
@@ -37,7 +39,7 @@ blocks=$(facts)
 if [ "$failed_id" != "$old_primary_id" ]; then
   sync=$(python3 /etc/pglab/bin/pglab-rules sync-standby "$old_primary_host" "$failed_host" <<<"$blocks")
   log "standby $failed_host failed: no promotion; if it was synchronous, the primary now waits for ${sync:-no standby}"
-  ssh $SSH_OPTS "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" $sync || \
+  ssh "${ssh_args[@]}" "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" ${sync:+"$sync"} || \
     log "could not reach primary $old_primary_host to drop $failed_host as synchronous standby"
   exit 0
 fi
@@ -48,16 +50,16 @@ fi
 target=$(sed -n 's/^promote //p' <<<"$decision")
 sync=$(sed -n 's/^sync //p' <<<"$decision")
 log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
-ssh $SSH_OPTS "postgres@$target" /etc/pglab/bin/pglab-node promote $sync
+ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote ${sync:+"$sync"}
 log "promoted $target"
 [ -n "$sync" ] || exit 0
 sync_host=${sync//_/-}
 # The new primary's commits wait for that standby: re-point it now (a reload: its WAL is a prefix of the
 # new primary's), not after pgpool's follow child has probed the dead node first (~5 s). It streams on the
 # new timeline once it has replayed up to the fork point: C's replay delay holds that back (~3 s measured).
-if ssh $SSH_OPTS "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
+if ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
   log "$sync_host streams from $target: commits go on, on two nodes"
 else
   log "$sync_host did not follow $target: $target stops waiting for it"
-  ssh $SSH_OPTS "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
+  ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
 fi

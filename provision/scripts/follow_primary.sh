@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2029  # the node's pglab-node gets host names expanded here, on purpose
 # pgpool follow_primary_command: %d %h %p %D %m %H %M %P %r %R
 # Re-points a standby to the new primary (pg_rewind first) and attaches it again. A node that serves
 # reads is attached only as the new primary's synchronous standby (remote_apply: no stale read); any
@@ -7,27 +8,28 @@
 # at the promotion), the primary stops waiting: it runs alone until fab recover.
 set -euo pipefail
 source /etc/pglab/pglab.env
+read -ra ssh_args <<<"$SSH_OPTS"  # the options, one word each
 node_id=$1 node_host=$2 new_primary_id=$5 new_primary_host=$6
 app=${node_host//-/_}
 log() { echo "$(date '+%F %T.%3N') follow_primary.sh: $*" >&2; }
 release() {  # the new primary no longer waits for this node
-  ssh $SSH_OPTS "postgres@$new_primary_host" /etc/pglab/bin/pglab-node drop-sync "$app" || \
+  ssh "${ssh_args[@]}" "postgres@$new_primary_host" /etc/pglab/bin/pglab-node drop-sync "$app" || \
     log "could not reach $new_primary_host to drop $node_host as synchronous standby"
 }
 if [ "$node_id" = "$new_primary_id" ]; then exit 0; fi
-if ! ssh $SSH_OPTS "postgres@$node_host" /etc/pglab/bin/pglab-node running; then
+if ! ssh "${ssh_args[@]}" "postgres@$node_host" /etc/pglab/bin/pglab-node running; then
   log "$node_host unreachable or its PostgreSQL is down: left detached"
   release
   exit 0
 fi
 log "$node_host follows $new_primary_host"
-if ! ssh $SSH_OPTS "postgres@$node_host" /etc/pglab/bin/pglab-node follow "$new_primary_host"; then
+if ! ssh "${ssh_args[@]}" "postgres@$node_host" /etc/pglab/bin/pglab-node follow "$new_primary_host"; then
   log "$node_host did not follow $new_primary_host (a running primary, or unreachable): left detached for fab recover"
   release
   exit 0
 fi
 if [[ " $READ_NODES " == *" $node_host "* ]]; then
-  role=$(ssh $SSH_OPTS "postgres@$new_primary_host" /etc/pglab/bin/pglab-node facts | sed -n 's/^role_file: //p')
+  role=$(ssh "${ssh_args[@]}" "postgres@$new_primary_host" /etc/pglab/bin/pglab-node facts | sed -n 's/^role_file: //p')
   if [ "$role" != "primary-sync-$app" ]; then
     # Reads are balanced to it: attached now, as an asynchronous standby, it would serve stale reads.
     log "$node_host follows $new_primary_host; left detached until it is the synchronous standby (fab recover)"

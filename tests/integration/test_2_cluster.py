@@ -149,7 +149,7 @@ def watch_the_pool(stop: threading.Event, busy: list[float]) -> None:
     ctx = LabContext.load()
     try:
         while not stop.is_set():
-            if inspect.view(ctx, pcp_patience=inspect.PCP_PATIENCE_S).pool_busy:
+            if inspect.view(ctx, pcp_patience=ctx.lab.timing.pcp_patience_s).pool_busy:
                 busy.append(time.time())
             stop.wait(0.3)
     finally:

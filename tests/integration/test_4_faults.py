@@ -13,12 +13,12 @@ from rich.console import Console
 
 from pglab.cluster import inspect, sql
 from pglab.cluster.operations import streams_from, wait_for_new_primary
-from pglab.cluster.waits import wait_until
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError
 from pglab.evidence.at_risk import alone_windows
 from pglab.evidence.demo import connect
 from pglab.evidence.verify import role_logs
+from pglab.polling import wait_until
 from pglab.ui.watch import frame
 from tests.conftest import REPO, fab, one_line_error
 from tests.integration.checks import acks_after, assert_original_topology

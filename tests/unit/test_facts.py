@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import pytest
 
 from pglab.cluster import facts
@@ -46,3 +49,16 @@ def test_lsn_arithmetic():
     assert facts.lsn_to_int("0/3000148") == 0x3000148
     assert facts.lsn_to_int("1/0") == 1 << 32
     assert facts.lsn_to_int("0/E469DD0") > facts.lsn_to_int("0/E183338")
+
+
+def test_states_roles_and_methods_are_enums_that_read_and_serialise_as_the_words_hosts_say():
+    nodes = facts.parse_health_check_stats((DATA / "pcp_health_check_stats.txt").read_text())
+    assert nodes[0].status is facts.PoolStatus.UP and nodes[0].role is facts.NodeRole.PRIMARY
+    assert nodes[0].status.attached and facts.PoolStatus.WAITING.attached and not facts.PoolStatus.DOWN.attached
+    assert json.loads(json.dumps(asdict(nodes[0])))["status"] == "up"
+    assert f"{nodes[0].status}/{nodes[0].role}" == "up/primary"
+    assert facts.RejoinMethod.said_by("log line\nmethod: rewind\n") is facts.RejoinMethod.REWIND
+    with pytest.raises(ValueError, match="no known method: 'rewound'"):
+        facts.RejoinMethod.said_by("method: rewound")
+    with pytest.raises(ValueError):
+        facts.parse_health_check_stats((DATA / "pcp_health_check_stats.txt").read_text().replace(": up", ": upp"))

@@ -8,7 +8,8 @@ import pytest
 from pglab.cluster.facts import parse_disk_facts
 from pglab.cluster.rules import authoritative_primary
 from pglab.evidence.at_risk import Window, alone_windows, at_risk
-from pglab.model import Lab, Timing
+from pglab.model import ROOMY_PATIENCE, Lab, Timing
+from pglab.speed import SpeedProbe
 
 
 def facts(host: str, timeline: int, wal_end: str, state: str = "in archive recovery", standby: bool = True):
@@ -67,7 +68,24 @@ def test_libpq_liveness_bounds_a_dead_peer():
     assert vms.dead_peer_ms > local.dead_peer_ms and vms.ssh_dead_after_s > local.ssh_dead_after_s
 
 
+def test_every_wait_of_orchestration_is_in_the_profile_and_roomy_hosts_get_longer():
+    fast, roomy = Timing.named("fast"), Timing.named("roomy")
+    waits = {name for name in fast.__dataclass_fields__ if name.endswith("_s") and name not in
+             ("wal_receiver_timeout_s", "replay_delay_s", "ssh_dead_after_s")}
+    assert waits == set(Timing.WAITS)
+    assert all(getattr(roomy, w) == getattr(fast, w) * ROOMY_PATIENCE > getattr(fast, w) for w in Timing.WAITS)
+    assert (fast.state_s, fast.follow_s, fast.pgpool_s, fast.pcp_patience_s) == (60, 120, 30, 3)  # as measured fit
+
+
 def test_a_role_log_torn_by_a_power_cut_is_read_around():
     """A VM's power cut can leave zeros where an appended line never reached the disk."""
     logs = {"pg-a": "100.0 primary-alone\n" + "\0" * 33 + "110.0 primary-sync-pg_b\n\0\0\0\n"}
     assert alone_windows(logs, now=300.0) == [Window("pg-a", 100.0, 110.0)]
+
+
+def test_the_speed_probe_picks_the_profile_from_cpu_and_ssh():
+    assert SpeedProbe("pg-a", ssh_rtt_ms=90, cpu_slowdown=1.1).profile == "fast"  # namespaces, KVM
+    assert SpeedProbe("pg-a", ssh_rtt_ms=90, cpu_slowdown=14).profile == "roomy"  # QEMU software emulation
+    assert SpeedProbe("pg-a", ssh_rtt_ms=900, cpu_slowdown=1.1).profile == "roomy"  # SSH answers slowly
+    recorded = SpeedProbe("pg-a", 90.0, 14.0).as_dict()
+    assert recorded["profile"] == "roomy" and Timing.named(recorded["profile"]).profile == "roomy"

@@ -148,7 +148,7 @@ def test_the_gate_lets_through_every_verb_pgpools_scripts_send(gate):
     sent = set()
     for name in ("failover.sh", "follow_primary.sh", "pglab-pgpool", "pglab-boot"):
         for line in host_script(name).splitlines():
-            if "ssh $SSH_OPTS" in line:
+            if 'ssh "${ssh_args[@]}"' in line:  # SSH_OPTS, one word each
                 sent.add(re.search(r'"postgres@\$\w+" (true|/etc/pglab/bin/pglab-node [a-z-]+)', line).group(1))
     assert sent == {"true", "/etc/pglab/bin/pglab-node running", "/etc/pglab/bin/pglab-node promote",
                     "/etc/pglab/bin/pglab-node facts", "/etc/pglab/bin/pglab-node follow",

@@ -172,14 +172,15 @@ def test_recover_keeps_a_running_primary_only_if_it_holds_every_commit():
     from types import SimpleNamespace
 
     from pglab.cluster import coldstart, inspect
-    from pglab.cluster.facts import PoolNode, parse_disk_facts
+    from pglab.cluster.facts import NodeRole, PoolNode, PoolStatus, parse_disk_facts
     from pglab.model import Lab
 
     ctx = SimpleNamespace(lab=Lab())
     disks = [parse_disk_facts(h, text) for h, text in FACTS.items()]
 
     def view(primary: str) -> inspect.ClusterView:
-        return inspect.ClusterView(power={}, pool=[PoolNode(0, primary, 5432, "up", "primary", "", 0, 0)])
+        pool = [PoolNode(0, primary, 5432, PoolStatus.UP, NodeRole.PRIMARY, "", 0, 0)]
+        return inspect.ClusterView(power={}, pool=pool)
     assert coldstart.authoritative_primary(ctx, view("pg-a"), disks) is None  # A runs alone; B has the commits
     assert coldstart.authoritative_primary(ctx, inspect.ClusterView(power={}), disks) is None
     flipped = {"pg-a": FACTS["pg-a"].replace("running: yes", "running: no"),  # A fenced, B started

@@ -113,7 +113,7 @@ def test_whole_lab_power_cut_then_vagrant_up_and_recover(vms):
     """Every VM loses power at once; `vagrant up` boots them; `fab recover` decides from the disks."""
     with LabContext.load() as ctx:
         hosts = list(ctx.lab.host_names)
-        timed("power cut of all 5 VMs", lambda: fan_out(hosts, ctx.provider.poweroff))
+        timed("power cut of all 5 VMs", lambda: fan_out(hosts, lambda h: ctx.power(h, "poweroff")))
         assert all(s is PowerState.OFF for s in ctx.provider.states().values())
     timed("vagrant up (after the cut)", lambda: vagrant("up"))
     out = timed("fab recover (cold start)", lambda: fab("recover", timeout=3600)).stdout

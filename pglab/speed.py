@@ -1,4 +1,4 @@
-"""How fast the lab's hosts are, measured at `fab up`: it picks the timing profile.
+"""How fast the lab's hosts are, measured at `fab up` (or the adoption of VMs): it picks the timing profile.
 
 A provider's name says little (KVM and QEMU's software emulation are both "vagrant"), so pglab
 measures two cheap things on one host: the SSH round trip, and a fixed CPU loop timed on the
