@@ -88,6 +88,27 @@ def test_isolate_and_heal_cut_the_lab_network_only(vms):
             time.sleep(1)
 
 
+def test_freeze_and_degrade_are_gray_failures_of_a_running_vm(vms):
+    """`fab freeze` pauses the VM (virsh suspend): nothing answers, yet it is not off; `fab degrade` puts
+    tc netem on the guest's lab NIC: a TCP handshake with it takes the delay longer; both undone."""
+    with LabContext.load() as ctx:
+        address = ctx.lab.host("pg-c").address
+        handshake = (f"s=$(date +%s%N); timeout 5 bash -c '</dev/tcp/{address}/22' && "
+                     "echo $(( ($(date +%s%N) - s) / 1000000 ))")
+        clean_ms = int(ctx.shell("pg-a").run(handshake).stdout)
+        timed("fab freeze pg-c", lambda: fab("freeze", "pg-c", timeout=300))
+        assert ctx.provider.is_frozen("pg-c") and ctx.provider.power_state("pg-c") is PowerState.RUNNING
+        assert not ctx.shell("pg-a").run(handshake, check=False).ok
+        timed("fab thaw pg-c", lambda: fab("thaw", "pg-c", timeout=300))
+        assert not ctx.provider.is_frozen("pg-c")
+        timed("fab degrade pg-c --delay 300", lambda: fab("degrade", "pg-c", "--delay", "300", timeout=300))
+        assert ctx.provider.degradation("pg-c") is not None
+        slow_ms = int(ctx.shell("pg-a").run(handshake).stdout)
+        assert slow_ms >= clean_ms + 250, (clean_ms, slow_ms)
+        timed("fab degrade pg-c --clear", lambda: fab("degrade", "pg-c", "--clear", timeout=300))
+        assert ctx.provider.degradation("pg-c") is None
+
+
 def test_stages_on_vms_fail_over_recover_and_lose_nothing(vms):
     """Stages 1-3 as the README types them; the checker finds every acknowledged write."""
     timed("fab setup", lambda: fab("setup", timeout=3600))
