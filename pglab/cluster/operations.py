@@ -203,27 +203,29 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         if ctx.provider.power_state(host) is not PowerState.RUNNING:
             raise LabNotUpError(f"{host} is powered off: `fab poweron {host}` first, then `fab recover`")
     ctx.provider.require_up(hosts=("pgpool",))
+    acted = bool(ctx.provider.frozen() or ctx.provider.degraded())  # a recovery that only undid these is one too
     undo_gray_failures(ctx, say)
     if not ctx.shell("pgpool").run("test -f /etc/pgpool2/failover.sh", check=False, step="pgpool set up?").ok:
         raise StageOrderError("pgpool is not set up: run `fab setup` first")
     view = inspect.view(ctx)
     primary = coldstart.authoritative_primary(ctx, view, coldstart.all_disk_facts(ctx))
     if primary is None:  # no primary, two, or a stale one: decide from the nodes' own facts
-        primary = coldstart.cold_start(ctx, view, say)
+        primary, acted = coldstart.cold_start(ctx, view, say), True
         view = inspect.view(ctx)
     elif not view.pool:
         say(f"pgpool is not running beside primary {primary}: starting it with node states from the nodes")
         coldstart.restart_pgpool(ctx, primary)
-        view = inspect.view(ctx)
-    if is_original_topology(ctx, view):
+        view, acted = inspect.view(ctx), True
+    if is_original_topology(ctx, view) and not acted:
         raise NothingToRecoverError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
                               f"{lab.async_standby} async and all are attached")
     ctx.state.record_event("recover-start", primary=primary)
-    converge_standbys(ctx, primary, report, say)
-    if primary != lab.primary:
-        report.switchover_seconds = switch_back(ctx, primary, say)
-        report.switched_back = True
-        converge_standbys(ctx, lab.primary, RecoveryReport(), say)
+    if not is_original_topology(ctx, view):  # a cold start of every node may have restored it already
+        converge_standbys(ctx, primary, report, say)
+        if primary != lab.primary:
+            report.switchover_seconds = switch_back(ctx, primary, say)
+            report.switched_back = True
+            converge_standbys(ctx, lab.primary, RecoveryReport(), say)
     restore_sync(ctx, say)
     wait_follow_child_done(ctx)
     slots.drop_stale(ctx, say)
