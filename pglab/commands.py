@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ from rich.text import Text
 
 from pglab import subnets
 from pglab.cluster import inspect
-from pglab.context import LabContext
+from pglab.context import HostAction, LabContext
 from pglab.errors import BadValueError, ConfigError, LabNotUpError, PglabError
 from pglab.providers import PowerState
 from pglab.state import write_private
@@ -70,34 +71,23 @@ def status(ctx: LabContext) -> None:
             "a failover or failback); the nodes' own view is above")
 
 
-def poweroff(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "poweroff")
-    say(f"{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
+def _host_action(action: HostAction, done: str) -> Callable[[LabContext, str], None]:
+    """A command that runs one provider action on a host (through ctx.power), then says what it did."""
+    def run(ctx: LabContext, host: str) -> None:
+        ctx.power(host, action)
+        say(done.format(host=host))
+    run.__name__ = run.__qualname__ = action
+    return run
 
 
-def poweron(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "poweron")
-    say(f"{host} powered on")
-
-
-def isolate(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "isolate")
-    say(f"{host} isolated: it keeps running, but its lab network link is down (fab heal {host} reconnects it)")
-
-
-def heal(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "heal")
-    say(f"{host} reconnected to the lab network")
-
-
-def freeze(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "freeze")
-    say(f"{host} frozen: every process stopped at once - it answers nothing, but is not off (fab thaw {host})")
-
-
-def thaw(ctx: LabContext, host: str) -> None:
-    ctx.power(host, "thaw")
-    say(f"{host} thawed: its processes run on where they stopped")
+poweroff = _host_action("poweroff", "{host} powered off (hard: every process killed at once, no shutdown, no FIN)")
+poweron = _host_action("poweron", "{host} powered on")
+isolate = _host_action("isolate", "{host} isolated: it keeps running, but its lab network link is down "
+                                  "(fab heal {host} reconnects it)")
+heal = _host_action("heal", "{host} reconnected to the lab network")
+freeze = _host_action("freeze", "{host} frozen: every process stopped at once - it answers nothing, but is not off "
+                                "(fab thaw {host})")
+thaw = _host_action("thaw", "{host} thawed: its processes run on where they stopped")
 
 
 def degrade(ctx: LabContext, host: str, delay: float = 0, loss: float = 0, clear: bool = False) -> None:
