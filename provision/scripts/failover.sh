@@ -25,7 +25,7 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
     elif [ "$node" = "$failed_host" ] && ! timeout 0.5 bash -c "</dev/tcp/$node/22" 2>/dev/null; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"  # no SYN answered: powered off or cut off
     else
-      { echo "host: $node"; timeout 2 ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
+      { echo "host: $node"; timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
           echo "unreachable: yes"; } > "$tmp/$node" &
     fi
     i=$((i + 1))
