@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pglab.cluster.facts import PoolStatus
 from pglab.evidence import availability
 from pglab.evidence.read_checks import judge
 from pglab.evidence.records import Evidence
@@ -101,7 +102,8 @@ def _pool_primary(snapshot: dict) -> str | None:
     if not pool:
         return next((h for h, p in snapshot.get("probes", {}).items() if p["running"] and not p["in_recovery"]),
                     None)
-    return next((n["host"] for n in pool if n["role"] == "primary" and n["status"] in ("up", "waiting")), None)
+    return next((n["host"] for n in pool if n["role"] == "primary" and PoolStatus(n["status"]).attached),
+                None)
 
 
 def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
