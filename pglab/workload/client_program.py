@@ -116,7 +116,7 @@ class Session(threading.Thread):
                 return
             except psycopg.Error as exc:
                 self.fail(exc, "connect")
-                time.sleep(0.2)
+                time.sleep(0.1)  # a client that retries every 100 ms: pgpool answers again within a failover
 
     def fail(self, exc: Exception, phase: str) -> None:
         message = " ".join(str(exc).split())[:200]
@@ -154,7 +154,7 @@ class Session(threading.Thread):
                 if self.conn is None or self.conn.broken or self.conn.closed:
                     self.counters["connected"] = False
                     self.counters["reconnects"] += 1
-                    time.sleep(0.1)
+                    time.sleep(0.05)
                     self.connect()
                 else:
                     try:

@@ -22,10 +22,10 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
   for node in $NODE_HOSTS; do
     if [ "$node" != "$failed_host" ] && [ "${status[$i]:-up}" = down ]; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
-    elif [ "$node" = "$failed_host" ] && ! timeout 0.5 bash -c "</dev/tcp/$node/22" 2>/dev/null; then
-      printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"  # no SYN answered: powered off or cut off
-    else
-      { echo "host: $node"; timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
+    else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
+      { echo "host: $node"
+        { [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
+          timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
           echo "unreachable: yes"; } > "$tmp/$node" &
     fi
     i=$((i + 1))
@@ -37,29 +37,40 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
 
 blocks=$(facts)
 if [ "$failed_id" != "$old_primary_id" ]; then
-  sync=$(python3 /etc/pglab/bin/pglab-rules sync-standby "$old_primary_host" "$failed_host" <<<"$blocks")
+  sync=$(python3 -I -S /etc/pglab/bin/pglab-rules sync-standby "$old_primary_host" "$failed_host" <<<"$blocks")
   log "standby $failed_host failed: no promotion; if it was synchronous, the primary now waits for ${sync:-no standby}"
   ssh "${ssh_args[@]}" "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" ${sync:+"$sync"} || \
     log "could not reach primary $old_primary_host to drop $failed_host as synchronous standby"
   exit 0
 fi
-if ! decision=$(python3 /etc/pglab/bin/pglab-rules failover "$failed_host" "$new_main_host" <<<"$blocks" 2>&1); then
+if ! decision=$(python3 -I -S /etc/pglab/bin/pglab-rules failover "$failed_host" "$new_main_host" <<<"$blocks" 2>&1); then
   log "primary $failed_host failed: $decision"
   exit 0
 fi
 target=$(sed -n 's/^promote //p' <<<"$decision")
 sync=$(sed -n 's/^sync //p' <<<"$decision")
 log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
-ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote ${sync:+"$sync"}
-log "promoted $target"
-[ -n "$sync" ] || exit 0
-sync_host=${sync//_/-}
-# The new primary's commits wait for that standby: re-point it now (a reload: its WAL is a prefix of the
-# new primary's), not after pgpool's follow child has probed the dead node first (~5 s). It streams on the
-# new timeline once it has replayed up to the fork point: C's replay delay holds that back (~3 s measured).
-if ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
-  log "$sync_host streams from $target: commits go on, on two nodes"
-else
-  log "$sync_host did not follow $target: $target stops waiting for it"
-  ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
+if [ -z "$sync" ]; then
+  ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote
+  log "promoted $target"
+  exit 0
 fi
+sync_host=${sync//_/-}
+# The new primary's commits wait for that standby. It is re-pointed while $target is promoted, not after:
+# streaming from $target still a standby (cascading), it follows $target onto the new timeline at once,
+# so neither its reconnection nor pgpool's follow child sits on the outage.
+ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node repoint "$target" >/dev/null &
+repoint=$!
+ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote "$sync"
+log "promoted $target"
+wait "$repoint" || log "$sync_host not re-pointed before the promotion: it follows $target below"
+# Checked after pgpool routes writes again (in the background, so pgpool is not held up): if the standby
+# does not stream from the new primary, the primary stops waiting for it and runs alone.
+{
+  if ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
+    log "$sync_host streams from $target: commits go on, on two nodes"
+  else
+    log "$sync_host did not follow $target: $target stops waiting for it"
+    ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
+  fi
+} </dev/null &

@@ -112,6 +112,7 @@ def gate(tmp_path: Path):
     ("/etc/pglab/bin/pglab-node drop-sync pg_c", "pglab-node drop-sync pg_c"),
     ("/etc/pglab/bin/pglab-node drop-sync pg_b pg_c", "pglab-node drop-sync pg_b pg_c"),
     ("/etc/pglab/bin/pglab-node promote pg_c", "pglab-node promote pg_c"),
+    ("/etc/pglab/bin/pglab-node repoint pg-b", "pglab-node repoint pg-b"),
 ])
 def test_the_gate_runs_pglab_nodes_failover_verbs(gate, command, runs):
     done, ran = gate(command)
@@ -131,7 +132,7 @@ def test_the_gate_answers_true_for_the_reused_connection_without_running_anythin
     "pglab-node follow pg-b async", "pglab-node follow pg-b sync sync",
     "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node clone pg-a", "pglab-node role primary-alone",
     "pglab-node stop", "pglab-node promote pg-c", "pglab-node promote pg_c pg_b", "pglab-node drop-sync pg_b evil",
-    "pglab-node drop-sync pg_b pg_c pg_a",
+    "pglab-node drop-sync pg_b pg_c pg_a", "pglab-node repoint", "pglab-node repoint pg_b", "pglab-node repoint pg-b sync",
     "/tmp/pglab-node promote", "../pglab-node promote", " pglab-node promote", "pglab-node promote ",
     "true; id", "scp -t /var/lib/postgresql/.ssh/authorized_keys", "internal-sftp", "", None,
 ])
@@ -152,8 +153,8 @@ def test_the_gate_lets_through_every_verb_pgpools_scripts_send(gate):
                 sent.add(re.search(r'"postgres@\$\w+" (true|/etc/pglab/bin/pglab-node [a-z-]+)', line).group(1))
     assert sent == {"true", "/etc/pglab/bin/pglab-node running", "/etc/pglab/bin/pglab-node promote",
                     "/etc/pglab/bin/pglab-node facts", "/etc/pglab/bin/pglab-node follow",
-                    "/etc/pglab/bin/pglab-node drop-sync"}
-    args = {"follow": " pg-a", "drop-sync": " pg_b"}
+                    "/etc/pglab/bin/pglab-node drop-sync", "/etc/pglab/bin/pglab-node repoint"}
+    args = {"follow": " pg-a", "drop-sync": " pg_b", "repoint": " pg-b"}
     for command in sent:
         done, _ = gate(command + args.get(command.rsplit(" ", 1)[-1], ""))
         assert done.returncode == 0, command
