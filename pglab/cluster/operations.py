@@ -175,6 +175,9 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     every read it serves then sees every acknowledged commit (read-your-writes). Attached earlier, as an
     asynchronous standby of B during recovery, A served stale reads - the read checks caught 35 in one run."""
     app = ctx.lab.host(standby).app_name
+    # Caught up first, as an asynchronous standby: from the role change on, every commit waits for its replay,
+    # and a standby seconds behind (A just rewound and started) held every writer for as long (3.5 s at full load).
+    wait_caught_up(ctx, primary, standby)
     node_cmd(ctx, primary, f"role primary-sync-{app}", f"{standby} synchronous before it serves reads")
     wait_until(f"{standby} to be {primary}'s synchronous standby", lambda: any(
         p.app_name == app and p.sync_state == SyncState.SYNC for p in inspect.replication_of(ctx, primary)),
