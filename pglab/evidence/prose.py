@@ -175,11 +175,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "to a client (B had not confirmed it) and is discarded. A full `pg_basebackup` would copy the whole "
         "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
-        "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
+        "B is shut down cleanly so that A and C receive all of its WAL, pgpool's health check finds B down and `failover.sh` "
         "promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows A "
-        "asynchronously: the configuration of stage 1. Every change of primary and every `pcp_attach_node` "
-        "restarts pgpool's children, so clients lose their connections at each of them and reconnect (the "
-        "session tables count it).{single_pgpool}",
+        "asynchronously: the configuration of stage 1. Every change of primary restarts pgpool's children, so "
+        "clients lose their connections at each of them and reconnect (the session tables count it).{single_pgpool}",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
         "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
@@ -193,11 +192,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "получил) и отбрасывается. Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
         "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
         "A становится синхронным резервным узлом B (каждый коммит есть на A до подтверждения), B штатно "
-        "останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, и `failover.sh` повышает A, "
+        "останавливается, чтобы A и C получили весь его WAL, проверка pgpool находит B остановленным, и `failover.sh` повышает A, "
         "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
-        "асинхронно: это конфигурация этапа 1. Каждая смена основного узла и каждый `pcp_attach_node` "
-        "перезапускают дочерние процессы pgpool, поэтому при каждом из них клиенты теряют соединения и "
-        "подключаются заново (это видно по таблицам сессий).{single_pgpool}"),
+        "асинхронно: это конфигурация этапа 1. Каждая смена основного узла перезапускает дочерние процессы "
+        "pgpool, поэтому при каждой из них клиенты теряют соединения и подключаются заново (это видно по таблицам сессий).{single_pgpool}"),
     "why_at_risk": (
         "Durability while degraded. After any single fault every acknowledged commit is on two nodes: while B "
         "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "
