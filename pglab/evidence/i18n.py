@@ -355,12 +355,11 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Чтения по ответившему узлу (за всё время; каждое чтение возвращает `cluster_name`)"),
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
                             "читающие сессии: {readers}; чтения своих записей пишущими: {backs}"),
-    "v2_2": ("{host} powered off hard at {clock} UTC ({provider}); every process killed at once, no shutdown; "
-             "what the kernel's page cache held: see “Where the run happened”.",
-             "{host}: питание отключено в {clock} UTC ({provider}); все процессы прерваны одновременно, без "
-             "штатной остановки; что происходит со страничным кэшем ядра, см. «Где выполнялась работа»."),
-    "power_local": ("namespaces on this machine, provider `local`", "пространства имён на этой машине, провайдер "
-                    "`local`"),
+    "v2_2": ("{host} powered off hard at {clock} UTC ({provider}): every process of the host killed at once, no "
+             "shutdown; what the kernel's page cache held: see “Where the run happened”.",
+             "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
+             "штатной остановки; о страничном кэше ядра см. «Где выполнялась работа»."),
+    "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
     "power_vagrant": ("the hypervisor destroyed the VM's domain, provider `vagrant`",
                       "гипервизор уничтожил домен виртуальной машины, провайдер `vagrant`"),
     "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
@@ -394,9 +393,9 @@ WORDS: dict[str, tuple[str, str]] = {
                   "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
                   "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
-                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, "
-                  "каждая клиентская сессия продолжила работу: самая длинная пауза пишущих сессий\u00a0— {writers}, "
-                  "читающих\u00a0— {readers}. C перешёл на B без полного копирования. Бывший основной узел "
+                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, и "
+                  "каждая клиентская сессия продолжила работу (самая длинная пауза пишущих сессий\u00a0— {writers}, "
+                  "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
                   "актуализирован через {method} за {rejoin_s:.1f}\u00a0с вместо полной копии, исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
                   "пишущих сессий при этом: {switch}. Из {acknowledged:|подтверждённой клиентам записи|подтверждённых "
