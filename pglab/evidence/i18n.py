@@ -123,7 +123,7 @@ WORDS: dict[str, tuple[str, str]] = {
                      "(re)started; it turns `up` on first use.",
                      "Статус «ждёт» (`waiting`): узел работает, но ни одна клиентская сессия ещё не обращалась к "
                      "нему после (пере)запуска pgpool; при первом обращении статус станет «работает» (`up`)."),
-    "pool_note": ("pgpool's column: the node's status in pgpool (`up`: pgpool sends queries to it; `down`: detached, "
+    "pool_note": ("“In pgpool”: the node's status in pgpool (`up`: pgpool sends queries to it; `down`: detached, "
                   "pgpool sends it nothing) and the role pgpool gives it; the “Role” column is what the node "
                   "itself answers.",
                   "Столбец «В pgpool»: статус узла в pgpool («работает», `up`,\u00a0— pgpool направляет на него "

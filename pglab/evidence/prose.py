@@ -360,10 +360,10 @@ PROSE |= {
     "conn_via": ("the same session's query was answered by {host}; there `pg_stat_ssl` shows pgpool's connection: "
                  "{tls}",
                  "на запрос той же сессии ответил {host}; `pg_stat_ssl` на нём показывает соединение pgpool: {tls}"),
-    "conn_health": ("pgpool's health check logs in to every node each second: each is attached (“up” or “waiting”) "
-                    "in the table below",
-                    "проверка состояния pgpool каждую секунду входит на каждый узел: в таблице ниже все узлы "
-                    "подключены («работает» или «ждёт»)"),
+    "conn_health": ("pgpool's health check logs in to every node each second with its own account; in the table "
+                    "below each is attached (“up” or “waiting”)",
+                    "pgpool раз в секунду проверяет каждый узел, подключаясь к нему под своей учётной записью; в "
+                    "таблице ниже все узлы подключены («работает» или «ждёт»)"),
     "conn_health_failed": ("pgpool has NOT attached every node (see the table below)",
                            "pgpool подключил НЕ все узлы (см. таблицу ниже)"),
     "conn_replication": ("replication", "репликация"),
