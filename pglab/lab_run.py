@@ -19,7 +19,7 @@ from pglab.cluster.inspect import probe_node
 from pglab.cluster.operations import streams_from, wait_for_new_primary
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, PglabError, RemoteCommandError
-from pglab.evidence import configuration, data, demo, environment, logs, snapshot
+from pglab.evidence import configuration, connectivity, data, demo, environment, logs, snapshot
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import parse_jsonl
 from pglab.evidence.report import load_evidence
@@ -42,6 +42,12 @@ def await_failover(ctx: LabContext) -> None:
     hits = commands.logs(ctx)
     done = next((h.ts for h in hits if h.label == "failover done"), None)  # pgpool's own clock
     ctx.state.record_event("failover-done", ts=done, primary=new)
+
+
+def setup_and_check(ctx: LabContext) -> None:
+    """Stage 1's setup, then the connectivity the report shows: client to pgpool to the nodes, over TLS."""
+    commands.setup(ctx)
+    connectivity.record(ctx)
 
 
 def power_off_primary(ctx: LabContext) -> None:

@@ -184,7 +184,7 @@ LAB_STEPS: tuple[LabStep, ...] = (
     LabStep("setup", "1", ("A primary, B synchronous, C asynchronous, clients through pgpool-II",
                            "A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный резервный, доступ через "
                            "pgpool-II"),
-            "fab setup", commands.setup),
+            "fab setup", lab_run.setup_and_check),
     LabStep("demo", "1", ("New data reaches B at once and C with a delay",
                           "Новые данные попадают на B сразу, на C\u00a0— с задержкой"),
             "fab demo-replication", commands.demo_replication),

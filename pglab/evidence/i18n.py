@@ -121,10 +121,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
     "waiting_note": ("pgpool status `waiting`: the node is up, but no client session has used it since pgpool "
                      "(re)started; it turns `up` on first use.",
-                     "Статус pgpool `waiting`: узел работает, но ни одна клиентская сессия ещё не обращалась к "
-                     "нему после (пере)запуска pgpool; при первом обращении статус станет `up`."),
+                     "Статус «ждёт» (`waiting`): узел работает, но ни одна клиентская сессия ещё не обращалась к "
+                     "нему после (пере)запуска pgpool; при первом обращении статус станет «работает» (`up`)."),
+    "pool_note": ("“In pgpool”: the node's status in pgpool (`up`: pgpool sends queries to it; `down`: detached, "
+                  "pgpool sends it nothing) and the role pgpool gives it; the “Role” column is what the node "
+                  "itself answers.",
+                  "Столбец «В pgpool»: статус узла в pgpool («работает», `up`,\u00a0— pgpool направляет на него "
+                  "запросы; «отключён», `down`,\u00a0— pgpool его отключил и ничего на него не направляет) и роль, "
+                  "которую pgpool ему приписывает; столбец «Роль»\u00a0— что отвечает сам узел."),
+    "detached_note": ("A detached node keeps a role in pgpool's books: the dead primary stays “primary” until the "
+                      "failover is done, then pgpool calls it a standby, as it calls every node that is not its "
+                      "primary (“down, standby”). That is pgpool's bookkeeping, not the node's state: the “Role” "
+                      "column shows the node does not answer.",
+                      "Отключённому узлу pgpool по-прежнему приписывает роль: обесточенный основной остаётся "
+                      "«основным», пока переключение не завершено, а затем pgpool называет его резервным, как и "
+                      "любой узел, который не считает основным («отключён, резервный»). Это учёт самого pgpool, а не "
+                      "состояние узла: столбец «Роль» показывает, что узел не отвечает."),
+    "pool_up": ("up", "работает"),
+    "pool_down": ("down", "отключён"),
+    "pool_waiting": ("waiting", "ждёт"),
+    "pool_unused": ("unused", "не используется"),
+    "pool_quarantine": ("quarantine", "в карантине"),
     "node": ("Node", "Узел"),
-    "pool_status": ("pgpool status", "Статус в pgpool"),
+    "pool_status": ("In pgpool: status, role", "В pgpool: статус, роль"),
     "role": ("Role", "Роль"),
     "timeline_id": ("Timeline", "Линия времени"),
     "sync_state": ("Sync state", "Синхронность"),
@@ -169,30 +188,37 @@ WORDS: dict[str, tuple[str, str]] = {
     "setting": ("Setting", "Параметр"),
     "secrets_masked": ("Read back from the hosts after the run; passwords masked.",
                        "Прочитано с хостов после выполнения; пароли скрыты."),
-    "commands_summary": ("The commands that changed something on the hosts, step by step: how often, on which "
-                         "hosts, how many ended with a non-zero exit code. Read-only looks (each node's role and "
-                         "position, pgpool's view, row counts, checksums, log collection) and timing probes are left "
-                         "out; a step's changes include the checks made just before them (such as a checksum that "
-                         "skips an unchanged file). The power-off and power-on are run by `fab` on this machine, not "
-                         "over SSH: their rows say what they do. Every command, with its time, exit code and "
-                         "duration, is in `{file}` beside this "
-                         "report.",
-                         "Команды, которые что-то меняли на хостах, по шагам: сколько раз, на каких хостах, сколько "
-                         "завершились с ненулевым кодом. Команды, которые только читали состояние (роль и позиция "
-                         "WAL каждого узла, данные pgpool, подсчёт строк, контрольные суммы, сбор журналов), и "
-                         "замеры скорости опущены; к изменениям шага отнесены и проверки непосредственно перед ними "
-                         "(например, "
-                         "контрольная сумма, по которой неизменённый файл не копируется). Отключение и включение "
-                         "питания выполняет `fab` на этой машине, а не по SSH: их строки описывают, что делается. "
-                         "Все команды со временем, кодом завершения и длительностью\u00a0— "
-                         "в файле `{file}` рядом с отчётом."),
-    "action": ("pglab's step (as in the command log)", "Шаг pglab (как в журнале команд)"),
+    "commands_summary": ("The commands that changed something on the hosts, step by step (by the time each began): "
+                         "what a reader runs to repeat the run - how often, on which hosts, how many ended with a "
+                         "non-zero exit code. Left out, and kept in the full log: read-only looks (each node's role "
+                         "and position, pgpool's view, row counts, checksums, replication slots, log collection, the "
+                         "checksum that decides whether a file is copied at all) and timing probes. Files are "
+                         "uploaded over SFTP into a private temporary file with a new name every run, shown as "
+                         "`<uploaded file>`. The power-off and power-on are run by `fab` on this machine, not over "
+                         "SSH: their rows say what they do. Every command, with its time, exit code and duration, is "
+                         "in `{file}` beside this report.",
+                         "Команды, которые что-то меняли на хостах, по шагам (по времени начала команды): то, что "
+                         "нужно выполнить, чтобы повторить работу,\u00a0— сколько раз, на каких хостах, сколько "
+                         "завершились с ненулевым кодом. Опущены (они есть в полном журнале) команды, которые только "
+                         "читали состояние (роль и позиция WAL каждого узла, данные pgpool, подсчёт строк, "
+                         "контрольные суммы, слоты репликации, сбор журналов, контрольная сумма, по которой решается, "
+                         "копировать ли файл), и замеры скорости. Файлы передаются по SFTP во временный файл, имя "
+                         "которого в каждом запуске новое; в таблицах он обозначен `<uploaded file>`. Отключение и "
+                         "включение питания выполняет `fab` на этой машине, а не по SSH: их строки описывают, что "
+                         "делается. Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` "
+                         "рядом с отчётом."),
+    "action": ("Label in the command log", "Метка в журнале команд"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
-    "step_rates": ("clients meanwhile, averaged over the step: {commits:.1f} commits/s, {reads:.1f} reads/s of "
-                   "the reader sessions (journal entries in the step divided by its duration)",
-                   "клиенты за это время, в среднем за шаг: коммитов {commits:.1f} в секунду, чтений читающих "
-                   "сессий {reads:.1f} в секунду (записи журнала за шаг, делённые на его длительность)"),
+    "step_rates": ("From {start} to {end} ({seconds:.2f} s) the client sessions made {commits:|commit|commits} "
+                   "({commits_s:.1f} per second) and the reader sessions {reads:|read|reads} ({reads_s:.1f} per "
+                   "second); {basis}",
+                   "С {start} до {end} ({seconds:.2f}\u00a0с) клиентские сессии сделали "
+                   "{commits:|коммит|коммита|коммитов} ({commits_s:.1f} в секунду), читающие сессии\u00a0— "
+                   "{reads:|чтение|чтения|чтений} ({reads_s:.1f} в секунду); {basis}"),
+    "basis_tables": ("the counts are this step's session table minus the previous one",
+                     "числа\u00a0— разность этой таблицы сессий и предыдущей"),
+    "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
     "plot_y": ("transactions/s, reads/s", "транзакций/с, чтений/с"),
     "commits_s": ("commits/s", "коммитов/с"),
     "reads_s": ("reads/s", "чтений/с"),
@@ -207,9 +233,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "nothing": ("\u2014", "\u2014"),
     "figure_caption": ("Figure {n}. {text}", "Рисунок {n}\u00a0— {text}"),
     "table_caption": ("Table {n}. {text}", "Таблица {n}\u00a0— {text}"),
-    "table_continued": ("Table {n} (continued)", "Продолжение таблицы {n}"),
-    "step_line": ("Command `{command}`, {seconds:.1f} s ({start} to {end} UTC)",
-                  "Команда `{command}`, {seconds:.1f}\u00a0с (с {start} до {end} UTC)"),
+    "step_line": ("Command `{command}`, {seconds:.2f} s (from {start} to {end} UTC)",
+                  "Команда `{command}`, {seconds:.2f}\u00a0с (с {start} до {end} UTC)"),
     "hosts_table": ("The lab's hosts", "Хосты стенда"),
     "conclusion_table": ("Measured figures", "Измеренные показатели"),
     "commands_of": ("Commands of the step «{title}»", "Команды шага «{title}»"),
@@ -250,18 +275,19 @@ WORDS: dict[str, tuple[str, str]] = {
                        "{s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` не перевёл ожидание {primary} "
                        "на оставшийся резервный узел (до записи на его диск)"),
     "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
-                       "detaches nothing): a commit through pgpool waited; after {waited:.2f} s {primary}'s "
-                       "`pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at `{current}`, "
-                       "{host} had flushed to `{flush}` but replayed only to `{replay}` (`remote_apply` waits for "
-                       "the replay). `pg_wal_replay_resume()` on {host} released it: acknowledged {released:.0f} ms "
-                       "later, {held:.2f} s after it was sent",
+                       "detaches nothing): a commit through pgpool waited; {waited:.3f} s after it was sent "
+                       "{primary}'s `pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at "
+                       "`{current}`, {host} had flushed to `{flush}` but replayed only to `{replay}` (`remote_apply` "
+                       "waits for the replay). `pg_wal_replay_resume()` on {host}, {held:.3f} s after the commit was "
+                       "sent, released it: acknowledged {released} ms later, {total:.3f} s after it was sent",
                        "применение WAL на {host} приостановлено (`pg_wal_replay_pause()`; {host} работает и "
-                       "получает WAL, поэтому pgpool ничего не отключает): коммит через pgpool ждал; через "
-                       "{waited:.2f}\u00a0с `pg_stat_activity` на {primary} показывал его с "
+                       "получает WAL, поэтому pgpool его не отключает): коммит через pgpool ждал; через "
+                       "{waited:.3f}\u00a0с после отправки коммита `pg_stat_activity` на {primary} показывал его с "
                        "`wait_event = SyncRep`, WAL {primary} был в позиции `{current}`, {host} записал на диск WAL "
                        "до `{flush}`, но применил только до `{replay}` (`remote_apply` ждёт применения). "
-                       "`pg_wal_replay_resume()` на {host} освободил коммит: подтверждение пришло через "
-                       "{released:.0f}\u00a0мс, всего через {held:.2f}\u00a0с после отправки"),
+                       "`pg_wal_replay_resume()` на {host} через {held:.3f}\u00a0с после отправки освободил коммит: "
+                       "подтверждение пришло ещё через {released}\u00a0мс, всего через {total:.3f}\u00a0с после "
+                       "отправки"),
     "demo_sync_not_waiting": ("{host}'s replay paused: a commit through pgpool did NOT wait (no SyncRep wait)",
                               "применение WAL на {host} приостановлено, но коммит через pgpool НЕ ждал (ожидания "
                               "`SyncRep` нет)"),
@@ -312,25 +338,30 @@ WORDS: dict[str, tuple[str, str]] = {
            "в pg_stat_replication узел {sync} синхронный, а {lagging} асинхронный; новая строка была на B не "
            "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), а на C появилась "
            "не сразу, через {c_s:.2f}\u00a0с."),
-    "v1_wait": (" While B did not replay, a commit waited in SyncRep ({waited:.2f} s and more) and was acknowledged "
-                "{released:.0f} ms after B resumed.",
-                " Пока B не применял WAL, коммит ждал в состоянии `SyncRep` (не меньше {waited:.2f}\u00a0с) и был "
-                "подтверждён через {released:.0f}\u00a0мс после возобновления применения на B."),
+    "v1_wait": (" While B did not replay, a commit waited in `SyncRep`: B's replay was resumed {held:.3f} s after "
+                "the commit was sent, and the commit was acknowledged {released} ms later, {total:.3f} s after it "
+                "was sent.",
+                " Пока B не применял WAL, коммит ждал в состоянии `SyncRep`: применение на B возобновлено через "
+                "{held:.3f}\u00a0с после отправки коммита, подтверждение пришло ещё через {released}\u00a0мс, "
+                "всего через {total:.3f}\u00a0с после отправки."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads} by the reader sessions and {backs:|read-back|"
              "read-backs} of their own writes by the writers; invariant held in every read.",
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
-             "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}; чтений читающими "
-             "сессиями\u00a0— {reads}, чтений своих записей пишущими\u00a0— {backs}; инвариант выполнен при "
-             "каждом чтении."),
+             "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}; читающие сессии выполнили "
+             "{reads:|чтение|чтения|чтений}, пишущие прочитали обратно {backs:|свою запись|свои записи|своих "
+             "записей}; инвариант выполнялся при каждом чтении."),
     "reads_by_node": ("Reads by the node that answered (whole run; `cluster_name` returned with each read)",
                       "Чтения по ответившему узлу (за всё время; каждое чтение возвращает `cluster_name`)"),
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
                             "читающие сессии: {readers}; чтения своих записей пишущими: {backs}"),
-    "v2_2": ("{host} powered off hard at {clock} UTC (`{provider}`: every process killed at once, no shutdown; "
-             "what the kernel's page cache held: see “Where the run happened”).",
-             "{host}: питание отключено в {clock} UTC (`{provider}`: все процессы прерваны одновременно, без "
-             "штатной остановки; что происходит со страничным кэшем ядра, см. «Где выполнялась работа»)."),
+    "v2_2": ("{host} powered off hard at {clock} UTC ({provider}): every process of the host killed at once, no "
+             "shutdown; what the kernel's page cache held: see “Where the run happened”.",
+             "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
+             "штатной остановки; о страничном кэше ядра см. «Где выполнялась работа»."),
+    "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
+    "power_vagrant": ("the hypervisor destroyed the VM's domain, provider `vagrant`",
+                      "гипервизор уничтожил домен виртуальной машины, провайдер `vagrant`"),
     "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",
@@ -362,9 +393,9 @@ WORDS: dict[str, tuple[str, str]] = {
                   "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
                   "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
-                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, "
-                  "каждая клиентская сессия продолжила работу: самая длинная пауза пишущих сессий\u00a0— {writers}, "
-                  "читающих\u00a0— {readers}. C перешёл на B без полного копирования. Бывший основной узел "
+                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, и "
+                  "каждая клиентская сессия продолжила работу (самая длинная пауза пишущих сессий\u00a0— {writers}, "
+                  "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
                   "актуализирован через {method} за {rejoin_s:.1f}\u00a0с вместо полной копии, исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
                   "пишущих сессий при этом: {switch}. Из {acknowledged:|подтверждённой клиентам записи|подтверждённых "

@@ -50,7 +50,7 @@ PROSE: dict[str, tuple[str, str]] = {
     "why_2.1": (
         "The client host runs long-lived sessions, each with its own connection to pgpool (port {port}), never "
         "to a node directly. A writer's transaction moves an amount from one account to another and records the "
-        "transfer (the statements are under “The data” below); the client journals it as acknowledged only after "
+        "transfer (the statements are under “The data” above); the client journals it as acknowledged only after "
         "`COMMIT` has returned, so the journal never claims a write the database did not confirm. A reader reads, "
         "in one statement, the bank's total balance - which every transfer keeps equal to the initial total (the "
         "invariant) - and which node served it. pgpool sends writes to the primary and balances reads over A and "
@@ -58,7 +58,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "acknowledged commit.",
         "На клиентском хосте работают долгоживущие сессии, у каждой своё соединение с pgpool (порт {port}), "
         "напрямую к узлам клиенты не подключаются. Транзакция пишущей сессии переводит сумму с одного счёта на "
-        "другой и записывает перевод (операторы приведены ниже, в разделе «Данные»); клиент заносит её в журнал "
+        "другой и записывает перевод (операторы приведены выше, в разделе «Данные»); клиент заносит её в журнал "
         "как подтверждённую только после того, как вернулся `COMMIT`, поэтому журнал никогда не приписывает базе "
         "запись, которую она не подтвердила. Читающая сессия одним запросом читает сумму всех балансов, которую "
         "каждый перевод сохраняет равной начальной (инвариант), и имя узла, который ответил. pgpool направляет "
@@ -75,10 +75,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "promoted, or has just been.",
         "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
         "ничего не останавливается штатно, ни один процесс не успевает записать то, что держит в своей памяти "
-        "(что происходит со страничным кэшем ядра, см. «Где выполнялась работа»), ни один пакет не уходит с "
-        "хоста, поэтому pgpool и резервные узлы ничего не получают и просто перестают получать ответы. `COMMIT`, "
-        "который был в пути в этот "
-        "момент, для клиента имеет неизвестный исход: он мог дойти до B, а мог и не дойти (такие коммиты "
+        "(о страничном кэше ядра см. «Где выполнялась работа»), ни один пакет не уходит с хоста, поэтому pgpool "
+        "и резервные узлы не получают никакого уведомления: ответы просто перестают приходить. Исход `COMMIT`, "
+        "отправленного, но ещё не подтверждённого в этот момент, клиенту неизвестен: коммит мог дойти до B, а мог "
+        "и не дойти (такие коммиты "
         "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным: клиенты "
         "получают ошибки или ждут, а B ещё не повышен или только что повышен."),
     "why_2.3": (
@@ -100,9 +100,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "reconnect rather than carry on: their pgpool child was restarted, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
         "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`. Какой "
-        "резервный узел повысить, решает этот сценарий, и его собственная строка журнала в этой работе говорит, "
-        "какой и почему: {choice}. На синхронном резервном узле есть каждый коммит, подтверждённый, пока "
-        "основной узел его ждал (ни один такой коммит не подтверждался, пока узел его не применил); коммиты, "
+        "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
+        "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
+        "коммит подтверждался только после того, как резервный узел его применил); коммиты, "
         "подтверждённые, когда основной узел работал без синхронного резервного, учитываются на этапе 3 как "
         "коммиты под риском. Узел, повышенный до основного, начинает новую линию времени (2): его WAL отныне "
         "несёт новый номер, и то, что он пишет после повышения, невозможно спутать с WAL, который A мог записать "
@@ -114,7 +114,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "дочерние процессы при каждом переключении и при каждом `pcp_attach_node` (в журнале каждый раз "
         "`failover: set new primary node`), поэтому при каждом из них клиентская сессия теряет соединение "
         "(ошибки клиентов приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс. "
-        "Поэтому клиенты и переподключаются: перезапущен их процесс pgpool, а не потеряна база данных."),
+        "Именно поэтому клиенты переподключаются: перезапущен обслуживавший их процесс pgpool, а база данных "
+        "не терялась."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
                     "`standby.signal`: {signal}; control file state `{state}` (never shut down cleanly); WAL ends at "
                     "`{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up starts PostgreSQL "
@@ -161,7 +162,7 @@ PROSE: dict[str, tuple[str, str]] = {
     "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
                  "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "
                  "primary's history and C needs no rewind",
-                 ": последняя применённая C позиция во время отказа, `{c_lsn}`, не дальше точки `{fork}`, где "
+                 ": во время отказа C применил WAL до позиции `{c_lsn}`\u00a0— не дальше точки `{fork}`, где "
                  "расходятся линии времени 1 и 2 (точка расхождения из вывода pg_rewind), то есть WAL C\u00a0— "
                  "начало истории нового основного узла, и pg_rewind для C не нужен"),
     "why_3": (
@@ -191,11 +192,13 @@ PROSE: dict[str, tuple[str, str]] = {
         "и управляющий файл; WAL, записанный A после точки расхождения, клиентам не подтверждался (B его не "
         "получил) и отбрасывается. Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
         "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
-        "A становится синхронным резервным узлом B (каждый коммит есть на A до подтверждения), B штатно "
-        "останавливается, чтобы A и C получили весь его WAL, проверка pgpool находит B остановленным, и `failover.sh` повышает A, "
+        "A становится синхронным резервным узлом B (каждый коммит попадает на A до того, как будет "
+        "подтверждён), B штатно останавливается, чтобы A и C получили весь его WAL, проверка pgpool "
+        "находит B остановленным, и `failover.sh` повышает A, "
         "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
         "асинхронно: это конфигурация этапа 1. Каждая смена основного узла перезапускает дочерние процессы "
-        "pgpool, поэтому при каждой из них клиенты теряют соединения и подключаются заново (это видно по таблицам сессий).{single_pgpool}"),
+        "pgpool, поэтому при каждой из них клиенты теряют соединения и подключаются заново (это видно по "
+        "таблицам сессий).{single_pgpool}"),
     "why_at_risk": (
         "Durability while degraded. After any single fault every acknowledged commit is on two nodes: while B "
         "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "
@@ -262,14 +265,33 @@ PROSE |= {
                          "Клиентские сессии: окончательные числа после остановки в {clock} UTC"),
     "rewind_output": ("pg_rewind's output on {host} (source {source})",
                       "Вывод pg_rewind на {host} (источник\u00a0— {source})"),
-    "diverged": ("The histories of {host} and {source} diverged at WAL position `{lsn}` on timeline {timeline}; "
-                 "pg_rewind copied what changed since the last common checkpoint, at `{checkpoint}`.",
-                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}; "
-                 "pg_rewind скопировал то, что изменилось после последней общей контрольной точки `{checkpoint}`."),
-    "rewind_copied": ("It had to copy {copy} MB; a full copy (`pg_basebackup`) would have moved all {total} MB of "
-                      "{source}'s data directory.",
-                      "Скопировать пришлось {copy}\u00a0МБ; полная копия (`pg_basebackup`) перенесла бы весь "
-                      "каталог данных {source}\u00a0— {total}\u00a0МБ."),
+    "diverged": ("The histories of {host} and {source} diverged at WAL position `{lsn}` on timeline {timeline}. "
+                 "pg_rewind does not copy from that point but from the last checkpoint the two histories share, "
+                 "`{checkpoint}`: the blocks changed since then are read from {source}.",
+                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}. Копирует "
+                 "pg_rewind не с этой точки, а с последней общей для обеих историй контрольной точки "
+                 "`{checkpoint}`: блоки, изменённые после неё, берутся с {source}."),
+    "checkpoint_dated": ("That checkpoint lies {mb:.0f} MB of WAL before the divergence and was written no later than "
+                         "{clock} UTC (the snapshot of the step “{step}” already shows WAL past it){setup}. So the "
+                         "rewound interval starts there, not at the failure.",
+                         "Эта контрольная точка отстоит от точки расхождения на {mb:.0f}\u00a0МБ WAL и записана не "
+                         "позже {clock} UTC (в снимке шага «{step}» WAL уже дальше неё){setup}. Поэтому откатываемый "
+                         "интервал начинается с неё, а не с момента сбоя."),
+    "checkpoint_setup": (", that is during the setup, before the clients started, and no checkpoint followed before "
+                         "the power cut",
+                         ", то есть ещё при настройке, до запуска клиентов, и до отключения питания других "
+                         "контрольных точек не было"),
+    "rewind_copied": ("By pg_rewind's output it had to copy {copy} MB of the {total} MB of {source}'s data directory: "
+                      "besides the blocks changed since the checkpoint it copies whole every file it does not "
+                      "compare block by block (WAL segments, `pg_xact`, configuration). On a database this small "
+                      "that is most of it; a full copy (`pg_basebackup`) would have moved all {total} MB, and on a "
+                      "large database with the same changes the difference would be many times larger.",
+                      "По выводу pg_rewind, скопировать нужно было {copy}\u00a0МБ из {total}\u00a0МБ каталога "
+                      "данных {source}: кроме блоков, изменённых после контрольной точки, pg_rewind целиком "
+                      "копирует файлы, которые не сравнивает по блокам (сегменты WAL, `pg_xact`, конфигурация). "
+                      "На такой маленькой базе это большая часть каталога; полная копия (`pg_basebackup`) "
+                      "перенесла бы все {total}\u00a0МБ, а на большой базе с теми же изменениями разница была бы "
+                      "во много раз больше."),
     "crash_recovery": ("{host}'s crash recovery, which pg_rewind ran first (A lost power mid-work), in "
                        "PostgreSQL's own words: why, where replay started and where the intact WAL ended.",
                        "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (A обесточен во время "
@@ -326,6 +348,41 @@ PROSE |= {
                        "повышений было {count}. Резервный узел переходит на новую линию сам; узел, записавший WAL "
                        "после точки ветвления (A на линии 1), не может и возвращается через pg_rewind."),
     "data": ("The data", "Данные"),
+    "conn_table": ("Connectivity between the hosts, checked after the setup",
+                   "Связность хостов, проверенная после настройки"),
+    "conn_path": ("Connection", "Соединение"),
+    "conn_evidence": ("What shows it", "Чем подтверждено"),
+    "conn_client": ("a `psql` session from the client host through pgpool with `sslmode=verify-full` (TLS, pgpool's "
+                    "certificate checked against the lab's CA); its `\\conninfo`: {line}",
+                    "сессия `psql` с клиентского хоста через pgpool с `sslmode=verify-full` (TLS, сертификат pgpool "
+                    "проверен по удостоверяющему центру стенда); её `\\conninfo`: {line}"),
+    "conn_via": ("the same session's query was answered by {host}; there `pg_stat_ssl` shows pgpool's connection: "
+                 "{tls}",
+                 "на запрос той же сессии ответил {host}; `pg_stat_ssl` на нём показывает соединение pgpool: {tls}"),
+    "conn_health": ("pgpool's health check logs in to every node each second with its own account; in the table "
+                    "below each is attached (“up” or “waiting”)",
+                    "pgpool раз в секунду проверяет каждый узел, подключаясь к нему под своей учётной записью; в "
+                    "таблице ниже все узлы подключены («работает» или «ждёт»)"),
+    "conn_health_failed": ("pgpool has NOT attached every node (see the table below)",
+                           "pgpool подключил НЕ все узлы (см. таблицу ниже)"),
+    "conn_replication": ("replication", "репликация"),
+    "conn_walsender": ("the primary's `pg_stat_ssl` for {app}'s replication connection: {tls}",
+                       "`pg_stat_ssl` основного узла для соединения репликации {app}: {tls}"),
+    "conn_tls": ("TLS, `{version}`", "TLS, `{version}`"),
+    "conn_plain": ("NO TLS", "БЕЗ TLS"),
+    "conn_failed": ("not recorded: the check failed", "не записано: проверка не удалась"),
+    "conn_logins": ("Logins: pgpool's `pool_hba.conf` and the nodes' `pg_hba.conf` (Appendix A) admit network "
+                    "connections only over TLS (`hostssl`) and only with `scram-sha-256` passwords, so every "
+                    "connection above logged in with scram.",
+                    "Вход: `pool_hba.conf` pgpool и `pg_hba.conf` узлов (приложение А) допускают сетевые "
+                    "подключения только по TLS (`hostssl`) и только с паролем `scram-sha-256`, поэтому каждое "
+                    "соединение выше прошло аутентификацию `scram-sha-256`."),
+    "data_intro": ("What the client sessions write and read: the schema, the statements of their transactions, "
+                   "sample rows as they were at the end of the run, and the errors the sessions saw during it. The "
+                   "stages below refer to them.",
+                   "С какими данными работают клиентские сессии: схема, операторы их транзакций, примеры строк в "
+                   "том виде, в каком они были в конце работы, и ошибки, которые сессии получали по ходу работы. "
+                   "Описание этапов ниже ссылается на этот раздел."),
     "schema": ("The schema, as `fab setup` created it", "Схема, как её создал `fab setup` (без комментариев "
                "файла схемы: `n`\u00a0— порядковый номер перевода, по нему проверяется монотонность чтений; "
                "`replication_probes`\u00a0— пробные строки демонстрации репликации)"),
@@ -367,22 +424,30 @@ PROSE |= {
                   "потерянная строка: потери считаются по идентификаторам подтверждённых переводов."),
     "environment": ("Where the run happened", "Где выполнялась работа"),
     "env_provider": ("Provider", "Среда выполнения"),
-    "env_local": ("`local`: each host is a set of Linux namespaces (network, mount, pid, uts, ipc) on this "
-                  "machine, on the bridge `pglab-br0`; no hypervisor",
-                  "`local`: каждый хост\u00a0— набор пространств имён Linux (сеть, файловая система, процессы, "
-                  "имя хоста, межпроцессное взаимодействие) на этой машине, мост `pglab-br0`; гипервизора нет"),
-    "env_vagrant": ("`vagrant`: five virtual machines, hypervisor `{hypervisor}`",
-                    "`vagrant`: пять виртуальных машин, гипервизор `{hypervisor}`"),
+    "env_local": ("local provider (`local`): each host is a set of Linux namespaces (network, mount, pid, uts, ipc) "
+                  "on this machine, on the bridge `pglab-br0`; no hypervisor",
+                  "локальный стенд (провайдер `local`): каждый хост\u00a0— набор пространств имён Linux (сеть, "
+                  "файловая система, процессы, имя хоста, межпроцессное взаимодействие) на этой машине, мост "
+                  "`pglab-br0`; гипервизора нет"),
+    "env_vagrant": ("virtual machines (provider `vagrant`): five VMs, hypervisor `{hypervisor}`",
+                    "виртуальные машины (провайдер `vagrant`): пять машин, гипервизор `{hypervisor}`"),
     "env_machine": ("Machine", "Машина"),
     "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
     "env_hosts_os": ("System of the lab's hosts", "ОС узлов стенда"),
     "env_software": ("Software", "Программы"),
     "env_speed": ("Measured speed of the hosts", "Измеренная скорость хостов"),
-    "env_speed_value": ("a fixed CPU loop on pg-a takes {slowdown:.2f} of the time it takes on this machine; an "
-                        "SSH command's round trip {rtt:.0f} ms; timing profile `{profile}`",
-                        "отношение времени одного и того же вычислительного цикла на pg-a к времени на этой машине: "
-                        "{slowdown:.2f}; команда по SSH\u00a0— {rtt:.0f}\u00a0мс; набор тайм-аутов pglab "
-                        "`{profile}`"),
+    "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} (about 1: "
+                        "the hosts are as fast as this machine, the difference is the measurement's noise; 3 or "
+                        "more: a slow hypervisor such as software emulation); an SSH command's round trip "
+                        "{rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
+                        "время одного и того же вычислительного цикла на pg-a, делённое на его время на этой машине: "
+                        "{slowdown:.2f} (около 1\u00a0— хосты так же быстры, как она, а отличие от 1\u00a0— "
+                        "погрешность замера; 3 и больше\u00a0— медленный гипервизор, например программная "
+                        "эмуляция); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум замерам pglab выбрал "
+                        "{profile_words} (`{profile}`)"),
+    "profile_fast": ("short timeouts, for hosts at most 3 times slower than this machine",
+                     "короткие тайм-ауты, для хостов не более чем втрое медленнее этой машины"),
+    "profile_roomy": ("longer timeouts, for slow hosts", "увеличенные тайм-ауты, для медленных хостов"),
     "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
                         "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "
                         "leaves it; power-on starts the host's `init` again in fresh namespaces.",

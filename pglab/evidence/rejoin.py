@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pglab.cluster.facts import lsn_to_int
 from pglab.evidence.logs import TIMESTAMP
 from pglab.evidence.records import Evidence
 
@@ -63,3 +64,24 @@ def promotions(ev: Evidence) -> list[Promotion]:
         if match:
             found[int(match.group(1))] = Promotion(hit["ts"], hit["host"], int(match.group(1)))
     return [found[k] for k in sorted(found)]
+
+
+@dataclass(frozen=True)
+class CheckpointDate:
+    """When the last common checkpoint pg_rewind started from was written, as far as the snapshots tell: no
+    later than the first snapshot whose WAL is already past it, and how far before the divergence it lies."""
+
+    step: int  # index of that step in the recorded stages
+    ts: float  # the snapshot's time
+    wal_mb: float  # WAL between the checkpoint and the divergence point, MB
+
+
+def checkpoint_date(ev: Evidence, rewind: Rewind) -> CheckpointDate | None:
+    if not (rewind.checkpoint_lsn and rewind.diverged_lsn):
+        return None
+    at = lsn_to_int(rewind.checkpoint_lsn)
+    for i, stage in enumerate(ev.stages):
+        snap = stage.get("snapshot") or {}
+        if any(p.get("lsn") and lsn_to_int(p["lsn"]) >= at for p in (snap.get("probes") or {}).values()):
+            return CheckpointDate(i, snap.get("ts", stage["end"]), (lsn_to_int(rewind.diverged_lsn) - at) / 2**20)
+    return None

@@ -26,24 +26,25 @@ from pglab import assignment
 from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
-from pglab.evidence import configuration, consistency, data, environment, plot, rejoin, titlepage
+from pglab.evidence import configuration, connectivity, consistency, data, environment, plot, rejoin, titlepage
+from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence, Snapshot
-from pglab.evidence.verdicts import clock, conclusion, figures, pauses_text, reads_by_node, session_rows, verdicts
+from pglab.evidence.verdicts import (
+    clock,
+    conclusion,
+    figures,
+    pauses_text,
+    reads_by_node,
+    session_rows,
+    verdicts,
+    wait_parts,
+)
 from pglab.model import Lab
 
 TEMPLATES = Path(__file__).with_name("templates")
-COMMANDS_FILE = "commands.txt"  # every command over SSH, beside the report (Appendix B sums them up)
-# Read-only looks at the hosts (and timing probes): Appendix B leaves them to the full log, commands.txt.
-OBSERVATIONS = frozenset({"ssh round trip", "speed probe", "role", "probe node", "pcp_health_check_stats",
-                          "pg_stat_replication", "row counts", "pglab-client stats", "collect log lines",
-                          "transfer ids", "role log", "total", "sample rows", "pgpool set up?",
-                          "follow child running?", "check packages", "check cluster", "environment", ""})
-OBSERVATION_KINDS = ("checksum ", "disk facts of ", "demo: probe on ")  # one step name per table or host
-
-
 def load_evidence(ctx: LabContext) -> Evidence:
     """The recorded evidence; the configuration is read from the hosts if it was not recorded yet."""
     stages = ctx.state.load_json("stages.json")
@@ -73,88 +74,63 @@ def environment_of(ctx: LabContext, ev: Evidence) -> Environment:
                        speed.get("ssh_rtt_ms"), "", "", 0, "", "", "")
 
 
-def rates(ev: Evidence, start: float, end: float) -> dict[str, float]:
-    """Commits/s and reads/s of all client sessions within a step ({} before the clients started)."""
-    seconds = end - start
-    commits = sum(start <= r["ts"] <= end for r in ev.journal if r["outcome"] == "ack")
-    reads = sum(start <= r["ts"] <= end for r in ev.reader_reads)
-    return {"commits": commits / seconds, "reads": reads / seconds} if seconds > 0 and commits + reads else {}
+def session_totals(snapshot: dict) -> tuple[float, int, int] | None:
+    """(when, commits of the writers, reads of the readers) of a snapshot's session table, None without one."""
+    clients = snapshot.get("clients") or {}
+    sessions = clients.get("sessions") or {}
+    if not sessions:
+        return None
+    return (clients.get("ts") or snapshot["ts"], sum(c["commits"] for c in sessions.values() if c["kind"] == "writer"),
+            sum(c["reads"] for c in sessions.values() if c["kind"] == "reader"))
+
+
+def rates(ev: Evidence, index: int) -> dict:
+    """What the client sessions did in a step: the difference between its session table and the one before (or the
+    clients' start), over the time between them - the counts the tables show, the seconds to the hundredth as
+    printed, and the rates from those printed figures. Without a session table: the journal within the step.
+    {} before the clients started."""
+    step, started = ev.stages[index], ev.first("clients-start")
+    now = session_totals(step.get("snapshot") or {})
+    before = next((t for t in (session_totals(s.get("snapshot") or {}) for s in reversed(ev.stages[:index])) if t),
+                  (started["ts"], 0, 0) if started else None)
+    basis = "tables"
+    if now and before and now[1] >= before[1] and now[2] >= before[2]:  # counters only grow (a new run: not)
+        start, end, commits, reads = before[0], now[0], now[1] - before[1], now[2] - before[2]
+    else:
+        basis = "journal"
+        start = max(step["start"], started["ts"]) if started else step["start"]
+        end = step["end"]
+        commits = sum(start <= r["ts"] <= end for r in ev.journal if r["outcome"] == "ack")
+        reads = sum(start <= r["ts"] <= end for r in ev.reader_reads)
+    seconds = round(end - start, 2)
+    if seconds <= 0 or not commits + reads or not started or end < started["ts"]:
+        return {}
+    return {"from": clock(start), "to": clock(end), "seconds": seconds, "basis": basis, "commits": commits,
+            "reads": reads, "commits_s": round(commits / seconds, 1), "reads_s": round(reads / seconds, 1)}
+
+
+def step_seconds(step: dict) -> float:
+    """A step's duration from its start and end to the millisecond, as the step line prints them."""
+    return round(step["end"], 3) - round(step["start"], 3)
 
 
 def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
     """The assignment's sections with the steps recorded for each and the verdict."""
-    out, claimed = [], set()
+    out = []
+    owners = [step_of(ev.stages, c["ts"] - c.get("seconds", 0)) for c in ev.commands]
     for sec in assignment.SECTIONS:
-        steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)]) for s in ev.stages
-                 if s["section"] == sec.key]
+        steps = [dict(s, title=s["title"][assignment.LANGUAGES.index(lang)], index=i)
+                 for i, s in enumerate(ev.stages) if s["section"] == sec.key]
         for step in steps:
             step["snapshot"] = Snapshot.from_dict(step.get("snapshot") or {})  # the template reads typed objects
-            mine = [i for i, c in enumerate(ev.commands)  # each command in one step only (windows may overlap)
-                    if step["start"] <= c["ts"] <= step["end"] + 0.5 and i not in claimed]
-            claimed.update(mine)
-            step["commands"] = power_rows(ev, step) + command_summary([ev.commands[i] for i in mine])
-            step["rates"] = rates(ev, step["start"], step["end"])
+            mine = [c for c, owner in zip(ev.commands, owners, strict=True) if owner == step["index"]]
+            step["commands"] = power_rows(ev, step["index"]) + command_summary(mine)
+            step["rates"] = rates(ev, step["index"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
                     "parent_anchor": "s" + sec.key.split(".")[0],
                     "asks": sec.text("asks", lang), "steps": steps, "verdict": found[sec.key]})
     return out
-
-
-UPLOAD = "mktemp "  # HostShell.put_private's first command: a private temp file for an upload
-
-
-def power_rows(ev: Evidence, step: dict) -> list[dict]:
-    """The power-off and power-on within a step: run by fab on this machine (local: namespaces; vagrant: the
-    hypervisor), not over SSH, so absent from the command log; shown as what they do."""
-    rows = []
-    for e in ev.events:
-        if e["event"] in ("poweroff", "poweron") and step["start"] - 0.5 <= e["ts"] <= step["end"] + 0.5:
-            ns = f"pglab-{e['host']}"
-            command = (POWER_LOCAL if e.get("provider", "local") == "local" else POWER_VM)[e["event"]]
-            rows.append({"step": e["event"], "command": command.format(ns=ns, host=e["host"]),
-                         "hosts": [e["host"]], "runs": 1, "failed": 0})
-    return rows
-
-
-POWER_LOCAL = {"poweroff": "ip link del {ns}; kill -KILL <init of {ns}'s pid namespace>; ip netns del {ns}",
-               "poweron": "ip netns add {ns}; veth on pglab-br0; unshare --pid ... <init of {host}>"}
-POWER_VM = {"poweroff": "virsh destroy <domain of {host}>", "poweron": "virsh start <domain of {host}>"}
-
-
-def command_summary(commands: list[dict]) -> list[dict]:
-    """A step's commands, each kind once in the order first run (with its first command line): on which hosts,
-    how often, how many failed (read-only looks and timing probes left out: they are in the full log)."""
-    runs: dict[str, dict] = {}
-    for c in commands:
-        if c["step"] in OBSERVATIONS or c["step"].startswith(OBSERVATION_KINDS):
-            continue
-        row = runs.setdefault(c["step"], {"step": c["step"], "command": "", "hosts": [], "runs": 0, "failed": 0})
-        if not row["command"] and not str(c.get("command", "")).startswith(UPLOAD):  # the real command, not
-            row["command"] = shorten(c.get("command", ""))                        # the upload's temp file
-        row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
-        row["runs"] += 1
-        row["failed"] += c["exit"] != 0
-    return list(runs.values())
-
-
-def shorten(command: str, limit: int = 90) -> str:
-    """A command or message on one line, at most `limit` characters, cut at a word boundary and marked with '…'
-    (the full text is in the command log or the host's log)."""
-    line = " ".join(str(command).split())
-    if len(line) <= limit:
-        return line
-    cut = line[:limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:|") + "\u2026"
-
-
-def write_commands(ev: Evidence, path: Path) -> Path:
-    """Every command run over SSH, one a line: time (UTC), host, user, exit code, seconds, step, command."""
-    lines = ["# time (UTC)\thost\tuser\texit\tseconds\tstep\tcommand"]
-    lines += ["\t".join((clock(c["ts"]), c["host"], c.get("user", ""), str(c["exit"]), f"{c['seconds']:.3f}",
-                         c["step"], " ".join(str(c.get("command", "")).split()))) for c in ev.commands]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 class Captions:
@@ -168,10 +144,6 @@ class Captions:
         self.counts[kind] += 1
         words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
         return f'<p class="{kind}-caption">{inline_code(words)}</p>'
-
-    def continued(self) -> str:
-        """'Table 3 (continued)' above the next part of a table split in parts."""
-        return f'<p class="table-caption">{inline_code(self.t["table_continued"].format(n=self.counts["table"]))}</p>'
 
 
 def outage(lab: Lab, ev: Evidence) -> dict | None:
@@ -247,6 +219,28 @@ def follow_without_rewind(t: dict, lab: Lab, ev: Evidence) -> str:
     return t["c_follow"].format(c_lsn=c_lsn, fork=fork)
 
 
+def checkpoint_when(t: dict, ev: Evidence, rewind: rejoin.Rewind, lang_index: int) -> dict | None:
+    """The words for when the rewind's starting checkpoint was written (None if the snapshots cannot tell)."""
+    found = rejoin.checkpoint_date(ev, rewind)
+    if found is None:
+        return None
+    started = ev.first("clients-start")
+    return {"mb": found.wal_mb, "clock": clock(found.ts)[:8], "step": ev.stages[found.step]["title"][lang_index],
+            "setup": t["checkpoint_setup"] if started and found.ts < started["ts"] else ""}
+
+
+def connections(ev: Evidence) -> dict | None:
+    """The recorded connectivity check and what the recorded hba files admit (None for a run without it)."""
+    found = last_event(ev, "connectivity")
+    if not found:
+        return None
+    files = {f["path"].rsplit("/", 1)[-1]: f["text"] for f in ev.configuration.get("files", [])}
+    logins = {name: connectivity.network_logins(files[name]) for name in ("pool_hba.conf", "pg_hba.conf")
+              if name in files}
+    return {**found, "tls_only": bool(logins) and all(tls for tls, _ in logins.values()),
+            "scram_only": bool(logins) and all(scram for _, scram in logins.values())}
+
+
 def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     """What the reasoning paragraphs quote: the lab's settings and the checker's counts."""
     t, v, unknown = TEXT[lang], ev.verify, figs["unknown"]
@@ -278,7 +272,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
-               "hms": lambda ts: clock(ts)[:8], "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
+               "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
+               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
@@ -289,16 +284,18 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ev),
                "reads_by_node": reads_by_node(t, ev),
                "event_names": plot.event_names(ev, lang),
-               "fenced": last_event(ev, "fenced"), "probe_again": last_event(ev, "probe-again"),
+               "fenced": last_event(ev, "fenced"), "connections": connections(ev),
+               "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
-               "flags": {"lag_said": False, "waiting_said": False, "roles_said": False},
+               "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors),
-               "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev)}
+               "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
+               "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i)}
     return _environment().get_template("report.md.j2").render(**context)
 
 
@@ -312,11 +309,30 @@ def inline_code(text: str) -> str:
     return re.sub(r"`([^`]*)`", r"<code>\1</code>", html_escape(text, quote=False))
 
 
+UNBROKEN_MAX = 40  # a longer word may still break (rather than run into the next column)
+LONG_PAIR = 28  # a key=value longer than this may break after its '=' (passfile=/var/lib/...)
+
+
+def unbroken(value: object) -> str:
+    """Code for a table cell that wraps only between words, never inside one (no break at a '-' or '/'): each
+    word kept on one line, a long key=value allowed to break after its '='. Raw HTML the template allows."""
+    def esc(text: str) -> str:
+        return html_escape(text, quote=False).replace("|", "&#124;")
+
+    words = []
+    for word in str(value).split():
+        pieces = [p for p in (re.split(r"(?<==)", word) if len(word) > LONG_PAIR else [word]) if p]
+        words.append("\u200b".join(f'<span class="nw">{esc(p)}</span>' if len(p) <= UNBROKEN_MAX else esc(p)
+                                   for p in pieces))
+    return "<code>" + " ".join(words) + "</code>"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["inline_code"] = inline_code
+    env.filters["unbroken"] = unbroken
     return env
 
 

@@ -117,8 +117,17 @@ def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     text = t["v1"].format(sync=sync, lagging=lagging, b_ms=demo["visible_on_b_after_s"] * 1000,
                           c_s=demo["visible_on_c_after_s"])
     if wait.get("waiting"):  # the proof of synchrony: a commit held until B replays
-        text += t["v1_wait"].format(waited=wait["waited_s"], released=(wait.get("released_after_s") or 0) * 1000)
+        text += t["v1_wait"].format(**wait_parts(wait))
     return Verdict(ok, text)
+
+
+def wait_parts(wait: dict) -> dict:
+    """The held commit's times in whole milliseconds, from the same two recorded spans (sent to resume, resume
+    to acknowledgement), so that the parts the report states add up to the total it states."""
+    held = round(wait.get("held_s", 0) * 1000)
+    released = round((wait.get("released_after_s") or 0) * 1000)
+    return {"waited": round(wait.get("waited_s", 0) * 1000) / 1000, "held": held / 1000, "released": released,
+            "total": (held + released) / 1000}
 
 
 def stage_2_1(t: dict, ev: Evidence) -> Verdict:
@@ -140,8 +149,9 @@ def stage_2_2(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     if off is None:
         return Verdict(False, t["no_evidence"])
     power = ev.snapshot("2.2").get("power", {}).get(lab.primary)
+    provider = off.get("provider", "?")
     return Verdict(power == "off", t["v2_2"].format(host=lab.primary, clock=clock(off["ts"]),
-                                                    provider=off.get("provider", "?")))
+                                                    provider=t.get(f"power_{provider}", f"`{provider}`")))
 
 
 def stage_2_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:

@@ -118,6 +118,11 @@ def final_rows() -> int:
 def events() -> list[dict]:
     return [{"ts": T0 + 19, "event": "up", "hosts": [*HOSTS, "pgpool", "client"], "seconds": 19.0},
             {"ts": T0 + 36, "event": "setup", "seconds": 15.9},
+            {"ts": T0 + 35.5, "event": "connectivity", "client": "SSL connection (protocol: TLSv1.3, cipher: "
+             "TLS_AES_256_GCM_SHA384, compression: off)", "via_pgpool": {"node": "pg_a", "ssl": True,
+                                                                         "version": "TLSv1.3"},
+             "walsenders": [{"app": f"pg_{h[-1]}", "addr": f"10.213.27.1{i + 2}", "ssl": True, "version": "TLSv1.3"}
+                            for i, h in enumerate(HOSTS[1:])]},
             {"ts": T0 + 60, "event": "demo-replication"},
             {"ts": CLIENTS, "event": "clients-start", "writers": WRITERS, "readers": READERS, "rate": 20},
             {"ts": OFF, "event": "poweroff", "host": "pg-a", "provider": "local"},
@@ -252,17 +257,31 @@ def commands() -> list[dict]:
     return sorted(out, key=lambda c: c["ts"])
 
 
+CONNINFO = ("host=pg-a port=5432 user=replicator passfile=/var/lib/postgresql/.pgpass application_name={app} "
+            "sslmode=verify-full sslrootcert=/etc/pglab/tls/ca.crt connect_timeout=2 keepalives_idle=2 "
+            "tcp_user_timeout=5000")
+
+
 def configuration() -> dict:
     settings = [("cluster_name", "{host}"), ("hot_standby", "on"), ("listen_addresses", "*"),
-                ("max_replication_slots", "10"), ("max_wal_senders", "10"), ("primary_conninfo", ""),
+                ("max_replication_slots", "10"), ("max_wal_senders", "10"), ("password_encryption", "scram-sha-256"),
+                ("primary_conninfo", "{conninfo}"), ("ssl_cert_file", "/etc/pglab/tls/server.crt"),
                 ("recovery_min_apply_delay", "{delay}"), ("synchronous_commit", "remote_apply"),
                 ("synchronous_standby_names", "pg_b"), ("wal_level", "replica"), ("wal_log_hints", "on")]
-    nodes = [{"host": h, "role": role, "settings": [(k, v.format(host=h, delay="5000 ms" if h == "pg-c" else "0 ms"))
+    nodes = [{"host": h, "role": role, "settings": [(k, v.format(host=h, delay="5000 ms" if h == "pg-c" else "0 ms",
+                                                                  conninfo=CONNINFO.format(app=h.replace("-", "_"))
+                                                                  if h != "pg-a" else ""))
                                                     for k, v in settings]}
              for h, role in zip(HOSTS, ("primary-sync-pg_b", "standby-of-pg-a", "standby-of-pg-a"), strict=True)]
     files = [{"host": "pgpool", "path": "/etc/pgpool2/pgpool.conf",
               "text": "backend_hostname0 = 'pg-a'\nhealth_check_period = 1\nfailover_command = 'x'\n"
-                      "use_watchdog = off"}]
+                      "use_watchdog = off"},
+             {"host": "pgpool", "path": "/etc/pgpool2/pool_hba.conf",
+              "text": "local   all  all  scram-sha-256\nhostssl all  all  10.213.27.0/24  scram-sha-256\n"},
+             {"host": "pg-a", "path": "/etc/postgresql/15/main/pg_hba.conf",
+              "text": "# network logins only over TLS\nlocal all postgres peer\n"
+                      "hostssl replication replicator 10.213.27.12/32 scram-sha-256\n"
+                      "hostssl bank app 10.213.27.10/32 scram-sha-256\n"}]
     return {"nodes": nodes, "files": files}
 
 

@@ -132,7 +132,8 @@ def test_the_gate_answers_true_for_the_reused_connection_without_running_anythin
     "pglab-node follow pg-b async", "pglab-node follow pg-b sync sync",
     "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node clone pg-a", "pglab-node role primary-alone",
     "pglab-node stop", "pglab-node promote pg-c", "pglab-node promote pg_c pg_b", "pglab-node drop-sync pg_b evil",
-    "pglab-node drop-sync pg_b pg_c pg_a", "pglab-node repoint", "pglab-node repoint pg_b", "pglab-node repoint pg-b sync",
+    "pglab-node drop-sync pg_b pg_c pg_a", "pglab-node repoint", "pglab-node repoint pg_b",
+    "pglab-node repoint pg-b sync",
     "/tmp/pglab-node promote", "../pglab-node promote", " pglab-node promote", "pglab-node promote ",
     "true; id", "scp -t /var/lib/postgresql/.ssh/authorized_keys", "internal-sftp", "", None,
 ])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from matplotlib.text import Text
 
-from pglab.evidence import consistency, data, logs, plot, rejoin, report, titlepage, verdicts
+from pglab.evidence import appendix, consistency, data, logs, plot, rejoin, report, titlepage, verdicts
 from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
 from pglab.model import Lab
 from tests.conftest import run_without_lab
@@ -28,8 +29,8 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 # Names that stay Latin in Russian prose: products, protocols, units of the trade, the assignment's own
 # words (it says "failover", "Power Off", "postgres"), and the node letters A, B, C.
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
-                 "MD5", "SSH", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML", "STONITH", "psql",
-                 "split-brain"}
+                 "MD5", "SSH", "SFTP", "TLS", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
+                 "STONITH", "psql", "split-brain"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -48,6 +49,11 @@ def prose(text: str) -> str:
     text = re.sub(r"<code>.*?</code>", " ", text)
     text = re.sub(r"<[^<>]*>", " ", text)
     return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def plain(text: str) -> str:
+    """The text of a table cell's unbroken code (its word spans and break points taken out)."""
+    return re.sub(r'</?span[^>]*>|\u200b', "", text)
 
 
 def identifier(word: str, lab: Lab) -> bool:
@@ -218,15 +224,16 @@ def split_rows(html: str) -> list[str]:
     seen: dict[int, set[int]] = {}
     texts: dict[int, str] = {}
 
-    def walk(box, page: int) -> None:
-        if getattr(box, "element_tag", None) == "tr" and box.element is not None:
+    def walk(box, page: int, header: bool) -> None:
+        header = header or getattr(box, "element_tag", None) == "thead"  # repeated on each page by design
+        if getattr(box, "element_tag", None) == "tr" and box.element is not None and not header:
             seen.setdefault(id(box.element), set()).add(page)
             texts[id(box.element)] = " ".join("".join(box.element.itertext()).split())
         for child in getattr(box, "children", []) or []:
-            walk(child, page)
+            walk(child, page, header)
 
     for number_, page in enumerate(document.pages):
-        walk(page._page_box, number_)
+        walk(page._page_box, number_, False)
     return [texts[e] for e, on in seen.items() if len(on) > 1]
 
 
@@ -342,7 +349,7 @@ def test_the_failover_verdict_shows_a_session_that_stalled_though_others_went_on
 def test_stage_3_shows_the_rewind_the_crash_recovery_the_switch_back_and_the_timelines():
     for lang in ("en", "ru"):
         text = markdown(lang)
-        stage_3 = text.split('id="s3"')[1].split('id="data"')[0]
+        stage_3 = plain(text.split('id="s3"')[1].split('id="conclusion"')[0])
         assert "`0/5000F48`" in stage_3 and "pg_rewind: servers diverged" in stage_3
         assert "redo starts at 0/4000028" in stage_3 and "database system was interrupted" in stage_3
         assert "received fast shutdown request" in stage_3 and "selected new timeline ID: 3" in stage_3
@@ -359,7 +366,7 @@ def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_sh
     assert "Snapshot taken 2.40 s after the power cut; pgpool began detaching pg-a 2.25 s after it (its log line " \
            "`starting degeneration`). pg-b at that " \
            "moment: standby." in outage
-    data = text.split('id="data"')[1].split('id="conclusion"')[0]
+    data = text.split('id="data"')[1].split('id="s1"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
     assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
 
@@ -474,7 +481,7 @@ def test_the_sync_demonstration_shows_a_commit_held_in_syncrep_with_lsns(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_stage_3_shows_every_nodes_slots_at_the_end_and_what_was_dropped(lang):
-    stage_3 = markdown(lang).split('id="s3"')[1].split('id="data"')[0]
+    stage_3 = markdown(lang).split('id="s3"')[1].split('id="conclusion"')[0]
     assert "pg-b:pg_c" in stage_3 and "(pg_replication_slots)" in stage_3
     assert re.search(r"\| pg-a \| `pg_b` \| (yes|да) \| `0/7000148` \|", stage_3)
 
@@ -517,7 +524,7 @@ def test_appendix_b_counts_each_command_once_shows_real_commands_and_the_power_o
     secs = report.sections(ev, "en", verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev)))
     rows = [(step["title"], c["step"], c["runs"]) for s in secs for step in s["steps"] for c in step["commands"]]
     counted = sum(runs for _, kind, runs in rows if kind not in ("poweroff", "poweron"))
-    summarised = report.command_summary(ev.commands)
+    summarised = appendix.command_summary(ev.commands)
     assert counted == sum(r["runs"] for r in summarised), "a command counted in two steps"
     commands = [c for s in secs for step in s["steps"] for c in step["commands"]]
     assert all(not c["command"].startswith("mktemp") for c in commands)
@@ -527,7 +534,7 @@ def test_appendix_b_counts_each_command_once_shows_real_commands_and_the_power_o
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_repeated(lang):
-    stage_3 = markdown(lang).split('id="s3"')[1].split('id="data"')[0]
+    stage_3 = markdown(lang).split('id="s3"')[1].split('id="conclusion"')[0]
     assert "`pglab-node facts`" in stage_3 and "`in production`" in stage_3 and "`0/5000F10`" in stage_3
     assert "`use_watchdog = off`" in stage_3 and "STONITH" in stage_3
     assert TEXT[lang]["probe_again"].format(id=3, b=quantity(0.061, TEXT[lang]["seconds"], lang),
@@ -576,7 +583,7 @@ def test_the_conclusion_states_the_price_of_availability_first(lang):
 
 
 def test_each_commit_of_unknown_outcome_is_listed_with_its_time_and_whether_it_survived():
-    stage_3 = markdown("en").split('id="s3"')[1].split('id="data"')[0]
+    stage_3 = markdown("en").split('id="s3"')[1].split('id="conclusion"')[0]
     assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
     assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| 33\.05 s \| 1501 \| `u3-ccccc` \| no \|", stage_3)
     assert TEXT["en"]["unknown_text"] in stage_3
@@ -589,6 +596,166 @@ def test_the_run_date_is_the_runs_end_not_a_later_reports():
 
 
 def test_the_russian_schema_has_no_english_comments():
-    data_ru = markdown("ru").split('id="data"')[1].split('id="conclusion"')[0]
+    data_ru = markdown("ru").split('id="data"')[1].split('id="s1"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data_ru and "-- " not in data_ru.split("```sql")[1]
     assert "-- A commit order of sorts" in markdown("en")
+
+
+# (l) teacher's third read: Appendix B by the steps' own times, sums that add up, layout, Russian leftovers
+
+def test_appendix_b_gives_each_command_and_power_event_to_the_step_it_began_in():
+    ev = lab_evidence.evidence()
+    steps = {s["key"]: s for s in ev.stages}
+    steps["demo"]["end"] = steps["clients"]["start"]  # fab lab's steps touch: one ends as the next begins
+    steps["clients"]["end"] = steps["poweroff"]["start"]
+    steps["failover"]["end"] = steps["poweron"]["start"] = lab_evidence.ON - 0.2
+    begin = steps["clients"]["start"]
+    ev.commands = [*ev.commands,  # begun 0.1 s into the clients step, logged when it ended
+                   {"ts": begin + 0.3, "seconds": 0.2, "host": "client", "user": "root", "step": "pglab-client start",
+                    "command": "/etc/pglab/bin/pglab-client start --writers 8", "exit": 0},
+                   {"ts": lab_evidence.T0 + 21, "seconds": 0.1, "host": "pg-a", "user": "root",
+                    "step": "postgres files", "command": "sha256sum /etc/hosts", "exit": 0},
+                   {"ts": lab_evidence.T0 + 22, "seconds": 0.1, "host": "pg-a", "user": "root", "step": "schema",
+                    "command": "runuser -l postgres -c 'psql -d bank' < /tmp/.pglab-Ab3dE6gH; rc=$?", "exit": 0},
+                   {"ts": lab_evidence.T0 + 40, "seconds": 0.1, "host": "pg-a", "user": "postgres",
+                    "step": "demo: commit waiting?", "command": "psql -c 'SELECT wait_event'", "exit": 0},
+                   {"ts": lab_evidence.T0 + 23, "seconds": 0.1, "host": "pgpool", "user": "root",
+                    "step": "close pgpool's SSH connection to pg-a", "command": "runuser -u postgres -- ssh -O exit",
+                    "exit": 0}]
+    ev.commands.sort(key=lambda c: c["ts"])
+    secs = report.sections(ev, "en", verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev)))
+    by_step = {step["key"]: step["commands"] for s in secs for step in s["steps"]}
+    kinds = {key: [c["step"] for c in rows] for key, rows in by_step.items()}
+    assert "pglab-client start" in kinds["clients"] and "pglab-client start" not in kinds["demo"]
+    assert [k for k, v in kinds.items() if "poweroff" in v] == ["poweroff"]
+    assert [k for k, v in kinds.items() if "poweron" in v] == ["poweron"]
+    shown = [c for rows in by_step.values() for c in rows]
+    assert not [c for c in shown if c["command"].startswith(appendix.LOOKS) or "/tmp/.pglab-" in c["command"]]
+    assert not [c for c in shown if c["step"] in ("demo: commit waiting?", "postgres files", "role")
+                or c["step"].startswith("close pgpool's SSH")]
+    assert any(c["command"].endswith("< <uploaded file>; rc=$?") for c in by_step["setup"])
+
+
+def numbers(pattern: str, text: str) -> list[tuple[float, ...]]:
+    return [tuple(float(g.replace(",", ".").replace("\u00a0", "")) for g in m)
+            for m in re.findall(pattern, text)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stated_parts_add_up_to_stated_totals(lang):
+    ev = lab_evidence.evidence()
+    text = markdown(lang)
+    s = r"[\u00a0 ]"
+    if lang == "en":
+        held = numbers(r"replay was resumed (\d+\.\d+) s after the commit was sent, and the commit was acknowledged "
+                       r"(\d+) ms later, (\d+\.\d+) s after", text)
+        held += numbers(r"on pg-b, (\d+\.\d+) s after the commit was sent, released it: acknowledged (\d+) ms later, "
+                        r"(\d+\.\d+) s after", text)
+        steps = re.findall(r"Command `[^`]+`, (\d+\.\d+) s \(from (\S+) to (\S+) UTC\)", text)
+    else:
+        held = numbers(rf"возобновлено через (\d+,\d+){s}с после отправки коммита, подтверждение пришло ещё через "
+                       rf"(\d+){s}мс, всего через (\d+,\d+){s}с", text)
+        held += numbers(rf"на pg-b через (\d+,\d+){s}с после отправки освободил коммит: подтверждение пришло ещё "
+                        rf"через (\d+){s}мс, всего через (\d+,\d+){s}с", text)
+        steps = [(a.replace(",", "."), b, c) for a, b, c in
+                 re.findall(rf"Команда `[^`]+`, (\d+,\d+){s}с \(с (\S+) до (\S+) UTC\)", text)]
+    assert len(held) == 2, "the verdict and the demonstration both state the held commit"
+    assert all(round(resume * 1000) + released == round(total * 1000) for resume, released, total in held), held
+    assert len(steps) == len(ev.stages)
+    assert all(abs(seconds_of(end) - seconds_of(start) - float(secs)) < 0.006 for secs, start, end in steps), steps
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_step_rates_are_the_stated_counts_over_the_stated_seconds(lang):
+    text = markdown(lang)
+    s = r"[\u00a0 ]"
+    if lang == "en":
+        found = re.findall(r"From ([\d:.]+) to ([\d:.]+) \((\d+\.\d+) s\) the client sessions made (\d+) "
+                           r"commits? \((\d+\.\d) per second\) and the reader sessions (\d+) reads? \((\d+\.\d) per",
+                           text)
+    else:
+        found = re.findall(rf"С ([\d:.]+) до ([\d:.]+) \((\d+,\d+){s}с\) клиентские сессии сделали (\d+){s}"
+                           rf"коммит\w* \((\d+,\d) в секунду\), читающие сессии\u00a0— (\d+){s}чтени\w+ \((\d+,\d) в",
+                           text)
+    assert len(found) >= 4
+    for start, end, secs, commits, commit_rate, reads, read_rate in [tuple(x.replace(",", ".") for x in f)
+                                                                      for f in found]:
+        assert round(int(commits) / float(secs), 1) == float(commit_rate)
+        assert round(int(reads) / float(secs), 1) == float(read_rate)
+        assert abs(seconds_of(end) - seconds_of(start) - float(secs)) < 0.006
+    ev = lab_evidence.evidence()
+    index = [s_["key"] for s_ in ev.stages].index("clients")
+    rate = report.rates(ev, index)
+    sessions = ev.stages[index]["snapshot"]["clients"]["sessions"]
+    assert rate["from"] == verdicts.clock(lab_evidence.CLIENTS), "from the clients' start, not the step's"
+    assert rate["commits"] == sum(c["commits"] for c in sessions.values()), "the count the session table shows"
+
+
+def seconds_of(clock_: str) -> float:
+    h, m, sec = clock_.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(sec)
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_tables_wrap_between_words_and_log_tables_keep_one_header_per_page(built, lang):
+    page_lines = [[ln.replace("\u200b", "") for ln in lines] for lines in pages(built[lang]["dir"] / "report.pdf")]
+    text = "\n".join(ln for lines in page_lines for ln in lines)
+    cells = [v for node in lab_evidence.configuration()["nodes"] for _, v in node["settings"]]
+    words = Counter(piece for v in cells for word in v.split()
+                    for piece in (re.split(r"(?<==)", word) if len(word) > report.LONG_PAIR else [word]) if piece)
+    broken = {w: n for w, n in words.items() if sum(line.count(w) for line in text.splitlines()) < n}
+    assert broken == {}, "a setting's value broken inside a word"
+    header = [TEXT[lang][k] for k in ("time", "host", "what", "message")]  # pdftotext: a cell a line
+    per_page = [sum(lines[i:i + 4] == header for i in range(len(lines))) for lines in page_lines]
+    assert sum(per_page) >= 2 and max(per_page) == 1, per_page
+    assert "continued" not in text and "Продолжение таблицы" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_data_come_before_the_stages_and_in_the_contents(lang):
+    text = markdown(lang)
+    assert text.index('id="environment"') < text.index('id="data"') < text.index('id="s1"')
+    contents = text.split('class="toc"')[1].split("</div>")[0]
+    assert contents.index("(#environment)") < contents.index("(#data)") < contents.index("(#s1)")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_setup_shows_the_connectivity_over_tls_with_scram(lang):
+    t = TEXT[lang]
+    setup = plain(markdown(lang).split('id="s1"')[1].split('id="s2"')[0])
+    assert "SSL connection (protocol: TLSv1.3" in setup and t["conn_logins"] in setup
+    assert t["conn_via"].format(host="pg-a", tls=t["conn_tls"].format(version="TLSv1.3")) in setup
+    assert t["conn_walsender"].format(app="pg_c", tls=t["conn_tls"].format(version="TLSv1.3")) in setup
+    ev = lab_evidence.evidence()
+    ev.configuration["files"][-1]["text"] += "host bank app 10.213.27.10/32 md5\n"  # a plain login admitted
+    assert t["conn_logins"] not in markdown_of(ev, lang)
+    ev.events = [e for e in ev.events if e["event"] != "connectivity"]  # a run recorded before the check
+    assert t["conn_table"] not in markdown_of(ev, lang)
+
+
+def test_russian_report_translates_states_labels_and_profile_names():
+    text = markdown("ru")
+    words = prose(text)
+    # a Latin word or code span standing for a Russian one: at a cell's start or a parenthesis, before ':' or ','
+    bare = re.sub(r"`([^`]*)`", lambda m: m.group(1) if m.group(1).isalpha() else " ",  # a lone code word stays
+                  re.sub(r"```.*?```|<code>.*?</code>", " ", text, flags=re.S))
+    leftovers = {w for pair in re.findall(r"(?:\||\()\s*([A-Za-z]+)\s*[:,]|,\s*([A-Za-z]+)\s*:", bare)
+                 for w in pair if w and w not in ALLOWED_LATIN}
+    assert leftovers == set()
+    assert "Шаг pglab" not in words and "тайм-аутов pglab" not in words
+    assert re.search(r"\| pg-a \| отключён, основной \|", text) and TEXT["ru"]["detached_note"] in text
+    assert TEXT["ru"]["profile_fast"] in text and "(`fast`)" in text
+    assert not re.search(r"\| `(up|down|waiting)`", text)
+    assert latin_words(words) == set()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_rewind_says_where_its_interval_starts_and_what_it_copied(lang):
+    t = TEXT[lang]
+    stage_3 = markdown(lang).split('id="s3"')[1]
+    setup = next(s for s in lab_evidence.stages() if s["key"] == "setup")
+    dated = t["checkpoint_dated"].format(mb=(0x5000F48 - 0x4000060) / 2**20, clock=verdicts.clock(setup["end"])[:8],
+                                         step=setup["title"][0 if lang == "en" else 1], setup=t["checkpoint_setup"])
+    assert dated in stage_3
+    assert t["rewind_copied"].format(copy=52, total=73, source="pg-b") in stage_3
