@@ -177,8 +177,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
         "B is shut down cleanly so that A and C receive all of its WAL, pgpool's health check finds B down and "
-        "`failover.sh` promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows A "
-        "asynchronously: the configuration of stage 1. Every change of primary restarts pgpool's children, so "
+        "`failover.sh` promotes A, which starts timeline 3. B follows A and becomes its synchronous standby "
+        "again, C follows A asynchronously: the configuration of stage 1. Every change of primary restarts pgpool's children, so "
         "clients lose their connections at each of them and reconnect (the session tables count it).{single_pgpool}",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
