@@ -112,12 +112,7 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     """Planned switchover to the original primary with no acknowledged write lost; returns seconds.
 
     The current primary is shut down cleanly first, so A and C receive all of its WAL and A's
-    new timeline forks after it; then pgpool's health check finds it down (within a second) and
-    failover.sh promotes A. Not `pcp_detach_node`: pgpool-II 4.3 then restarts only the children
-    that were connected to it, the others restart one by one as clients reach them, and pgpool's
-    main process, which forks their replacements, waits a second for its PCP process after the
-    failover and again after C's attach - sessions waited 3-4 s (bench/failover.py). A node its
-    health check finds down makes pgpool restart every child at once, before failover.sh runs.
+    new timeline forks after it; only then does pgpool detach it and failover.sh promote A.
     """
     home = ctx.lab.host(ctx.lab.primary)
     node_cmd(ctx, current, f"role primary-sync-{home.app_name}", "guard switchover")
@@ -126,7 +121,8 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     started = time.monotonic()
     ctx.state.record_event("switchover", host=home.name)
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
-    say(f"{current}: shut down cleanly; pgpool's health check finds it down and failover.sh promotes {home.name}")
+    say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
+    inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
     wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name,
                ctx.lab.timing.state_s)
     seconds = time.monotonic() - started

@@ -37,5 +37,20 @@ if [[ " $READ_NODES " == *" $node_host "* ]]; then
   fi
   log "$node_host is $new_primary_host's synchronous standby (remote_apply): it may serve reads"
 fi
+# pgpool's main process sleeps 1 s after the failover, then restarts its PCP process, and only then forks the
+# children the failover cost; an attach (a failback) requested before that is handled first, with one more
+# second of sleep - sessions waited 2 s instead of 1 to reconnect. So the attach waits for the new PCP process
+# (one started after pgpool's follow child, the ancestor of this script).
+main=$(cat /var/run/postgresql/pgpool.pid)
+started() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # start time, clock ticks since boot
+pcp_pid() { ps -o pid=,args= --ppid "$main" | awk '/PCP: wait for connection/ {print $1}' || true; }
+follow_child=$$
+while parent=$(ps -o ppid= -p "$follow_child" | tr -d ' ') && [ -n "$parent" ] && [ "$parent" != "$main" ] &&
+      [ "$parent" != 1 ]; do follow_child=$parent; done
+for _ in $(seq 15); do
+  pcp=$(pcp_pid)
+  if [ -n "$pcp" ] && [ "$(started "$pcp")" -ge "$(started "$follow_child")" ]; then break; fi
+  sleep 0.1
+done
 /usr/sbin/pcp_attach_node -w -h localhost -p "$PCP_PORT" -U pgpool -n "$node_id"
 log "$node_host attached as node $node_id"
