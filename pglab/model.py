@@ -81,9 +81,10 @@ class Timing:
     boot_s: float = 15  # a local host: its processes gone after the power cut, its sshd up after power-on
     settle_s: float = 1  # after an action, before looking at its effect (sessions started, a fenced node)
     command_s: float = 300  # one command on a host over SSH
-    # failover.sh's read of a node's facts (pg_controldata, pg_waldump of the last segment): a node slower than
-    # this counts as unreachable. On an emulated VM pg_waldump alone takes seconds: 2 s there read every node
-    # as silent, and pgpool promoted nobody.
+    # failover.sh's read of a node's facts (pg_controldata, pg_waldump near the end of WAL, one psql): a node
+    # slower than this counts as unreachable. On emulated VMs a psql alone takes ~4 s and a node's facts 5-20 s
+    # under load: 2 s there read every node as silent (pgpool promoted nobody), 30 s once read A as silent at
+    # the switch-back (C was promoted instead of A).
     facts_s: float = 2
 
     WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
@@ -105,7 +106,7 @@ class Timing:
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                         health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
                         replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000, ssh_dead_after_s=20,
-                        stuck_request_ms=6000, facts_s=30)
+                        stuck_request_ms=6000, facts_s=60)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
