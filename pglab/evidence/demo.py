@@ -1,6 +1,7 @@
 """Stage 1 demonstration: a commit through pgpool is on B at once and on C only after the delay; while B
-does not replay, a commit waits in SyncRep until B replays again; with B stopped a commit waits until pgpool
-drops B, with C stopped commits go on."""
+does not replay, a commit waits in SyncRep until B replays again; with B stopped a commit waits until C, made
+synchronous once pgpool drops B, replays it (the commit keeps remote_apply, C its replay delay); with C stopped
+commits go on."""
 
 from __future__ import annotations
 
@@ -187,8 +188,8 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
          f"{w.get('flush_lsn', '?')} but replayed to {w.get('replay_lsn', '?')}; acknowledged "
          f"{(w.get('released_after_s') or 0) * 1000:.0f} ms after the replay resumed")
     result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")
-    note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - until pgpool detached "
-         f"{sync} and failover.sh made {lab.primary} wait for {lagging}'s flush instead")
+    note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - pgpool detached {sync}, "
+         f"failover.sh made {lagging} synchronous, and the commit (remote_apply) waited for {lagging}'s delayed replay")
     operations.restore_sync(ctx, say)
     result.commit_with_c_stopped_s = standby_stopped(ctx, lagging, say, "commit with the async standby stopped")
     note(f"{lagging} stopped: a commit took {result.commit_with_c_stopped_s * 1000:.0f} ms - nobody waits "

@@ -210,14 +210,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "action": ("Label in the command log", "Метка в журнале команд"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
-    "step_rates": ("From {start} to {end} ({seconds:.2f} s) the client sessions made {commits:|commit|commits} "
+    "step_rates": ("From {start} to {end} ({seconds:.3f} s) the client sessions made {commits:|commit|commits} "
                    "({commits_s:.1f} per second) and the reader sessions {reads:|read|reads} ({reads_s:.1f} per "
                    "second); {basis}",
-                   "С {start} до {end} ({seconds:.2f}\u00a0с) клиентские сессии сделали "
+                   "С {start} до {end} ({seconds:.3f}\u00a0с) клиентские сессии сделали "
                    "{commits:|коммит|коммита|коммитов} ({commits_s:.1f} в секунду), читающие сессии\u00a0— "
                    "{reads:|чтение|чтения|чтений} ({reads_s:.1f} в секунду); {basis}"),
     "basis_tables": ("the counts are this step's session table minus the previous one",
                      "числа\u00a0— разность этой таблицы сессий и предыдущей"),
+    "basis_start": ("the counts are this step's session table: the sessions' totals since the clients started",
+                    "числа\u00a0— из этой таблицы сессий: итоги сессий с запуска клиентов"),
     "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
     "plot_y": ("transactions/s, reads/s", "транзакций/с, чтений/с"),
     "commits_s": ("commits/s", "коммитов/с"),
@@ -268,12 +270,19 @@ WORDS: dict[str, tuple[str, str]] = {
                "{delay} s), set so that asynchrony can be seen at all",
                "{host}: строка видна через {s:.2f}\u00a0с после коммита; это искусственная задержка "
                "(`recovery_min_apply_delay` = {delay}\u00a0с), заданная, чтобы асинхронность вообще была видна"),
-    "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s, "
-                       "until pgpool detached {host} and `failover.sh` made {primary} wait for the remaining standby "
-                       "instead (its flush)",
+    "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s. "
+                       "pgpool detached {host} and `failover.sh` made {lagging} {primary}'s synchronous standby (at "
+                       "flush level), but a commit waits at the level in force when it started: `remote_apply`, "
+                       "until the synchronous standby has replayed it. {lagging} replays each commit only "
+                       "{delay} s after it was made (`recovery_min_apply_delay`), so the wait is {lagging}'s "
+                       "replay delay, not the time pgpool took to detach {host}",
                        "{host} остановлен (PostgreSQL штатно выключен): коммит, сделанный прямо на {primary}, ждал "
-                       "{s:.2f}\u00a0с, пока pgpool не отключил {host}, а `failover.sh` не перевёл ожидание {primary} "
-                       "на оставшийся резервный узел (до записи на его диск)"),
+                       "{s:.2f} с. pgpool отключил {host}, и `failover.sh` сделал синхронным резервным узлом "
+                       "{primary} узел {lagging} (с ожиданием только записи на диск), но коммит ждёт на том уровне, "
+                       "который действовал при его начале: `remote_apply`, то есть пока синхронный узел не применит "
+                       "его. {lagging} применяет каждый коммит лишь через {delay} с после него "
+                       "(`recovery_min_apply_delay`), поэтому ожидание равно задержке {lagging}, а не времени, за "
+                       "которое pgpool отключил {host}"),
     "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
                        "detaches nothing): a commit through pgpool waited; {waited:.3f} s after it was sent "
                        "{primary}'s `pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at "

@@ -86,14 +86,15 @@ def session_totals(snapshot: dict) -> tuple[float, int, int] | None:
 
 def rates(ev: Evidence, index: int) -> dict:
     """What the client sessions did in a step: the difference between its session table and the one before (or the
-    clients' start), over the time between them - the counts the tables show, the seconds to the hundredth as
-    printed, and the rates from those printed figures. Without a session table: the journal within the step.
+    clients' start), over the time between them - the counts the tables show, the seconds between the two clock
+    times as printed (to the millisecond), and the rates from those printed figures: a reader's division matches. Without a session table: the journal within the step.
     {} before the clients started."""
     step, started = ev.stages[index], ev.first("clients-start")
     now = session_totals(step.get("snapshot") or {})
-    before = next((t for t in (session_totals(s.get("snapshot") or {}) for s in reversed(ev.stages[:index])) if t),
-                  (started["ts"], 0, 0) if started else None)
-    basis = "tables"
+    earlier = next((t for t in (session_totals(s.get("snapshot") or {}) for s in reversed(ev.stages[:index])) if t),
+                   None)
+    before = earlier or ((started["ts"], 0, 0) if started else None)
+    basis = "tables" if earlier else "start"  # the first session table counts from the clients' start
     if now and before and now[1] >= before[1] and now[2] >= before[2]:  # counters only grow (a new run: not)
         start, end, commits, reads = before[0], now[0], now[1] - before[1], now[2] - before[2]
     else:
@@ -102,11 +103,17 @@ def rates(ev: Evidence, index: int) -> dict:
         end = step["end"]
         commits = sum(start <= r["ts"] <= end for r in ev.journal if r["outcome"] == "ack")
         reads = sum(start <= r["ts"] <= end for r in ev.reader_reads)
-    seconds = round(end - start, 2)
+    seconds = round(printed(end) - printed(start), 3)
     if seconds <= 0 or not commits + reads or not started or end < started["ts"]:
         return {}
     return {"from": clock(start), "to": clock(end), "seconds": seconds, "basis": basis, "commits": commits,
             "reads": reads, "commits_s": round(commits / seconds, 1), "reads_s": round(reads / seconds, 1)}
+
+
+def printed(ts: float) -> float:
+    """A time as clock() prints it: cut to the millisecond."""
+    at = datetime.fromtimestamp(ts, UTC)
+    return at.replace(microsecond=at.microsecond // 1000 * 1000).timestamp()
 
 
 def step_seconds(step: dict) -> float:
