@@ -98,8 +98,12 @@ WORDS: dict[str, tuple[str, str]] = {
                     "нарушений: чтения своих записей\u00a0— {read_your_writes}, монотонности\u00a0— {monotonic}, "
                     "чтений с C\u00a0— {served_by_async_standby}, инварианта\u00a0— {invariant} (ожидается 0 "
                     "каждого вида)"),
-    "rejoin": ("Rejoin of A (method; time from the start of the rejoin to A streaming from the primary)",
-               "Возврат A в кластер (способ; время от начала возврата до начала потоковой репликации A)"),
+    "rejoin": ("Rejoin of A (method; time from the start of `fab recover` to A streaming from the primary)",
+               "Возврат A в кластер (способ; время от начала `fab recover` до начала потоковой репликации A)"),
+    "rejoin_span": ("from {start} (`fab recover` started) to {end} UTC ({until})",
+                    "с {start} (начало `fab recover`) до {end} UTC ({until})"),
+    "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
+    "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
     "invariant": ("Bank invariant (total balance) on every node", "Инвариант банка (сумма балансов) на каждом узле"),
     "checksums": ("Table checksums on A, B, C", "Контрольные суммы таблиц на A, B, C"),

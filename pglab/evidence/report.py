@@ -37,6 +37,7 @@ from pglab.evidence.verdicts import (
     conclusion,
     figures,
     pauses_text,
+    printed,
     reads_by_node,
     session_rows,
     verdicts,
@@ -87,8 +88,8 @@ def session_totals(snapshot: dict) -> tuple[float, int, int] | None:
 def rates(ev: Evidence, index: int) -> dict:
     """What the client sessions did in a step: the difference between its session table and the one before (or the
     clients' start), over the time between them - the counts the tables show, the seconds between the two clock
-    times as printed (to the millisecond), and the rates from those printed figures: a reader's division matches. Without a session table: the journal within the step.
-    {} before the clients started."""
+    times as printed (to the millisecond), and the rates from those printed figures: a reader's division matches.
+    Without a session table: the journal within the step. {} before the clients started."""
     step, started = ev.stages[index], ev.first("clients-start")
     now = session_totals(step.get("snapshot") or {})
     earlier = next((t for t in (session_totals(s.get("snapshot") or {}) for s in reversed(ev.stages[:index])) if t),
@@ -108,12 +109,6 @@ def rates(ev: Evidence, index: int) -> dict:
         return {}
     return {"from": clock(start), "to": clock(end), "seconds": seconds, "basis": basis, "commits": commits,
             "reads": reads, "commits_s": round(commits / seconds, 1), "reads_s": round(reads / seconds, 1)}
-
-
-def printed(ts: float) -> float:
-    """A time as clock() prints it: cut to the millisecond."""
-    at = datetime.fromtimestamp(ts, UTC)
-    return at.replace(microsecond=at.microsecond // 1000 * 1000).timestamp()
 
 
 def step_seconds(step: dict) -> float:

@@ -40,10 +40,42 @@ def availability_windows(ev: Evidence) -> dict[str, availability.FaultAvailabili
     return windows
 
 
+@dataclass(frozen=True)
+class RejoinSpan:
+    """A's rejoin as the report states it: from the start of `fab recover` to A's own log line 'started streaming
+    WAL' (or, without that line, to the check that saw A streaming), both ends printed, the seconds between the
+    printed times."""
+
+    start: float
+    end: float
+    logged: bool  # the end is A's log line, not pglab's check
+
+    @property
+    def seconds(self) -> float:
+        return round(printed(self.end) - printed(self.start), 3)
+
+
+def printed(ts: float) -> float:
+    """A time as clock() prints it: cut to the millisecond."""
+    at = datetime.fromtimestamp(ts, UTC)
+    return at.replace(microsecond=at.microsecond // 1000 * 1000).timestamp()
+
+
+def rejoin_span(lab: Lab, ev: Evidence) -> RejoinSpan | None:
+    rejoin, recover = ev.first("rejoined", host=lab.primary), ev.first("recover-start")
+    if not rejoin:
+        return None
+    begun = rejoin["ts"] - rejoin["seconds"]
+    start = recover["ts"] if recover and recover["ts"] <= begun else begun
+    streamed = sorted(h["ts"] for h in ev.recover_logs
+                      if h["host"] == lab.primary and h["label"] == "streaming" and start <= h["ts"] <= rejoin["ts"])
+    return RejoinSpan(start, streamed[0], True) if streamed else RejoinSpan(start, rejoin["ts"], False)
+
+
 def figures(lab: Lab, ev: Evidence) -> dict:
     """The figures of the conclusion, computed from the journal and the events."""
     off, done = ev.first("poweroff", host=lab.primary), ev.first("failover-done")
-    rejoin = ev.first("rejoined", host=lab.primary)
+    rejoin, span = ev.first("rejoined", host=lab.primary), rejoin_span(lab, ev)
     windows = availability_windows(ev)
     lab_done = ev.first("lab-done")
     checks = judge(ev.reads, ev.journal, lab.accounts * lab.initial_balance, lab.host(lab.async_standby).app_name)
@@ -55,7 +87,7 @@ def figures(lab: Lab, ev: Evidence) -> dict:
                         "absent": ev.verify.get("indeterminate_absent")},
             "reads": len(ev.reader_reads), "read_checks": checks.violations, "read_checks_ok": checks.ok,
             "rejoin_method": "pg_rewind" if rejoin and rejoin["method"] == "rewind" else (rejoin or {}).get("method"),
-            "rejoin_s": rejoin["seconds"] if rejoin else None,
+            "rejoin_s": span.seconds if span else None, "rejoin_span": span,
             "invariant": ev.verify.get("invariant_held") is True and checks.violations["invariant"] == 0,
             "checksums": ev.verify.get("checksums_equal"),
             "at_risk": ev.verify.get("at_risk"), "at_risk_missing": ev.verify.get("at_risk_missing", 0),

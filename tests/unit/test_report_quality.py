@@ -761,3 +761,20 @@ def test_the_rewind_says_where_its_interval_starts_and_what_it_copied(lang):
                                          step=setup["title"][0 if lang == "en" else 1], setup=t["checkpoint_setup"])
     assert dated in stage_3
     assert t["rewind_copied"].format(copy=52, total=73, source="pg-b") in stage_3
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_rejoin_time_is_the_difference_of_the_two_times_shown(lang):
+    """The rejoin figure is what its two printed ends give: the start of `fab recover` and A's own log line
+    'started streaming WAL' (not pglab's later check, which the event's seconds measure)."""
+    text = markdown(lang)
+    row = re.search(r"pg_rewind, (\d+[.,]\d+)[\u00a0 ](?:s|с): \w+ ([\d:.]+) .*? \w+ ([\d:.]+) UTC", text)
+    assert row, "the rejoin row shows both ends"
+    seconds, start, end = float(row.group(1).replace(",", ".")), row.group(2), row.group(3)
+    assert round(seconds_of(end) - seconds_of(start), 2) == seconds
+    assert verdicts.clock(lab_evidence.RECOVER) == start
+    ev = lab_evidence.evidence()
+    assert verdicts.rejoin_span(Lab(), ev).logged
+    ev.recover_logs = []  # an older run without A's log line: the end is pglab's check
+    span = verdicts.rejoin_span(Lab(), ev)
+    assert not span.logged and span.seconds == round(ev.first("rejoined", host="pg-a")["seconds"], 3)
