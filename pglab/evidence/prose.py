@@ -330,6 +330,7 @@ PROSE |= {
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),
+    "no_slots": ("none", "нет"),
     "yes": ("yes", "да"),
     "no": ("no", "нет"),
     "switch_logs": ("Log messages of the rejoin and the switch-back", "Сообщения журналов при возврате A и "

@@ -484,6 +484,8 @@ def test_stage_3_shows_every_nodes_slots_at_the_end_and_what_was_dropped(lang):
     stage_3 = markdown(lang).split('id="s3"')[1].split('id="conclusion"')[0]
     assert "pg-b:pg_c" in stage_3 and "(pg_replication_slots)" in stage_3
     assert re.search(r"\| pg-a \| `pg_b` \| (yes|да) \| `0/7000148` \|", stage_3)
+    for host in ("pg-b", "pg-c"):  # a node without a slot has a row saying so
+        assert re.search(rf"\| {host} \| (none|нет) \|", stage_3), host
 
 
 def test_cs_apply_delay_is_measured_on_c_and_replay_lag_explained_once():
