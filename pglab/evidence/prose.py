@@ -117,21 +117,32 @@ PROSE: dict[str, tuple[str, str]] = {
         "Именно поэтому клиенты переподключаются: перезапущен обслуживавший их процесс pgpool, а база данных "
         "не терялась."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
-                    "`standby.signal`: {signal}; control file state `{state}` (never shut down cleanly); WAL ends at "
+                    "`standby.signal`: {signal}; control file state {state} (never shut down cleanly); WAL ends at "
                     "`{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up starts PostgreSQL "
                     "only on a standby, so this former primary stays down until `fab recover` rewinds it.",
                     "{host} после включения, по его собственным данным (`pglab-node facts`): PostgreSQL "
-                    "запущен: {running}; `standby.signal`: {signal}; состояние в управляющем файле `{state}` (узел "
+                    "запущен: {running}; `standby.signal`: {signal}; состояние в управляющем файле\u00a0— {state} "
+                    "(узел "
                     "не был остановлен штатно); WAL заканчивается в `{wal_end}` на линии времени {timeline}; файл "
                     "роли `{role}`. При загрузке хост запускает PostgreSQL только на резервном узле, поэтому бывший "
                     "основной остаётся остановленным, пока `fab recover` не вернёт его через pg_rewind."),
     "present": ("present", "есть"),
+    # pg_controldata's 'Database cluster state' as the fenced note words it (Russian without the raw name).
+    "state_in_production": ("`in production`", "«в работе»"),
+    "state_shut_down": ("`shut down`", "«остановлен штатно»"),
+    "state_in_crash_recovery": ("`in crash recovery`", "«восстановление после сбоя»"),
     "absent": ("absent", "нет"),
     "probe_again": ("Stage 1's test repeated on the restored topology: probe row {id} committed through pgpool; on "
-                    "{sync} after {b}, on {lagging} right after the commit: {at_once}, on {lagging} after {c}.",
+                    "{sync} after {b}, on {lagging} right after the commit: {at_once}, on {lagging} after {c}. Its id "
+                    "is not the count of probe rows: ids come from a sequence, which is not transactional and, "
+                    "after a crash or a promotion, skips the values it had pre-logged in WAL (up to 32), as for "
+                    "`transfers.n` (see “The data”).",
                     "Проверка этапа 1 повторена на восстановленной конфигурации: пробная строка {id} записана "
                     "через pgpool; на {sync} видна через {b}, на {lagging} сразу после коммита: {at_once}, на "
-                    "{lagging}\u00a0— через {c}."),
+                    "{lagging}\u00a0— через {c}. Номер строки\u00a0— не число пробных строк: номера выдаёт "
+                    "последовательность, которая не откатывается вместе с транзакцией, а после сбоя или повышения "
+                    "узла пропускает значения, заранее записанные в WAL (до 32),\u00a0— так же, как у "
+                    "`transfers.n` (см. раздел «Данные»)."),
     "single_pgpool": (" Limits: this fencing is the node's own start-up rule only. It does not stop a primary "
                       "that keeps running but is cut off from pgpool (a network partition) and still accepts "
                       "writes from any client that reaches it directly; production clusters add STONITH or a "

@@ -278,6 +278,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
+               "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
@@ -335,7 +336,14 @@ def _environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["inline_code"] = inline_code
     env.filters["unbroken"] = unbroken
+    env.filters["lsn"] = lsn
     return env
+
+
+def lsn(value: str) -> str:
+    """A WAL position as PostgreSQL prints it ('0/40208B0'), whichever tool gave it ('0/040208B0')."""
+    match = re.fullmatch(r"([0-9A-Fa-f]+)/([0-9A-Fa-f]+)", str(value).strip())
+    return f"{int(match[1], 16):X}/{int(match[2], 16):X}" if match else str(value)
 
 
 # The only raw HTML the Markdown may carry is the template's own (the title page's blocks and placeholders,

@@ -131,7 +131,7 @@ def events() -> list[dict]:
             {"ts": RECOVER + 3.9, "event": "rewind-output", "host": "pg-a", "source": "pg-b", "lines": REWIND},
             {"ts": ON, "event": "poweron", "host": "pg-a", "provider": "local"},
             {"ts": ON + 1.2, "event": "fenced", "host": "pg-a", "running": False, "standby_signal": False,
-             "cluster_state": "in production", "wal_timeline": 1, "wal_end": "0/5000F10",
+             "cluster_state": "in production", "wal_timeline": 1, "wal_end": "0/05000F10",
              "role_file": "primary-sync-pg_b"},
             {"ts": RECOVER, "event": "recover-start", "primary": "pg-b"},
             {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1},

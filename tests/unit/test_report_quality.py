@@ -537,9 +537,9 @@ def test_appendix_b_counts_each_command_once_shows_real_commands_and_the_power_o
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_repeated(lang):
     stage_3 = markdown(lang).split('id="s3"')[1].split('id="conclusion"')[0]
-    assert "`pglab-node facts`" in stage_3 and "`in production`" in stage_3 and "`0/5000F10`" in stage_3
+    assert "`pglab-node facts`" in stage_3 and TEXT[lang]["state_in_production"] in stage_3 and "`0/5000F10`" in stage_3
     assert "`use_watchdog = off`" in stage_3 and "STONITH" in stage_3
-    assert TEXT[lang]["probe_again"].format(id=3, b=quantity(0.061, TEXT[lang]["seconds"], lang),
+    assert TEXT[lang]["probe_again"].format(id=3, b=quantity(61, TEXT[lang]["ms"], lang, ".0f"),
                                             c=quantity(5.34, TEXT[lang]["seconds"], lang),
                                             at_once=TEXT[lang]["no"], sync="pg-b", lagging="pg-c") in stage_3
     ev = lab_evidence.evidence()
@@ -780,3 +780,15 @@ def test_the_rejoin_time_is_the_difference_of_the_two_times_shown(lang):
     ev.recover_logs = []  # an older run without A's log line: the end is pglab's check
     span = verdicts.rejoin_span(Lab(), ev)
     assert not span.logged and span.seconds == round(ev.first("rejoined", host="pg-a")["seconds"], 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_wal_positions_have_one_format_and_sub_second_waits_one_unit(lang):
+    """pglab-node facts gives A's WAL end zero-padded ('0/05000F10'); the report writes it as PostgreSQL does.
+    B's visibility is in milliseconds in stage 1 and in its repetition alike."""
+    text = markdown(lang)
+    assert report.lsn("0/040208B0") == "0/40208B0" and report.lsn("-") == "-"
+    assert "`0/5000F10`" in text and "0/05000F10" not in text
+    ms = "ms" if lang == "en" else "мс"
+    repeated = re.search(rf"(?:after|через) (\d+)\u00a0?[ ]?{ms}, (?:on|на) pg-c", text)
+    assert repeated, "the repeated probe's B visibility in milliseconds"
