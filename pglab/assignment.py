@@ -54,9 +54,9 @@ SECTIONS: tuple[Section, ...] = (
             ("Set up PostgreSQL replication on three nodes: A primary, B and C standbys, managed by pgpool-II. "
              "Replication A -> B is synchronous, A -> C asynchronous. Show that new data reaches B synchronously "
              "and C with a delay.",
-             "Настроить репликацию postgres на трёх узлах: А\u00a0— основной, В и С\u00a0— резервные; для управления "
-             "использовать pgpool-II. Репликация с А на В синхронная, с А на С асинхронная. Продемонстрировать, "
-             "что новые данные реплицируются на В в синхронном режиме, а на С с задержкой.")),
+             "Настроить репликацию postgres на трёх узлах: A\u00a0— основной, B и C\u00a0— резервные; для управления "
+             "использовать pgpool-II. Репликация с A на B синхронная, с A на C асинхронная. Продемонстрировать, "
+             "что новые данные реплицируются на B в синхронном режиме, а на C с задержкой.")),
     Section("2.1", ("2.1 Preparation", "2.1 Подготовка"),
             ("Open several client connections to the DBMS. Show the state of the data and the clients working "
              "in read/write mode.",

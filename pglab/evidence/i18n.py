@@ -53,10 +53,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Figures", "Показатели"),
     "figure": ("Measure", "Показатель"),
     "value": ("Value", "Значение"),
-    "failover_writers": ("Longest pause of each writer session around the failover (worst, median, p95; each "
-                         "session's value when fewer than 5)",
-                         "Самая длинная пауза каждой пишущей сессии при переключении (худшая, медиана, p95; при "
-                         "числе сессий меньше 5\u00a0— значение каждой)"),
+    "failover_writers": ("Longest pause of each writer session around the failover",
+                         "Самая длинная пауза каждой пишущей сессии при переключении"),
     "failover_readers": ("Longest pause of each reader session around the failover",
                          "Самая длинная пауза каждой читающей сессии при переключении"),
     "failover_pooled": ("Time to the first commit of any session after the power-off (all sessions together: it "
@@ -92,12 +90,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "unknown_outcome": ("unknown outcome: {n}, of them present {present}, absent {absent}",
                         "исход неизвестен: {n}, из них есть {present}, нет {absent}"),
     "read_checks_row": ("Every read judged (readers' reads, writers' read-backs of their own writes)",
-                        "Каждое чтение проверено (чтения читающих сессий, чтения пишущими своих записей)"),
+                        "Проверка каждого чтения (чтения читающих сессий и перечитывание пишущими своих записей)"),
     "read_checks": ("violations: of read-your-writes {read_your_writes}, of monotonic reads {monotonic}, reads "
                     "served by C {served_by_async_standby}, of the invariant {invariant} (0 expected of each)",
-                    "нарушений: чтения своих записей\u00a0— {read_your_writes}, монотонности\u00a0— {monotonic}, "
-                    "чтений с C\u00a0— {served_by_async_standby}, инварианта\u00a0— {invariant} (ожидается 0 "
-                    "каждого вида)"),
+                    "своя запись не видна при перечитывании: {read_your_writes}; чтение вернуло более старые "
+                    "данные, чем предыдущее: {monotonic}; чтений с C: {served_by_async_standby}; сумма балансов не "
+                    "сошлась: {invariant} (везде ожидается 0)"),
     "rejoin": ("Rejoin of A (method; time from the start of `fab recover` to A streaming from the primary)",
                "Возврат A в кластер (способ; время от начала `fab recover` до начала потоковой репликации A)"),
     "rejoin_span": ("from {start} (`fab recover` started) to {end} UTC ({until})",
@@ -105,7 +103,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
-    "invariant": ("Bank invariant (total balance) on every node", "Инвариант банка (сумма балансов) на каждом узле"),
+    "invariant": ("Bank invariant (total balance) on every node", "Неизменность суммы балансов (инвариант) на "
+                                                                  "каждом узле"),
     "checksums": ("Table checksums on A, B, C", "Контрольные суммы таблиц на A, B, C"),
     "held": ("held", "выполнен"),
     "broken": ("BROKEN", "НАРУШЕН"),
@@ -125,13 +124,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
     "waiting_note": ("pgpool status `waiting`: the node is up, but no client session has used it since pgpool "
                      "(re)started; it turns `up` on first use.",
-                     "Статус «ждёт» (`waiting`): узел работает, но ни одна клиентская сессия ещё не обращалась к "
-                     "нему после (пере)запуска pgpool; при первом обращении статус станет «работает» (`up`)."),
+                     "Статус «ждёт»: узел работает, но ни одна клиентская сессия ещё не обращалась к нему после "
+                     "(пере)запуска pgpool; при первом обращении статус станет «работает» (в выводе pgpool эти "
+                     "статусы называются `waiting` и `up`)."),
     "pool_note": ("“In pgpool”: the node's status in pgpool (`up`: pgpool sends queries to it; `down`: detached, "
                   "pgpool sends it nothing) and the role pgpool gives it; the “Role” column is what the node "
                   "itself answers.",
-                  "Столбец «В pgpool»: статус узла в pgpool («работает», `up`,\u00a0— pgpool направляет на него "
-                  "запросы; «отключён», `down`,\u00a0— pgpool его отключил и ничего на него не направляет) и роль, "
+                  "Столбец «В pgpool»: статус узла в pgpool («работает»\u00a0— pgpool направляет на него "
+                  "запросы; «отключён»\u00a0— pgpool его отключил и ничего на него не направляет; в выводе pgpool "
+                  "это `up` и `down`) и роль, "
                   "которую pgpool ему приписывает; столбец «Роль»\u00a0— что отвечает сам узел."),
     "detached_note": ("A detached node keeps a role in pgpool's books: the dead primary stays “primary” until the "
                       "failover is done, then pgpool calls it a standby, as it calls every node that is not its "
@@ -208,7 +209,8 @@ WORDS: dict[str, tuple[str, str]] = {
                          "контрольные суммы, слоты репликации, сбор журналов, контрольная сумма, по которой решается, "
                          "копировать ли файл), и замеры скорости. Файлы передаются по SFTP во временный файл, имя "
                          "которого в каждом запуске новое; в таблицах он обозначен `<uploaded file>`. Отключение и "
-                         "включение питания выполняет `fab` на этой машине, а не по SSH: их строки описывают, что "
+                         "включение питания выполняет `fab` на управляющей машине, а не по SSH: их строки "
+                         "описывают, что "
                          "делается. Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` "
                          "рядом с отчётом."),
     "action": ("Label in the command log", "Метка в журнале команд"),
@@ -362,12 +364,14 @@ WORDS: dict[str, tuple[str, str]] = {
              "read-backs} of their own writes by the writers; invariant held in every read.",
              "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
              "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}; читающие сессии выполнили "
-             "{reads:|чтение|чтения|чтений}, пишущие прочитали обратно {backs:|свою запись|свои записи|своих "
-             "записей}; инвариант выполнялся при каждом чтении."),
+             "{reads:|чтение|чтения|чтений}, пишущие перечитали свою только что сделанную запись "
+             "{backs:|раз|раза|раз}; инвариант выполнялся при каждом чтении."),
     "reads_by_node": ("Reads by the node that answered (whole run; `cluster_name` returned with each read)",
-                      "Чтения по ответившему узлу (за всё время; каждое чтение возвращает `cluster_name`)"),
+                      "Число чтений по узлу, который на них ответил (за всё время; узел назван в `cluster_name`, "
+                      "который "
+                      "возвращает каждое чтение)"),
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
-                            "читающие сессии: {readers}; чтения своих записей пишущими: {backs}"),
+                            "читающие сессии: {readers}; пишущие сессии, перечитывая свою запись: {backs}"),
     "v2_2": ("{host} powered off hard at {clock} UTC ({provider}): every process of the host killed at once, no "
              "shutdown; what the kernel's page cache held: see “Where the run happened”.",
              "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
@@ -389,13 +393,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "concluded_at_risk": (" Durability while degraded: {at_risk} of the {acknowledged} acknowledged writes were "
                           "acknowledged while the primary had no synchronous standby at all (on that one node's disk "
                           "only until a standby received them); {missing} of them are missing.",
-                          " Надёжность при деградации: {at_risk} из {acknowledged} подтверждённых записей "
-                          "подтверждены, когда у основного узла не было ни одного синхронного резервного (до "
-                          "получения резервным узлом они были только на диске одного узла); из них потеряно: "
-                          "{missing}."),
+                          " Записей, подтверждённых, когда у основного узла не было ни одного синхронного "
+                          "резервного (до получения резервным узлом они были только на диске одного узла): "
+                          "{at_risk} из {acknowledged}; из них потеряно: {missing}."),
     "at_risk_row": ("Acknowledged writes without a synchronous copy at the time (at risk), of them missing",
-                    "Подтверждённых записей без синхронной копии в момент подтверждения (под риском), из них "
-                    "потеряно"),
+                    "Подтверждённых записей без синхронной копии в момент подтверждения; из них потеряно"),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
                   "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the client "

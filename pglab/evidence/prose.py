@@ -29,8 +29,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "needs it (or data checksums) to find every page the old primary changed after the histories diverged.",
         "B\u00a0— синхронный резервный узел с `synchronous_commit = remote_apply`: основной узел подтверждает "
         "коммит только после того, как B его применил, поэтому чтение, которое pgpool направит на B, уже видит "
-        "этот коммит (демонстрация ниже это измеряет). При `on` основной узел ждал бы лишь записи WAL на диск B, "
-        "и чтение на B могло бы ещё не увидеть строку; при `remote_write`\u00a0— даже не записи на диск. "
+        "этот коммит (демонстрация ниже это измеряет). При значении `on` основной узел ждал бы лишь записи WAL "
+        "на диск B, и чтение на B могло бы ещё не увидеть строку; при `remote_write`\u00a0— даже не записи на диск. "
         "Синхронный узел только один: будь синхронным и C, каждый коммит ждал бы его задержки применения. "
         "C\u00a0— асинхронный и применяет изменения с задержкой {delay}\u00a0с (`recovery_min_apply_delay`). "
         "Задержка искусственная: на одной машине асинхронный узел отстаёт на миллисекунды, и без неё "
@@ -104,18 +104,20 @@ PROSE: dict[str, tuple[str, str]] = {
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
         "коммит подтверждался только после того, как резервный узел его применил); коммиты, "
         "подтверждённые, когда основной узел работал без синхронного резервного, учитываются на этапе 3 как "
-        "коммиты под риском. Узел, повышенный до основного, начинает новую линию времени (2): его WAL отныне "
+        "коммиты, подтверждённые без синхронной копии. Узел, повышенный до основного, начинает новую линию времени "
+        "(2): его WAL отныне "
         "несёт новый номер, и то, что он пишет после повышения, невозможно спутать с WAL, который A мог записать "
         "на линии времени 1 и не успел передать. Ждёт ли новый основной узел после этого другой резервный, "
         "показывает файл роли в таблицах ниже: при `primary-sync-pg_c` он ждёт записи WAL на диск C "
-        "(надёжность при деградации, см. этап 3), при `primary-alone` работает один, и каждая запись есть "
+        "(сохранность данных при неполном кластере, см. этап 3), при `primary-alone` работает один, и каждая "
+        "запись есть "
         "только на его диске, пока её не получит C. Затем pgpool запускает для C `follow_primary.sh`, "
         "который перенаправляет C на новый основной узел{c_follow}. pgpool-II 4.3 перезапускает все свои "
         "дочерние процессы при каждом переключении и при каждом `pcp_attach_node` (в журнале каждый раз "
         "`failover: set new primary node`), поэтому при каждом из них клиентская сессия теряет соединение "
         "(ошибки клиентов приведены в разделе «Данные»), подключается заново и получает новый дочерний процесс. "
-        "Именно поэтому клиенты переподключаются: перезапущен обслуживавший их процесс pgpool, а база данных "
-        "не терялась."),
+        "Клиенты переподключаются потому, что pgpool перезапустил обслуживавший их процесс, а не потому, что "
+        "база данных стала недоступна."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
                     "`standby.signal`: {signal}; control file state {state} (never shut down cleanly); WAL ends at "
                     "`{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up starts PostgreSQL "
@@ -156,7 +158,7 @@ PROSE: dict[str, tuple[str, str]] = {
                       "единая точка отказа, которую стенд не закрывает."),
     "log_note": ("Only the log lines that match pglab's patterns for these events ({n:|line|lines}); a message "
                  "longer than the column ends with “…”; the whole logs stay on the hosts.",
-                 "Показаны только строки журналов, совпавшие с образцами pglab для этих событий (строк: {n}); "
+                 "Показаны только строки журналов, которые pglab отбирает по шаблонам этих событий (строк: {n}); "
                  "сообщение длиннее столбца обрывается на целом слове и помечено «…»; журналы целиком остаются "
                  "на хостах."),
     "unknown_table": ("Commits of unknown outcome, each", "Коммиты с неизвестным исходом, каждый"),
@@ -181,9 +183,12 @@ PROSE: dict[str, tuple[str, str]] = {
         "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1 "
         "holding WAL that B never received - a split brain, in which clients could write to two diverging "
         "databases. `fab recover` rewinds it instead. pg_rewind first runs A's crash recovery (A lost power, so "
-        "its data directory was not shut down cleanly), then finds the point where A's history and B's diverged, "
-        "and copies from B only the blocks changed since the last common checkpoint before that point, with the "
-        "WAL, configuration and control file; the WAL A wrote past the divergence point was never acknowledged "
+        "its data directory was not shut down cleanly), then finds the point where A's history and B's diverged. "
+        "It reads A's own WAL from the last checkpoint the two histories share (before that point) to find every "
+        "block A changed since, and copies those blocks from B, together with the files it does not compare "
+        "block by block (WAL segments, configuration and the like) and B's control file; B's own later changes "
+        "reach A afterwards, when A starts as B's standby and replays B's WAL. The WAL A wrote past the divergence "
+        "point was never acknowledged "
         "to a client (B had not confirmed it) and is discarded. A full `pg_basebackup` would copy the whole "
         "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
@@ -198,9 +203,12 @@ PROSE: dict[str, tuple[str, str]] = {
         "расходящиеся "
         "базы. Вместо этого `fab recover` "
         "выполняет pg_rewind. Сначала pg_rewind проводит восстановление A после сбоя (A обесточен, его каталог "
-        "данных не был штатно закрыт), затем находит точку, где истории A и B разошлись, и копирует с B только "
-        "блоки, изменённые после последней общей контрольной точки перед этой точкой, а также WAL, конфигурацию "
-        "и управляющий файл; WAL, записанный A после точки расхождения, клиентам не подтверждался (B его не "
+        "данных не был штатно закрыт), затем находит точку, где истории A и B разошлись. Он читает собственный "
+        "WAL A от последней общей для обеих историй контрольной точки перед этой точкой, находит по нему все "
+        "блоки, которые A изменил после неё, и копирует эти блоки с B, а также целиком файлы, которые не "
+        "сравнивает по блокам (сегменты WAL, конфигурация и т.\u00a0п.), и управляющий файл B; собственные более "
+        "поздние изменения B попадают на A потом, когда A запускается резервным узлом B и применяет его WAL. "
+        "WAL, записанный A после точки расхождения, клиентам не подтверждался (B его не "
         "получил) и отбрасывается. Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
         "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
         "A становится синхронным резервным узлом B (каждый коммит попадает на A до того, как будет "
@@ -222,7 +230,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "database writable rather than stop writes, and the checker counts what that risked: "
         "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in a window with no "
         "synchronous standby{windows}; {at_risk_missing} of them are missing.",
-        "Надёжность при деградации. После любого одиночного отказа каждый подтверждённый коммит есть на двух "
+        "Сохранность данных при неполном кластере. После любого одиночного отказа каждый подтверждённый коммит "
+        "есть на двух "
         "узлах: пока B был потерян (при демонстрации\u00a0— остановлен), A вместо него ждал C; когда был потерян "
         "A, B был повышен и ждал C; после возврата A ждал C, пока B не начал следовать за ним,\u00a0— каждый раз "
         "до записи на диск C (`synchronous_commit = on`), а не до применения. При переключении C направляется "
@@ -240,7 +249,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "counters agree). {unknown} Each node therefore holds {expected:|transfer|transfers}{sum}. Counts in the "
         "earlier tables were taken while clients ran, at the times they give and one node after another, and C "
         "replays {delay} s late, so the nodes differed there.",
-        "Как сходятся числа. Клиенты остановлены до проверки, поэтому все числа здесь окончательные: "
+        "Откуда берутся числа. Клиенты остановлены до проверки, поэтому все числа здесь окончательные: "
         "подтверждено записей\u00a0— {acknowledged} (журнал клиентов и счётчики сессий совпадают). {unknown} "
         "Поэтому на каждом узле {expected:|перевод|перевода|переводов}{sum}. Числа в предыдущих таблицах сняты во "
         "время работы клиентов, в указанное в них время и поочерёдно на каждом узле, а C применяет изменения с "
@@ -260,9 +269,13 @@ PROSE: dict[str, tuple[str, str]] = {
 # The words of the evidence added for stage 2.2 and 3, the data and the environment.
 PROSE |= {
     "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool began detaching {host} {detached:.2f} s "
-                    "after it ({how}). {sync} at that moment: {sync_role}.",
+                    "after it ({how}). {sync_role}.",
                     "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool начал отключать {host} "
-                    "через {detached:.2f}\u00a0с после него ({how}). {sync} в этот момент: {sync_role}."),
+                    "через {detached:.2f}\u00a0с после него ({how}). {sync_role}."),
+    # What the synchronous standby answered in that snapshot.
+    "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
+    "was_primary": ("{host} at that moment: already the primary", "В момент снимка {host} уже был основным узлом"),
+    "was_down": ("{host} at that moment: not answering", "В момент снимка {host} не отвечал"),
     "how_log": ("its log line `starting degeneration`", "строка журнала pgpool `starting degeneration`"),
     "how_poll": ("when pglab's poll of pgpool first saw it down", "когда опрос pgpool впервые показал его недоступным"),
     "pool_busy": ("pgpool's PCP process was being restarted at that moment (the end of a failover): its view of "
@@ -277,11 +290,14 @@ PROSE |= {
     "rewind_output": ("pg_rewind's output on {host} (source {source})",
                       "Вывод pg_rewind на {host} (источник\u00a0— {source})"),
     "diverged": ("The histories of {host} and {source} diverged at WAL position `{lsn}` on timeline {timeline}. "
-                 "pg_rewind does not copy from that point but from the last checkpoint the two histories share, "
-                 "`{checkpoint}`: the blocks changed since then are read from {source}.",
-                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}. Копирует "
-                 "pg_rewind не с этой точки, а с последней общей для обеих историй контрольной точки "
-                 "`{checkpoint}`: блоки, изменённые после неё, берутся с {source}."),
+                 "pg_rewind reads {host}'s WAL not from that point but from the last checkpoint the two histories "
+                 "share, `{checkpoint}`: every block {host} changed after it is copied back from {source}; "
+                 "{source}'s own later changes reach {host} when it replays {source}'s WAL after its restart.",
+                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}. WAL {host} "
+                 "pg_rewind читает не с этой точки, а с последней общей для обеих историй контрольной точки "
+                 "`{checkpoint}`: каждый блок, который {host} изменил после неё, копируется обратно с {source}; "
+                 "собственные изменения {source} после этого {host} получает, применяя WAL {source} после "
+                 "перезапуска."),
     "checkpoint_dated": ("That checkpoint lies {mb:.0f} MB of WAL before the divergence and was written no later than "
                          "{clock} UTC (the snapshot of the step “{step}” already shows WAL past it){setup}. So the "
                          "rewound interval starts there, not at the failure.",
@@ -293,12 +309,15 @@ PROSE |= {
                          ", то есть ещё при настройке, до запуска клиентов, и до отключения питания других "
                          "контрольных точек не было"),
     "rewind_copied": ("By pg_rewind's output it had to copy {copy} MB of the {total} MB of {source}'s data directory: "
-                      "besides the blocks changed since the checkpoint it copies whole every file it does not "
+                      "besides the blocks the rewound node changed since the checkpoint it copies whole every file "
+                      "it does not "
                       "compare block by block (WAL segments, `pg_xact`, configuration). On a database this small "
                       "that is most of it; a full copy (`pg_basebackup`) would have moved all {total} MB, and on a "
                       "large database with the same changes the difference would be many times larger.",
                       "По выводу pg_rewind, скопировать нужно было {copy}\u00a0МБ из {total}\u00a0МБ каталога "
-                      "данных {source}: кроме блоков, изменённых после контрольной точки, pg_rewind целиком "
+                      "данных {source}: кроме блоков, которые откатываемый узел изменил после контрольной точки, "
+                      "pg_rewind "
+                      "целиком "
                       "копирует файлы, которые не сравнивает по блокам (сегменты WAL, `pg_xact`, конфигурация). "
                       "На такой маленькой базе это большая часть каталога; полная копия (`pg_basebackup`) "
                       "перенесла бы все {total}\u00a0МБ, а на большой базе с теми же изменениями разница была бы "
@@ -374,7 +393,7 @@ PROSE |= {
     "conn_health": ("pgpool's health check logs in to every node each second with its own account; in the table "
                     "below each is attached (“up” or “waiting”)",
                     "pgpool раз в секунду проверяет каждый узел, подключаясь к нему под своей учётной записью; в "
-                    "таблице ниже все узлы подключены («работает» или «ждёт»)"),
+                    "таблице ниже все узлы подключены (работают или ждут первого обращения)"),
     "conn_health_failed": ("pgpool has NOT attached every node (see the table below)",
                            "pgpool подключил НЕ все узлы (см. таблицу ниже)"),
     "conn_replication": ("replication", "репликация"),
@@ -407,7 +426,7 @@ PROSE |= {
     "sql_first": ("the account with the smaller id first", "сначала счёт с меньшим id"),
     "sql_then": ("then the other", "затем второй"),
     "sql_read": ("a read (readers; a writer reads its own last write back the same way)",
-                 "чтение (читающие сессии; пишущая так же читает обратно свою последнюю запись)"),
+                 "чтение (читающие сессии; пишущая сессия так же перечитывает свою последнюю запись)"),
     "client_errors": ("Errors the client sessions saw, one row per message",
                       "Ошибки, которые видели клиентские сессии, по одной строке на сообщение"),
     "count": ("Count", "Число"),
@@ -422,7 +441,8 @@ PROSE |= {
                     "commit of unknown outcome; the other transactions were retried after a reconnect.",
                     "Ошибки по журналу клиентской программы: всего записей\u00a0— {count}; из них {errors}\u00a0— "
                     "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий), и "
-                    "{abandoned}\u00a0— запросы, брошенные клиентом, когда ответа не было дольше допустимого (клиент "
+                    "{abandoned}\u00a0— запросы, которые клиент прервал, не дождавшись ответа за отведённое время "
+                    "(клиент "
                     "закрыл соединение и подключился заново; в столбце «Ошибки» они не учитываются). Ошибка при "
                     "выполнении `COMMIT` означает коммит с неизвестным исходом; остальные транзакции после "
                     "переподключения выполнены заново."),
@@ -439,26 +459,27 @@ PROSE |= {
     "env_local": ("local provider (`local`): each host is a set of Linux namespaces (network, mount, pid, uts, ipc) "
                   "on this machine, on the bridge `pglab-br0`; no hypervisor",
                   "локальный стенд (провайдер `local`): каждый хост\u00a0— набор пространств имён Linux (сеть, "
-                  "файловая система, процессы, имя хоста, межпроцессное взаимодействие) на этой машине, мост "
+                  "файловая система, процессы, имя хоста, межпроцессное взаимодействие) на управляющей машине, мост "
                   "`pglab-br0`; гипервизора нет"),
     "env_vagrant": ("virtual machines (provider `vagrant`): five VMs, hypervisor `{hypervisor}`",
                     "виртуальные машины (провайдер `vagrant`): пять машин, гипервизор `{hypervisor}`"),
-    "env_machine": ("Machine", "Машина"),
+    "env_machine": ("Machine (where `fab` runs)", "Управляющая машина (на ней запускается `fab`)"),
     "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
     "env_hosts_os": ("System of the lab's hosts", "ОС узлов стенда"),
     "env_software": ("Software", "Программы"),
-    "env_speed": ("Measured speed of the hosts", "Измеренная скорость хостов"),
+    "env_speed": ("CPU slowdown of the hosts relative to this machine (a time ratio)",
+                  "Замедление ЦП хостов относительно управляющей машины (отношение времён)"),
     "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} (about 1: "
                         "the hosts are as fast as this machine, the difference is the measurement's noise; 3 or "
                         "more: a slow hypervisor such as software emulation); an SSH command's round trip "
                         "{rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
-                        "время одного и того же вычислительного цикла на pg-a, делённое на его время на этой машине: "
-                        "{slowdown:.2f} (около 1\u00a0— хосты так же быстры, как она, а отличие от 1\u00a0— "
+                        "время одного и того же вычислительного цикла на pg-a, делённое на его время на управляющей "
+                        "машине: {slowdown:.2f} (около 1\u00a0— хосты так же быстры, как она, а отличие от 1\u00a0— "
                         "погрешность замера; 3 и больше\u00a0— медленный гипервизор, например программная "
                         "эмуляция); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум замерам pglab выбрал "
-                        "{profile_words} (`{profile}`)"),
+                        "{profile_words}"),
     "profile_fast": ("short timeouts, for hosts at most 3 times slower than this machine",
-                     "короткие тайм-ауты, для хостов не более чем втрое медленнее этой машины"),
+                     "короткие тайм-ауты, для хостов не более чем втрое медленнее управляющей машины"),
     "profile_roomy": ("longer timeouts, for slow hosts", "увеличенные тайм-ауты, для медленных хостов"),
     "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
                         "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "

@@ -156,7 +156,7 @@ def outage(lab: Lab, ev: Evidence) -> dict | None:
     if not (off and detached and snap):
         return None
     probe = snap.get("probes", {}).get(lab.sync_standby, {})
-    t_role = "role_standby" if probe.get("in_recovery") else "role_primary" if probe.get("running") else "down"
+    t_role = "was_standby" if probe.get("in_recovery") else "was_primary" if probe.get("running") else "was_down"
     return {"after": snap["ts"] - off["ts"], "detached": detached["ts"] - off["ts"], "host": lab.primary,
             "how": detached["source"],
             "sync": lab.sync_standby, "sync_role": t_role}
@@ -268,7 +268,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, ctx.lab, ev, figs)
     found = outage(ctx.lab, ev)
     if found:
-        found["sync_role"], found["how"] = t[found["sync_role"]], t["how_" + found["how"]]
+        found["sync_role"] = t[found["sync_role"]].format(host=found["sync"])
+        found["how"] = t["how_" + found["how"]]
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),

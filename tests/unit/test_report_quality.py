@@ -365,7 +365,7 @@ def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_sh
     outage = text.split('id="s2-2"')[1].split('id="s2-3"')[0]
     assert "Snapshot taken 2.40 s after the power cut; pgpool began detaching pg-a 2.25 s after it (its log line " \
            "`starting degeneration`). pg-b at that " \
-           "moment: standby." in outage
+           "moment: still a standby." in outage
     data = text.split('id="data"')[1].split('id="s1"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
     assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
@@ -749,7 +749,7 @@ def test_russian_report_translates_states_labels_and_profile_names():
     assert leftovers == set()
     assert "Шаг pglab" not in words and "тайм-аутов pglab" not in words
     assert re.search(r"\| pg-a \| отключён, основной \|", text) and TEXT["ru"]["detached_note"] in text
-    assert TEXT["ru"]["profile_fast"] in text and "(`fast`)" in text
+    assert TEXT["ru"]["profile_fast"] in text and "(`fast`)" not in text, "the profile in words, not its English name"
     assert not re.search(r"\| `(up|down|waiting)`", text)
     assert latin_words(words) == set()
 
@@ -792,3 +792,17 @@ def test_wal_positions_have_one_format_and_sub_second_waits_one_unit(lang):
     ms = "ms" if lang == "en" else "мс"
     repeated = re.search(rf"(?:after|через) (\d+)\u00a0?[ ]?{ms}, (?:on|на) pg-c", text)
     assert repeated, "the repeated probe's B visibility in milliseconds"
+
+
+CALQUES = ("под риском", "Надёжность при деградации", "Как сходятся", "читает обратно", "прочитали обратно",
+           "брошенные клиентом", "совпавшие с образцами", "Инвариант банка", "чтения своих записей\u00a0—",
+           "этой машин", "не терялась", "При `on`", "подтверждены, когда", "по ответившему узлу",
+           "при числе сессий меньше", "(`waiting`)", "«работает», `up`", "(`fast`)", "`in production`",
+           "в этот момент: резервный", "А\u00a0— основной", "В и С")
+
+
+def test_russian_report_has_none_of_the_teachers_calques_and_no_capital_after_a_colon():
+    text = markdown("ru")
+    assert [c for c in CALQUES if c in text] == []
+    assert not re.search(r"\*\*Задание требует:\*\* [А-ЯЁ]", text)
+    assert "A\u00a0— основной, B и C\u00a0— резервные" in text, "the task names the hosts in Latin, as the body does"
