@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pglab.cluster import sql
 from pglab.context import LabContext
+from pglab.evidence.records import Evidence
 from pglab.model import Lab
 from pglab.templates import render
 from pglab.workload import client_program
@@ -38,6 +39,54 @@ class ErrorKind:
     sessions: tuple[str, ...]
     first: float
     last: float
+    phase: str = ""  # the part of the run it fell in (Phase.key), "" outside every phase
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A part of the run the client errors are told apart by: the failover, the recovery with its switch-back."""
+
+    key: str
+    start: float
+    end: float
+
+
+def phase_of(ts: float, phases: list[Phase]) -> str:
+    return next((p.key for p in phases if p.start <= ts < p.end), "")
+
+
+def phases(ev: Evidence) -> list[Phase]:
+    """The failover (power-off to `fab recover`) and the recovery with the switch-back, as recorded."""
+    off, recover, recovered = ev.first("poweroff"), ev.first("recover-start"), ev.first("recovered")
+    out = []
+    if off:
+        out.append(Phase("w_failover", off["ts"], recover["ts"] if recover else float("inf")))
+    if recover:
+        out.append(Phase("w_switchback", recover["ts"], recovered["ts"] + 1 if recovered else float("inf")))
+    return out
+
+
+@dataclass(frozen=True)
+class SwitchGap:
+    """At the switch-back: B's clean shutdown began (its log) before pgpool detached it (pgpool's log); a
+    query pgpool sent to B in between failed."""
+
+    stopping: float
+    detached: float
+
+
+DETACH_LABELS = ("degenerate request", "degeneration", "failover command")
+
+
+def switch_gap(lab: Lab, ev: Evidence) -> SwitchGap | None:
+    switch = ev.first("switchover")
+    if not switch:
+        return None
+    hits = sorted((h for h in ev.recover_logs if h["ts"] >= switch["ts"] - 1), key=lambda h: h["ts"])
+    stop = next((h["ts"] for h in hits if h["host"] == lab.sync_standby and h["label"] == "shutdown requested"), None)
+    detach = next((h["ts"] for h in hits if h["host"] == "pgpool" and h["label"] in DETACH_LABELS
+                   and stop is not None and h["ts"] >= stop), None)
+    return SwitchGap(stop, detach) if stop is not None and detach is not None else None
 
 
 def schema(lab: Lab, comments: bool = True) -> str:
@@ -71,16 +120,18 @@ def save_samples(ctx: LabContext) -> None:
 
 
 
-def error_kinds(errors: list[dict]) -> list[ErrorKind]:
-    """The clients' errors grouped by message (its first line; addresses and numbers kept), most frequent
-    first."""
-    groups: dict[str, list[dict]] = {}
+def error_kinds(errors: list[dict], phases: list[Phase] = ()) -> list[ErrorKind]:
+    """The clients' errors grouped by the phase of the run they fell in and by message (its first line;
+    addresses and numbers kept): phase by phase in time, most frequent first within one."""
+    groups: dict[tuple[str, str], list[dict]] = {}
     for e in errors:
         message = " ".join(str(e.get("error", "")).strip().splitlines()[:1]) or "?"
-        groups.setdefault(message, []).append(e)
+        groups.setdefault((phase_of(e["ts"], list(phases)), message), []).append(e)
     kinds = [ErrorKind(message, len(rows), tuple(sorted(Counter(r["session"] for r in rows))),
-                       min(r["ts"] for r in rows), max(r["ts"] for r in rows)) for message, rows in groups.items()]
-    return sorted(kinds, key=lambda k: (-k.count, k.first))
+                     min(r["ts"] for r in rows), max(r["ts"] for r in rows), phase)
+             for (phase, message), rows in groups.items()]
+    order = [p.key for p in phases]
+    return sorted(kinds, key=lambda k: (order.index(k.phase) if k.phase in order else len(order), -k.count, k.first))
 
 
 ABANDONED = "no answer within "  # the client program's entry for a request it gave up on (not a server error)

@@ -227,7 +227,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "basis_start": ("the counts are this step's session table: the sessions' totals since the clients started",
                     "числа\u00a0— из этой таблицы сессий: итоги сессий с запуска клиентов"),
     "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
-    "plot_y": ("transactions/s, reads/s", "транзакций/с, чтений/с"),
+    "plot_y": ("commits/s, reads/s", "коммитов/с, чтений/с"),  # the legend's words
     "commits_s": ("commits/s", "коммитов/с"),
     "reads_s": ("reads/s", "чтений/с"),
     "invariant_broken": ("invariant broken", "инвариант нарушен"),

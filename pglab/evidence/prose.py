@@ -427,9 +427,22 @@ PROSE |= {
     "sql_then": ("then the other", "затем второй"),
     "sql_read": ("a read (readers; a writer reads its own last write back the same way)",
                  "чтение (читающие сессии; пишущая сессия так же перечитывает свою последнюю запись)"),
-    "client_errors": ("Errors the client sessions saw, one row per message",
-                      "Ошибки, которые видели клиентские сессии, по одной строке на сообщение"),
+    "client_errors": ("Errors the client sessions saw, one row per part of the run and message",
+                      "Ошибки, которые видели клиентские сессии, по одной строке на часть работы и сообщение"),
     "count": ("Count", "Число"),
+    "phase": ("Part of the run", "Часть работы"),
+    "w_other": ("Other times", "В остальное время"),
+    "switch_errors": ("At the switch-back {sync} is shut down cleanly first (its log line `received fast shutdown "
+                      "request` at {stop} UTC) and pgpool detaches it only {gap} later ({detach} UTC, pgpool's "
+                      "log): a session whose query pgpool sends to {sync} in between gets `failed to create a "
+                      "backend … connection` or `unable to read data from DB node …`, reconnects and retries. "
+                      "Those errors are in the rows “{phase}” of the table.",
+                      "При возврате на A узел {sync} сначала штатно останавливается (строка его журнала `received "
+                      "fast shutdown request` в {stop} UTC), а pgpool отключает его лишь через {gap} ({detach} "
+                      "UTC, журнал pgpool): сессия, запрос которой pgpool в этот промежуток направил на {sync}, "
+                      "получает `failed to create a backend … connection` или `unable to read data from DB node "
+                      "…`, подключается заново и повторяет транзакцию. Эти ошибки\u00a0— в строках таблицы "
+                      "«{phase}»."),
     "first_seen": ("First (UTC)", "Первая (UTC)"),
     "last_seen": ("Last (UTC)", "Последняя (UTC)"),
     "no_errors": ("The client sessions saw no error.", "Клиентские сессии не видели ни одной ошибки."),

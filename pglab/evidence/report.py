@@ -297,7 +297,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
-               "error_kinds": data.error_kinds(ev.errors),
+               "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
+               "switch_gap": data.switch_gap(ctx.lab, ev),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i)}
     return _environment().get_template("report.md.j2").render(**context)

@@ -415,6 +415,21 @@ def test_client_errors_are_grouped_by_message_most_frequent_first():
     kinds = data.error_kinds(errors)
     assert [(k.message, k.count, k.sessions, k.first, k.last) for k in kinds] == [
         ("server closed the connection", 2, ("w1", "w2"), 1.0, 3.0), ("no answer within 1000 ms", 1, ("r1",), 2.0, 2.0)]
+    by_phase = data.error_kinds(errors, [data.Phase("w_failover", 0.5, 1.5), data.Phase("w_switchback", 2.5, 9)])
+    assert [(k.phase, k.message, k.count) for k in by_phase] == [
+        ("w_failover", "server closed the connection", 1), ("w_switchback", "server closed the connection", 1),
+        ("", "no answer within 1000 ms", 1)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_switch_back_errors_are_explained_by_bs_shutdown_before_pgpool_detached_it(lang):
+    ev = lab_evidence.evidence()
+    gap = data.switch_gap(Lab(), ev)
+    assert gap and round(gap.detached - gap.stopping, 2) == 0.5, "B's shutdown request to pgpool's failover command"
+    text = markdown(lang)
+    assert "`received fast shutdown request`" in text and TEXT[lang]["w_switchback"] in text.split('id="data"')[1]
+    ev.recover_logs = []  # an older run without those log lines: no claim
+    assert data.switch_gap(Lab(), ev) is None
 
 
 # (k) teacher's note 1: few sessions get their values, not a p95; the failover's detection from pgpool's log;
