@@ -821,3 +821,26 @@ def test_russian_report_has_none_of_the_teachers_calques_and_no_capital_after_a_
     assert [c for c in CALQUES if c in text] == []
     assert not re.search(r"\*\*Задание требует:\*\* [А-ЯЁ]", text)
     assert "A\u00a0— основной, B и C\u00a0— резервные" in text, "the task names the hosts in Latin, as the body does"
+
+
+RIGHT_MARGIN_PT = 14 / 25.4 * 72  # the print style's @page right margin, 14 mm
+
+
+def words_past_the_text_block(pdf: Path) -> list[tuple[int, str, float]]:
+    """(page, word, its right edge in pt) of every word right of the text block (pdftotext -bbox)."""
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found, page, limit = [], 0, 0.0
+    for line in bbox.splitlines():
+        if (size := re.search(r'<page width="([\d.]+)"', line)):
+            page, limit = page + 1, float(size.group(1)) - RIGHT_MARGIN_PT + 1.5  # rounding and a border's width
+        elif (word := re.search(r'xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)) and float(word[1]) > limit:
+            found.append((page, word[2], float(word[1])))
+    return found
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_no_table_or_code_runs_past_the_text_block(built, lang):
+    """A table's columns with their padding add up to the text width (box-sizing), so none runs off the page
+    (the teacher found headers clipped at 601 pt on a 595 pt page)."""
+    assert words_past_the_text_block(built[lang]["dir"] / "report.pdf") == []
