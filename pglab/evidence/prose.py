@@ -293,8 +293,8 @@ PROSE |= {
                  "pg_rewind reads {host}'s WAL not from that point but from the last checkpoint the two histories "
                  "share, `{checkpoint}`: every block {host} changed after it is copied back from {source}; "
                  "{source}'s own later changes reach {host} when it replays {source}'s WAL after its restart.",
-                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}. WAL {host} "
-                 "pg_rewind читает не с этой точки, а с последней общей для обеих историй контрольной точки "
+                 "Истории {host} и {source} разошлись в позиции WAL `{lsn}` на линии времени {timeline}. "
+                 "pg_rewind читает WAL {host} не с этой точки, а с последней общей для обеих историй контрольной точки "
                  "`{checkpoint}`: каждый блок, который {host} изменил после неё, копируется обратно с {source}; "
                  "собственные изменения {source} после этого {host} получает, применяя WAL {source} после "
                  "перезапуска."),

@@ -388,9 +388,21 @@ def to_html(text: str, png: Path, lang: str, title: str | None = None) -> str:
     printed title, which the PDF's metadata carries too."""
     data = base64.b64encode(png.read_bytes()).decode()
     inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
-    body = markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()])
+    body = code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()]))
     return _environment().get_template("report.html.j2").render(body=body, title=title or TEXT[lang]["title"],
                                                                 lang=lang)
+
+
+CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
+
+
+def code_lines(html: str) -> str:
+    """Each line of a code block in its own block span: the print style gives it a hanging indent, so a line
+    too long for the page visibly continues indented instead of starting again at the left edge."""
+    def lines(block: re.Match) -> str:
+        return block[1] + "".join(f'<span class="ln">{line or chr(0x200b)}</span>'
+                                  for line in block[2].rstrip("\n").split("\n")) + block[3]
+    return CODE_BLOCK.sub(lines, html)
 
 
 def to_pdf(html: str, path: Path) -> Path:

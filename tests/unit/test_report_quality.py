@@ -844,3 +844,14 @@ def test_no_table_or_code_runs_past_the_text_block(built, lang):
     """A table's columns with their padding add up to the text width (box-sizing), so none runs off the page
     (the teacher found headers clipped at 601 pt on a 595 pt page)."""
     assert words_past_the_text_block(built[lang]["dir"] / "report.pdf") == []
+
+
+def test_code_lines_get_a_hanging_indent_of_their_own():
+    html = report.code_lines('<p>x</p><pre><code class="language-sh">a &lt;b&gt;\n\n  c\n</code></pre>')
+    assert html == ('<p>x</p><pre><code class="language-sh"><span class="ln">a &lt;b&gt;</span><span class="ln">'
+                    '\u200b</span><span class="ln">  c</span></code></pre>')
+
+
+def test_the_printed_code_blocks_are_line_spans_with_a_hanging_indent(built):
+    html = (built["ru"]["dir"] / "report.html").read_text()
+    assert re.search(r"pre \.ln \{[^}]*text-indent: -", html) and html.count('<span class="ln">') > 20
