@@ -468,6 +468,8 @@ PROSE |= {
                   "или повышения узла пропускает значения, заранее записанные в WAL (до 32). Пропуск\u00a0— не "
                   "потерянная строка: потери считаются по идентификаторам подтверждённых переводов."),
     "environment": ("Where the run happened", "Где выполнялась работа"),
+    "env_table": ("The provider, the machine, the software and the measured speed",
+                  "Среда выполнения, машина, программы и замеры скорости"),
     "env_provider": ("Provider", "Среда выполнения"),
     "env_local": ("local provider (`local`): each host is a set of Linux namespaces (network, mount, pid, uts, ipc) "
                   "on this machine, on the bridge `pglab-br0`; no hypervisor",
