@@ -69,6 +69,15 @@ class LogHit:
         return datetime.fromtimestamp(self.ts, UTC).strftime("%H:%M:%S.%f")[:-3]
 
 
+ATTACHED = re.compile(r"follow_primary\.sh: (\S+) attached as node")
+
+
+def attached(hits: list[LogHit], host: str) -> LogHit | None:
+    """follow_primary.sh's line saying it had pgpool attach `host` again after a failover (the first)."""
+    return next((h for h in sorted(hits, key=lambda h: h.ts) if (m := ATTACHED.search(h.line)) and m[1] == host),
+                None)
+
+
 def parse_timestamp(line: str) -> float | None:
     """Timestamps of pgpool, PostgreSQL and pglab's scripts (all UTC on lab hosts)."""
     m = TIMESTAMP.match(line)

@@ -283,6 +283,20 @@ PROSE |= {
                   "Процесс PCP pgpool в этот момент перезапускался (конец переключения): его данных об узлах в "
                   "этом снимке нет."),
     "counted_at": ("Counted at (UTC)", "Подсчитано (UTC)"),
+    "c_attached_later": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line `{host} attached "
+                         "as node` above), {after} after this step's snapshot, which therefore still shows {host} "
+                         "detached: pgpool's follow child runs `follow_primary.sh` for one node after the other (the "
+                         "`execute command` lines above).",
+                         "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше: `{host} "
+                         "attached as node`), через {after} после снимка этого шага, поэтому в снимке {host} ещё "
+                         "отключён: дочерний процесс pgpool запускает `follow_primary.sh` для узлов по очереди (строки "
+                         "`execute command` выше)."),
+    "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
+                   "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
+    "c_not_attached": ("The logs collected before `fab recover` hold no line of pgpool attaching {host} again: it "
+                       "stays detached until `fab recover` attaches it (stage 3).",
+                       "В журналах, собранных до `fab recover`, нет строки о повторном подключении {host} в pgpool: "
+                       "он остаётся отключённым, пока его не подключит `fab recover` (этап 3)."),
     "sessions_at": ("Client sessions at {clock} UTC (counts since they started)",
                     "Клиентские сессии на {clock} UTC (с момента запуска)"),
     "sessions_stopped": ("Client sessions, final counts after they stopped at {clock} UTC",

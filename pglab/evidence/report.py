@@ -30,7 +30,7 @@ from pglab.evidence import configuration, connectivity, consistency, data, envir
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
-from pglab.evidence.logs import LogHit
+from pglab.evidence.logs import LogHit, attached
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
     clock,
@@ -293,7 +293,9 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
-               "fail_logs": [LogHit(**h) for h in ev.logs], "recover_logs": [LogHit(**h) for h in ev.recover_logs],
+               "fail_logs": [LogHit(**h) for h in ev.logs],
+               "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
+               "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),

@@ -60,7 +60,7 @@ def stages() -> list[dict]:
     original = {"pool": _pool("pg-a"), "probes": a_up, "power": dict.fromkeys(HOSTS, "running"),
                 "replication": [_peer("pg_b", "sync", 0.01), _peer("pg_c", "async", 5.2)],
                 "rows": {h: _rows(0) for h in HOSTS}, "clients": {}}
-    b_primary = {"pool": _pool("pg-b", down=("pg-a",)), "power": {"pg-a": "off", "pg-b": "running",
+    b_primary = {"pool": _pool("pg-b", down=("pg-a", "pg-c")), "power": {"pg-a": "off", "pg-b": "running",
                                                                    "pg-c": "running"},
                  "probes": {"pg-a": _probe("pg-a", running=False), "pg-b": _probe("pg-b", standby=False, timeline=2),
                             "pg-c": _probe("pg-c", timeline=2, upstream="pg-b")},
@@ -190,7 +190,8 @@ def logs() -> list[dict]:
              ("pgpool", "follow primary command", 3.1, "LOG:  execute command: /etc/pgpool2/follow_primary.sh 2"),
              ("pg-c", "following new timeline", 3.3, "LOG:  new target timeline is 2"),
              ("pg-c", "streaming", 3.35, "LOG:  started streaming WAL from primary at 0/5000000 on timeline 2"),
-             ("pgpool", "failover done", 3.4, "LOG:  failover done. shutdown host pg-a(5432)"))
+             ("pgpool", "failover done", 3.4, "LOG:  failover done. shutdown host pg-a(5432)"),
+             ("pgpool", "failover script", 8.2, "follow_primary.sh: pg-c attached as node 2"))
     return [{"ts": OFF + d, "host": h, "source": "pgpool" if h == "pgpool" else "postgresql", "label": label,
              "line": f"2026-12-01 10:31:{35 + d:06.3f} UTC {text} | with a `pipe`"} for h, label, d, text in lines]
 

@@ -855,3 +855,15 @@ def test_code_lines_get_a_hanging_indent_of_their_own():
 def test_the_printed_code_blocks_are_line_spans_with_a_hanging_indent(built):
     html = (built["ru"]["dir"] / "report.html").read_text()
     assert re.search(r"pre \.ln \{[^}]*text-indent: -", html) and html.count('<span class="ln">') > 20
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_failover_step_says_when_pgpool_attached_c_again(lang):
+    """Its snapshot shows C detached; follow_primary.sh's attach line came 0.2 s later: the reader sees when."""
+    stage = markdown(lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    assert TEXT[lang]["c_attached_later"].format(host="pg-c", clock=verdicts.clock(lab_evidence.OFF + 8.2),
+                                                 after=quantity(0.2, TEXT[lang]["seconds"], lang)) in stage
+    ev = lab_evidence.evidence()
+    ev.logs = [h for h in ev.logs if "attached as node" not in h["line"]]  # an older run: not collected
+    stage = markdown_of(ev, lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    assert TEXT[lang]["c_not_attached"].format(host="pg-c") in stage
