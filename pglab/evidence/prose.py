@@ -291,6 +291,13 @@ PROSE |= {
                          "attached as node`), через {after} после снимка этого шага, поэтому в снимке {host} ещё "
                          "отключён: дочерний процесс pgpool запускает `follow_primary.sh` для узлов по очереди (строки "
                          "`execute command` выше)."),
+    "silent_standby": ("{host} logged no loss of its primary, and none is expected: a powered-off host sends no `FIN` "
+                       "or `RST`, so {host}'s WAL receiver would notice only after `wal_receiver_timeout` ({timeout}) "
+                       "of silence, and {host} was promoted {after} after the power cut, before that.",
+                       "В журнале {host} нет сообщения о потере основного узла, и его не должно быть: обесточенный "
+                       "хост не посылает ни `FIN`, ни `RST`, поэтому приёмник WAL на {host} заметил бы потерю только "
+                       "после `wal_receiver_timeout` ({timeout}) тишины, а {host} был повышен через {after} после "
+                       "отключения питания, то есть раньше."),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
     "c_not_attached": ("The logs collected before `fab recover` hold no line of pgpool attaching {host} again: it "

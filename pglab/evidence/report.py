@@ -243,6 +243,31 @@ def connections(ev: Evidence) -> dict | None:
             "scram_only": bool(logins) and all(scram for _, scram in logins.values())}
 
 
+LOSS_LABELS = ("WAL stream lost", "primary unreachable")
+
+
+def silent_standby(lab: Lab, ev: Evidence) -> dict | None:
+    """Why the synchronous standby logged no loss of its primary before it was promoted: the power-off sends no
+    FIN or RST, and the promotion came before its wal_receiver_timeout. None when it did log one, or later."""
+    off, promoted = ev.first("poweroff", host=lab.primary), next(
+        (p for p in rejoin.promotions(ev) if p.host == lab.sync_standby and p.timeline == 2), None)
+    recorded = next((seconds_of(v) for n in ev.configuration.get("nodes", []) if n["host"] == lab.sync_standby
+                     for k, v in n["settings"] if k == "wal_receiver_timeout"), None)
+    timeout = recorded if recorded is not None else lab.timing.wal_receiver_timeout_s  # older runs: the model's
+    if not (off and promoted) or promoted.ts - off["ts"] >= timeout:
+        return None
+    if any(h["host"] == lab.sync_standby and h["label"] in LOSS_LABELS and off["ts"] <= h["ts"] <= promoted.ts
+           for h in ev.logs):
+        return None
+    return {"host": lab.sync_standby, "after": promoted.ts - off["ts"], "timeout": timeout}
+
+
+def seconds_of(setting: str) -> float | None:
+    """A PostgreSQL time setting as shown ('5s', '5000 ms', '1min') in seconds (None if not one)."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*", str(setting))
+    return float(found[1]) * {"ms": 0.001, "s": 1, "min": 60}[found[2] or "ms"] if found else None
+
+
 def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
     """What the reasoning paragraphs quote: the lab's settings and the checker's counts."""
     t, v, unknown = TEXT[lang], ev.verify, figs["unknown"]
@@ -294,6 +319,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs],
+               "silent_standby": silent_standby(ctx.lab, ev),
                "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),

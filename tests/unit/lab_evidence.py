@@ -268,7 +268,8 @@ def configuration() -> dict:
                 ("max_replication_slots", "10"), ("max_wal_senders", "10"), ("password_encryption", "scram-sha-256"),
                 ("primary_conninfo", "{conninfo}"), ("ssl_cert_file", "/etc/pglab/tls/server.crt"),
                 ("recovery_min_apply_delay", "{delay}"), ("synchronous_commit", "remote_apply"),
-                ("synchronous_standby_names", "pg_b"), ("wal_level", "replica"), ("wal_log_hints", "on")]
+                ("synchronous_standby_names", "pg_b"), ("wal_level", "replica"), ("wal_log_hints", "on"),
+                ("wal_receiver_timeout", "5s")]
     nodes = [{"host": h, "role": role, "settings": [(k, v.format(host=h, delay="5000 ms" if h == "pg-c" else "0 ms",
                                                                   conninfo=CONNINFO.format(app=h.replace("-", "_"))
                                                                   if h != "pg-a" else ""))

@@ -867,3 +867,15 @@ def test_the_failover_step_says_when_pgpool_attached_c_again(lang):
     ev.logs = [h for h in ev.logs if "attached as node" not in h["line"]]  # an older run: not collected
     stage = markdown_of(ev, lang).split('id="s2-3"')[1].split('id="s3"')[0]
     assert TEXT[lang]["c_not_attached"].format(host="pg-c") in stage
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_b_logged_no_loss_of_its_primary_because_it_was_promoted_before_its_receiver_timed_out(lang):
+    ev = lab_evidence.evidence()
+    silent = report.silent_standby(Lab(), ev)
+    assert silent and silent["timeout"] == 5.0 and silent["after"] < 5.0
+    assert "`wal_receiver_timeout`" in markdown(lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    ev.logs = [*ev.logs, {"ts": lab_evidence.OFF + 1, "host": "pg-b", "source": "postgresql",
+                          "label": "WAL stream lost",
+                          "line": "2026-12-01 10:31:36.000 UTC LOG:  terminating walreceiver due to timeout"}]
+    assert report.silent_standby(Lab(), ev) is None, "it did log one: nothing to explain"
