@@ -155,3 +155,27 @@ def steady_pause(acts: dict[str, Activity], start: float, end: float, kind: str 
         inside = [t for t in act.times if start <= t <= end] if act.kind == kind else []
         gaps += [b - a for a, b in zip(inside, inside[1:], strict=False)]
     return max(gaps, default=0.0)
+
+
+@dataclass(frozen=True)
+class AtTheCut:
+    """What one writer session did around a fault, from the journals: its last commit before, its first error
+    after that (time, the step of its transaction, the message), how many errors until its first commit after."""
+
+    session: str
+    last_before: float | None
+    first_error: dict | None
+    errors: int
+    first_after: float | None
+
+
+def at_the_cut(acts: dict[str, Activity], errors: Iterable[dict], fault_ts: float) -> list[AtTheCut]:
+    """Each writer's story at the fault: why one paused longer than another is in its own records."""
+    out = []
+    for act in sorted((a for a in acts.values() if a.kind == WRITER), key=lambda a: a.session):
+        before = max((t for t in act.times if t < fault_ts), default=None)
+        after = min((t for t in act.times if t >= fault_ts), default=None)
+        mine = sorted((e for e in errors if e["session"] == act.session and (before or fault_ts) <= e["ts"]
+                       and (after is None or e["ts"] <= after)), key=lambda e: e["ts"])
+        out.append(AtTheCut(act.session, before, mine[0] if mine else None, len(mine), after))
+    return out

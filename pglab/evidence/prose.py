@@ -298,6 +298,23 @@ PROSE |= {
                        "хост не посылает ни `FIN`, ни `RST`, поэтому приёмник WAL на {host} заметил бы потерю только "
                        "после `wal_receiver_timeout` ({timeout}) тишины, а {host} был повышен через {after} после "
                        "отключения питания, то есть раньше."),
+    "at_the_cut": ("Each writer session at the power-off, from the client journals",
+                   "Каждая пишущая сессия при отключении питания, по журналам клиентов"),
+    "at_the_cut_text": ("Why the writer sessions paused for different times is in their own records: the last commit "
+                        "before the power-off, the first error after it (its time, the step of the transaction it "
+                        "failed in, the message: an error at once, or `no answer within …` after the client's "
+                        "deadline for a request that was waiting for A), and the first commit after, on a new "
+                        "pgpool child.",
+                        "Почему пишущие сессии стояли разное время, видно по их собственным записям: последний "
+                        "коммит до отключения питания, первая ошибка после него (время, шаг транзакции, на котором "
+                        "она произошла, и сообщение: ошибка сразу или `no answer within …` по истечении срока "
+                        "ожидания клиента, если запрос ждал ответа от A) и первый коммит после, уже через новый "
+                        "дочерний процесс pgpool."),
+    "cut_last": ("Last commit before (UTC)", "Последний коммит до (UTC)"),
+    "cut_error": ("First error after it (UTC; step; message)", "Первая ошибка после него (UTC; шаг; сообщение)"),
+    "cut_errors": ("Errors", "Ошибок"),
+    "cut_first": ("First commit after (UTC)", "Первый коммит после (UTC)"),
+    "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
     "c_not_attached": ("The logs collected before `fab recover` hold no line of pgpool attaching {host} again: it "

@@ -26,7 +26,17 @@ from pglab import assignment
 from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
-from pglab.evidence import configuration, connectivity, consistency, data, environment, plot, rejoin, titlepage
+from pglab.evidence import (
+    availability,
+    configuration,
+    connectivity,
+    consistency,
+    data,
+    environment,
+    plot,
+    rejoin,
+    titlepage,
+)
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
@@ -262,6 +272,12 @@ def silent_standby(lab: Lab, ev: Evidence) -> dict | None:
     return {"host": lab.sync_standby, "after": promoted.ts - off["ts"], "timeout": timeout}
 
 
+def cut_stories(lab: Lab, ev: Evidence) -> list:
+    """Each writer at the power-off of the primary (empty without one)."""
+    off = ev.first("poweroff", host=lab.primary)
+    return availability.at_the_cut(availability.activity(ev.journal, ev.reads), ev.errors, off["ts"]) if off else []
+
+
 def seconds_of(setting: str) -> float | None:
     """A PostgreSQL time setting as shown ('5s', '5000 ms', '1min') in seconds (None if not one)."""
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*", str(setting))
@@ -319,7 +335,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": [LogHit(**h) for h in ev.logs],
-               "silent_standby": silent_standby(ctx.lab, ev),
+               "silent_standby": silent_standby(ctx.lab, ev), "at_the_cut": cut_stories(ctx.lab, ev),
                "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),

@@ -879,3 +879,16 @@ def test_b_logged_no_loss_of_its_primary_because_it_was_promoted_before_its_rece
                           "label": "WAL stream lost",
                           "line": "2026-12-01 10:31:36.000 UTC LOG:  terminating walreceiver due to timeout"}]
     assert report.silent_standby(Lab(), ev) is None, "it did log one: nothing to explain"
+
+
+def test_each_writers_story_at_the_cut_comes_from_its_own_records():
+    ev = lab_evidence.evidence()
+    stories = report.cut_stories(Lab(), ev)
+    assert [s.session for s in stories] == [f"w{i}" for i in range(1, lab_evidence.WRITERS + 1)]
+    for s in stories:
+        assert s.last_before < lab_evidence.OFF <= s.first_error["ts"] <= s.first_after
+        assert s.errors == sum(e["session"] == s.session and s.last_before <= e["ts"] <= s.first_after
+                               for e in ev.errors)
+    text = markdown("ru")
+    w1 = stories[0]
+    assert f"| w1 | {verdicts.clock(w1.last_before)} | {verdicts.clock(w1.first_error['ts'])}; `transfer`" in text
