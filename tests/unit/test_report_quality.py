@@ -892,3 +892,16 @@ def test_each_writers_story_at_the_cut_comes_from_its_own_records():
     text = markdown("ru")
     w1 = stories[0]
     assert f"| w1 | {verdicts.clock(w1.last_before)} | {verdicts.clock(w1.first_error['ts'])}; `transfer`" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_older_run_without_the_newer_records_still_renders(lang):
+    """A run recorded before the rejoin's log line, the switch-back's log lines, C's attach line, the recorded
+    settings, the slots and the probe repetition were kept: the report falls back instead of failing."""
+    ev = lab_evidence.evidence()
+    ev.recover_logs, ev.configuration = [], {}
+    ev.logs = [h for h in ev.logs if "attached as node" not in h["line"]]
+    ev.events = [e for e in ev.events if e["event"] not in ("switchover", "slots", "probe-again", "recover-start")]
+    text = markdown_of(ev, lang)
+    assert TEXT[lang]["rejoin_checked"].format(host="pg-a") in text
+    assert TEXT[lang]["c_not_attached"].format(host="pg-c") in text and "`received fast shutdown request`" not in text
