@@ -279,16 +279,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s. "
                        "pgpool detached {host} and `failover.sh` made {lagging} {primary}'s synchronous standby (at "
                        "flush level), but a commit waits at the level in force when it started: `remote_apply`, "
-                       "until the synchronous standby has replayed it. {lagging} replays each commit only "
-                       "{delay} s after it was made (`recovery_min_apply_delay`), so the wait is {lagging}'s "
-                       "replay delay, not the time pgpool took to detach {host}",
+                       "until the synchronous standby has replayed it, and {lagging} replays each commit only "
+                       "{delay} s after it was made (`recovery_min_apply_delay`){tail}",
                        "{host} остановлен (PostgreSQL штатно выключен): коммит, сделанный прямо на {primary}, ждал "
-                       "{s:.2f} с. pgpool отключил {host}, и `failover.sh` сделал синхронным резервным узлом "
-                       "{primary} узел {lagging} (с ожиданием только записи на диск), но коммит ждёт на том уровне, "
-                       "который действовал при его начале: `remote_apply`, то есть пока синхронный узел не применит "
-                       "его. {lagging} применяет каждый коммит лишь через {delay} с после него "
-                       "(`recovery_min_apply_delay`), поэтому ожидание равно задержке {lagging}, а не времени, за "
-                       "которое pgpool отключил {host}"),
+                       "{s:.2f}\u00a0с. pgpool отключил {host}, и `failover.sh` назначил {lagging} синхронным "
+                       "резервным узлом {primary} (с ожиданием только записи на диск), но коммит ждёт на том "
+                       "уровне, который действовал при его начале: `remote_apply`, то есть пока синхронный узел "
+                       "не применит его, а {lagging} применяет каждый коммит лишь через {delay}\u00a0с после него "
+                       "(`recovery_min_apply_delay`){tail}"),
+    "demo_b_delay_bound": (": the wait is {lagging}'s replay delay, not the time pgpool took to detach {host}",
+                           ": ожидание равно задержке {lagging}, а не времени, за которое pgpool отключил {host}"),
     "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
                        "detaches nothing): a commit through pgpool waited; {waited:.3f} s after it was sent "
                        "{primary}'s `pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at "

@@ -289,7 +289,7 @@ def configuration() -> dict:
 
 def demo() -> dict:
     return {"probe_id": 1, "visible_on_b_after_s": 0.004, "visible_on_c_immediately": False,
-            "visible_on_c_after_s": 5.62, "commit_wait_with_b_stopped_s": 3.41, "commit_with_c_stopped_s": 0.006,
+            "visible_on_c_after_s": 5.62, "commit_wait_with_b_stopped_s": 5.004, "commit_with_c_stopped_s": 0.006,
             "sync_wait": {"waiting": True, "held_s": 2.21, "released_after_s": 0.012, "probe_id": 2,
                           "wait_event": "SyncRep", "waited_s": 2.003, "current_lsn": "0/3000148",
                           "flush_lsn": "0/3000148", "replay_lsn": "0/30000D8"},

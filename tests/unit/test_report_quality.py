@@ -905,3 +905,13 @@ def test_an_older_run_without_the_newer_records_still_renders(lang):
     text = markdown_of(ev, lang)
     assert TEXT[lang]["rejoin_checked"].format(host="pg-a") in text
     assert TEXT[lang]["c_not_attached"].format(host="pg-c") in text and "`received fast shutdown request`" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_commit_with_b_stopped_is_said_to_wait_for_cs_delayed_replay_only_when_it_did(lang):
+    """A commit on A with B stopped keeps remote_apply: C, made synchronous, releases it after its replay delay."""
+    tail = TEXT[lang]["demo_b_delay_bound"].format(host="pg-b", lagging="pg-c")
+    assert tail in markdown(lang)
+    ev = lab_evidence.evidence()
+    ev.demo["commit_wait_with_b_stopped_s"] = 1.2  # released before C's delay ran out: no such claim
+    assert tail not in markdown_of(ev, lang)
