@@ -96,10 +96,13 @@ WORDS: dict[str, tuple[str, str]] = {
                     "своя запись не видна при перечитывании: {read_your_writes}; чтение вернуло более старые "
                     "данные, чем предыдущее: {monotonic}; чтений с C: {served_by_async_standby}; сумма балансов не "
                     "сошлась: {invariant} (везде ожидается 0)"),
-    "rejoin": ("Rejoin of A (method; time from the start of `fab recover` to A streaming from the primary)",
-               "Возврат A в кластер (способ; время от начала `fab recover` до начала потоковой репликации A)"),
-    "rejoin_span": ("from {start} (`fab recover` started) to {end} UTC ({until})",
-                    "с {start} (начало `fab recover`) до {end} UTC ({until})"),
+    "rejoin": ("Rejoin of A (method; time from the start of the rejoin to A streaming from the primary)",
+               "Возврат A в кластер (способ; время от начала повторного подключения до начала потоковой "
+               "репликации A)"),
+    "rejoin_span": ("from {start} (start of the rejoin, after the checks of `fab recover`, which began at "
+                    "{command}) to {end} UTC ({until})",
+                    "с {start} (начало повторного подключения после проверок `fab recover`, начатой в {command}) "
+                    "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),

@@ -42,13 +42,15 @@ def availability_windows(ev: Evidence) -> dict[str, availability.FaultAvailabili
 
 @dataclass(frozen=True)
 class RejoinSpan:
-    """A's rejoin as the report states it: from the start of `fab recover` to A's own log line 'started streaming
+    """A's rejoin as the report states it: from the start of the rejoin (the 'recover-start' event `fab recover`
+    records after its checks; the plot's recovery band starts there too) to A's own log line 'started streaming
     WAL' (or, without that line, to the check that saw A streaming), both ends printed, the seconds between the
-    printed times."""
+    printed times. `command` is when `fab recover` itself began (its checks come first)."""
 
     start: float
     end: float
     logged: bool  # the end is A's log line, not pglab's check
+    command: float | None = None
 
     @property
     def seconds(self) -> float:
@@ -69,7 +71,9 @@ def rejoin_span(lab: Lab, ev: Evidence) -> RejoinSpan | None:
     start = recover["ts"] if recover and recover["ts"] <= begun else begun
     streamed = sorted(h["ts"] for h in ev.recover_logs
                       if h["host"] == lab.primary and h["label"] == "streaming" and start <= h["ts"] <= rejoin["ts"])
-    return RejoinSpan(start, streamed[0], True) if streamed else RejoinSpan(start, rejoin["ts"], False)
+    command = next((s["start"] for s in ev.stages if s.get("key") == "recover" and s.get("start")), None)
+    end, logged = (streamed[0], True) if streamed else (rejoin["ts"], False)
+    return RejoinSpan(start, end, logged, command if command is not None and command <= start else None)
 
 
 def figures(lab: Lab, ev: Evidence) -> dict:

@@ -790,6 +790,11 @@ def test_the_rejoin_time_is_the_difference_of_the_two_times_shown(lang):
     seconds, start, end = float(row.group(1).replace(",", ".")), row.group(2), row.group(3)
     assert round(seconds_of(end) - seconds_of(start), 2) == seconds
     assert verdicts.clock(lab_evidence.RECOVER) == start
+    # The start is the rejoin's (recorded after the checks of `fab recover`), named so, with the command's own
+    # start beside it; the plot's recovery band starts at the same event.
+    command = next(s["start"] for s in lab_evidence.stages() if s["key"] == "recover")
+    assert command < lab_evidence.RECOVER and f"{verdicts.clock(command)}) " in row.group(0)
+    assert ("recover-start", "recovered") in [(a, b) for _, a, b, _ in plot.WINDOWS]
     ev = lab_evidence.evidence()
     assert verdicts.rejoin_span(Lab(), ev).logged
     ev.recover_logs = []  # an older run without A's log line: the end is pglab's check
