@@ -71,16 +71,16 @@ PROSE: dict[str, tuple[str, str]] = {
         "told nothing - they simply get no more answers. A `COMMIT` in flight at that instant has an unknown outcome "
         "for its client: it may "
         "or may not have reached B before the cut (such commits are looked up at the end). The snapshot below is "
-        "taken as soon as pgpool has marked A down: the clients are failing or waiting, and B has not yet been "
-        "promoted, or has just been.",
+        "taken as soon as pgpool has marked A down; the note under it says, from B's own log, whether B had "
+        "already been promoted by then.",
         "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
         "ничего не останавливается штатно, ни один процесс не успевает записать то, что держит в своей памяти "
         "(о страничном кэше ядра см. «Где выполнялась работа»), ни один пакет не уходит с хоста, поэтому pgpool "
         "и резервные узлы не получают никакого уведомления: ответы просто перестают приходить. Исход `COMMIT`, "
         "отправленного, но ещё не подтверждённого в этот момент, клиенту неизвестен: коммит мог дойти до B, а мог "
         "и не дойти (такие коммиты "
-        "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным: клиенты "
-        "получают ошибки или ждут, а B ещё не повышен или только что повышен."),
+        "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным; под ним по журналу "
+        "самого B сказано, был ли B к этому моменту уже повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s with a connect timeout of {connect_ms} ms and one retry; when "
         "A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
@@ -274,6 +274,26 @@ PROSE |= {
                     "через {detached:.2f}\u00a0с после него ({how}). {sync_role}."),
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
+    "promoted_before": ("{host} had already been promoted: its log line `selected new timeline ID: {timeline}` is at "
+                        "{clock} UTC, {gap:.2f} s before the snapshot",
+                        "{host} к моменту снимка уже был повышен: строка его журнала "
+                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap:.2f}\u00a0с до снимка"),
+    "promoted_before_probe_standby": (
+        "{host} was being promoted: its log line `selected new timeline ID: {timeline}` is at {clock} UTC, "
+        "{gap:.2f} s before the snapshot; its probe still answered as a standby (the promotion ends a moment after "
+        "that line), and its rows were counted after it",
+        "{host} в этот момент уже повышался: строка его журнала `selected new timeline ID: {timeline}` — в "
+        "{clock} UTC, за {gap:.2f}\u00a0с до снимка; его опрос ещё ответил как резервный узел (повышение "
+        "завершается чуть позже этой строки), а строки подсчитаны уже после неё"),
+    "promoted_after": ("{host} at that moment: still a standby; it was promoted at {clock} UTC (its log line "
+                       "`selected new timeline ID: {timeline}`), {gap:.2f} s after the snapshot",
+                       "В момент снимка {host} ещё был резервным узлом: он повышен в {clock} UTC (строка его "
+                       "журнала `selected new timeline ID: {timeline}`), через {gap:.2f}\u00a0с после снимка"),
+    "c_undelayed": ("{host} shows current rows because its replay delay had been removed by then: `failover.sh` set "
+                    "its role to `{role}` at {clock} UTC (a synchronous standby of the new primary applies at once)",
+                    "{host} показывает актуальные строки, потому что его задержка применения к этому моменту снята: "
+                    "`failover.sh` назначил ему роль `{role}` в {clock} UTC (синхронный резервный узел нового "
+                    "основного применяет WAL сразу)"),
     "was_primary": ("{host} at that moment: already the primary", "В момент снимка {host} уже был основным узлом"),
     "was_down": ("{host} at that moment: not answering", "В момент снимка {host} не отвечал"),
     "how_log": ("its log line `starting degeneration`", "строка журнала pgpool `starting degeneration`"),

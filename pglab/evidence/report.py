@@ -167,9 +167,25 @@ def outage(lab: Lab, ev: Evidence) -> dict | None:
         return None
     probe = snap.get("probes", {}).get(lab.sync_standby, {})
     t_role = "was_standby" if probe.get("in_recovery") else "was_primary" if probe.get("running") else "was_down"
+    promoted = next((p for p in rejoin.promotions(ev) if p.host == lab.sync_standby and p.ts >= off["ts"]), None)
+    if promoted:  # B's own log line says when it was promoted: the sentence follows it, not the probe alone
+        t_role = ("promoted_before_probe_standby" if probe.get("in_recovery") else "promoted_before") \
+            if promoted.ts <= snap["ts"] else "promoted_after"
     return {"after": snap["ts"] - off["ts"], "detached": detached["ts"] - off["ts"], "host": lab.primary,
-            "how": detached["source"],
-            "sync": lab.sync_standby, "sync_role": t_role}
+            "how": detached["source"], "sync": lab.sync_standby, "sync_role": t_role,
+            "promoted": clock(promoted.ts) if promoted else "", "timeline": promoted.timeline if promoted else 0,
+            "gap": abs(snap["ts"] - promoted.ts) if promoted else 0.0, "undelayed": undelayed(lab, ev, snap)}
+
+
+def undelayed(lab: Lab, ev: Evidence, snap: dict) -> dict | None:
+    """failover.sh's line making C the new primary's synchronous standby (role sync-standby-of-*, which drops
+    C's replay delay), if it came before C's rows were counted in this snapshot: why C shows current rows."""
+    counted = (snap.get("rows", {}).get(lab.async_standby) or {}).get("ts") or snap.get("ts", 0)
+    hit = next((h for h in sorted(ev.logs, key=lambda h: h["ts"])
+                if f"pglab-node[{lab.async_standby}]: role set to sync-standby-of" in h["line"]
+                and h["ts"] <= counted), None)
+    return {"host": lab.async_standby, "clock": clock(hit["ts"]), "role": hit["line"].split("role set to ", 1)[1]
+            .strip()} if hit else None
 
 
 def detection(ev: Evidence, after: float) -> dict | None:
@@ -309,7 +325,10 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, ctx.lab, ev, figs)
     found = outage(ctx.lab, ev)
     if found:
-        found["sync_role"] = t[found["sync_role"]].format(host=found["sync"])
+        found["sync_role"] = t[found["sync_role"]].format(host=found["sync"], clock=found["promoted"],
+                                                           timeline=found["timeline"], gap=found["gap"])
+        if found["undelayed"]:
+            found["sync_role"] += ". " + t["c_undelayed"].format(**found["undelayed"])
         found["how"] = t["how_" + found["how"]]
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML

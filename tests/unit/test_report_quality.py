@@ -365,7 +365,8 @@ def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_sh
     outage = text.split('id="s2-2"')[1].split('id="s2-3"')[0]
     assert "Snapshot taken 2.40 s after the power cut; pgpool began detaching pg-a 2.25 s after it (its log line " \
            "`starting degeneration`). pg-b at that " \
-           "moment: still a standby." in outage
+           "moment: still a standby; it was promoted at 11:51:37.700 UTC (its log line `selected new timeline ID: " \
+           "2`), 0.30 s after the snapshot." in outage
     data = text.split('id="data"')[1].split('id="s1"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
     assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
@@ -449,6 +450,25 @@ def test_with_fewer_than_five_sessions_each_value_is_printed_not_a_p95():
     eight = verdicts.pauses_text(TEXT["en"], verdicts.figures(Lab(), lab_evidence.evidence())["windows"]["failover"],
                                  "writer")
     assert "p95" in eight and "over 8 sessions" in eight
+
+
+def test_the_outage_note_says_from_bs_log_whether_b_was_promoted_before_the_snapshot():
+    """The sentence about B follows B's promotion line against the snapshot's time, and says why C shows current
+    rows when failover.sh made it B's synchronous standby (no replay delay) before C was counted."""
+    ev = lab_evidence.evidence()
+    assert report.outage(Lab(), ev)["sync_role"] == "promoted_after"
+    for hit in ev.logs:
+        if hit["label"] == "new timeline" and hit["host"] == "pg-b":
+            hit["ts"] = lab_evidence.OFF + 1.0
+    snap = ev.snapshot("2.2")
+    ev.logs.append({"ts": lab_evidence.OFF + 1.1, "host": "pgpool", "label": "failover script",
+                    "line": "2026-12-01 10:31:36.100 pglab-node[pg-c]: role set to sync-standby-of-pg-b"})
+    found = report.outage(Lab(), ev)
+    assert found["sync_role"] == "promoted_before_probe_standby" and round(found["gap"], 2) == 1.4
+    assert found["undelayed"] == {"host": "pg-c", "clock": verdicts.clock(lab_evidence.OFF + 1.1),
+                                  "role": "sync-standby-of-pg-b"}
+    snap["rows"]["pg-c"] = {**snap["rows"]["pg-c"], "ts": lab_evidence.OFF + 1.05}  # counted before the role
+    assert report.outage(Lab(), ev)["undelayed"] is None
 
 
 def test_detection_time_is_pgpools_log_line_not_the_poll():
