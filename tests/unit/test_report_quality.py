@@ -942,3 +942,12 @@ def test_the_commit_with_b_stopped_is_said_to_wait_for_cs_delayed_replay_only_wh
     ev = lab_evidence.evidence()
     ev.demo["commit_wait_with_b_stopped_s"] = 1.2  # released before C's delay ran out: no such claim
     assert tail not in markdown_of(ev, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_failover_reasoning_does_not_claim_a_child_restart_at_every_attach(lang):
+    """pgpool-II 4.3 restarts its children at a failover of the primary, not at a failback (pcp_attach_node) in
+    streaming-replication mode; the recorded sessions show no reconnection at the attach."""
+    text = markdown(lang)
+    assert "at every `pcp_attach_node`" not in text and "при каждом `pcp_attach_node`" not in text
+    assert ("restarts no child" if lang == "en" else "дочерние процессы не перезапускает") in text
