@@ -68,14 +68,15 @@ def phases(ev: Evidence) -> list[Phase]:
 
 @dataclass(frozen=True)
 class SwitchGap:
-    """At the switch-back: B's clean shutdown began (its log) before pgpool detached it (pgpool's log); a
-    query pgpool sent to B in between failed."""
+    """At the switch-back: B's clean shutdown began (its log) before pgpool detached it (pgpool's log line
+    `starting degeneration`, or without it the request to detach); a query pgpool sent to B in between failed."""
 
     stopping: float
     detached: float
+    degeneration: bool = True  # `detached` is pgpool's 'starting degeneration', not the time of the request
 
 
-DETACH_LABELS = ("degenerate request", "degeneration", "failover command")
+REQUEST_LABELS = ("degenerate request", "failover command")
 
 
 def switch_gap(lab: Lab, ev: Evidence) -> SwitchGap | None:
@@ -84,9 +85,14 @@ def switch_gap(lab: Lab, ev: Evidence) -> SwitchGap | None:
         return None
     hits = sorted((h for h in ev.recover_logs if h["ts"] >= switch["ts"] - 1), key=lambda h: h["ts"])
     stop = next((h["ts"] for h in hits if h["host"] == lab.sync_standby and h["label"] == "shutdown requested"), None)
-    detach = next((h["ts"] for h in hits if h["host"] == "pgpool" and h["label"] in DETACH_LABELS
-                   and stop is not None and h["ts"] >= stop), None)
-    return SwitchGap(stop, detach) if stop is not None and detach is not None else None
+    if stop is None:
+        return None
+    after = [h for h in hits if h["host"] == "pgpool" and h["ts"] >= stop]
+    started = next((h["ts"] for h in after if h["label"] == "degeneration"), None)
+    if started is not None:
+        return SwitchGap(stop, started)
+    request = next((h["ts"] for h in after if h["label"] in REQUEST_LABELS), None)
+    return SwitchGap(stop, request, degeneration=False) if request is not None else None
 
 
 def schema(lab: Lab, comments: bool = True) -> str:

@@ -494,16 +494,20 @@ PROSE |= {
     "phase": ("Part of the run", "Часть работы"),
     "w_other": ("Other times", "В остальное время"),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly first (its log line `received fast shutdown "
-                      "request` at {stop} UTC) and pgpool detaches it only {gap} later ({detach} UTC, pgpool's "
-                      "log): a session whose query pgpool sends to {sync} in between gets `failed to create a "
+                      "request` at {stop} UTC) and pgpool detaches it only {gap} later ({detach} UTC, {detach_how}): "
+                      "a session whose query pgpool sends to {sync} in between gets `failed to create a "
                       "backend … connection` or `unable to read data from DB node …`, reconnects and retries. "
                       "Those errors are in the rows “{phase}” of the table.",
                       "При возврате на A узел {sync} сначала штатно останавливается (строка его журнала `received "
                       "fast shutdown request` в {stop} UTC), а pgpool отключает его лишь через {gap} ({detach} "
-                      "UTC, журнал pgpool): сессия, запрос которой pgpool в этот промежуток направил на {sync}, "
+                      "UTC, {detach_how}): сессия, запрос которой pgpool в этот промежуток направил на {sync}, "
                       "получает `failed to create a backend … connection` или `unable to read data from DB node "
                       "…`, подключается заново и повторяет транзакцию. Эти ошибки\u00a0— в строках таблицы "
                       "«{phase}»."),
+    "detach_log": ("pgpool's log line `starting degeneration`", "строка журнала pgpool `starting degeneration`"),
+    "detach_request": ("the time pgpool received the detach request: its log has no `starting degeneration` line",
+                       "время, когда pgpool получил запрос на отключение: строки `starting degeneration` в его "
+                       "журнале нет"),
     "first_seen": ("First (UTC)", "Первая (UTC)"),
     "last_seen": ("Last (UTC)", "Последняя (UTC)"),
     "no_errors": ("The client sessions saw no error.", "Клиентские сессии не видели ни одной ошибки."),

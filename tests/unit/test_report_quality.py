@@ -429,6 +429,11 @@ def test_the_switch_back_errors_are_explained_by_bs_shutdown_before_pgpool_detac
     assert gap and round(gap.detached - gap.stopping, 2) == 0.5, "B's shutdown request to pgpool's failover command"
     text = markdown(lang)
     assert "`received fast shutdown request`" in text and TEXT[lang]["w_switchback"] in text.split('id="data"')[1]
+    assert not gap.degeneration and TEXT[lang]["detach_request"] in text  # the fixture logs only the request
+    ev.recover_logs.append({**ev.recover_logs[3], "ts": lab_evidence.SWITCH + 0.65, "label": "degeneration",
+                            "line": "LOG:  starting degeneration. shutdown host pg-b(5432)"})
+    later = data.switch_gap(Lab(), ev)
+    assert later.degeneration and round(later.detached - later.stopping, 2) == 0.55, "pgpool's own degeneration"
     ev.recover_logs = []  # an older run without those log lines: no claim
     assert data.switch_gap(Lab(), ev) is None
 
