@@ -165,8 +165,14 @@ class AtTheCut:
     session: str
     last_before: float | None
     first_error: dict | None
-    errors: int
+    errors: int  # errors the server or the connection returned, as the session tables count them
     first_after: float | None
+    abandoned: int = 0  # requests the client abandoned unanswered (its own journal entry, not counted as errors)
+
+
+# The client program's journal entry for a request it abandoned (pglab/workload/client_program.py): its counters
+# keep these apart from the errors, so the session tables do not count them as errors.
+ABANDONED = "request abandoned"
 
 
 def at_the_cut(acts: dict[str, Activity], errors: Iterable[dict], fault_ts: float) -> list[AtTheCut]:
@@ -177,5 +183,6 @@ def at_the_cut(acts: dict[str, Activity], errors: Iterable[dict], fault_ts: floa
         after = min((t for t in act.times if t >= fault_ts), default=None)
         mine = sorted((e for e in errors if e["session"] == act.session and (before or fault_ts) <= e["ts"]
                        and (after is None or e["ts"] <= after)), key=lambda e: e["ts"])
-        out.append(AtTheCut(act.session, before, mine[0] if mine else None, len(mine), after))
+        dropped = sum(1 for e in mine if ABANDONED in e.get("error", ""))
+        out.append(AtTheCut(act.session, before, mine[0] if mine else None, len(mine) - dropped, after, dropped))
     return out

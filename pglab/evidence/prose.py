@@ -336,6 +336,16 @@ PROSE |= {
     "cut_last": ("Last commit before (UTC)", "Последний коммит до (UTC)"),
     "cut_error": ("First error after it (UTC; step; message)", "Первая ошибка после него (UTC; шаг; сообщение)"),
     "cut_errors": ("Errors", "Ошибок"),
+    "cut_abandoned": ("Abandoned requests", "Брошенных запросов"),
+    "cut_note": ("“Errors” counts, as the session tables do, the errors the server or the connection returned "
+                 "between the last commit before and the first commit after; “Abandoned requests” are the "
+                 "requests the client gave up after {ms} ms without an answer (its journal entry `request "
+                 "abandoned`), which the client counts apart and the session tables do not include in their "
+                 "errors.",
+                 "«Ошибок» — как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
+                 "последним коммитом до и первым коммитом после; «Брошенных запросов» — запросы, на которые "
+                 "клиент не дождался ответа за {ms} мс и отказался от них (запись журнала `request "
+                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет."),
     "cut_first": ("First commit after (UTC)", "Первый коммит после (UTC)"),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",

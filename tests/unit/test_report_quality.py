@@ -917,10 +917,12 @@ def test_each_writers_story_at_the_cut_comes_from_its_own_records():
     assert [s.session for s in stories] == [f"w{i}" for i in range(1, lab_evidence.WRITERS + 1)]
     for s in stories:
         assert s.last_before < lab_evidence.OFF <= s.first_error["ts"] <= s.first_after
-        assert s.errors == sum(e["session"] == s.session and s.last_before <= e["ts"] <= s.first_after
-                               for e in ev.errors)
+        mine = [e for e in ev.errors if e["session"] == s.session and s.last_before <= e["ts"] <= s.first_after]
+        assert s.errors + s.abandoned == len(mine)
+        assert s.abandoned == sum("request abandoned" in e["error"] for e in mine)
     text = markdown("ru")
     w1 = stories[0]
+    assert TEXT["ru"]["cut_note"].format(ms=Lab().timing.stuck_request_ms) in text
     assert f"| w1 | {verdicts.clock(w1.last_before)} | {verdicts.clock(w1.first_error['ts'])}; `transfer`" in text
 
 
