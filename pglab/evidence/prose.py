@@ -420,14 +420,32 @@ PROSE |= {
                  "commit records (other records are replayed at once), so this figure can be well below it. "
                  "Apply delay on the standby: measured there as "
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
-                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write.",
+                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no writes (before the "
+                 "clients start) both are just the time since the last transaction was replayed, not a delay.",
                  "Задержка применения\u00a0— `replay_lag` из pg_stat_replication: время от записи позиции WAL на "
                  "диск основного узла до сообщения резервного о её применении, по выборочным позициям. Задержка на C "
                  "действует только на записи о коммитах (остальные записи применяются сразу), поэтому эта величина "
                  "может быть заметно меньше задержки. Отставание применения на узле "
                  "измерено на самом резервном узле как `now() - pg_last_xact_replay_timestamp()`, возраст "
                  "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
-                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с."),
+                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), обе "
+                 "величины\u00a0— просто время с момента последней применённой транзакции, а не задержка."),
+    "negative_age_note": ("An apply delay below zero (the standby's clock behind the primary's: the hosts' clocks "
+                          "are not synchronised) is shown as < 0.1 s.",
+                          "Отставание меньше нуля (часы резервного узла отстают от часов основного: часы хостов не "
+                          "синхронизированы) показано как < 0,1\u00a0с."),
+    "skew_below_delay": ("; sooner than the delay by {ms} ms: the hosts' clocks differ by at least that much (they "
+                         "are not synchronised, see “Where the run happened”)",
+                         "; это на {ms}\u00a0мс меньше задержки: часы хостов расходятся по меньшей мере на столько "
+                         "(они не синхронизированы, см. «Где выполнялась работа»)"),
+    "env_clocks": ("Times taken on different VMs (each host's log lines, `now()` on a standby) come from each VM's "
+                   "own clock, and the VMs' clocks are not synchronised: times compared across hosts may differ by "
+                   "the clock skew.",
+                   "Времена, взятые на разных виртуальных машинах (строки журналов хостов, `now()` на резервном "
+                   "узле), идут по часам каждой машины, а часы машин не синхронизированы: времена разных хостов "
+                   "при сравнении могут различаться на величину расхождения часов."),
+    "env_clocks_seen": ("In this run the measurements below imply a skew of at least {ms} ms.",
+                        "В этой работе измерения ниже показывают расхождение не меньше {ms}\u00a0мс."),
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),

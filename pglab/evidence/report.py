@@ -27,6 +27,7 @@ from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
+    clocks,
     availability,
     configuration,
     connectivity,
@@ -363,6 +364,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
                "switch_gap": data.switch_gap(ctx.lab, ev),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
+               "skew_ms": clocks.skew_ms(ctx.lab, ev), "shortfall": clocks.delay_shortfall_ms,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i)}
     return _environment().get_template("report.md.j2").render(**context)
 

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from matplotlib.text import Text
 
-from pglab.evidence import appendix, consistency, data, logs, plot, rejoin, report, titlepage, verdicts
+from pglab.evidence import appendix, clocks, consistency, data, logs, plot, rejoin, report, titlepage, verdicts
 from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
 from pglab.model import Lab
 from tests.conftest import run_without_lab
@@ -958,3 +958,23 @@ def test_the_failover_reasoning_does_not_claim_a_child_restart_at_every_attach(l
     text = markdown(lang)
     assert "at every `pcp_attach_node`" not in text and "при каждом `pcp_attach_node`" not in text
     assert ("restarts no child" if lang == "en" else "дочерние процессы не перезапускает") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_clock_skew_between_vms_is_said_and_negative_apply_ages_are_not_printed(lang):
+    """On VMs the clocks are not synchronised: a delayed commit seen sooner than the delay gives a lower bound
+    of the skew, said beside it and under "Where the run happened"; a negative apply age shows as < 0.1 s."""
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    assert clocks.skew_ms(Lab(), ev) == 0 and t["env_clocks"] not in markdown_of(ev, lang)  # local: one clock
+    ev.environment = {**ev.environment, "provider": "vagrant", "hypervisor": "libvirt/qemu"}
+    ev.demo = {**ev.demo, "visible_on_c_after_s": Lab().timing.replay_delay_s - 0.22}
+    probe = next(iter(ev.stages[-1]["snapshot"]["probes"].values()))
+    probe["replay_age_s"] = -0.06
+    assert clocks.skew_ms(Lab(), ev) == 220
+    text = markdown_of(ev, lang)
+    assert t["env_clocks"] in text and t["env_clocks_seen"].format(ms=220) in text
+    assert t["skew_below_delay"].format(ms=220) in text
+    assert "-0,06" not in text and "-0.06" not in text and t["negative_age_note"] in text
+    assert ("since the last transaction was replayed" if lang == "en" else "последней применённой транзакции") \
+        in text  # an idle standby's lag is the age of its last transaction
