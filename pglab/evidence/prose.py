@@ -117,7 +117,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "который перенаправляет C на новый основной узел{c_follow}. При переключении основного узла pgpool-II 4.3 "
         "перезапускает все свои дочерние процессы (строка журнала `Restart all children`), поэтому каждая "
         "клиентская сессия теряет соединение (ошибки клиентов приведены в разделе «Данные»), подключается "
-        "заново и получает новый дочерний процесс. Повторное подключение узла (`pcp_attach_node`, в pgpool — `failback`) в "
+        "заново и получает новый дочерний процесс. Повторное подключение узла (`pcp_attach_node`, в pgpool\u00a0— "
+        "`failback`) в "
         "режиме потоковой репликации дочерние процессы не перезапускает: сессии продолжают работу, и "
         "подключённый узел используют только новые. Клиенты переподключаются после переключения потому, что "
         "pgpool перезапустил обслуживавший их процесс, а не потому, что база данных стала недоступна."),
@@ -420,8 +421,8 @@ PROSE |= {
                  "commit records (other records are replayed at once), so this figure can be well below it. "
                  "Apply delay on the standby: measured there as "
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
-                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no writes (before the "
-                 "clients start) both are just the time since the last transaction was replayed, not a delay.",
+                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no "
+                 "writes (before the clients start) both are just the time since the last transaction was replayed, not a delay.",
                  "Задержка применения\u00a0— `replay_lag` из pg_stat_replication: время от записи позиции WAL на "
                  "диск основного узла до сообщения резервного о её применении, по выборочным позициям. Задержка на C "
                  "действует только на записи о коммитах (остальные записи применяются сразу), поэтому эта величина "

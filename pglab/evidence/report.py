@@ -27,8 +27,8 @@ from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
-    clocks,
     availability,
+    clocks,
     configuration,
     connectivity,
     consistency,
