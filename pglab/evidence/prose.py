@@ -422,7 +422,8 @@ PROSE |= {
                  "Apply delay on the standby: measured there as "
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
                  "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no "
-                 "writes (before the clients start) both are just the time since the last transaction was replayed, not a delay.",
+                 "writes (before the clients start) both are just the time since the last transaction "
+                 "was replayed, not a delay.",
                  "Задержка применения\u00a0— `replay_lag` из pg_stat_replication: время от записи позиции WAL на "
                  "диск основного узла до сообщения резервного о её применении, по выборочным позициям. Задержка на C "
                  "действует только на записи о коммитах (остальные записи применяются сразу), поэтому эта величина "
