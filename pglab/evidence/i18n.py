@@ -106,6 +106,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
+    "wall_span": ("(from {start}, the start of the first step, to {end} UTC, the end of the last)",
+                  "(с {start}, начала первого шага, до {end} UTC, конца последнего)"),
     "invariant": ("Bank invariant (total balance) on every node", "Неизменность суммы балансов (инвариант) на "
                                                                   "каждом узле"),
     "checksums": ("Table checksums on A, B, C", "Контрольные суммы таблиц на A, B, C"),

@@ -95,7 +95,17 @@ def figures(lab: Lab, ev: Evidence) -> dict:
             "invariant": ev.verify.get("invariant_held") is True and checks.violations["invariant"] == 0,
             "checksums": ev.verify.get("checksums_equal"),
             "at_risk": ev.verify.get("at_risk"), "at_risk_missing": ev.verify.get("at_risk_missing", 0),
-            "wall": lab_done["seconds"] if lab_done else None}
+            **wall_time(ev, lab_done)}
+
+
+def wall_time(ev: Evidence, lab_done: dict | None) -> dict:
+    """The whole run's time as the report shows it: from the first step's printed start to the last step's printed
+    end (the times stage 1 and the last step print), else the lab's own count."""
+    steps = [s for s in ev.stages if s.get("start") and s.get("end")]
+    if steps:
+        start, end = min(s["start"] for s in steps), max(s["end"] for s in steps)
+        return {"wall": round(printed(end) - printed(start), 3), "wall_span": (start, end)}
+    return {"wall": lab_done["seconds"] if lab_done else None, "wall_span": None}
 
 
 def session_rows(windows: dict[str, availability.FaultAvailability]) -> dict[str, dict]:

@@ -978,3 +978,16 @@ def test_clock_skew_between_vms_is_said_and_negative_apply_ages_are_not_printed(
     assert "-0,06" not in text and "-0.06" not in text and t["negative_age_note"] in text
     assert ("since the last transaction was replayed" if lang == "en" else "последней применённой транзакции") \
         in text  # an idle standby's lag is the age of its last transaction
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_whole_runs_time_is_the_difference_of_the_times_shown(lang):
+    """The total is what the first step's printed start and the last step's printed end give, not the lab's own
+    count (which includes work after the last step), and both ends are shown."""
+    text = markdown(lang)
+    row = re.search(r"\| " + re.escape(TEXT[lang]["wall"]) + r" \| ([\d.,]+)[\u00a0 ](?:s|с) \S+ ([\d:.]+)\D+([\d:.]+) UTC",
+                    text)
+    assert row, "the total shows both ends"
+    assert round(seconds_of(row.group(3)) - seconds_of(row.group(2)), 1) == float(row.group(1).replace(",", "."))
+    steps = lab_evidence.stages()
+    assert row.group(2) == verdicts.clock(min(s["start"] for s in steps))
