@@ -985,8 +985,8 @@ def test_the_whole_runs_time_is_the_difference_of_the_times_shown(lang):
     """The total is what the first step's printed start and the last step's printed end give, not the lab's own
     count (which includes work after the last step), and both ends are shown."""
     text = markdown(lang)
-    row = re.search(r"\| " + re.escape(TEXT[lang]["wall"]) + r" \| ([\d.,]+)[\u00a0 ](?:s|с) \S+ ([\d:.]+)\D+([\d:.]+) UTC",
-                    text)
+    pattern = r"\| " + re.escape(TEXT[lang]["wall"]) + r" \| ([\d.,]+)[\u00a0 ](?:s|с) \S+ ([\d:.]+)\D+([\d:.]+) UTC"
+    row = re.search(pattern, text)
     assert row, "the total shows both ends"
     assert round(seconds_of(row.group(3)) - seconds_of(row.group(2)), 1) == float(row.group(1).replace(",", "."))
     steps = lab_evidence.stages()
