@@ -538,6 +538,27 @@ PROSE |= {
     "detach_request": ("the time pgpool received the detach request: its log has no `starting degeneration` line",
                        "время, когда pgpool получил запрос на отключение: строки `starting degeneration` в его "
                        "журнале нет"),
+    "script_run": ("{phase}: `failover.sh` ran from {start} UTC (its line `failed node`) to {done} UTC (`promoted "
+                   "{host}`): {decide} deciding which node to promote, since it first reads each node's facts "
+                   "(`pglab-node facts`, a `psql` call on each node over SSH, in parallel){slow}, then {promote} promoting "
+                   "{host}. The clients' longest pauses in that part of the run include this time.",
+                   "{phase}: `failover.sh` работал с {start} UTC (его строка `failed node`) до {done} UTC "
+                   "(`promoted {host}`): {decide} ушло на решение, какой узел повысить, потому что сначала он "
+                   "читает состояние каждого узла (`pglab-node facts`, вызов `psql` на каждом узле через SSH, параллельно){slow}, "
+                   "затем {promote}\u00a0— на повышение {host}. Самые длинные паузы клиентов в этой части работы "
+                   "включают это время."),
+    "script_slow": ("; on these emulated VMs ({slowdown:.1f} times slower) each such call takes seconds",
+                    "; на этих эмулируемых виртуальных машинах (в {slowdown:.1f} раза медленнее) каждый такой вызов "
+                    "занимает секунды"),
+    "kind_mismatch": ("The error `kind mismatch among backends` is pgpool's: a session's read may be balanced to a "
+                      "standby while pgpool also sends it to the main node, and pgpool compares the kinds of the "
+                      "packets the two backends answer with; when they differ (here {sync} was shut down in the "
+                      "middle of the query at the switch-back), it ends the session with this error, and the client "
+                      "reconnects.",
+                      "Ошибка `kind mismatch among backends` выдаётся pgpool: запрос сессии может уйти и на узел "
+                      "балансировки чтения, и на главный узел, и pgpool сравнивает типы пакетов, которыми ответили "
+                      "оба узла; если они различаются (здесь {sync} был остановлен посреди запроса при возврате на "
+                      "A), pgpool завершает сессию с этой ошибкой, и клиент подключается заново."),
     "first_seen": ("First (UTC)", "Первая (UTC)"),
     "last_seen": ("Last (UTC)", "Последняя (UTC)"),
     "no_errors": ("The client sessions saw no error.", "Клиентские сессии не видели ни одной ошибки."),

@@ -28,6 +28,7 @@ from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
     availability,
+    breakdown,
     clocks,
     configuration,
     connectivity,
@@ -320,6 +321,17 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
             "present": present, "absent": unknown["absent"] or 0, "expected": (figs["acknowledged"] or 0) + present}
 
 
+def script_runs(ev: Evidence) -> list[tuple[str, breakdown.ScriptRun]]:
+    """failover.sh's runs at the failover and at the switch-back, with the window's word."""
+    out = []
+    for word, kind, hits in (("w_failover", "poweroff", ev.logs), ("w_switchback", "switchover", ev.recover_logs)):
+        event = ev.first(kind)
+        run = breakdown.script_run([LogHit(**h) for h in hits], event["ts"]) if event else None
+        if run:
+            out.append((word, run))
+    return out
+
+
 def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
     t = TEXT[lang]
     figs = figures(ctx.lab, ev)
@@ -362,7 +374,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
-               "switch_gap": data.switch_gap(ctx.lab, ev),
+               "switch_gap": data.switch_gap(ctx.lab, ev), "scripts": script_runs(ev),
+               "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
                "skew_ms": clocks.skew_ms(ctx.lab, ev), "shortfall": clocks.delay_shortfall_ms,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i)}

@@ -991,3 +991,21 @@ def test_the_whole_runs_time_is_the_difference_of_the_times_shown(lang):
     assert round(seconds_of(row.group(3)) - seconds_of(row.group(2)), 1) == float(row.group(1).replace(",", "."))
     steps = lab_evidence.stages()
     assert row.group(2) == verdicts.clock(min(s["start"] for s in steps))
+
+
+def test_failover_scripts_time_is_split_into_deciding_and_promoting_from_its_own_lines():
+    """The switch-back's long pause is explained from failover.sh's log: start, decision, promotion."""
+    ev = lab_evidence.evidence()
+    switch = ev.first("switchover")["ts"]
+    lines = ((0.2, "failover.sh: failed node 1 (pg-b); old primary 1 (pg-b); new main 0 (pg-a)"),
+             (17.6, "failover.sh: primary pg-b failed: promoting pg-a (pgpool's choice: pg-a); it waits for pg_c"),
+             (22.7, "failover.sh: promoted pg-a"))
+    ev.recover_logs += [{"ts": switch + d, "host": "pgpool", "source": "pgpool", "label": "failover script",
+                         "line": line} for d, line in lines]
+    runs = dict(report.script_runs(ev))
+    run = runs["w_switchback"]
+    assert (run.host, round(run.decided - run.start, 1), round(run.promoted - run.decided, 1)) == ("pg-a", 17.4, 5.1)
+    ev.errors.append({"ts": switch + 1, "session": "w3", "phase": "transfer", "error": "failed to read kind from "
+                      "backend DETAIL: kind mismatch among backends. Possible last query was"})
+    text = markdown_of(ev, "ru")
+    assert TEXT["ru"]["kind_mismatch"].format(sync="pg-b") in text and "17,40\u00a0с ушло на решение" in text
