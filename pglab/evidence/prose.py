@@ -540,11 +540,12 @@ PROSE |= {
                        "журнале нет"),
     "script_run": ("{phase}: `failover.sh` ran from {start} UTC (its line `failed node`) to {done} UTC (`promoted "
                    "{host}`): {decide} deciding which node to promote, since it first reads each node's facts "
-                   "(`pglab-node facts`, a `psql` call on each node over SSH, in parallel){slow}, then {promote} promoting "
-                   "{host}. The clients' longest pauses in that part of the run include this time.",
+                   "(`pglab-node facts`, a `psql` call on each node over SSH, in parallel){slow}, then {promote} "
+                   "promoting {host}. The clients' longest pauses in that part of the run include this time.",
                    "{phase}: `failover.sh` работал с {start} UTC (его строка `failed node`) до {done} UTC "
                    "(`promoted {host}`): {decide} ушло на решение, какой узел повысить, потому что сначала он "
-                   "читает состояние каждого узла (`pglab-node facts`, вызов `psql` на каждом узле через SSH, параллельно){slow}, "
+                   "читает состояние каждого узла (`pglab-node facts`, вызов `psql` на каждом узле через SSH, "
+                   "параллельно){slow}, "
                    "затем {promote}\u00a0— на повышение {host}. Самые длинные паузы клиентов в этой части работы "
                    "включают это время."),
     "script_slow": ("; on these emulated VMs ({slowdown:.1f} times slower) each such call takes seconds",
