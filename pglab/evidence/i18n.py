@@ -105,6 +105,12 @@ WORDS: dict[str, tuple[str, str]] = {
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
+    "concluded_emulated": ("The figures below are those of an emulated CPU: the VMs ran under software emulation "
+                           "({hypervisor}), {slowdown:.1f} times slower than this machine, so every time in them is "
+                           "stretched accordingly.",
+                           "Приведённые ниже числа получены на эмулируемом процессоре: виртуальные машины работали "
+                           "под программной эмуляцией ({hypervisor}), в {slowdown:.1f} раза медленнее этой машины, "
+                           "и все времена растянуты соответственно."),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
     "wall_span": ("(from {start}, the start of the first step, to {end} UTC, the end of the last)",
                   "(с {start}, начала первого шага, до {end} UTC, конца последнего)"),
@@ -269,11 +275,17 @@ WORDS: dict[str, tuple[str, str]] = {
     # The replication demonstration, from its recorded figures.
     "demo_probe": ("probe row {id} committed through pgpool", "пробная строка {id} записана через pgpool"),
     "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (read on {host} over SSH, the "
-               "look's round trip included). This alone does not prove synchrony: an asynchronous standby on the "
-               "same machine is about as quick; the wait below does",
+               "look's round trip included). {why}",
                "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (чтение на {host} по SSH, "
-               "включая время самого запроса). Само по себе это синхронность не доказывает: асинхронный узел на "
-               "той же машине успел бы почти так же; доказывает её ожидание, показанное ниже"),
+               "включая время самого запроса). {why}"),
+    "demo_b_local": ("This alone does not prove synchrony: an asynchronous standby on the same machine is about as "
+                     "quick; the wait below does",
+                     "Само по себе это синхронность не доказывает: асинхронный узел на той же машине успел бы почти "
+                     "так же; доказывает её ожидание, показанное ниже"),
+    "demo_b_vm": ("This alone does not prove synchrony (an asynchronous standby without a delay could be as quick); "
+                  "the wait below does",
+                  "Само по себе это синхронность не доказывает (асинхронный узел без задержки мог бы успеть так "
+                  "же); доказывает её ожидание, показанное ниже"),
     "demo_b_not": ("{host}: NOT visible", "{host}: строка НЕ видна"),
     "demo_c_now": ("{host}: not yet visible right after the commit", "{host}: сразу после коммита строки ещё нет"),
     "demo_c_at_once": ("{host}: visible right after the commit", "{host}: строка видна сразу после коммита"),

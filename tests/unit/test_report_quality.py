@@ -1009,3 +1009,17 @@ def test_failover_scripts_time_is_split_into_deciding_and_promoting_from_its_own
                       "backend DETAIL: kind mismatch among backends. Possible last query was"})
     text = markdown_of(ev, "ru")
     assert TEXT["ru"]["kind_mismatch"].format(sync="pg-b") in text and "17,40\u00a0с ушло на решение" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_emulated_vm_run_says_so_before_its_figures_and_drops_the_local_wording(lang):
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    local = markdown_of(ev, lang)
+    assert t["demo_b_local"] in local and t["concluded_emulated"].split("{")[0] not in local
+    ev.environment = {**ev.environment, "provider": "vagrant", "hypervisor": "libvirt/qemu", "cpu_slowdown": 13.2}
+    text = markdown_of(ev, lang)
+    conclusion = text.split('id="conclusion"')[1]
+    said = t["concluded_emulated"].format(hypervisor="libvirt/qemu", slowdown=13.2)
+    assert said in conclusion and conclusion.index(said) < conclusion.index(t["concluded"].split("{")[0][:30])
+    assert t["demo_b_local"] not in text and t["demo_b_vm"] in text
