@@ -69,6 +69,35 @@ class LogHit:
         return datetime.fromtimestamp(self.ts, UTC).strftime("%H:%M:%S.%f")[:-3]
 
 
+# What differs between two repetitions of one message: process ids ("[1234]", "pid 1234").
+PIDS = re.compile(r"\[\d+\]|\bpid \d+")
+
+
+@dataclass(frozen=True)
+class LogRun:
+    """A message a host logged once, or several times in a row (repetitions collapsed into one row)."""
+
+    first: LogHit
+    last: LogHit
+    count: int
+
+
+def collapse(hits: list[LogHit]) -> list[LogRun]:
+    """A host's consecutive lines with the same message once pids and timestamps are removed: one run each, at
+    the first line's place (other hosts' lines in between do not break a host's run, its own other lines do)."""
+    runs: list[LogRun] = []
+    latest: dict[str, int] = {}  # host -> index of its latest run
+    for hit in hits:
+        at = latest.get(hit.host)
+        prev = runs[at] if at is not None else None
+        if prev and PIDS.sub("", prev.first.message) == PIDS.sub("", hit.message):
+            runs[at] = LogRun(prev.first, hit, prev.count + 1)
+        else:
+            latest[hit.host] = len(runs)
+            runs.append(LogRun(hit, hit, 1))
+    return runs
+
+
 ATTACHED = re.compile(r"follow_primary\.sh: (\S+) attached as node")
 
 

@@ -160,10 +160,14 @@ PROSE: dict[str, tuple[str, str]] = {
                       "этого есть принудительное отключение узла (STONITH) или сторожевой процесс с кворумом. Сам "
                       "pgpool работает в одном экземпляре без сторожевого процесса (`use_watchdog = off`): это "
                       "единая точка отказа, которую стенд не закрывает."),
+    "log_repeated": ("×{n}, from {first} to {last}:", "×{n}, с {first} до {last}:"),
     "log_note": ("Only the log lines that match pglab's patterns for these events ({n:|line|lines}); a message "
-                 "longer than the column ends with “…”; the whole logs stay on the hosts.",
+                 "longer than the column ends with “…”; a message a host repeated in a row (pids aside) is one row "
+                 "“×N, from … to …”; the whole logs stay on the hosts.",
                  "Показаны только строки журналов, которые pglab отбирает по шаблонам этих событий (строк: {n}); "
-                 "сообщение длиннее столбца обрывается на целом слове и помечено «…»; журналы целиком остаются "
+                 "сообщение длиннее столбца обрывается на целом слове и помечено «…»; сообщение, которое хост "
+                 "повторил подряд (без учёта номеров процессов), показано одной строкой «×N, с … до …»; журналы "
+                 "целиком остаются "
                  "на хостах."),
     "unknown_table": ("Commits of unknown outcome, each", "Коммиты с неизвестным исходом, каждый"),
     "after_cut": ("After the power cut", "После отключения питания"),

@@ -42,7 +42,7 @@ from pglab.evidence import (
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
-from pglab.evidence.logs import LogHit, attached
+from pglab.evidence.logs import LogHit, attached, collapse
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
     clock,
@@ -366,7 +366,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
-               "fail_logs": [LogHit(**h) for h in ev.logs],
+               "fail_logs": [LogHit(**h) for h in ev.logs], "collapse": collapse,
                "silent_standby": silent_standby(ctx.lab, ev), "at_the_cut": cut_stories(ctx.lab, ev),
                "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
