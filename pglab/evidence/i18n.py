@@ -123,13 +123,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "differ": ("DIFFER", "РАЗЛИЧАЮТСЯ"),
     "timeline": ("Client sessions over time", "Клиентские сессии во времени"),
     "timeline_caption": ("Commits per second of each writer session and reads per second of each reader (every "
-                         "read checks the bank invariant), in steps of 1 s; a red cross marks a second with client "
-                         "errors; shaded: A off, failover, "
+                         "read checks the bank invariant), averaged over bins of {bin} s aligned to whole seconds; "
+                         "a red cross marks a bin with client errors; shaded: A off, failover, "
                          "recovery, switch-back.",
                          "Коммиты в секунду по пишущим сессиям и чтения в секунду по читающим (каждое чтение "
-                         "проверяет инвариант), ступенями по 1\u00a0с; красный крестик\u00a0— секунда, в которую у "
-                         "клиентов были ошибки; заливка: A выключен, переключение, "
-                         "восстановление, возврат на A."),
+                         "проверяет инвариант), в среднем по интервалам {bin}\u00a0с, выровненным по целым секундам; "
+                         "красный крестик\u00a0— интервал, в котором у клиентов были ошибки; заливка: A выключен, "
+                         "переключение, восстановление, возврат на A."),
     "command": ("Command", "Команда"),
     "duration": ("Duration", "Длительность"),
     "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
@@ -181,7 +181,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "commits": ("Commits", "Коммиты"),
     "reads": ("Reads", "Чтения"),
     "errors": ("Errors", "Ошибки"),
-    "plot_errors": ("a second with client errors", "секунда с ошибками клиентов"),
+    "plot_errors": ("a bin with client errors", "интервал с ошибками клиентов"),
     "plot_events": ("Numbered events", "События по номерам"),
     "see_figure": ("Figure 1 shows each session's commits and reads second by second over the whole run with "
                    "clients: the outage after the power-off, the failover, and the recovery with the switch-back "

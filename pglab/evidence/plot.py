@@ -7,6 +7,7 @@ size on paper: nothing is smaller than MIN_FONT_PT.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +35,21 @@ FONT_PT = {"base": 8.5, "marks": 8.0, "legend": 8.0}
 FIGURE_IN = (PRINT_WIDTH_MM / MM_PER_INCH, 4.9)
 
 
-def per_second(times: list[float], origin: float) -> Counter:
-    return Counter(int(t - origin) for t in times)
+def per_second(times: list[float], origin: float, width: int = 1) -> Counter:
+    """Records per bin of `width` seconds from `origin` (a whole second), keyed by the bin's first second."""
+    return Counter(int(t - origin) // width * width for t in times)
+
+
+def binned_span(ev: Evidence) -> tuple[float, float, int]:
+    """The plot's axis from a whole second, and its bin width."""
+    origin, end = span(ev)
+    origin = float(math.floor(origin))
+    return origin, end, bin_width(end - origin)
+
+
+def bin_width(seconds: float) -> int:
+    """The plot's bin: 1 s up to 2 minutes of run, 5 s up to 10 minutes, 10 s beyond (else the steps merge)."""
+    return 1 if seconds <= 120 else 5 if seconds <= 600 else 10
 
 
 def windows(events: list[dict]) -> list[tuple[str, float, float, str]]:
@@ -101,23 +115,23 @@ def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
     """The timeline as a matplotlib figure of the printed size; x is the clock (UTC), as in the text."""
     t = TEXT[lang]
     acks = [r for r in ev.journal if r["outcome"] == "ack"]
-    origin, end = span(ev)
+    origin, end, width = binned_span(ev)  # bins aligned to whole seconds
     with plt.rc_context({"font.size": FONT_PT["base"], "font.family": "DejaVu Sans"}):
         fig, ax = plt.subplots(figsize=FIGURE_IN, dpi=200)
         for word, start, stop, colour in windows(ev.events):
             ax.axvspan(_clock(start), _clock(stop), color=colour, alpha=0.45, label=t[word], zorder=0)
-        seconds = list(range(int(end - origin) + 1))
+        seconds = list(range(0, int(end - origin) + 1, width))
         xs = [_clock(origin + s) for s in seconds]
         drawn = 0
         for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
             for session in sorted({r["session"] for r in records}):
-                counts = per_second([r["ts"] for r in records if r["session"] == session], origin)
+                counts = per_second([r["ts"] for r in records if r["session"] == session], origin, width)
                 # A step per 1 s bin; a second without any is a gap, not a dip drawn between two points. The
                 # first sessions are drawn widest, so equal rates do not hide one under another.
-                ax.step(xs, [counts.get(s) or float("nan") for s in seconds], style, where="post",
+                ax.step(xs, [(counts.get(s) or float("nan")) / width for s in seconds], style, where="post",
                         linewidth=max(0.9, 2.4 - 0.5 * drawn), alpha=0.85, label=f"{session}: {t[unit]}")
                 drawn += 1
-        error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin)
+        error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin, width)
         if error_counts:
             seen = sorted(error_counts)
             ax.scatter([_clock(origin + s) for s in seen], [0.3] * len(seen), marker="x", color="red",

@@ -361,6 +361,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ev),
                "reads_by_node": reads_by_node(t, ev),
                "event_names": plot.event_names(ev, lang),
+               "plot_bin": plot.binned_span(ev)[2],
                "fenced": last_event(ev, "fenced"), "connections": connections(ev),
                "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table

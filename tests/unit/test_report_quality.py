@@ -1037,3 +1037,13 @@ def test_a_hosts_repeated_log_message_is_one_row_with_its_count_and_span():
     assert [(r.first.host, r.count) for r in runs] == [("pg-a", 3), ("pg-c", 3), ("pg-a", 1), ("pg-a", 1)]
     assert (runs[1].first.ts, runs[1].last.ts) == (1.1, 1.5)
     assert sum(r.count for r in runs) == len(hits)
+
+
+def test_the_plots_bin_grows_with_the_run_and_is_aligned_to_whole_seconds():
+    """A 10-minute run in 1 s steps merges into a blob: 1 s bins up to 2 min, 5 s up to 10 min, 10 s beyond."""
+    assert [plot.bin_width(s) for s in (60, 120, 121, 600, 601, 1225)] == [1, 1, 5, 5, 10, 10]
+    assert plot.per_second([100.2, 104.9, 105.0, 119.99], 100.0, 5) == Counter({0: 2, 5: 1, 15: 1})
+    ev = lab_evidence.evidence()
+    origin, end, width = plot.binned_span(ev)
+    assert origin == int(origin) and width == plot.bin_width(end - origin)
+    assert TEXT["ru"]["timeline_caption"].format(bin=width) in markdown("ru")
