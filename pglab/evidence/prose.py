@@ -605,15 +605,17 @@ PROSE |= {
     "env_software": ("Software", "Программы"),
     "env_speed": ("CPU slowdown of the hosts relative to this machine (a time ratio)",
                   "Замедление ЦП хостов относительно управляющей машины (отношение времён)"),
-    "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} (about 1: "
-                        "the hosts are as fast as this machine, the difference is the measurement's noise; 3 or "
-                        "more: a slow hypervisor such as software emulation); an SSH command's round trip "
-                        "{rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
+    "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} "
+                        "({meaning}; 3 or more: a slow hypervisor such as software emulation); an SSH command's round "
+                        "trip {rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
                         "время одного и того же вычислительного цикла на pg-a, делённое на его время на управляющей "
-                        "машине: {slowdown:.2f} (около 1\u00a0— хосты так же быстры, как она, а отличие от 1\u00a0— "
-                        "погрешность замера; 3 и больше\u00a0— медленный гипервизор, например программная "
-                        "эмуляция); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум замерам pglab выбрал "
-                        "{profile_words}"),
+                        "машине: {slowdown:.2f} ({meaning}; 3 и больше\u00a0— медленный гипервизор, например "
+                        "программная эмуляция); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум замерам pglab "
+                        "выбрал {profile_words}"),
+    "speed_not_slower": ("at most 1: the hosts are not slower than this machine",
+                         "не больше 1\u00a0— хосты не медленнее управляющей машины"),
+    "speed_slower": ("above 1: the hosts are that many times slower than this machine",
+                     "больше 1\u00a0— хосты во столько раз медленнее управляющей машины"),
     "profile_fast": ("short timeouts, for hosts at most 3 times slower than this machine",
                      "короткие тайм-ауты, для хостов не более чем втрое медленнее управляющей машины"),
     "profile_roomy": ("longer timeouts, for slow hosts", "увеличенные тайм-ауты, для медленных хостов"),

@@ -1047,3 +1047,14 @@ def test_the_plots_bin_grows_with_the_run_and_is_aligned_to_whole_seconds():
     origin, end, width = plot.binned_span(ev)
     assert origin == int(origin) and width == plot.bin_width(end - origin)
     assert TEXT["ru"]["timeline_caption"].format(bin=width) in markdown("ru")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_speed_ratio_at_most_one_says_the_hosts_are_not_slower(lang):
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    ev.environment = {**ev.environment, "cpu_slowdown": 0.84}
+    text = markdown_of(ev, lang)
+    assert t["speed_not_slower"] in text and "noise" not in text and "погрешность" not in text
+    ev.environment = {**ev.environment, "cpu_slowdown": 1.4}
+    assert t["speed_slower"] in markdown_of(ev, lang)
