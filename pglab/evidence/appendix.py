@@ -35,7 +35,6 @@ def step_of(stages: list[dict], ts: float) -> int | None:
 
 # Commands that only look (a checksum before an upload, a test, a read), not what a reader repeats.
 LOOKS = ("sha256sum ", "mktemp ", "test ", "cat ", "dpkg-query ", "true")
-COMMAND_LIMIT = 160  # characters of a command line in the appendix: enough to show a psql's SQL
 TEMP_FILE = re.compile(r"/tmp/\.pglab-[A-Za-z0-9]{8}")  # an upload's private temp file: a new name every run
 
 
@@ -69,8 +68,8 @@ def command_summary(commands: list[dict]) -> list[dict]:
     runs: dict[str, dict] = {}
     for c in filter(repeats, commands):
         row = runs.setdefault(c["step"], {"step": c["step"], "command": "", "hosts": [], "runs": 0, "failed": 0})
-        row["command"] = row["command"] or shorten(TEMP_FILE.sub("<uploaded file>", str(c.get("command", ""))),
-                                                   COMMAND_LIMIT)
+        # The whole command, wrapped by the table (a cut command is one the reader cannot repeat).
+        row["command"] = row["command"] or " ".join(TEMP_FILE.sub("<uploaded file>", str(c.get("command", ""))).split())
         row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
         row["runs"] += 1
         row["failed"] += c["exit"] != 0

@@ -411,12 +411,19 @@ def unbroken(value: object) -> str:
     return "<code>" + " ".join(words) + "</code>"
 
 
+def nowrap(value: object) -> str:
+    """A name kept on one line (a host name never broken at its '-')."""
+    return f'<span class="nw">{html_escape(str(value), quote=False)}</span>'
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html.j2"]), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["inline_code"] = inline_code
     env.filters["unbroken"] = unbroken
+    env.filters["nowrap"] = nowrap
+    env.filters["code_of"] = lambda value: f"`{value}`"  # an identifier (an app or slot name) inside prose
     env.filters["lsn"] = lsn
     return env
 

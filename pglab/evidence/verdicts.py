@@ -160,7 +160,9 @@ def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     wait = demo.get("sync_wait") or {}
     ok = (peers.get(sync) == "sync" and peers.get(lagging) == "async" and not demo["visible_on_c_immediately"]
           and demo["visible_on_b_after_s"] < demo["visible_on_c_after_s"] and (not wait or wait.get("waiting")))
-    text = t["v1"].format(sync=sync, lagging=lagging, b_ms=demo["visible_on_b_after_s"] * 1000,
+    # Host names in prose; the application names pg_stat_replication shows, in code beside them.
+    named = {"sync": f"{lab.sync_standby} (`{sync}`)", "lagging": f"{lab.async_standby} (`{lagging}`)"}
+    text = t["v1"].format(**named, b_ms=demo["visible_on_b_after_s"] * 1000,
                           c_s=demo["visible_on_c_after_s"])
     if wait.get("waiting"):  # the proof of synchrony: a commit held until B replays
         text += t["v1_wait"].format(**wait_parts(wait))

@@ -1058,3 +1058,15 @@ def test_a_speed_ratio_at_most_one_says_the_hosts_are_not_slower(lang):
     assert t["speed_not_slower"] in text and "noise" not in text and "погрешность" not in text
     ev.environment = {**ev.environment, "cpu_slowdown": 1.4}
     assert t["speed_slower"] in markdown_of(ev, lang)
+
+
+def test_appendix_commands_are_whole_and_host_names_never_break():
+    """Appendix B shows each command whole (wrapped by the table, not cut with '…'); a host name in its hosts
+    column is kept on one line; prose names hosts (pg-b), the app names (pg_b) only in code."""
+    long = "psql -X -A -t -q -v ON_ERROR_STOP=1 -d postgres -c '" + "SELECT 1, " * 30 + "2'"
+    rows = appendix.command_summary([{"step": "probe twice", "host": "pg-a", "command": long, "exit": 0}])
+    assert rows[0]["command"] == " ".join(long.split()) and "\u2026" not in rows[0]["command"]
+    text = markdown("ru")
+    appendix_part = text.split('id="appendix-commands"')[1]
+    assert '<span class="nw">pg-a</span>' in appendix_part
+    assert "узел pg-b (`pg_b`) синхронный" in text
