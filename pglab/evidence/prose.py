@@ -14,8 +14,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "demonstration below measures it). With `on` the primary would only wait until B had flushed the WAL to "
         "disk, and a read on B could still miss the row; with `remote_write` not even that. There is one "
         "synchronous standby only: were C synchronous too, every commit would wait for its replay delay. C is "
-        "asynchronous and replays {delay} s late (`recovery_min_apply_delay`). The delay is artificial: on one "
-        "machine an asynchronous standby trails by milliseconds, and without it asynchrony could not be seen at "
+        "asynchronous and replays {delay} s late (`recovery_min_apply_delay`). The delay is artificial: on a local "
+        "network an idle asynchronous standby trails by milliseconds, and without it asynchrony could not be seen at "
         "all. It protects from nothing: against a human mistake such as a wrong `DELETE` (a synchronous standby "
         "replays it at once) a delay of hours would be needed. Because C is behind, pgpool gives it load-balance "
         "weight 0: no "
@@ -33,7 +33,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "на диск B, и чтение на B могло бы ещё не увидеть строку; при `remote_write`\u00a0— даже не записи на диск. "
         "Синхронный узел только один: будь синхронным и C, каждый коммит ждал бы его задержки применения. "
         "C\u00a0— асинхронный и применяет изменения с задержкой {delay}\u00a0с (`recovery_min_apply_delay`). "
-        "Задержка искусственная: на одной машине асинхронный узел отстаёт на миллисекунды, и без неё "
+        "Задержка искусственная: в локальной сети асинхронный узел отстаёт на миллисекунды, и без неё "
         "асинхронность нельзя было бы увидеть. Ни от чего она не защищает: чтобы успеть заметить ошибку "
         "человека, например ошибочный `DELETE` (синхронный узел применяет его сразу), нужна задержка в часы. "
         "Поскольку C отстаёт, в pgpool у "
@@ -71,16 +71,18 @@ PROSE: dict[str, tuple[str, str]] = {
         "told nothing - they simply get no more answers. A `COMMIT` in flight at that instant has an unknown outcome "
         "for its client: it may "
         "or may not have reached B before the cut (such commits are looked up at the end). The snapshot below is "
-        "taken as soon as pgpool has marked A down; the note under it says, from B's own log, whether B had "
-        "already been promoted by then.",
+        "taken once pglab has seen pgpool mark A down - on slow hosts that look itself takes seconds, and the "
+        "failover may be over by then; the note under it says, from the logs, when it was taken and whether B "
+        "had already been promoted.",
         "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
         "ничего не останавливается штатно, ни один процесс не успевает записать то, что держит в своей памяти "
         "(о страничном кэше ядра см. «Где выполнялась работа»), ни один пакет не уходит с хоста, поэтому pgpool "
         "и резервные узлы не получают никакого уведомления: ответы просто перестают приходить. Исход `COMMIT`, "
         "отправленного, но ещё не подтверждённого в этот момент, клиенту неизвестен: коммит мог дойти до B, а мог "
         "и не дойти (такие коммиты "
-        "проверяются в конце). Снимок ниже сделан сразу, как только pgpool пометил A недоступным; под ним по журналу "
-        "самого B сказано, был ли B к этому моменту уже повышен."),
+        "проверяются в конце). Снимок ниже сделан, когда pglab увидел, что pgpool пометил A "
+        "недоступным; на медленных хостах сам этот опрос занимает секунды, и переключение к тому времени может "
+        "уже закончиться. Под снимком по журналам сказано, когда он сделан и был ли B уже повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s with a connect timeout of {connect_ms} ms and one retry; when "
         "A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
@@ -527,12 +529,14 @@ PROSE |= {
     "phase": ("Part of the run", "Часть работы"),
     "w_other": ("Other times", "В остальное время"),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly first (its log line `received fast shutdown "
-                      "request` at {stop} UTC) and pgpool detaches it only {gap} later ({detach} UTC, {detach_how}): "
+                      "request` at {stop} UTC) and pgpool detaches it only {gap} later by the two hosts' clocks "
+                      "({detach} UTC, {detach_how}): "
                       "a session whose query pgpool sends to {sync} in between gets `failed to create a "
                       "backend … connection` or `unable to read data from DB node …`, reconnects and retries. "
                       "Those errors are in the rows “{phase}” of the table.",
                       "При возврате на A узел {sync} сначала штатно останавливается (строка его журнала `received "
-                      "fast shutdown request` в {stop} UTC), а pgpool отключает его лишь через {gap} ({detach} "
+                      "fast shutdown request` в {stop} UTC), а pgpool отключает его лишь через {gap} по часам двух "
+                      "хостов ({detach} "
                       "UTC, {detach_how}): сессия, запрос которой pgpool в этот промежуток направил на {sync}, "
                       "получает `failed to create a backend … connection` или `unable to read data from DB node "
                       "…`, подключается заново и повторяет транзакцию. Эти ошибки\u00a0— в строках таблицы "
