@@ -105,12 +105,15 @@ WORDS: dict[str, tuple[str, str]] = {
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
-    "concluded_emulated": ("The figures below are those of an emulated CPU: the VMs ran under software emulation "
-                           "({hypervisor}), {slowdown:.1f} times slower than this machine, so every time in them is "
-                           "stretched accordingly.",
-                           "Приведённые ниже числа получены на эмулируемом процессоре: виртуальные машины работали "
-                           "под программной эмуляцией ({hypervisor}), в {slowdown:.1f} раза медленнее этой машины, "
-                           "и все времена растянуты соответственно."),
+    "concluded_emulated": ("The figures below are those of slow VMs ({hypervisor}): their CPU loop ran "
+                           "{slowdown:.1f} times slower than on this machine (software emulation is what makes VMs "
+                           "that slow), so every step that is CPU work - process starts, TLS, promotion - takes "
+                           "correspondingly longer; fixed waits (health checks, C's replay delay) do not.",
+                           "Приведённые ниже числа получены на медленных виртуальных машинах ({hypervisor}): "
+                           "их цикл процессора шёл в {slowdown:.1f} раза медленнее, чем на этой машине (так медленны "
+                           "ВМ при программной эмуляции), поэтому шаги, которые заняты работой процессора (запуск "
+                           "процессов, TLS, повышение), во столько же раз длиннее; фиксированные ожидания "
+                           "(проверки pgpool, задержка C) нет."),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
     "wall_span": ("(from {start}, the start of the first step, to {end} UTC, the end of the last)",
                   "(с {start}, начала первого шага, до {end} UTC, конца последнего)"),
@@ -417,16 +420,17 @@ WORDS: dict[str, tuple[str, str]] = {
                     "Подтверждённых записей без синхронной копии в момент подтверждения; из них потеряно"),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
-                  "the primary: pgpool detected the loss and promoted B in {failover_s:.1f} s, and the client "
-                  "sessions went on, each by itself: the longest pause of the writer sessions was {writers}, of the "
-                  "readers {readers}. C followed B without a base backup. The former primary was brought up to "
+                  "the primary: pgpool detected the loss and switched writes to B in {failover_s:.1f} s, and the "
+                  "client sessions went on, each by itself: the longest pause of the writer sessions was {writers}, "
+                  "of the readers {readers}. C followed B without a base backup. The former primary was brought up to "
                   "date with {method} in {rejoin_s:.1f} s instead of a full copy, and the original topology (A "
                   "primary, B synchronous, C asynchronous) was restored; the writer sessions' longest pause "
                   "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
                   "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
-                  "жёстком отключении основного узла: pgpool обнаружил отказ и повысил B за {failover_s:.1f}\u00a0с, и "
-                  "каждая клиентская сессия продолжила работу (самая длинная пауза пишущих сессий\u00a0— {writers}, "
+                  "жёстком отключении основного узла: pgpool обнаружил отказ и переключил запись на B за "
+                  "{failover_s:.1f}\u00a0с, и каждая клиентская сессия продолжила работу (самая длинная пауза пишущих "
+                  "сессий\u00a0— {writers}, "
                   "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
                   "актуализирован через {method} за {rejoin_s:.1f}\u00a0с вместо полной копии, исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "

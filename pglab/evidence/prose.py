@@ -529,15 +529,15 @@ PROSE |= {
     "phase": ("Part of the run", "Часть работы"),
     "w_other": ("Other times", "В остальное время"),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly first (its log line `received fast shutdown "
-                      "request` at {stop} UTC) and pgpool detaches it only {gap} later by the two hosts' clocks "
-                      "({detach} UTC, {detach_how}): "
+                      "request` at {stop} UTC by its clock) and pgpool detaches it at {detach} UTC by its own "
+                      "({detach_how}; {gap} apart on two clocks that need not agree): "
                       "a session whose query pgpool sends to {sync} in between gets `failed to create a "
                       "backend … connection` or `unable to read data from DB node …`, reconnects and retries. "
                       "Those errors are in the rows “{phase}” of the table.",
                       "При возврате на A узел {sync} сначала штатно останавливается (строка его журнала `received "
-                      "fast shutdown request` в {stop} UTC), а pgpool отключает его лишь через {gap} по часам двух "
-                      "хостов ({detach} "
-                      "UTC, {detach_how}): сессия, запрос которой pgpool в этот промежуток направил на {sync}, "
+                      "fast shutdown request` в {stop} UTC по его часам), а pgpool отключает его в {detach} UTC "
+                      "по своим ({detach_how}; разница {gap} по двум часам, которые могут расходиться): сессия, "
+                      "запрос которой pgpool в этот промежуток направил на {sync}, "
                       "получает `failed to create a backend … connection` или `unable to read data from DB node "
                       "…`, подключается заново и повторяет транзакцию. Эти ошибки\u00a0— в строках таблицы "
                       "«{phase}»."),
