@@ -109,6 +109,9 @@ def test_freeze_and_degrade_are_gray_failures_of_a_running_vm(vms):
         assert ctx.provider.degradation("pg-c") is None
 
 
+# Stages 1-3 on emulated VMs: setup, failover, power-on, recover and verify took 680 s in one run and passed the
+# suite's 900 s default in another (the host's cores shared with other work); each fab call has its own bound.
+@pytest.mark.timeout(1800)
 def test_stages_on_vms_fail_over_recover_and_lose_nothing(vms):
     """Stages 1-3 as the README types them; the checker finds every acknowledged write."""
     timed("fab setup", lambda: fab("setup", timeout=3600))
