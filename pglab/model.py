@@ -75,7 +75,7 @@ class Timing:
     stuck_request_ms: int = 1000
     # Orchestration's waits: how long pglab gives something before it says what it last saw.
     state_s: float = 60  # a node or pgpool reaching a state: streaming, caught up, promoted, a new primary
-    follow_s: float = 120  # pgpool's follow child finishing; the third node following a new primary
+    follow_s: float = 120  # the third node following a new primary (failover.sh re-points it)
     pgpool_s: float = 30  # pgpool acting: PCP answering after a (re)start, every node up, a node attached
     pcp_patience_s: float = 3  # a look at the cluster: a PCP slower than this is being restarted (busy)
     boot_s: float = 15  # a local host: its processes gone after the power cut, its sshd up after power-on
@@ -106,7 +106,7 @@ class Timing:
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                         health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
                         replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000, ssh_dead_after_s=20,
-                        stuck_request_ms=6000, facts_s=60)
+                        stuck_request_ms=6000, facts_s=120)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")

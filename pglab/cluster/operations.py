@@ -123,8 +123,9 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
+    # failover.sh reads every node's facts first (each may take up to facts_s), then promotes
     wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name,
-               ctx.lab.timing.state_s)
+               ctx.lab.timing.state_s + ctx.lab.timing.facts_s)
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
     say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")
@@ -189,15 +190,6 @@ def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> N
     say(f"{primary}: {app} is its synchronous standby before pgpool balances reads to it")
 
 
-def wait_follow_child_done(ctx: LabContext) -> None:
-    """Until pgpool's follow child (follow_primary_command after a failover) has finished: while it
-    runs, a new failover's search for the primary waits for its lock (seconds, measured)."""
-    def done() -> bool:
-        return not ctx.shell("pgpool").run(f"{coldstart.PGPOOL} following", check=False,
-                                           step="follow child running?").ok
-    wait_until("pgpool's follow_primary_command to finish", done, ctx.lab.timing.follow_s)
-
-
 def recover(ctx: LabContext, say: Say) -> RecoveryReport:
     """Stage 3: rejoin what failed (pg_rewind), switch back to A, restore B sync and C async."""
     started = time.monotonic()
@@ -230,7 +222,6 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
             report.switched_back = True
             converge_standbys(ctx, lab.primary, RecoveryReport(), say)
     restore_sync(ctx, say)
-    wait_follow_child_done(ctx)
     slots.drop_stale(ctx, say)
     report.total_seconds = time.monotonic() - started
     ctx.state.record_event("recovered", **{"seconds": round(report.total_seconds, 2), "methods": report.rejoined})

@@ -34,6 +34,7 @@ from pglab.cluster.rules import NodeFacts, PoolStart
 HOSTS = ("pg-a", "pg-b", "pg-c")
 A, B, C = 0, 1, 2
 ALL = (A, B, C)
+SERVES_READS = (True, True, False)  # pgpool's backend weights: C, the delayed standby, serves no reads
 History = tuple[tuple[int, int], ...]
 
 
@@ -251,7 +252,7 @@ def pool_power(st: State, on: bool, policy: Policy) -> State:
 
 
 def failover(st: State, failed: int, policy: Policy) -> State:
-    """pgpool detaches node `failed`; provision/scripts/failover.sh, then follow_primary.sh.
+    """pgpool detaches node `failed` and runs provision/scripts/failover.sh (it detaches no other node).
 
     failover.sh reads every node's facts and which nodes pgpool has up (pool_up).
     A failed standby: if it was the primary's synchronous one, `pglab-node drop-sync` hands the role
@@ -259,11 +260,12 @@ def failover(st: State, failed: int, policy: Policy) -> State:
     waiting commits are released once the new one has them, or at once for a primary alone.
     A failed primary: rules.failover_promotion chooses the node (the failed primary's synchronous
     standby read from its role file when it answers, else unknown), `pglab-node promote SYNC` makes
-    it wait for the standby rules.degraded_sync names from its first commit. pgpool then finds the
-    new primary among its nodes up and runs follow_primary.sh for every other node: one that runs
-    is rewound onto the new primary and attached; the rest stay detached (and are dropped as
-    synchronous standby). ASSUMPTION (pgpool-II 4.3 docs): follow runs for every node but the new
-    primary, and pgpool finds a promoted node other than its new main node.
+    it wait for the standby rules.degraded_sync names from its first commit. Each other node pgpool has
+    up is re-pointed by failover.sh (`repoint`, then `follow`): one that runs is rewound onto the new
+    primary and stays attached, unless it serves reads and the new primary does not wait for it; the
+    rest are detached (and dropped as synchronous standby). A node pgpool had down is left as it was,
+    for fab recover. ASSUMPTION (pgpool-II 4.3 docs): with no follow_primary_command pgpool detaches
+    no other node, and it finds a promoted node other than its new main node.
     """
     pool = st.pool
     attached = tuple(False if k == failed else a for k, a in enumerate(pool.attached))
@@ -294,15 +296,16 @@ def failover(st: State, failed: int, policy: Policy) -> State:
                      and not any(n.reachable and n.holds(a.timeline, a.lsn) for n in st.nodes))
     st = st._replace(acks=st.acks - gone, forfeit=st.forfeit or bool(gone),
                      pending=frozenset(p for p in st.pending if p[0] == new_main))
+    kept = attached
     attached = tuple(k == new_main for k in ALL)
     for k in ALL:
         n = st.nodes[k]
-        if k != new_main and n.alive:
+        if k != new_main and n.alive and kept[k]:
             st = set_node(st, k, received(n, new, new.flushed)._replace(signal=True, upstream=new_main, sync=None))
-            attached = tuple(a or j == k for j, a in enumerate(attached))
+            attached = tuple(a or (j == k and (k == sync or not SERVES_READS[k])) for j, a in enumerate(attached))
     st = st._replace(pool=Pool(power=True, up=True, attached=attached, primary=new_main))  # type: ignore[arg-type]
     if sync is not None and not attached[sync]:
-        sync = None  # follow_primary.sh: it did not follow, the new primary stops waiting for it
+        sync = None  # failover.sh: it did not follow, the new primary stops waiting for it
     return set_node(st, new_main, new._replace(sync=sync))
 
 

@@ -116,7 +116,6 @@ def pgpool_host_files(lab: Lab, secrets: Secrets, private_key: str, known_hosts:
             HostFile("/etc/pgpool2/pcp.conf", render("templates/pgpool/pcp.conf.j2",
                                                      pcp_md5=pcp_md5(secrets.password("pcp"))), 0o640, "postgres"),
             HostFile("/etc/pgpool2/failover.sh", script("failover.sh"), 0o755, "postgres"),
-            HostFile("/etc/pgpool2/follow_primary.sh", script("follow_primary.sh"), 0o755, "postgres"),
             HostFile("/etc/pglab/bin/pglab-pgpool", script("pglab-pgpool"), 0o755),
             HostFile("/etc/pglab/bin/pglab-rules", rules_script(), 0o755),
             HostFile("/etc/pglab/start-pgpool", "pgpool-II starts at boot on this host\n"),

@@ -14,19 +14,21 @@ failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 ol
 log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&2; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
+mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()  # up|down per node, in NODE_HOSTS order
 
 facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent
-  local tmp node i=0 status
+  local tmp node i=0
   tmp=$(mktemp -d)
-  mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()
   for node in $NODE_HOSTS; do
     if [ "$node" != "$failed_host" ] && [ "${status[$i]:-up}" = down ]; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
     else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
-      { echo "host: $node"
+      { start=$EPOCHREALTIME
+        echo "host: $node"
         { [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
           timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
-          echo "unreachable: yes"; } > "$tmp/$node" &
+          echo "unreachable: yes"
+        log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms"; } > "$tmp/$node" &
     fi
     i=$((i + 1))
   done
@@ -34,43 +36,68 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
   for node in $NODE_HOSTS; do cat "$tmp/$node"; done
   rm -rf "$tmp"
 }
+# pglab-rules reads the facts on stdin: Python starts (seconds under emulation) while the facts are read
+rules() { python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts); }
 
-blocks=$(facts)
 if [ "$failed_id" != "$old_primary_id" ]; then
-  sync=$(python3 -I -S /etc/pglab/bin/pglab-rules sync-standby "$old_primary_host" "$failed_host" <<<"$blocks")
+  sync=$(rules sync-standby "$old_primary_host" "$failed_host")
   log "standby $failed_host failed: no promotion; if it was synchronous, the primary now waits for ${sync:-no standby}"
   ssh "${ssh_args[@]}" "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" ${sync:+"$sync"} || \
     log "could not reach primary $old_primary_host to drop $failed_host as synchronous standby"
   exit 0
 fi
-if ! decision=$(python3 -I -S /etc/pglab/bin/pglab-rules failover "$failed_host" "$new_main_host" <<<"$blocks" 2>&1); then
+if ! decision=$(rules failover "$failed_host" "$new_main_host" 2>&1); then
   log "primary $failed_host failed: $decision"
   exit 0
 fi
 target=$(sed -n 's/^promote //p' <<<"$decision")
 sync=$(sed -n 's/^sync //p' <<<"$decision")
-log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
-if [ -z "$sync" ]; then
-  ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote
-  log "promoted $target"
-  exit 0
-fi
 sync_host=${sync//_/-}
-# The new primary's commits wait for that standby. It is re-pointed while $target is promoted, not after:
-# streaming from $target still a standby (cascading), it follows $target onto the new timeline at once,
-# so neither its reconnection nor pgpool's follow child sits on the outage.
-ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node repoint "$target" >/dev/null &
-repoint=$!
-ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote "$sync"
-log "promoted $target"
-wait "$repoint" || log "$sync_host not re-pointed before the promotion: it follows $target below"
-# Checked after pgpool routes writes again (in the background, so pgpool is not held up): if the standby
-# does not stream from the new primary, the primary stops waiting for it and runs alone.
-{
-  if ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node follow "$target" sync >/dev/null; then
-    log "$sync_host streams from $target: commits go on, on two nodes"
-  else
-    log "$sync_host did not follow $target: $target stops waiting for it"
+log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
+
+detach() {  # pgpool stops routing to node $1 (retried: the PCP process restarts at the end of a failover)
+  local id=0 node
+  for node in $NODE_HOSTS; do [ "$node" = "$1" ] && break; id=$((id + 1)); done
+  for _ in $(seq 20); do
+    /usr/sbin/pcp_detach_node -w -h localhost -p "$PCP_PORT" -U pgpool -n "$id" >/dev/null 2>&1 &&
+      { log "$1 detached: $2 (fab recover rejoins it)"; return; }
+    sleep 0.5
+  done
+  log "could not detach $1 ($2)"
+}
+follow_or_detach() {  # a standby pgpool keeps attached streams from $target, or is detached
+  if ssh "${ssh_args[@]}" "postgres@$1" /etc/pglab/bin/pglab-node follow "$target" ${2:+"$2"} >/dev/null; then
+    log "$1 streams from $target${2:+: commits go on, on two nodes}"
+    return
+  fi
+  if [ -n "${2:-}" ]; then
     ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
   fi
-} </dev/null &
+  detach "$1" "it did not follow $target${2:+, which stops waiting for it}"
+}
+
+# The new primary's commits wait for that standby. It is re-pointed while $target is promoted, not after:
+# streaming from $target still a standby (cascading), it follows $target onto the new timeline at once.
+if [ -n "$sync" ]; then
+  ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node repoint "$target" >/dev/null &
+  repoint=$!
+fi
+ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote ${sync:+"$sync"}
+log "promoted $target"
+# pgpool detaches no standby (no follow_primary_command): each it has up is checked in the background, so pgpool
+# finds the new primary and forks its children meanwhile. One that does not stream from the new primary is
+# detached (and no longer waited for); a node that serves reads and is not the new primary's synchronous standby
+# is detached at once: as an asynchronous standby it would serve stale reads.
+i=0
+for node in $NODE_HOSTS; do
+  if [ "$node" != "$failed_host" ] && [ "$node" != "$target" ] && [ "${status[$i]:-up}" != down ]; then
+    if [ "$node" = "$sync_host" ]; then
+      { while kill -0 "$repoint" 2>/dev/null; do sleep 0.05; done; follow_or_detach "$node" sync; } </dev/null &
+    elif [[ " $READ_NODES " == *" $node "* ]]; then
+      detach "$node" "it serves reads and $target does not wait for it" </dev/null &
+    else
+      follow_or_detach "$node" </dev/null &
+    fi
+  fi
+  i=$((i + 1))
+done

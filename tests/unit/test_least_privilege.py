@@ -104,7 +104,6 @@ def gate(tmp_path: Path):
 
 @pytest.mark.parametrize(("command", "runs"), [
     ("/etc/pglab/bin/pglab-node promote", "pglab-node promote"),
-    ("/etc/pglab/bin/pglab-node running", "pglab-node running"),
     ("/etc/pglab/bin/pglab-node follow pg-b", "pglab-node follow pg-b"),
     ("pglab-node follow pg-b", "pglab-node follow pg-b"),
     ("pglab-node follow pg-b sync", "pglab-node follow pg-b sync"),
@@ -130,7 +129,8 @@ def test_the_gate_answers_true_for_the_reused_connection_without_running_anythin
     "pglab-node promote | id", "pglab-node follow pg-b; id", "pglab-node follow $(id)", "pglab-node follow `id`",
     "pglab-node promote\nid", "pglab-node follow pg-b pg-c", "pglab-node follow evil", "pglab-node drop-sync pg-b",
     "pglab-node follow pg-b async", "pglab-node follow pg-b sync sync",
-    "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node clone pg-a", "pglab-node role primary-alone",
+    "pglab-node facts pg-a", "pglab-node is-primary", "pglab-node running", "pglab-node clone pg-a",
+    "pglab-node role primary-alone",
     "pglab-node stop", "pglab-node promote pg-c", "pglab-node promote pg_c pg_b", "pglab-node drop-sync pg_b evil",
     "pglab-node drop-sync pg_b pg_c pg_a", "pglab-node repoint", "pglab-node repoint pg_b",
     "pglab-node repoint pg-b sync",
@@ -146,13 +146,13 @@ def test_the_gate_refuses_and_logs_everything_else(gate, command):
 
 
 def test_the_gate_lets_through_every_verb_pgpools_scripts_send(gate):
-    """Each `ssh ... pglab-node VERB` in failover.sh, follow_primary.sh, pglab-pgpool and pglab-boot."""
+    """Each `ssh ... pglab-node VERB` in failover.sh, pglab-pgpool and pglab-boot."""
     sent = set()
-    for name in ("failover.sh", "follow_primary.sh", "pglab-pgpool", "pglab-boot"):
+    for name in ("failover.sh", "pglab-pgpool", "pglab-boot"):
         for line in host_script(name).splitlines():
             if 'ssh "${ssh_args[@]}"' in line:  # SSH_OPTS, one word each
                 sent.add(re.search(r'"postgres@\$\w+" (true|/etc/pglab/bin/pglab-node [a-z-]+)', line).group(1))
-    assert sent == {"true", "/etc/pglab/bin/pglab-node running", "/etc/pglab/bin/pglab-node promote",
+    assert sent == {"true", "/etc/pglab/bin/pglab-node promote",
                     "/etc/pglab/bin/pglab-node facts", "/etc/pglab/bin/pglab-node follow",
                     "/etc/pglab/bin/pglab-node drop-sync", "/etc/pglab/bin/pglab-node repoint"}
     args = {"follow": " pg-a", "drop-sync": " pg_b", "repoint": " pg-b"}

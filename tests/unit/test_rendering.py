@@ -47,7 +47,8 @@ def test_pgpool_conf_is_4_3_streaming_replication_with_failover_scripts():
     assert conf["backend_clustering_mode"] == "streaming_replication"
     assert "master_slave_mode" not in conf
     assert conf["failover_command"] == "/etc/pgpool2/failover.sh %d %h %p %D %m %H %M %P %r %R %N %S"
-    assert conf["follow_primary_command"].startswith("/etc/pgpool2/follow_primary.sh %d %h %p %D %m %H")
+    # none: pgpool would detach every standby at a failover, and attaching one again ends every session
+    assert conf["follow_primary_command"] == ""
     assert [conf[f"backend_hostname{i}"] for i in range(3)] == ["pg-a", "pg-b", "pg-c"]
     assert conf["backend_weight2"] == "0"  # the delayed standby serves no reads
     assert conf["enable_pool_hba"] == "on" and conf["allow_clear_text_frontend_auth"] == "off"
@@ -58,7 +59,7 @@ def test_failover_script_reads_arguments_in_the_order_pgpool_passes_them():
     text = host_script("failover.sh")
     assert "failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8" in text
     assert 'if [ "$failed_id" != "$old_primary_id" ]' in text  # a standby's failure promotes nothing
-    for name in ("failover.sh", "follow_primary.sh", "pglab-node", "pglab-node-ssh", "pglab-boot", "pglab-pgpool"):
+    for name in ("failover.sh", "pglab-node", "pglab-node-ssh", "pglab-boot", "pglab-pgpool"):
         assert "set -euo pipefail" in host_script(name), name
 
 

@@ -31,7 +31,7 @@ def shell_scripts() -> list[str]:
 def test_every_host_and_runner_script_is_found():
     scripts = shell_scripts()
     assert {"quickstart", "tests/vm/run.sh", "provision/build-box.sh", "provision/scripts/pglab-node",
-            "provision/scripts/failover.sh", "provision/scripts/follow_primary.sh"} <= set(scripts)
+            "provision/scripts/failover.sh"} <= set(scripts)
     assert not [s for s in scripts if s.endswith(".py")]
 
 
