@@ -47,7 +47,7 @@ def power_rows(ev: Evidence, index: int) -> list[dict]:
             ns = f"pglab-{e['host']}"
             command = (POWER_LOCAL if e.get("provider", "local") == "local" else POWER_VM)[e["event"]]
             rows.append({"step": e["event"], "command": command.format(ns=ns, host=e["host"]),
-                         "hosts": [e["host"]], "runs": 1, "failed": 0})
+                         "hosts": [e["host"]], "runs": 1, "failed": 0, "ts": e["ts"]})
     return rows
 
 
@@ -63,13 +63,15 @@ def repeats(command: dict) -> bool:
 
 
 def command_summary(commands: list[dict]) -> list[dict]:
-    """A step's commands, each kind once in the order first run (with its first command line): on which hosts,
+    """A step's commands, each distinct command line of a kind once, in the order first run: on which hosts,
     how often, how many failed (read-only looks and timing probes left out: they are in the full log)."""
-    runs: dict[str, dict] = {}
+    runs: dict[tuple[str, str], dict] = {}
     for c in filter(repeats, commands):
-        row = runs.setdefault(c["step"], {"step": c["step"], "command": "", "hosts": [], "runs": 0, "failed": 0})
-        # The whole command, wrapped by the table (a cut command is one the reader cannot repeat).
-        row["command"] = row["command"] or " ".join(TEMP_FILE.sub("<uploaded file>", str(c.get("command", ""))).split())
+        # The whole command, wrapped by the table (a cut command is one the reader cannot repeat); one row per
+        # distinct command line of a kind (two slots dropped are two commands, not one shown twice).
+        line = " ".join(TEMP_FILE.sub("<uploaded file>", str(c.get("command", ""))).split())
+        row = runs.setdefault((c["step"], line), {"step": c["step"], "command": line, "hosts": [], "runs": 0,
+                                                  "failed": 0, "ts": c.get("ts", 0.0) - c.get("seconds", 0)})
         row["hosts"] += [] if c["host"] in row["hosts"] else [c["host"]]
         row["runs"] += 1
         row["failed"] += c["exit"] != 0

@@ -175,14 +175,14 @@ class AtTheCut:
 ABANDONED = "request abandoned"
 
 
-def at_the_cut(acts: dict[str, Activity], errors: Iterable[dict], fault_ts: float) -> list[AtTheCut]:
-    """Each writer's story at the fault: why one paused longer than another is in its own records."""
+def pause_stories(window: FaultAvailability, errors: Iterable[dict]) -> list[AtTheCut]:
+    """Each session's (readers' too) longest pause in a window, told from its own records: its last success
+    before the pause, its first error in it, how many errors and abandoned requests, its first success after."""
+    errors = sorted(errors, key=lambda e: e["ts"])
     out = []
-    for act in sorted((a for a in acts.values() if a.kind == WRITER), key=lambda a: a.session):
-        before = max((t for t in act.times if t < fault_ts), default=None)
-        after = min((t for t in act.times if t >= fault_ts), default=None)
-        mine = sorted((e for e in errors if e["session"] == act.session and (before or fault_ts) <= e["ts"]
-                       and (after is None or e["ts"] <= after)), key=lambda e: e["ts"])
+    for p in window.sessions:
+        start, end = p.since if p.since is not None else window.fault_ts, p.resumed
+        mine = [e for e in errors if e["session"] == p.session and start <= e["ts"] and (end is None or e["ts"] <= end)]
         dropped = sum(1 for e in mine if ABANDONED in e.get("error", ""))
-        out.append(AtTheCut(act.session, before, mine[0] if mine else None, len(mine) - dropped, after, dropped))
+        out.append(AtTheCut(p.session, p.since, mine[0] if mine else None, len(mine) - dropped, p.resumed, dropped))
     return out

@@ -4,8 +4,6 @@ it), pgpool finding the new primary, pgpool's `failover done`, and the clients' 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pglab.evidence.logs import LogHit
 
 PHASES = ("detection", "failover script", "promotion", "find primary", "failover done", "clients reconnect")
@@ -38,26 +36,3 @@ def failover_breakdown(hits: list[LogHit], off: float, first_ack: float | None) 
     return {"detection": span(off, detected), "failover script": span(detected, promoted),
             "promotion": span(asked, ready), "find primary": span(promoted, found),
             "failover done": span(found, done), "clients reconnect": span(done, first_ack)}
-
-
-@dataclass(frozen=True)
-class ScriptRun:
-    """One run of failover.sh from its own log lines: started (`failed node`), decided which node to promote
-    (`promoting`), and promoted it (`promoted`)."""
-
-    start: float
-    decided: float
-    promoted: float
-    host: str  # the node promoted
-
-
-def script_run(hits: list[LogHit], after: float) -> ScriptRun | None:
-    """The first failover.sh run at or after `after` whose three lines were all logged."""
-    hits = sorted((h for h in hits if h.label == "failover script" and h.ts >= after), key=lambda h: h.ts)
-    start = next((h for h in hits if "failover.sh: failed node" in h.line), None)
-    decided = next((h for h in hits if start and h.ts >= start.ts and "failover.sh: primary" in h.line
-                    and ": promoting " in h.line), None)
-    done = next((h for h in hits if decided and h.ts >= decided.ts and "failover.sh: promoted " in h.line), None)
-    if not (start and decided and done):
-        return None
-    return ScriptRun(start.ts, decided.ts, done.ts, done.line.split("failover.sh: promoted ", 1)[1].split()[0])

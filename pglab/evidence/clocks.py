@@ -1,12 +1,25 @@
-"""How far the hosts' clocks differ, as far as the run's own measurements show it. The hosts (VMs) are not
-synchronised; a standby applies a delayed commit when its own clock passes the primary's commit time plus
-`recovery_min_apply_delay`, and `now() - pg_last_xact_replay_timestamp()` compares its clock with the
-primary's. So a delayed commit seen sooner than the delay, or a negative apply age, bounds the skew from below."""
+"""How far the hosts' clocks differ, and what an interval between two clocks can claim.
+
+The hosts (VMs) are not synchronised. Two sources bound their skew:
+- the run's own figures bound it from below: a standby applies a delayed commit when its own clock passes the
+  primary's commit time plus `recovery_min_apply_delay`, and `now() - pg_last_xact_replay_timestamp()` compares
+  its clock with the primary's, so a delayed commit seen sooner than the delay, or a negative apply age, shows
+  a skew at least that large;
+- `fab lab` measures each host's offset from the control machine (where `fab` runs and records its events):
+  the host's `date` read over SSH between two readings of the control machine's clock, the half round trip being
+  the error bound. A run recorded before that has no offsets: an interval between two clocks has no known bound.
+On the local provider every host is a set of namespaces on the control machine's kernel: one clock."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
+from pglab.evidence.i18n import quantity
 from pglab.evidence.records import Evidence
 from pglab.model import Lab
+
+CONTROL = "control"  # the control machine's clock: pglab's events (power-off, snapshots, rewind start)
 
 
 def delay_shortfall_ms(measured_s: float | None, delay_s: float) -> int:
@@ -30,3 +43,94 @@ def skew_ms(lab: Lab, ev: Evidence) -> int:
              delay_shortfall_ms(demo.get("commit_wait_with_b_stopped_s"), delay)]
     found += [round(-age * 1000) for age in negative_ages(ev)]
     return max(found, default=0)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A host's clock minus the control machine's, in seconds, within ± bound_s."""
+
+    offset_s: float
+    bound_s: float
+
+
+def read_offset(before: float, host_clock: float, after: float) -> Offset:
+    """The offset from one reading of a host's clock taken between two readings of the control machine's."""
+    return Offset(round(host_clock - (before + after) / 2, 4), round((after - before) / 2, 4))
+
+
+def measure(run, hosts: list[str]) -> dict[str, dict]:
+    """Each host's offset from the control machine: `run(host, command)` returns the command's output there."""
+    found = {}
+    for host in hosts:
+        before = time.time()
+        out = run(host, "date +%s.%N")
+        after = time.time()
+        try:
+            found[host] = read_offset(before, float(out.split()[0]), after).__dict__
+        except (ValueError, IndexError):
+            continue  # a host that did not answer has no offset: intervals with its clock stay unbounded
+    return found
+
+
+@dataclass(frozen=True)
+class Span:
+    """An interval from a time on one clock to a time on another: the seconds (corrected by the measured
+    offsets), and how far off they may be: 0 on one clock, None when the two clocks' offset is unknown."""
+
+    seconds: float
+    bound: float | None
+
+    @property
+    def cross(self) -> bool:
+        return self.bound != 0
+
+    @property
+    def established(self) -> bool:
+        """Whether the sign of the interval (which came first) is known."""
+        return self.bound is not None and abs(self.seconds) > self.bound
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The run's clocks: one on the local provider; else each host's, with its offset when `fab lab` measured it."""
+
+    single: bool
+    offsets: dict[str, Offset]
+
+    @classmethod
+    def of(cls, provider: str, recorded: dict | None) -> Clocks:
+        return cls(provider == "local", {h: Offset(**o) for h, o in (recorded or {}).items()})
+
+    def to_control(self, ts: float, host: str) -> tuple[float, float | None]:
+        """A time read on `host`'s clock as the control machine's clock would read it, and the error bound."""
+        if self.single or host == CONTROL:
+            return ts, 0.0
+        found = self.offsets.get(host)
+        return (ts - found.offset_s, found.bound_s) if found else (ts, None)
+
+    def span(self, start: float, start_clock: str, end: float, end_clock: str) -> Span:
+        """end - start, each read on its own clock."""
+        if self.single or start_clock == end_clock:
+            return Span(end - start, 0.0)
+        (a, ea), (b, eb) = self.to_control(start, start_clock), self.to_control(end, end_clock)
+        return Span(b - a, None if ea is None or eb is None else ea + eb)
+
+
+def of_run(lab: Lab, ev: Evidence) -> Clocks:
+    """The clocks of a recorded run: its provider, and the offsets `fab lab` measured (none in older records)."""
+    recorded = ev.environment or {}
+    return Clocks.of(recorded.get("provider") or lab.provider, recorded.get("clock_offsets"))
+
+
+def words(t: dict, span: Span, spec: str = ".2f") -> str:
+    """An interval as the text may state it: on one clock as measured; across two clocks with their measured error
+    ('2.07 s ± 0.08 s', saying so when the error is larger than the interval: which came first is then not
+    established), or saying that this run did not measure the two clocks' offset."""
+    lang = getattr(t["seconds"], "lang", "en")
+    value = quantity(abs(span.seconds), t["seconds"], lang, spec)
+    if span.bound == 0:
+        return value
+    if span.bound is None:
+        return t["span_unknown"].format(s=value)
+    bound = quantity(span.bound, t["seconds"], lang, spec)
+    return t["span_bound" if span.established else "span_within"].format(s=value, bound=bound)

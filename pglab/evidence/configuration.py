@@ -85,8 +85,7 @@ def collect(ctx: LabContext) -> dict:
     wanted = [(lab.primary, f"{lab.pg_conf_dir}/pg_hba.conf", without_comments),
               ("pgpool", "/etc/pgpool2/pgpool.conf", essential_pgpool),
               ("pgpool", "/etc/pgpool2/pool_hba.conf", without_comments),
-              ("pgpool", "/etc/pgpool2/failover.sh", str),
-              ("pgpool", "/etc/pgpool2/follow_primary.sh", str)]
+              ("pgpool", "/etc/pgpool2/failover.sh", str)]
     files = []
     for host, path, shape in wanted:
         try:

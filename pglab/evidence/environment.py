@@ -1,15 +1,19 @@
-"""Where the run happened: provider, hypervisor, the machine and the software, recorded at the end of `fab lab`."""
+"""Where the run happened: provider, hypervisor, the machine and the software, recorded at the end of `fab lab`;
+with it each host's size (CPUs, memory, disk), what the guest itself says runs it, and its clock's offset from the
+control machine (one SSH call per host)."""
 
 from __future__ import annotations
 
 import os
 import platform
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pglab.cluster import sql
 from pglab.context import LabContext
 from pglab.errors import PglabError
+from pglab.evidence.clocks import read_offset
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,9 @@ class Environment:
     host_os: str  # what the lab's hosts run (the machine's own system for namespaces)
     postgres: str
     pgpool: str
+    # Recorded since the VM report was first read by a teacher (None in an older recording):
+    clock_offsets: dict | None = None  # host -> {offset_s, bound_s}: its clock minus the control machine's
+    hosts: dict | None = None  # host -> {cpus, memory_mb, disk_gb, virt}; virt: systemd-detect-virt in the host
 
     @classmethod
     def from_dict(cls, data: dict) -> Environment | None:
@@ -46,8 +53,31 @@ def _run(ctx: LabContext, host: str, command: str) -> str:
         return ""
 
 
+# One call per host: its clock first (the offset's bound is half this call's round trip), then its size and what
+# runs it as the guest sees it (`qemu`: emulated CPU, no KVM; `kvm`; `none` or a container type on namespaces).
+HOST_FACTS = ("date +%s.%N; nproc; awk '/^MemTotal/ {print $2}' /proc/meminfo; df -kP / | awk 'NR==2 {print $2}'; "
+              "systemd-detect-virt 2>/dev/null || true")
+
+
+def host_facts(ctx: LabContext) -> tuple[dict, dict]:
+    """(clock offsets, sizes) of every host that answered."""
+    offsets, sizes = {}, {}
+    for host in ctx.lab.host_names:
+        before = time.time()
+        lines = _run(ctx, host, HOST_FACTS).split()
+        after = time.time()
+        try:
+            offsets[host] = read_offset(before, float(lines[0]), after).__dict__
+            sizes[host] = {"cpus": int(lines[1]), "memory_mb": round(int(lines[2]) / 1024),
+                           "disk_gb": round(int(lines[3]) / 2**20, 1), "virt": lines[4] if len(lines) > 4 else ""}
+        except (ValueError, IndexError):
+            continue  # a host that did not answer: no offset (intervals on its clock stay unbounded), no size
+    return offsets, sizes
+
+
 def collect(ctx: LabContext) -> Environment:
     speed = ctx.speed()
+    offsets, sizes = host_facts(ctx)
     release = Path("/etc/os-release")
     try:
         postgres = sql.value(ctx.shell(ctx.lab.primary), "SHOW server_version", check=False, step="environment")
@@ -59,7 +89,8 @@ def collect(ctx: LabContext) -> Environment:
                        machine_os=os_name(release.read_text()) if release.exists() else platform.system(),
                        machine_kernel=platform.release(), machine_cpus=os.cpu_count() or 0,
                        host_os=os_name(_run(ctx, ctx.lab.primary, "cat /etc/os-release")),
-                       postgres=postgres or "", pgpool=_run(ctx, "pgpool", "pgpool --version 2>&1 | head -1"))
+                       postgres=postgres or "", pgpool=_run(ctx, "pgpool", "pgpool --version 2>&1 | head -1"),
+                       clock_offsets=offsets, hosts=sizes)
 
 
 def save(ctx: LabContext) -> None:

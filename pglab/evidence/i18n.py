@@ -9,6 +9,8 @@ import string
 
 from pglab.assignment import LANGUAGES
 from pglab.evidence.prose import PROSE
+from pglab.evidence.prose_facts import FACTS
+from pglab.evidence.prose_sequence import SEQUENCE
 
 NBSP = "\u00a0"
 
@@ -63,6 +65,8 @@ WORDS: dict[str, tuple[str, str]] = {
                         "в нём не видны)"),
     "switchback_writers": ("Longest pause of each writer session during recovery and switch-back",
                            "Самая длинная пауза каждой пишущей сессии при восстановлении и возврате на A"),
+    "switchback_readers": ("Longest pause of each reader session during recovery and switch-back",
+                           "Самая длинная пауза каждой читающей сессии при восстановлении и возврате на A"),
     "run_longest": ("Longest pause of each session over the whole run with clients",
                     "Самая длинная пауза каждой сессии за всё время работы клиентов"),
     "pauses": ("worst {worst:.2f} s ({session}), median {median:.2f} s, p95 {p95:.2f} s over "
@@ -105,15 +109,16 @@ WORDS: dict[str, tuple[str, str]] = {
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
-    "concluded_emulated": ("The figures below are those of slow VMs ({hypervisor}): their CPU loop ran "
-                           "{slowdown:.1f} times slower than on this machine (software emulation is what makes VMs "
-                           "that slow), so every step that is CPU work - process starts, TLS, promotion - takes "
-                           "correspondingly longer; fixed waits (health checks, C's replay delay) do not.",
-                           "Приведённые ниже числа получены на медленных виртуальных машинах ({hypervisor}): "
-                           "их цикл процессора шёл в {slowdown:.1f} раза медленнее, чем на этой машине (так медленны "
-                           "ВМ при программной эмуляции), поэтому шаги, которые заняты работой процессора (запуск "
-                           "процессов, TLS, повышение), во столько же раз длиннее; фиксированные ожидания "
-                           "(проверки pgpool, задержка C) нет."),
+    "concluded_emulated": ("The figures below are those of slow VMs: their CPU loop ran {slowdown:.1f} times "
+                           "slower than on the control machine{why}, so every step that is CPU work - process "
+                           "starts, TLS, promotion - takes correspondingly longer; fixed waits (health checks, C's "
+                           "replay delay) do not.",
+                           "Приведённые ниже числа получены на медленных виртуальных машинах: их цикл процессора "
+                           "шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}, поэтому шаги, "
+                           "которые заняты работой процессора (запуск процессов, TLS, повышение), во столько же раз "
+                           "длиннее, а фиксированные ожидания (проверки pgpool, задержка C)\u00a0— нет."),
+    "emulated_why": (" (libvirt domain type `qemu`: QEMU emulates their CPU in software, without KVM)",
+                     " (тип домена libvirt\u00a0— `qemu`: QEMU эмулирует их процессор программно, без KVM)"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),
     "wall_span": ("(from {start}, the start of the first step, to {end} UTC, the end of the last)",
                   "(с {start}, начала первого шага, до {end} UTC, конца последнего)"),
@@ -137,9 +142,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "duration": ("Duration", "Длительность"),
     "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
     "waiting_note": ("pgpool status `waiting`: the node is up, but no client session has used it since pgpool "
-                     "(re)started; it turns `up` on first use.",
-                     "Статус «ждёт»: узел работает, но ни одна клиентская сессия ещё не обращалась к нему после "
-                     "(пере)запуска pgpool; при первом обращении статус станет «работает» (в выводе pgpool эти "
+                     "attached it (at pgpool's start, or again with `pcp_attach_node`, as in the demonstration "
+                     "above); it turns `up` on first use.",
+                     "Статус «ждёт»: узел работает, но ни одна клиентская сессия ещё не обращалась к нему с тех пор, "
+                     "как pgpool его подключил (при запуске pgpool или снова командой `pcp_attach_node`, как в "
+                     "демонстрации выше); при первом обращении статус станет «работает» (в выводе pgpool эти "
                      "статусы называются `waiting` и `up`)."),
     "pool_note": ("“In pgpool”: the node's status in pgpool (`up`: pgpool sends queries to it; `down`: detached, "
                   "pgpool sends it nothing) and the role pgpool gives it; the “Role” column is what the node "
@@ -186,12 +193,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "errors": ("Errors", "Ошибки"),
     "plot_errors": ("a bin with client errors", "интервал с ошибками клиентов"),
     "plot_events": ("Numbered events", "События по номерам"),
-    "see_figure": ("Figure 1 shows each session's commits and reads second by second over the whole run with "
-                   "clients: the outage after the power-off, the failover, and the recovery with the switch-back "
-                   "(each second without a commit or read is a gap in its line).",
-                   "На рисунке 1 показаны коммиты и чтения каждой сессии по секундам за всё время работы "
-                   "клиентов: перерыв после отключения питания, переключение, восстановление и возврат на A "
-                   "(секунда без коммитов или чтений\u00a0— разрыв линии)."),
+    "see_figure": ("Figure 1 shows each session's commits and reads per second over the whole run with clients, "
+                   "averaged over bins of {bin} s: the outage after the power-off, the failover, and the recovery "
+                   "with the switch-back. A bin in which a session did nothing is a gap in its line; a bin in which "
+                   "it did even one request is a dip, not a gap (so a pause shorter than a bin shows as a dip).",
+                   "На рисунке 1 показаны коммиты и чтения каждой сессии в секунду за всё время работы клиентов, "
+                   "в среднем по интервалам {bin}\u00a0с: перерыв после отключения питания, переключение, "
+                   "восстановление и возврат на A. Интервал, в котором сессия не выполнила ни одного запроса,\u00a0— "
+                   "разрыв её линии; интервал, в котором она успела выполнить хотя бы один,\u00a0— провал, а не "
+                   "разрыв (поэтому пауза короче интервала видна как провал)."),
     "reconnects": ("Reconnects", "Переподключения"),
     "logs": ("Relevant log messages", "Сообщения журналов"),
     "time": ("Time (UTC)", "Время (UTC)"),
@@ -261,7 +271,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "conclusion_table": ("Measured figures", "Измеренные показатели"),
     "commands_of": ("Commands of the step «{title}»", "Команды шага «{title}»"),
     "file_of": ("File {path} on {host}", "Файл {path} на хосте {host}"),
-    "md5_of": ("MD5 of {table}", "MD5 {table}"),
+    "md5_of": ("MD5 of {table} (first 12 hex digits)", "MD5 {table} (первые 12 шестнадцатеричных цифр)"),
     "role_primary": ("primary", "основной"),
     "role_standby": ("standby", "резервный"),
     "role_postgres": ("PostgreSQL node", "узел PostgreSQL"),
@@ -397,18 +407,18 @@ WORDS: dict[str, tuple[str, str]] = {
              "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
              "штатной остановки; о страничном кэше ядра см. «Где выполнялась работа»."),
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
-    "power_vagrant": ("the hypervisor destroyed the VM's domain, provider `vagrant`",
-                      "гипервизор уничтожил домен виртуальной машины, провайдер `vagrant`"),
-    "v2_3": ("pgpool failed over to {primary} {failover_s:.1f} s after the power-off; {follower} follows it on "
+    "power_vagrant": ("`virsh destroy` ended the VM's QEMU process at once",
+                      "`virsh destroy` сразу завершил процесс QEMU этой виртуальной машины"),
+    "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",
-             "pgpool переключил запись на {primary} через {failover_s:.1f}\u00a0с после отключения; {follower} "
+             "pgpool переключил запись на {primary} через {failover} после отключения; {follower} "
              "следует за ним на линии времени {timeline}; самая длинная пауза пишущих сессий: {writers}; читающих: "
              "{readers}; в журналах найдено {hits:|сообщение|сообщения|сообщений}."),
-    "v3": ("{primary} primary again, {sync} sync and {lagging} async; A rejoined with {method} in {rejoin_s:.1f} s; "
+    "v3": ("{primary} primary again, {sync} sync and {lagging} async; A rejoined with {method} in {rejoin}; "
            "{acknowledged} acknowledged writes, {missing} missing, invariant {invariant}, checksums {checksums}.",
            "{primary} снова основной, {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; A возвращён в кластер "
-           "через {method} за {rejoin_s:.1f}\u00a0с; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
+           "через {method} за {rejoin}; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
            "инвариант {invariant}, контрольные суммы {checksums}."),
     "concluded_at_risk": (" Durability while degraded: {at_risk} of the {acknowledged} acknowledged writes were "
                           "acknowledged while the primary had no synchronous standby at all (on that one node's disk "
@@ -420,23 +430,23 @@ WORDS: dict[str, tuple[str, str]] = {
                     "Подтверждённых записей без синхронной копии в момент подтверждения; из них потеряно"),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
-                  "the primary: pgpool detected the loss and switched writes to B in {failover_s:.1f} s, and the "
+                  "the primary: pgpool detected the loss and switched writes to B in {failover}, and the "
                   "client sessions went on, each by itself: the longest pause of the writer sessions was {writers}, "
                   "of the readers {readers}. C followed B without a base backup. The former primary was brought up to "
-                  "date with {method} in {rejoin_s:.1f} s instead of a full copy, and the original topology (A "
+                  "date with {method} in {rejoin} instead of a full copy, and the original topology (A "
                   "primary, B synchronous, C asynchronous) was restored; the writer sessions' longest pause "
                   "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
                   "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
                   "жёстком отключении основного узла: pgpool обнаружил отказ и переключил запись на B за "
-                  "{failover_s:.1f}\u00a0с, и каждая клиентская сессия продолжила работу (самая длинная пауза пишущих "
+                  "{failover}, и каждая клиентская сессия продолжила работу (самая длинная пауза пишущих "
                   "сессий\u00a0— {writers}, "
                   "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
-                  "актуализирован через {method} за {rejoin_s:.1f}\u00a0с вместо полной копии, исходная конфигурация "
+                  "актуализирован через {method} за {rejoin} вместо полной копии, исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
                   "пишущих сессий при этом: {switch}. Из {acknowledged:|подтверждённой клиентам записи|подтверждённых "
-                  "клиентам записей|подтверждённых клиентам записей} потеряно: {missing}; инвариант банка {invariant} "
-                  "в {reads:|чтении|чтениях|чтениях} и на каждом узле."),
+                  "клиентам записей|подтверждённых клиентам записей} потеряно: {missing}; инвариант (сумма всех "
+                  "балансов не меняется) {invariant} в {reads:|чтении|чтениях|чтениях} и на каждом узле."),
 }
 
 
@@ -506,6 +516,7 @@ class Phrase(str):
         return _Formatter(self.lang).vformat(str(self), args, kwargs)
 
 
-WORDS |= PROSE  # the reasoning and the newer evidence's words, kept in a module of their own
+WORDS |= PROSE | FACTS  # the reasoning and the newer evidence's words, kept in a module of their own
+WORDS |= SEQUENCE
 # One dict per language, derived: no word can be missing in one of them.
 TEXT = {lang: {key: Phrase(pair[i], lang) for key, pair in WORDS.items()} for i, lang in enumerate(LANGUAGES)}

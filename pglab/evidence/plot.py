@@ -16,6 +16,7 @@ import matplotlib
 
 from pglab.evidence.i18n import TEXT
 from pglab.evidence.records import Evidence
+from pglab.evidence.verdicts import clock
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
@@ -28,6 +29,8 @@ WINDOWS = (("win_off", "poweroff", "poweron", "#f4cccc"), ("win_failover", "powe
                                                                            "#9fc5e8"))
 # Marked with a line:
 EVENTS = ("poweroff", "failover-done", "poweron", "rejoined", "recovered", "verify-pause", "clients-stop")
+LOG_LEAD_S = 5.0  # a node's log line may stand this far after pglab's event on another clock
+MAX_TICKS = 12
 MM_PER_INCH = 25.4
 PRINT_WIDTH_MM = 210 - 14 - 14  # A4 less the PDF's left and right margins (report.html.j2, @page)
 MIN_FONT_PT = 8.0
@@ -70,16 +73,35 @@ def _clock(ts: float) -> float:
 
 
 def marked_events(ev: Evidence, origin: float, end: float) -> list[dict]:
-    """The events marked on the plot, in time order (numbered 1, 2, ... on the plot and in its caption)."""
-    return [e for e in sorted((e for e in ev.events if e["event"] in EVENTS and e.get("ts")), key=lambda e: e["ts"])
-            if origin <= e["ts"] <= end + 5]
+    """The events marked on the plot, in time order (numbered 1, 2, ... on the plot and in its caption), each at
+    the time its own log line gives where there is one (`clock`: the host whose clock that is), else at pglab's
+    event on the control machine's clock."""
+    found = [at_logged_time(ev, e) for e in ev.events if e["event"] in EVENTS and e.get("ts")]
+    return [e for e in sorted(found, key=lambda e: e["ts"]) if origin <= e["ts"] <= end + 5]
+
+
+def at_logged_time(ev: Evidence, event: dict) -> dict:
+    """A node's return to the cluster is when its log says it started streaming (the last such line before pglab
+    saw it), the failover's end is pgpool's `failover done` (pglab records it from that line)."""
+    if event["event"] == "failover-done":
+        return {**event, "clock": "pgpool"}
+    if event["event"] == "rejoined" and event.get("host"):
+        start = next((e["ts"] for e in ev.events if e["event"] == "recover-start"), 0.0)
+        line = max((h["ts"] for h in ev.recover_logs if h["host"] == event["host"] and h["label"] == "streaming"
+                    and start <= h["ts"] <= event["ts"] + LOG_LEAD_S), default=None)
+        if line is not None:
+            return {**event, "ts": line, "clock": event["host"]}
+    return {**event, "clock": ""}  # the control machine's
 
 
 def event_names(ev: Evidence, lang: str) -> list[str]:
-    """'1 power-off pg-a', ... : what each number on the plot stands for (for the caption)."""
+    """'1 — power-off pg-a (12:00:01.234, control machine)', ... : what each number on the plot stands for, when
+    and on whose clock (for the caption)."""
     t, (origin, end) = TEXT[lang], span(ev)
+    def whose(e: dict) -> str:
+        return t["ev_clock_host"].format(host=e["clock"]) if e["clock"] else t["ev_clock_control"]
     return [f"{i}\u00a0\u2014 {t['ev_' + e['event'].replace('-', '_')]}" + (f" {e['host']}" if "host" in e else "")
-            for i, e in enumerate(marked_events(ev, origin, end), 1)]
+            + f" ({clock(e['ts'])}, {whose(e)})" for i, e in enumerate(marked_events(ev, origin, end), 1)]
 
 
 def span(ev: Evidence) -> tuple[float, float]:
@@ -109,6 +131,18 @@ def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
         rows[row:row + 1] = [box.x1]
         y_pixels = ax.transData.transform((x, ymax))[1] - box.height * (0.25 + 1.2 * row)  # clear of the frame
         text.set_y(ax.transData.inverted().transform((0, y_pixels))[1])
+
+
+def clock_ticks(seconds: float) -> tuple[mdates.DateLocator, str]:
+    """A tick at every whole minute (or 2, 5, 10 ...) - every 5, 10, 15 ... seconds on a short run - so that the
+    axis has up to MAX_TICKS labels that can be read against the clock times in the text."""
+    if seconds > 6 * 3600:
+        return mdates.AutoDateLocator(maxticks=MAX_TICKS, tz=UTC), "%H:%M"
+    if seconds >= 4 * 60:
+        step = next(m for m in (1, 2, 5, 10, 15, 30, 60) if seconds / 60 / m <= MAX_TICKS)
+        return mdates.MinuteLocator(byminute=range(0, 60, step), tz=UTC), "%H:%M"
+    step = next(s for s in (5, 10, 15, 20, 30, 60) if seconds / s <= MAX_TICKS)
+    return mdates.SecondLocator(bysecond=range(0, 60, step), tz=UTC), "%H:%M:%S"
 
 
 def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
@@ -142,8 +176,12 @@ def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
                        zorder=3)
         bottom, top = ax.get_ylim()
         ax.set_ylim(bottom, top * 1.45)  # room above the curves for the events' names
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=8, tz=UTC))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S", tz=UTC))
+        right = max([end] + [e["ts"] for e in marked_events(ev, origin, end)])
+        pad = max(1.0, (right - origin) * 0.02)
+        ax.set_xlim(_clock(origin - pad), _clock(right + pad))  # the run's clients, not matplotlib's default day
+        locator, fmt = clock_ticks(right - origin)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=UTC))
         ax.set_xlabel(t["time"])
         ax.set_ylabel(t["plot_y"])
         if title:

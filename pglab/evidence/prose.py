@@ -26,7 +26,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "makes its slot anew on its new upstream, and slots left behind are dropped at the end of stage 3. "
         "`wal_log_hints = on` makes PostgreSQL log a full page "
         "image the first time a page changes after a checkpoint even when only hint bits changed; pg_rewind "
-        "needs it (or data checksums) to find every page the old primary changed after the histories diverged.",
+        "needs it (or data checksums) to find every page the old primary changed after the histories diverged, and "
+        "refuses to run on a data directory that has neither.",
         "B\u00a0— синхронный резервный узел с `synchronous_commit = remote_apply`: основной узел подтверждает "
         "коммит только после того, как B его применил, поэтому чтение, которое pgpool направит на B, уже видит "
         "этот коммит (демонстрация ниже это измеряет). При значении `on` основной узел ждал бы лишь записи WAL "
@@ -45,8 +46,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "создаёт слот на новом вышестоящем узле, а оставшиеся лишние слоты удаляются в конце этапа 3. `wal_log_hints "
         "= on` заставляет PostgreSQL записывать в WAL полный "
         "образ страницы при первом её изменении после контрольной точки, даже если изменились только биты "
-        "подсказок; без этого (или контрольных сумм данных) pg_rewind не найдёт все страницы, которые бывший "
-        "основной узел изменил после расхождения историй."),
+        "подсказок; по этим записям pg_rewind находит все страницы, которые бывший основной узел изменил после "
+        "расхождения историй, а без них (и без контрольных сумм данных) pg_rewind отказывается работать."),
     "why_2.1": (
         "The client host runs long-lived sessions, each with its own connection to pgpool (port {port}), never "
         "to a node directly. A writer's transaction moves an amount from one account to another and records the "
@@ -94,14 +95,20 @@ PROSE: dict[str, tuple[str, str]] = {
         "may have written on timeline 1 and never sent. Whether the new primary then waits for another "
         "standby, the role file in the tables below says: with `primary-sync-pg_c` it waits for C's flush "
         "(durability while degraded, see stage 3), with `primary-alone` it runs alone and each write is on its "
-        "disk only until C has received it. pgpool then runs `follow_primary.sh` for C, which re-points C to the new "
-        "primary{c_follow}. "
+        "disk only until C has received it. The same script re-points C to the new primary while B is promoted "
+        "(`pglab-node repoint`){c_follow}; pgpool keeps C attached throughout, because pglab gives it no "
+        "`follow_primary_command` (with one, pgpool detaches every standby at a failover, and each must be attached "
+        "again). "
         "At a failover of the primary pgpool-II 4.3 restarts all its child processes (its log line `Restart "
         "all children`), so every client session loses its connection there (the client errors are listed "
         "under “The data”), reconnects and gets a new child. Attaching a node again (`pcp_attach_node`, pgpool's "
-        "`failback`) restarts no child in streaming-replication mode: sessions carry on, and only new ones use "
-        "the attached node. That is why clients reconnect after the failover rather than carry on: their "
-        "pgpool child was restarted, not their database lost.",
+        "`failback`) ends sessions too: while pgpool-II 4.3.5 handles any failover or failback, each of its "
+        "children that is given a query exits (`pool_virtual_main_db_node_id()` in its source exits while "
+        "`Req_info->switching` is set), so every session that sends one meanwhile loses its connection and "
+        "reconnects. That is why no node is attached during the failover (in this run pglab attaches nodes in "
+        "the stage 1 demonstration, where B and C are stopped and attached again, and in stage 3, where A and B "
+        "must be), and why clients reconnect after the failover rather than carry on: their "
+        "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
         "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
@@ -115,23 +122,31 @@ PROSE: dict[str, tuple[str, str]] = {
         "показывает файл роли в таблицах ниже: при `primary-sync-pg_c` он ждёт записи WAL на диск C "
         "(сохранность данных при неполном кластере, см. этап 3), при `primary-alone` работает один, и каждая "
         "запись есть "
-        "только на его диске, пока её не получит C. Затем pgpool запускает для C `follow_primary.sh`, "
-        "который перенаправляет C на новый основной узел{c_follow}. При переключении основного узла pgpool-II 4.3 "
+        "только на его диске, пока её не получит C. Тот же сценарий перенаправляет C на новый основной узел, "
+        "пока B повышается (`pglab-node repoint`){c_follow}; pgpool всё это время не отключает C, потому что pglab "
+        "не задаёт ему `follow_primary_command` (с ним pgpool при переключении отключает все резервные узлы, и "
+        "каждый приходится подключать заново). При переключении основного узла pgpool-II 4.3 "
         "перезапускает все свои дочерние процессы (строка журнала `Restart all children`), поэтому каждая "
         "клиентская сессия теряет соединение (ошибки клиентов приведены в разделе «Данные»), подключается "
         "заново и получает новый дочерний процесс. Повторное подключение узла (`pcp_attach_node`, в pgpool\u00a0— "
-        "`failback`) в "
-        "режиме потоковой репликации дочерние процессы не перезапускает: сессии продолжают работу, и "
-        "подключённый узел используют только новые. Клиенты переподключаются после переключения потому, что "
-        "pgpool перезапустил обслуживавший их процесс, а не потому, что база данных стала недоступна."),
+        "`failback`) тоже обрывает сессии: пока pgpool-II 4.3.5 обрабатывает любое переключение или "
+        "подключение узла, каждый его дочерний процесс, получивший запрос, завершается (так написано в его "
+        "исходном коде: функция `pool_virtual_main_db_node_id()` завершает процесс, пока установлен флаг "
+        "`Req_info->switching`), и каждая сессия, отправившая в это время запрос, теряет соединение и подключается "
+        "заново. Поэтому во время переключения ни один узел не подключается (pglab подключает узлы в демонстрации "
+        "этапа 1, где B и C останавливают и подключают снова, и на этапе 3, где нужно подключить A и B), а клиенты "
+        "переподключаются после переключения потому, что pgpool завершил обслуживавший их процесс, а не потому, "
+        "что база данных стала недоступна."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
-                    "`standby.signal`: {signal}; control file state {state} (never shut down cleanly); WAL ends at "
-                    "`{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up starts PostgreSQL "
+                    "`standby.signal`: {signal}; control file state {state} (never shut down cleanly); its last WAL "
+                    "record starts at `{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up "
+                    "starts PostgreSQL "
                     "only on a standby, so this former primary stays down until `fab recover` rewinds it.",
                     "{host} после включения, по его собственным данным (`pglab-node facts`): PostgreSQL "
                     "запущен: {running}; `standby.signal`: {signal}; состояние в управляющем файле\u00a0— {state} "
                     "(узел "
-                    "не был остановлен штатно); WAL заканчивается в `{wal_end}` на линии времени {timeline}; файл "
+                    "не был остановлен штатно); последняя запись WAL начинается в `{wal_end}` на линии времени "
+                    "{timeline}; файл "
                     "роли `{role}`. При загрузке хост запускает PostgreSQL только на резервном узле, поэтому бывший "
                     "основной остаётся остановленным, пока `fab recover` не вернёт его через pg_rewind."),
     "present": ("present", "есть"),
@@ -189,16 +204,17 @@ PROSE: dict[str, tuple[str, str]] = {
                  "начало истории нового основного узла, и pg_rewind для C не нужен"),
     "why_3": (
         "A node starts its PostgreSQL by itself only if it is a standby (`standby.signal`). A was a primary, so "
-        "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1 "
-        "holding WAL that B never received - a split brain, in which clients could write to two diverging "
+        "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1, "
+        "accepting writes that B never sees - a split brain, in which clients could write to two diverging "
         "databases. `fab recover` rewinds it instead. pg_rewind first runs A's crash recovery (A lost power, so "
         "its data directory was not shut down cleanly), then finds the point where A's history and B's diverged. "
         "It reads A's own WAL from the last checkpoint the two histories share (before that point) to find every "
         "block A changed since, and copies those blocks from B, together with the files it does not compare "
         "block by block (WAL segments, configuration and the like) and B's control file; B's own later changes "
-        "reach A afterwards, when A starts as B's standby and replays B's WAL. The WAL A wrote past the divergence "
-        "point was never acknowledged "
-        "to a client (B had not confirmed it) and is discarded. A full `pg_basebackup` would copy the whole "
+        "reach A afterwards, when A starts as B's standby and replays B's WAL. Whatever A's WAL holds past the "
+        "divergence point is discarded, and none of it can be an acknowledged commit: under `remote_apply` A "
+        "acknowledged a commit only after B had replayed it (what A's WAL held in this run is shown below). A full "
+        "`pg_basebackup` would copy the whole "
         "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
         "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
@@ -207,8 +223,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "clients lose their connections at each of them and reconnect (the session tables count it).{single_pgpool}",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
-        "бы вторым основным узлом на линии времени 1, и в его WAL были бы записи, которых B не "
-        "получал,\u00a0— это расщепление кластера (split-brain), при котором клиенты могли бы писать в две "
+        "бы вторым основным узлом на линии времени 1 и принимал бы записи, которых B никогда не "
+        "увидит,\u00a0— это расщепление кластера (split-brain), при котором клиенты могли бы писать в две "
         "расходящиеся "
         "базы. Вместо этого `fab recover` "
         "выполняет pg_rewind. Сначала pg_rewind проводит восстановление A после сбоя (A обесточен, его каталог "
@@ -217,8 +233,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "блоки, которые A изменил после неё, и копирует эти блоки с B, а также целиком файлы, которые не "
         "сравнивает по блокам (сегменты WAL, конфигурация и т.\u00a0п.), и управляющий файл B; собственные более "
         "поздние изменения B попадают на A потом, когда A запускается резервным узлом B и применяет его WAL. "
-        "WAL, записанный A после точки расхождения, клиентам не подтверждался (B его не "
-        "получил) и отбрасывается. Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
+        "Всё, что есть в WAL A после точки расхождения, отбрасывается, и подтверждённого коммита среди этого быть "
+        "не может: при `remote_apply` A подтверждал коммит только после того, как B его применил (что было в WAL A "
+        "в этой работе, показано ниже). Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
         "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
         "A становится синхронным резервным узлом B (каждый коммит попадает на A до того, как будет "
         "подтверждён), B штатно останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, "
@@ -248,9 +265,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "точки расхождения, и коммиты нового основного не ждут окончания задержки. Поэтому на этих шагах "
         "отставание C близко к нулю, а строк на C может быть больше, чем в снимке его основного; `fab "
         "recover` возвращает C задержку. Только если бы пропали оба резервных узла, основной работал бы один "
-        "и коммиты были бы лишь на его диске. Тогда стенд сохраняет возможность записи. Проверка оценивает "
-        "этот риск: подтверждённых записей в окнах без синхронного резервного{windows}\u00a0— {at_risk} из "
-        "{acknowledged}; из них потеряно: {at_risk_missing}."),
+        "и коммиты были бы лишь на его диске. Стенд и тогда продолжает принимать запись, а не останавливает её: "
+        "доступность здесь важнее, и цена этого\u00a0— коммиты, которые на время существуют только на одном "
+        "диске. Проверка оценивает этот риск: подтверждённых записей в окнах без синхронного "
+        "резервного{windows}\u00a0— {at_risk} из {acknowledged}; из них потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
         "How the counts fit together. The clients were stopped before the verification, so every figure here "
@@ -277,27 +295,27 @@ PROSE: dict[str, tuple[str, str]] = {
 
 # The words of the evidence added for stage 2.2 and 3, the data and the environment.
 PROSE |= {
-    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool began detaching {host} {detached:.2f} s "
+    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool began detaching {host} {detached} "
                     "after it ({how}). {sync_role}.",
                     "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool начал отключать {host} "
-                    "через {detached:.2f}\u00a0с после него ({how}). {sync_role}."),
+                    "через {detached} после него ({how}). {sync_role}."),
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
     "promoted_before": ("{host} had already been promoted: its log line `selected new timeline ID: {timeline}` is at "
-                        "{clock} UTC, {gap:.2f} s before the snapshot",
+                        "{clock} UTC, {gap} before the snapshot",
                         "{host} к моменту снимка уже был повышен: строка его журнала "
-                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap:.2f}\u00a0с до снимка"),
+                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap} до снимка"),
     "promoted_before_probe_standby": (
         "{host} was being promoted: its log line `selected new timeline ID: {timeline}` is at {clock} UTC, "
-        "{gap:.2f} s before the snapshot; its probe still answered as a standby (the promotion ends a moment after "
+        "{gap} before the snapshot; its probe still answered as a standby (the promotion ends a moment after "
         "that line), and its rows were counted after it",
         "{host} в этот момент уже повышался: строка его журнала `selected new timeline ID: {timeline}` — в "
-        "{clock} UTC, за {gap:.2f}\u00a0с до снимка; его опрос ещё ответил как резервный узел (повышение "
+        "{clock} UTC, за {gap} до снимка; его опрос ещё ответил как резервный узел (повышение "
         "завершается чуть позже этой строки), а строки подсчитаны уже после неё"),
     "promoted_after": ("{host} at that moment: still a standby; it was promoted at {clock} UTC (its log line "
-                       "`selected new timeline ID: {timeline}`), {gap:.2f} s after the snapshot",
+                       "`selected new timeline ID: {timeline}`), {gap} after the snapshot",
                        "В момент снимка {host} ещё был резервным узлом: он повышен в {clock} UTC (строка его "
-                       "журнала `selected new timeline ID: {timeline}`), через {gap:.2f}\u00a0с после снимка"),
+                       "журнала `selected new timeline ID: {timeline}`), через {gap} после снимка"),
     "c_undelayed": ("{host} shows current rows because its replay delay had been removed by then: `failover.sh` set "
                     "its role to `{role}` at {clock} UTC (a synchronous standby of the new primary applies at once)",
                     "{host} показывает актуальные строки, потому что его задержка применения к этому моменту снята: "
@@ -327,35 +345,25 @@ PROSE |= {
                        "хост не посылает ни `FIN`, ни `RST`, поэтому приёмник WAL на {host} заметил бы потерю только "
                        "после `wal_receiver_timeout` ({timeout}) тишины, а {host} был повышен через {after} после "
                        "отключения питания, то есть раньше."),
-    "at_the_cut": ("Each writer session at the power-off, from the client journals",
-                   "Каждая пишущая сессия при отключении питания, по журналам клиентов"),
-    "at_the_cut_text": ("Why the writer sessions paused for different times is in their own records: the last commit "
-                        "before the power-off, the first error after it (its time, the step of the transaction it "
-                        "failed in, the message: an error at once, or `no answer within …` after the client's "
-                        "deadline for a request that was waiting for A), and the first commit after, on a new "
-                        "pgpool child.",
-                        "Почему пишущие сессии стояли разное время, видно по их собственным записям: последний "
-                        "коммит до отключения питания, первая ошибка после него (время, шаг транзакции, на котором "
-                        "она произошла, и сообщение: ошибка сразу или `no answer within …` по истечении срока "
-                        "ожидания клиента, если запрос ждал ответа от A) и первый коммит после, уже через новый "
-                        "дочерний процесс pgpool."),
-    "cut_last": ("Last commit before (UTC)", "Последний коммит до (UTC)"),
     "cut_error": ("First error after it (UTC; step; message)", "Первая ошибка после него (UTC; шаг; сообщение)"),
     "cut_errors": ("Errors", "Ошибок"),
-    "cut_abandoned": ("Abandoned requests", "Брошенных запросов"),
+    "cut_abandoned": ("Abandoned requests", "Запросов без ответа"),
     "cut_note": ("“Errors” counts, as the session tables do, the errors the server or the connection returned "
                  "between the last commit before and the first commit after; “Abandoned requests” are the "
                  "requests the client gave up after {ms} ms without an answer (its journal entry `request "
                  "abandoned`), which the client counts apart and the session tables do not include in their "
                  "errors.",
                  "«Ошибок» — как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
-                 "последним коммитом до и первым коммитом после; «Брошенных запросов» — запросы, на которые "
+                 "последним коммитом до и первым коммитом после; «Запросов без ответа» — запросы, на которые "
                  "клиент не дождался ответа за {ms} мс и отказался от них (запись журнала `request "
                  "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет."),
-    "cut_first": ("First commit after (UTC)", "Первый коммит после (UTC)"),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
+    "c_kept": ("pgpool kept {host} attached through the failover (its state in the snapshot above: up): "
+               "`failover.sh` re-pointed it, and no session had to reconnect for an attach.",
+               "pgpool не отключал {host} во время переключения (в снимке выше он подключён): `failover.sh` "
+               "перенаправил его, и ни одной сессии не пришлось переподключаться из-за повторного подключения узла."),
     "c_not_attached": ("The logs collected before `fab recover` hold no line of pgpool attaching {host} again: it "
                        "stays detached until `fab recover` attaches it (stage 3).",
                        "В журналах, собранных до `fab recover`, нет строки о повторном подключении {host} в pgpool: "
@@ -403,20 +411,22 @@ PROSE |= {
                        "PostgreSQL's own words: why, where replay started and where the intact WAL ended.",
                        "Восстановление {host} после сбоя, которое pg_rewind выполнил первым (A обесточен во время "
                        "работы), словами самого PostgreSQL: причина, откуда началось применение WAL и где "
-                       "закончился целый WAL."),
+                       "кончились целые записи WAL."),
     "no_rewind_needed": ("pg_rewind found nothing to undo on {host}: its WAL ends at the divergence point (it was "
                          "shut down cleanly, after {source} had received all of it).",
                          "pg_rewind не нашёл на {host} ничего, что нужно откатить: его WAL заканчивается в точке "
                          "расхождения (узел остановлен штатно, после того как {source} получил весь его WAL)."),
     "no_rewind_output": ("No pg_rewind output was recorded.", "Вывод pg_rewind не записан."),
     "slots_text": ("Replication slots at the end. PostgreSQL 15 does not carry slots over a failover: each standby "
-                   "makes its slot on the node it follows, so B, primary for a while and back without a rewind, kept "
-                   "the slots its standbys had made on it; inactive, such a slot holds WAL (up to "
+                   "makes its slot on the node it follows, and neither pg_rewind nor a restart removes a node's own "
+                   "slots (pg_rewind never copies `pg_replslot`), so B, primary for a while, kept the slots its "
+                   "standbys had made on it; inactive, such a slot holds WAL (up to "
                    "`max_slot_wal_keep_size`). `fab recover` drops every inactive slot no standby of the primary "
                    "uses; dropped in this run: {dropped}. `pg_replication_slots` of each node afterwards:",
                    "Слоты репликации в конце. PostgreSQL 15 не переносит слоты при переключении: каждый резервный "
-                   "узел создаёт свой слот на том узле, за которым следует, поэтому на B, который какое-то время был "
-                   "основным и вернулся без pg_rewind, остались слоты его бывших резервных узлов; неактивный слот "
+                   "узел создаёт свой слот на том узле, за которым следует, а собственные слоты узла не удаляет ни "
+                   "pg_rewind (он не копирует `pg_replslot`), ни перезапуск, поэтому на B, который какое-то время был "
+                   "основным, остались слоты его бывших резервных узлов; неактивный слот "
                    "удерживает WAL (до `max_slot_wal_keep_size`). `fab recover` удаляет каждый неактивный слот, "
                    "которым не пользуется ни один резервный узел основного; удалены в этой работе: {dropped}. "
                    "Содержимое `pg_replication_slots` на каждом узле после этого:"),
@@ -437,10 +447,10 @@ PROSE |= {
                  "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
                  "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), обе "
                  "величины\u00a0— просто время с момента последней применённой транзакции, а не задержка."),
-    "negative_age_note": ("An apply delay below zero (the standby's clock behind the primary's: the hosts' clocks "
-                          "are not synchronised) is shown as < 0.1 s.",
-                          "Отставание меньше нуля (часы резервного узла отстают от часов основного: часы хостов не "
-                          "синхронизированы) показано как < 0,1\u00a0с."),
+    "negative_age_note": ("An apply delay below zero is shown with its sign: the standby's clock is behind the "
+                          "primary's by at least that much (the hosts' clocks are not synchronised).",
+                          "Отставание меньше нуля показано со знаком «−»: часы резервного узла отстают от часов "
+                          "основного по меньшей мере на эту величину (часы хостов не синхронизированы)."),
     "skew_below_delay": ("; sooner than the delay by {ms} ms: the hosts' clocks differ by at least that much (they "
                          "are not synchronised, see “Where the run happened”)",
                          "; это на {ms}\u00a0мс меньше задержки: часы хостов расходятся по меньшей мере на столько "
@@ -469,11 +479,15 @@ PROSE |= {
     "tl_3": ("A promoted at the switch-back", "повышение A при возврате"),
     "tl_other": ("a promotion", "повышение узла"),
     "timelines_text": ("Why timeline {last}: every promotion starts a new timeline, and this run had "
-                       "{count:|promotion|promotions}. A standby follows a timeline switch by itself; a node that "
-                       "wrote past the fork (A on timeline 1) cannot, and is rewound.",
+                       "{count:|promotion|promotions}. A standby follows a timeline switch by itself when its replay "
+                       "has not "
+                       "passed the fork point; the former primary cannot: the crash recovery pg_rewind runs writes "
+                       "checkpoints on the old timeline past the fork, so it is rewound.",
                        "Почему линия времени {last}: каждое повышение начинает новую линию, а за время работы "
-                       "повышений было {count}. Резервный узел переходит на новую линию сам; узел, записавший WAL "
-                       "после точки ветвления (A на линии 1), не может и возвращается через pg_rewind."),
+                       "повышений было {count}. Резервный узел переходит на новую линию сам, если применил WAL не "
+                       "дальше точки ветвления; бывший основной узел так не может: восстановление после сбоя, "
+                       "которое выполняет pg_rewind, записывает на старой линии контрольные точки после точки "
+                       "ветвления, поэтому его возвращают через pg_rewind."),
     "data": ("The data", "Данные"),
     "conn_table": ("Connectivity between the hosts, checked after the setup",
                    "Связность хостов, проверенная после настройки"),
@@ -501,7 +515,7 @@ PROSE |= {
     "conn_logins": ("Logins: pgpool's `pool_hba.conf` and the nodes' `pg_hba.conf` (Appendix A) admit network "
                     "connections only over TLS (`hostssl`) and only with `scram-sha-256` passwords, so every "
                     "connection above logged in with scram.",
-                    "Вход: `pool_hba.conf` pgpool и `pg_hba.conf` узлов (приложение А) допускают сетевые "
+                    "Аутентификация: `pool_hba.conf` pgpool и `pg_hba.conf` узлов (приложение А) допускают сетевые "
                     "подключения только по TLS (`hostssl`) и только с паролем `scram-sha-256`, поэтому каждое "
                     "соединение выше прошло аутентификацию `scram-sha-256`."),
     "data_intro": ("What the client sessions write and read: the schema, the statements of their transactions, "
@@ -528,36 +542,28 @@ PROSE |= {
     "count": ("Count", "Число"),
     "phase": ("Part of the run", "Часть работы"),
     "w_other": ("Other times", "В остальное время"),
-    "switch_errors": ("At the switch-back {sync} is shut down cleanly first (its log line `received fast shutdown "
-                      "request` at {stop} UTC by its clock) and pgpool detaches it at {detach} UTC by its own "
-                      "({detach_how}; {gap} apart on two clocks that need not agree): "
-                      "a session whose query pgpool sends to {sync} in between gets `failed to create a "
-                      "backend … connection` or `unable to read data from DB node …`, reconnects and retries. "
-                      "Those errors are in the rows “{phase}” of the table.",
-                      "При возврате на A узел {sync} сначала штатно останавливается (строка его журнала `received "
-                      "fast shutdown request` в {stop} UTC по его часам), а pgpool отключает его в {detach} UTC "
-                      "по своим ({detach_how}; разница {gap} по двум часам, которые могут расходиться): сессия, "
-                      "запрос которой pgpool в этот промежуток направил на {sync}, "
-                      "получает `failed to create a backend … connection` или `unable to read data from DB node "
-                      "…`, подключается заново и повторяет транзакцию. Эти ошибки\u00a0— в строках таблицы "
-                      "«{phase}»."),
+    "switch_errors": ("At the switch-back {sync} is shut down cleanly (its log line `received fast shutdown "
+                      "request` at {stop} UTC by its clock) and pgpool detaches it ({detach_how}, at {detach} UTC by "
+                      "pgpool's clock); {order}. A session whose query pgpool sent to {sync} while it was stopping "
+                      "got an error, reconnected and retried; over the whole recovery and switch-back the clients "
+                      "saw: {errors}. Those errors are in the rows "
+                      "“{phase}” of the table.",
+                      "При возврате на A узел {sync} штатно останавливается (строка его журнала `received fast "
+                      "shutdown request` в {stop} UTC по его часам), и pgpool отключает его ({detach_how}, в {detach} "
+                      "UTC по часам pgpool); {order}. Сессия, запрос которой pgpool направил на {sync}, пока тот "
+                      "останавливался, получала ошибку, подключалась заново и повторяла транзакцию; всего за "
+                      "восстановление и "
+                      "возврат клиенты видели такие ошибки: "
+                      "{errors}. Эти ошибки\u00a0— в строках таблицы «{phase}»."),
+    "order_skew": ("these two lines are {gap} apart by their clocks, less than these hosts' clocks may differ (at "
+                   "least {skew} ms, see “Where the run happened”), so which came first is not established",
+                   "по их часам эти строки разделяет {gap}, меньше, чем могут расходиться часы этих хостов (не меньше "
+                   "{skew}\u00a0мс, см. «Где выполнялась работа»), поэтому что было раньше, не установлено"),
+    "order_span": ("between the two lines: {gap}", "между этими строками: {gap}"),
     "detach_log": ("pgpool's log line `starting degeneration`", "строка журнала pgpool `starting degeneration`"),
     "detach_request": ("the time pgpool received the detach request: its log has no `starting degeneration` line",
                        "время, когда pgpool получил запрос на отключение: строки `starting degeneration` в его "
                        "журнале нет"),
-    "script_run": ("{phase}: `failover.sh` ran from {start} UTC (its line `failed node`) to {done} UTC (`promoted "
-                   "{host}`): {decide} deciding which node to promote, since it first reads each node's facts "
-                   "(`pglab-node facts`, a `psql` call on each node over SSH, in parallel){slow}, then {promote} "
-                   "promoting {host}. The clients' longest pauses in that part of the run include this time.",
-                   "{phase}: `failover.sh` работал с {start} UTC (его строка `failed node`) до {done} UTC "
-                   "(`promoted {host}`): {decide} ушло на решение, какой узел повысить, потому что сначала он "
-                   "читает состояние каждого узла (`pglab-node facts`, вызов `psql` на каждом узле через SSH, "
-                   "параллельно){slow}, "
-                   "затем {promote}\u00a0— на повышение {host}. Самые длинные паузы клиентов в этой части работы "
-                   "включают это время."),
-    "script_slow": ("; on these emulated VMs ({slowdown:.1f} times slower) each such call takes seconds",
-                    "; на этих эмулируемых виртуальных машинах (в {slowdown:.1f} раза медленнее) каждый такой вызов "
-                    "занимает секунды"),
     "kind_mismatch": ("The error `kind mismatch among backends` is pgpool's: a session's read may be balanced to a "
                       "standby while pgpool also sends it to the main node, and pgpool compares the kinds of the "
                       "packets the two backends answer with; when they differ (here {sync} was shut down in the "
@@ -600,8 +606,12 @@ PROSE |= {
                   "локальный стенд (провайдер `local`): каждый хост\u00a0— набор пространств имён Linux (сеть, "
                   "файловая система, процессы, имя хоста, межпроцессное взаимодействие) на управляющей машине, мост "
                   "`pglab-br0`; гипервизора нет"),
-    "env_vagrant": ("virtual machines (provider `vagrant`): five VMs, hypervisor `{hypervisor}`",
-                    "виртуальные машины (провайдер `vagrant`): пять машин, гипервизор `{hypervisor}`"),
+    "env_vagrant": ("virtual machines: five VMs made by Vagrant with its libvirt provider (vagrant-libvirt), run "
+                    "by QEMU{domain}",
+                    "виртуальные машины: пять машин, созданных Vagrant через его провайдер libvirt "
+                    "(vagrant-libvirt) и выполняемых QEMU{domain}"),
+    "env_vagrant_vbox": ("virtual machines: five VMs made by Vagrant in VirtualBox",
+                         "виртуальные машины: пять машин, созданных Vagrant в VirtualBox"),
     "env_machine": ("Machine (where `fab` runs)", "Управляющая машина (на ней запускается `fab`)"),
     "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
     "env_hosts_os": ("System of the lab's hosts", "ОС узлов стенда"),
@@ -609,19 +619,19 @@ PROSE |= {
     "env_speed": ("CPU slowdown of the hosts relative to this machine (a time ratio)",
                   "Замедление ЦП хостов относительно управляющей машины (отношение времён)"),
     "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} "
-                        "({meaning}; 3 or more: a slow hypervisor such as software emulation); an SSH command's round "
+                        "({meaning}); an SSH command's round "
                         "trip {rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
                         "время одного и того же вычислительного цикла на pg-a, делённое на его время на управляющей "
-                        "машине: {slowdown:.2f} ({meaning}; 3 и больше\u00a0— медленный гипервизор, например "
-                        "программная эмуляция); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум замерам pglab "
+                        "машине: {slowdown:.2f} ({meaning}); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум "
+                        "замерам pglab "
                         "выбрал {profile_words}"),
     "speed_not_slower": ("at most 1: the hosts are not slower than this machine",
                          "не больше 1\u00a0— хосты не медленнее управляющей машины"),
     "speed_slower": ("above 1: the hosts are that many times slower than this machine",
                      "больше 1\u00a0— хосты во столько раз медленнее управляющей машины"),
     "profile_fast": ("short timeouts, for hosts at most 3 times slower than this machine",
-                     "короткие тайм-ауты, для хостов не более чем втрое медленнее управляющей машины"),
-    "profile_roomy": ("longer timeouts, for slow hosts", "увеличенные тайм-ауты, для медленных хостов"),
+                     "короткие тайм-ауты для хостов не более чем втрое медленнее управляющей машины"),
+    "profile_roomy": ("longer timeouts, for slow hosts", "увеличенные тайм-ауты для медленных хостов"),
     "env_power_local": ("Power-off: the host's network link is deleted and its pid namespace's `init` is killed "
                         "(`SIGKILL`), so every process of the host dies at the same instant and no `FIN` or `RST` "
                         "leaves it; power-on starts the host's `init` again in fresh namespaces.",

@@ -85,3 +85,67 @@ def checkpoint_date(ev: Evidence, rewind: Rewind) -> CheckpointDate | None:
         if any(p.get("lsn") and lsn_to_int(p["lsn"]) >= at for p in (snap.get("probes") or {}).values()):
             return CheckpointDate(i, snap.get("ts", stage["end"]), (lsn_to_int(rewind.diverged_lsn) - at) / 2**20)
     return None
+
+
+REDO_DONE = re.compile(r"redo done at (\S+)")
+WAL_END = re.compile(r"invalid record length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)")
+NEW_TARGET = re.compile(r"new target timeline is (\d+)")
+
+
+@dataclass(frozen=True)
+class WalEnds:
+    """Where the rewound node's WAL ended by its crash recovery (the start of its last record, and the position
+    where reading stopped), against where the promoted node had replayed to (its `redo done at` at the promotion),
+    and the divergence point pg_rewind found."""
+
+    host: str
+    last: str  # the rewound node's last record starts here
+    end: str  # and its WAL ends here
+    source: str
+    source_last: str  # the promoted node's last replayed record starts here
+    fork: str
+
+    @property
+    def same(self) -> bool:
+        """The promoted node had replayed every record the rewound node had written."""
+        return lsn_to_int(self.source_last) >= lsn_to_int(self.last)
+
+
+def wal_ends(ev: Evidence) -> WalEnds | None:
+    """The first rewind's crash recovery against its source's promotion (None without both in the evidence)."""
+    for r in rewinds(ev):
+        done = next((m for line in r.crash_recovery if (m := REDO_DONE.search(line))), None)
+        end = next((m for line in r.crash_recovery if (m := WAL_END.search(line))), None)
+        promoted = next((p for p in promotions(ev) if p.host == r.source), None)
+        if not (done and end and promoted and r.diverged_lsn):
+            continue
+        source = [h for h in sorted(ev.logs, key=lambda h: h["ts"])
+                  if h["host"] == r.source and h["ts"] <= promoted.ts and REDO_DONE.search(h["line"])]
+        if source:
+            return WalEnds(r.host, done[1], end[1], r.source, REDO_DONE.search(source[-1]["line"])[1], r.diverged_lsn)
+    return None
+
+
+@dataclass(frozen=True)
+class TimelineSwitch:
+    """A standby's own log line saying it follows a new timeline ('new target timeline is N')."""
+
+    ts: float
+    host: str
+    timeline: int
+
+
+def timeline_switches(ev: Evidence, host: str) -> list[TimelineSwitch]:
+    """The node's `new target timeline is N` lines, each once (the failover's logs and stage 3's may both hold it)."""
+    found = {(h["ts"], int(m[1])): TimelineSwitch(h["ts"], h["host"], int(m[1]))
+             for h in ev.logs + ev.recover_logs if h["host"] == host and (m := NEW_TARGET.search(h["line"]))}
+    return [found[k] for k in sorted(found)]
+
+
+KNOWN_UP = re.compile(r"last known up at \d{4}-\d\d-\d\d (\d\d:\d\d:\d\d)")
+
+
+def last_known_up(rewind: Rewind) -> str:
+    """The time (HH:MM:SS, the node's clock) its control file was last updated before the crash, as its crash
+    recovery reports it; every checkpoint updates it ('' if not reported)."""
+    return next((m[1] for line in rewind.crash_recovery if (m := KNOWN_UP.search(line))), "")

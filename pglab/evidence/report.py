@@ -28,17 +28,19 @@ from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
     availability,
-    breakdown,
     clocks,
     configuration,
     connectivity,
     consistency,
     data,
     environment,
+    host_commands,
     plot,
     rejoin,
+    sequence,
     titlepage,
 )
+from pglab.evidence import detection as detection_of
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
@@ -51,6 +53,7 @@ from pglab.evidence.verdicts import (
     pauses_text,
     printed,
     reads_by_node,
+    rejoin_words,
     session_rows,
     verdicts,
     wait_parts,
@@ -128,7 +131,7 @@ def step_seconds(step: dict) -> float:
     return round(step["end"], 3) - round(step["start"], 3)
 
 
-def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
+def sections(ev: Evidence, lang: str, found: dict, lab: Lab | None = None) -> list[dict]:
     """The assignment's sections with the steps recorded for each and the verdict."""
     out = []
     owners = [step_of(ev.stages, c["ts"] - c.get("seconds", 0)) for c in ev.commands]
@@ -138,7 +141,8 @@ def sections(ev: Evidence, lang: str, found: dict) -> list[dict]:
         for step in steps:
             step["snapshot"] = Snapshot.from_dict(step.get("snapshot") or {})  # the template reads typed objects
             mine = [c for c, owner in zip(ev.commands, owners, strict=True) if owner == step["index"]]
-            step["commands"] = power_rows(ev, step["index"]) + command_summary(mine)
+            step["commands"] = sorted(power_rows(ev, step["index"]) + command_summary(mine) + (
+                host_commands.rows(lab, ev, step["index"]) if lab else []), key=lambda row: row["ts"])
             step["rates"] = rates(ev, step["index"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
@@ -157,7 +161,7 @@ class Captions:
     def __call__(self, kind: str, text: str) -> str:
         self.counts[kind] += 1
         words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
-        return f'<p class="{kind}-caption">{inline_code(words)}</p>'
+        return f'<p class="{kind}-caption" id="{kind}-{self.counts[kind]}">{inline_code(words)}</p>'
 
 
 def outage(lab: Lab, ev: Evidence) -> dict | None:
@@ -170,13 +174,17 @@ def outage(lab: Lab, ev: Evidence) -> dict | None:
     probe = snap.get("probes", {}).get(lab.sync_standby, {})
     t_role = "was_standby" if probe.get("in_recovery") else "was_primary" if probe.get("running") else "was_down"
     promoted = next((p for p in rejoin.promotions(ev) if p.host == lab.sync_standby and p.ts >= off["ts"]), None)
+    run = clocks.of_run(lab, ev)  # the cut and the snapshot are the control machine's; the log lines, their hosts'
+    gap = run.span(snap["ts"], clocks.CONTROL, promoted.ts, lab.sync_standby) if promoted else clocks.Span(0.0, 0.0)
     if promoted:  # B's own log line says when it was promoted: the sentence follows it, not the probe alone
         t_role = ("promoted_before_probe_standby" if probe.get("in_recovery") else "promoted_before") \
-            if promoted.ts <= snap["ts"] else "promoted_after"
-    return {"after": snap["ts"] - off["ts"], "detached": detached["ts"] - off["ts"], "host": lab.primary,
+            if gap.seconds <= 0 else "promoted_after"
+    return {"after": snap["ts"] - off["ts"], "host": lab.primary,
+            "detached": run.span(off["ts"], clocks.CONTROL, detached["ts"],
+                                 "pgpool" if detached["source"] == "log" else clocks.CONTROL),
             "how": detached["source"], "sync": lab.sync_standby, "sync_role": t_role,
             "promoted": clock(promoted.ts) if promoted else "", "timeline": promoted.timeline if promoted else 0,
-            "gap": abs(snap["ts"] - promoted.ts) if promoted else 0.0, "undelayed": undelayed(lab, ev, snap)}
+            "gap": clocks.Span(abs(gap.seconds), gap.bound), "undelayed": undelayed(lab, ev, snap)}
 
 
 def undelayed(lab: Lab, ev: Evidence, snap: dict) -> dict | None:
@@ -197,6 +205,10 @@ def detection(ev: Evidence, after: float) -> dict | None:
                 and h["ts"] >= after), None)
     return {"ts": hit["ts"], "source": "log"} if hit else next(
         ({"ts": e["ts"], "source": "poll"} for e in ev.events if e["event"] == "detached" and e["ts"] >= after), None)
+
+
+def across(t: dict, lang: str, span: clocks.Span, spec: str = ".2f") -> str:
+    return clocks.words(t, span, spec)
 
 
 def run_date(ev: Evidence, lang: str) -> str:
@@ -249,14 +261,31 @@ def follow_without_rewind(t: dict, lab: Lab, ev: Evidence) -> str:
     return t["c_follow"].format(c_lsn=c_lsn, fork=fork)
 
 
-def checkpoint_when(t: dict, ev: Evidence, rewind: rejoin.Rewind, lang_index: int) -> dict | None:
-    """The words for when the rewind's starting checkpoint was written (None if the snapshots cannot tell)."""
+def c_at_fork(t: dict, lab: Lab, ev: Evidence) -> str:
+    """What step 2.2's snapshot says of the async standby's position at the fork: its position if still on
+    timeline 1, else that it had already switched (then only its log tells)."""
+    probe = ev.snapshot("2.2").get("probes", {}).get(lab.async_standby, {})
+    if probe.get("timeline") == 1 and probe.get("lsn"):
+        return t["c_snap_before"].format(host=lab.async_standby, lsn=probe["lsn"])
+    if probe.get("timeline"):
+        return t["c_snap_after"].format(host=lab.async_standby, timeline=probe["timeline"])
+    return t["c_snap_none"].format(host=lab.async_standby)
+
+
+def checkpoint_when(t: dict, ev: Evidence, rewind: rejoin.Rewind, lang_index: int) -> str:
+    """The sentence on when the rewind's starting checkpoint was written: by the rewound node's own control file
+    (its crash recovery's `last known up at`), else by the first snapshot past it ('' if neither tells)."""
     found = rejoin.checkpoint_date(ev, rewind)
+    up = rejoin.last_known_up(rewind)
+    if up and rewind.checkpoint_lsn and rewind.diverged_lsn:
+        mb = (lsn_to_int(rewind.diverged_lsn) - lsn_to_int(rewind.checkpoint_lsn)) / 2**20
+        return t["checkpoint_known_up"].format(mb=mb, clock=up, host=rewind.host)
     if found is None:
-        return None
+        return ""
     started = ev.first("clients-start")
-    return {"mb": found.wal_mb, "clock": clock(found.ts)[:8], "step": ev.stages[found.step]["title"][lang_index],
-            "setup": t["checkpoint_setup"] if started and found.ts < started["ts"] else ""}
+    return t["checkpoint_dated"].format(mb=found.wal_mb, clock=clock(found.ts)[:8],
+                                        step=ev.stages[found.step]["title"][lang_index],
+                                        setup=t["checkpoint_setup"] if started and found.ts < started["ts"] else "")
 
 
 def connections(ev: Evidence) -> dict | None:
@@ -276,24 +305,25 @@ LOSS_LABELS = ("WAL stream lost", "primary unreachable")
 
 def silent_standby(lab: Lab, ev: Evidence) -> dict | None:
     """Why the synchronous standby logged no loss of its primary before it was promoted: the power-off sends no
-    FIN or RST, and the promotion came before its wal_receiver_timeout. None when it did log one, or later."""
+    FIN or RST, and the promotion came before its timeouts (keepalives, TCP_USER_TIMEOUT, wal_receiver_timeout)
+    could end the connection. None when it did log one, or was promoted later."""
     off, promoted = ev.first("poweroff", host=lab.primary), next(
         (p for p in rejoin.promotions(ev) if p.host == lab.sync_standby and p.timeline == 2), None)
-    recorded = next((seconds_of(v) for n in ev.configuration.get("nodes", []) if n["host"] == lab.sync_standby
-                     for k, v in n["settings"] if k == "wal_receiver_timeout"), None)
+    settings = dict(next((n["settings"] for n in ev.configuration.get("nodes", []) if n["host"] == lab.sync_standby),
+                         []))
+    recorded = seconds_of(settings["wal_receiver_timeout"]) if "wal_receiver_timeout" in settings else None
     timeout = recorded if recorded is not None else lab.timing.wal_receiver_timeout_s  # older runs: the model's
-    if not (off and promoted) or promoted.ts - off["ts"] >= timeout:
+    found = detection_of.of(settings.get("primary_conninfo", ""), timeout)
+    notice = found.notice_s if found else timeout
+    if not (off and promoted):
+        return None
+    after = clocks.of_run(lab, ev).span(off["ts"], clocks.CONTROL, promoted.ts, lab.sync_standby)
+    if after.seconds >= notice:
         return None
     if any(h["host"] == lab.sync_standby and h["label"] in LOSS_LABELS and off["ts"] <= h["ts"] <= promoted.ts
            for h in ev.logs):
         return None
-    return {"host": lab.sync_standby, "after": promoted.ts - off["ts"], "timeout": timeout}
-
-
-def cut_stories(lab: Lab, ev: Evidence) -> list:
-    """Each writer at the power-off of the primary (empty without one)."""
-    off = ev.first("poweroff", host=lab.primary)
-    return availability.at_the_cut(availability.activity(ev.journal, ev.reads), ev.errors, off["ts"]) if off else []
+    return {"host": lab.sync_standby, "after": after, "timeout": timeout, "detection": found}
 
 
 def seconds_of(setting: str) -> float | None:
@@ -321,14 +351,56 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
             "present": present, "absent": unknown["absent"] or 0, "expected": (figs["acknowledged"] or 0) + present}
 
 
-def script_runs(ev: Evidence) -> list[tuple[str, breakdown.ScriptRun]]:
-    """failover.sh's runs at the failover and at the switch-back, with the window's word."""
-    out = []
-    for word, kind, hits in (("w_failover", "poweroff", ev.logs), ("w_switchback", "switchover", ev.recover_logs)):
-        event = ev.first(kind)
-        run = breakdown.script_run([LogHit(**h) for h in hits], event["ts"]) if event else None
-        if run:
-            out.append((word, run))
+def switch_order(t: dict, lab: Lab, ev: Evidence, gap: data.SwitchGap | None) -> str:
+    """Between B's shutdown line and pgpool's detach line (two clocks): the interval with its bound, or, when the
+    offsets were not measured and the least skew the run shows is larger, that their order is not established."""
+    if gap is None:
+        return ""
+    span = clocks.of_run(lab, ev).span(gap.stopping, lab.sync_standby, gap.detached, "pgpool")
+    skew = clocks.skew_ms(lab, ev)
+    if span.bound is None and skew >= abs(span.seconds) * 1000:
+        return t["order_skew"].format(gap=clocks.words(t, clocks.Span(span.seconds, 0.0)), skew=skew)
+    return t["order_span"].format(gap=clocks.words(t, span))
+
+
+def switch_errors(ev: Evidence) -> list[str]:
+    """The messages the clients saw at the switch-back, each once (as the errors table words them)."""
+    kinds = data.error_kinds(ev.errors, data.phases(ev))
+    return list(dict.fromkeys("`" + shorten(k.message, 90).replace("`", "'") + "`" for k in kinds
+                              if k.phase == "w_switchback"))
+
+
+def failover_window(ev: Evidence) -> list[LogHit]:
+    """Step 2.3's log lines: those logged before A was powered on again. `fab logs` run later (by hand, after the
+    lab) reads the logs since the last power-off, stage 3's lines included; they belong to stage 3's table."""
+    on = ev.first("poweron")
+    return [LogHit(**h) for h in ev.logs if on is None or h["ts"] < on["ts"]]
+
+
+def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[str, dict]:
+    """Per fault ("failover", "switchback"): its recorded lines on their own clocks, the paragraphs read from them,
+    and each session's longest pause told from its own records (for the switch-back: from its start to pglab's
+    `switched-back` event)."""
+    windows = dict(figs["windows"])
+    switch, back = ev.first("switchover"), ev.first("switched-back")
+    if switch and back:  # the switch-back itself, not the whole recovery around it: from B's stop until the next
+        # step of recovery (B's rejoin) - pglab's `switched-back` event can come before a session's first success
+        after = [e["ts"] for e in ev.events if e["event"] in ("rejoined", "recovered") and e["ts"] > back["ts"]]
+        windows["switchback"] = availability.around_fault(availability.activity(ev.journal, ev.reads), switch["ts"],
+                                                          min(after, default=back["ts"] + 30))
+    found = {w: sequence.marks(lab, ev, kind, windows.get(w)) for w, kind in (("failover", "poweroff"),
+                                                                              ("switchback", "switchover"))}
+    out = {}
+    for w, kind in (("failover", "poweroff"), ("switchback", "switchover")):
+        if not found[w]:
+            continue
+        stories = availability.pause_stories(windows[w], ev.errors)
+        pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
+        resumed = [s.first_after for s in stories if s.first_after]
+        out[w] = {"marks": found[w], "text": sequence.explain(t, lab, kind, found[w], found["failover"], secs),
+                  "phase": t["seq_" + w], "stories": stories,
+                  "spread": secs(max(pauses) - min(pauses)) if pauses else None,
+                  "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
     return out
 
 
@@ -338,20 +410,24 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, ctx.lab, ev, figs)
     found = outage(ctx.lab, ev)
     if found:
+        found["detached"] = across(t, lang, found["detached"])
         found["sync_role"] = t[found["sync_role"]].format(host=found["sync"], clock=found["promoted"],
-                                                           timeline=found["timeline"], gap=found["gap"])
+                                                           timeline=found["timeline"],
+                                                           gap=across(t, lang, found["gap"]))
         if found["undelayed"]:
             found["sync_role"] += ". " + t["c_undelayed"].format(**found["undelayed"])
         found["how"] = t["how_" + found["how"]]
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
-    context = {"t": t, "lab": ctx.lab, "figs": figs, "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs)),
+    secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
+    context = {"t": t, "timing": where_time_went(t, ctx.lab, ev, figs, secs), "lab": ctx.lab, "figs": figs,
+               "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs), ctx.lab),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
                "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
-               "secs": lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec),
+               "secs": secs,
                "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
@@ -367,19 +443,24 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
-               "fail_logs": [LogHit(**h) for h in ev.logs], "collapse": collapse,
-               "silent_standby": silent_standby(ctx.lab, ev), "at_the_cut": cut_stories(ctx.lab, ev),
+               "fail_logs": failover_window(ev), "collapse": collapse,
+               "silent_standby": silent_standby(ctx.lab, ev),
                "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
-               "switch_gap": data.switch_gap(ctx.lab, ev), "scripts": script_runs(ev),
+               "switch_gap": data.switch_gap(ctx.lab, ev),
+               "switch_order": switch_order(t, ctx.lab, ev, data.switch_gap(ctx.lab, ev)),
+               "switch_errors": switch_errors(ev),
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
-               "skew_ms": clocks.skew_ms(ctx.lab, ev), "shortfall": clocks.delay_shortfall_ms,
-               "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i)}
+               "skew_ms": clocks.skew_ms(ctx.lab, ev), "across": lambda span, spec=".2f": across(t, lang, span, spec),
+               "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
+               "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
+               "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),
+               "c_at_fork": c_at_fork(t, ctx.lab, ev)}
     return _environment().get_template("report.md.j2").render(**context)
 
 
@@ -425,6 +506,15 @@ def _environment() -> jinja2.Environment:
     env.filters["nowrap"] = nowrap
     env.filters["code_of"] = lambda value: f"`{value}`"  # an identifier (an app or slot name) inside prose
     env.filters["lsn"] = lsn
+    env.filters["host_size"] = lambda item, t: t["env_size"].format(
+        host=item[0], cpus=item[1]["cpus"], memory=item[1]["memory_mb"], disk=item[1]["disk_gb"])
+    env.filters["host_virt"] = lambda item: f"{item[0]} `{item[1].get('virt') or '?'}`"
+    env.filters["host_offset"] = lambda item, t: t["env_offset"].format(
+        host=item[0], offset=f"{item[1]['offset_s'] * 1000:+.0f}\u00a0{t['ms']}".replace("-", "\u2212"),
+        bound=quantity(item[1]["bound_s"] * 1000, t["ms"], getattr(t["ms"], "lang", "en"), ".0f"))
+    env.filters["c_switch"] = lambda sw, t: t["c_switch"].format(timeline=sw.timeline, clock=clock(sw.ts))
+    env.filters["fork_item"] = lambda item, t: t["tl_fork_item"].format(next=item[0], timeline=item[0] - 1,
+                                                                         lsn=item[1])
     return env
 
 
@@ -474,21 +564,36 @@ def to_html(text: str, png: Path, lang: str, title: str | None = None) -> str:
     printed title, which the PDF's metadata carries too."""
     data = base64.b64encode(png.read_bytes()).decode()
     inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
-    body = code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()]))
+    body = continued(code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code",
+                                                                      ReportMarkup()])), TEXT[lang])
     return _environment().get_template("report.html.j2").render(body=body, title=title or TEXT[lang]["title"],
                                                                 lang=lang)
 
 
 CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
+LONG_BLOCK = 25  # lines: a code block this long may run on to the next page (a shorter one moves whole)
+TABLE_END = '</table>\n<span class="cont-end"></span>'  # ends a table's "continued" running header
 
 
 def code_lines(html: str) -> str:
     """Each line of a code block in its own block span: the print style gives it a hanging indent, so a line
-    too long for the page visibly continues indented instead of starting again at the left edge."""
+    too long for the page visibly continues indented instead of starting again at the left edge. A long block is
+    marked so it may run on to the next page; each table's end is marked for the 'continued' running header."""
     def lines(block: re.Match) -> str:
-        return block[1] + "".join(f'<span class="ln">{line or chr(0x200b)}</span>'
-                                  for line in block[2].rstrip("\n").split("\n")) + block[3]
-    return CODE_BLOCK.sub(lines, html)
+        rows = block[2].rstrip("\n").split("\n")
+        start = block[1].replace("<pre>", '<pre class="long">') if len(rows) > LONG_BLOCK else block[1]
+        return start + "".join(f'<span class="ln">{line or chr(0x200b)}</span>' for line in rows) + block[3]
+    return CODE_BLOCK.sub(lines, html).replace("</table>", TABLE_END)
+
+
+TABLE_CAPTION = re.compile(r'(<p class="table-caption" id="table-(\d+)">)(.*?)</p>', re.S)
+
+
+def continued(html: str, t: dict) -> str:
+    """Each table caption also names its table for the pages the table runs on to: a hidden span the print style
+    turns into the running header «Продолжение таблицы N» (HTML only: the Markdown keeps plain captions)."""
+    return TABLE_CAPTION.sub(lambda m: f'{m[1]}{m[3]}<span class="cont">{t["table_continued"].format(n=int(m[2]))}'
+                                       "</span></p>", html)
 
 
 def to_pdf(html: str, path: Path) -> Path:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pglab.cluster.facts import PoolStatus
-from pglab.evidence import availability
+from pglab.evidence import availability, clocks
 from pglab.evidence.read_checks import judge
 from pglab.evidence.records import Evidence
 from pglab.model import Lab
@@ -83,8 +83,18 @@ def figures(lab: Lab, ev: Evidence) -> dict:
     windows = availability_windows(ev)
     lab_done = ev.first("lab-done")
     checks = judge(ev.reads, ev.journal, lab.accounts * lab.initial_balance, lab.host(lab.async_standby).app_name)
+    run = clocks.of_run(lab, ev)
+    # The power-off and the rejoin's start are the control machine's times; failover done, pgpool's log line; A's
+    # streaming, A's log line; a commit, the client host's clock.
+    failover = run.span(off["ts"], clocks.CONTROL, done["ts"], "pgpool") if off and done else None
+    rejoined = run.span(span.start, clocks.CONTROL, span.end, lab.primary if span.logged else clocks.CONTROL) \
+        if span else None
+    pooled = windows["failover"].pooled_s if "failover" in windows else None
     return {"windows": windows,
-            "failover_s": done["ts"] - off["ts"] if off and done else None,
+            "failover_s": failover.seconds if failover else None, "failover_span": failover,
+            "pooled_span": None if pooled is None or not off else run.span(off["ts"], clocks.CONTROL,
+                                                                           off["ts"] + pooled, "client"),
+            "rejoin_clock_span": rejoined,
             "acknowledged": ev.verify.get("acknowledged", sum(r["outcome"] == "ack" for r in ev.journal)),
             "missing": ev.verify.get("missing"),
             "unknown": {"n": ev.verify.get("indeterminate"), "present": ev.verify.get("indeterminate_present"),
@@ -211,7 +221,8 @@ def stage_2_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     probe = snap["probes"].get(follower, {})
     follows = probe.get("upstream") == primary and probe.get("timeline") == snap["probes"][primary]["timeline"]
     ok = primary != lab.primary and follows and bool(ev.logs) and not window.never_back
-    return Verdict(ok, t["v2_3"].format(primary=primary, failover_s=figs["failover_s"], follower=follower,
+    return Verdict(ok, t["v2_3"].format(primary=primary, failover=clocks.words(t, figs["failover_span"], ".1f"),
+                                        follower=follower,
                                         timeline=probe.get("timeline"), writers=pauses_text(t, window, "writer"),
                                         readers=pauses_text(t, window, "reader"), hits=len(ev.logs)))
 
@@ -225,10 +236,18 @@ def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     ok = (_pool_primary(snap) == lab.primary and peers.get(sync) == "sync" and peers.get(lagging) == "async"
           and figs["missing"] == 0 and figs["invariant"] and figs["read_checks_ok"] and bool(figs["checksums"]))
     return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=lab.sync_standby, lagging=lab.async_standby,
-                                      method=figs["rejoin_method"] or "-", rejoin_s=figs["rejoin_s"] or 0.0,
+                                      method=figs["rejoin_method"] or "-", rejoin=rejoin_words(t, figs),
                                       acknowledged=figs["acknowledged"], missing=figs["missing"],
                                       invariant=t["held"] if figs["invariant"] else t["broken"],
                                       checksums=t["equal"] if figs["checksums"] else t["differ"]))
+
+
+def rejoin_words(t: dict, figs: dict, spec: str = ".1f") -> str:
+    """The rejoin's seconds as the text states them (across two clocks when A's log line ends it)."""
+    span = figs["rejoin_clock_span"]
+    if span and span.bound:  # corrected by the measured offsets
+        return clocks.words(t, span, spec)
+    return clocks.words(t, clocks.Span(figs["rejoin_s"] or 0.0, span.bound if span else 0.0), spec)
 
 
 def verdicts(t: dict, lab: Lab, ev: Evidence, figs: dict) -> dict[str, Verdict]:
@@ -243,9 +262,10 @@ def conclusion(t: dict, figs: dict) -> str:
     if any(figs[k] is None for k in ("failover_s", "rejoin_s", "missing")) or not {"failover", "switchback"} <= set(
             windows):
         return ""
-    return t["concluded"].format(failover_s=figs["failover_s"], writers=pauses_text(t, windows["failover"], "writer"),
+    return t["concluded"].format(failover=clocks.words(t, figs["failover_span"], ".1f"),
+                                 writers=pauses_text(t, windows["failover"], "writer"),
                                  readers=pauses_text(t, windows["failover"], "reader"),
-                                 method=figs["rejoin_method"], rejoin_s=figs["rejoin_s"],
+                                 method=figs["rejoin_method"], rejoin=rejoin_words(t, figs),
                                  switch=pauses_text(t, windows["switchback"], "writer"),
                                  acknowledged=figs["acknowledged"], missing=figs["missing"],
                                  invariant=t["held"] if figs["invariant"] else t["broken"], reads=figs["reads"]) + (

@@ -38,7 +38,7 @@ class FaultRecord:
     median_s: float | None = None
     p95_s: float | None = None
     never_back: list[str] = field(default_factory=list)  # writer sessions with no commit after the fault
-    pooled_s: float | None = None  # the first commit of any session after the fault
+    pooled_s: float | None = None  # from the fault to the commit of any writer that ended their common gap
     recover_s: float | None = None
     recover_runs: int = 0
     rejoined: dict[str, str] = field(default_factory=dict)
@@ -197,7 +197,9 @@ def write_report(records: list[FaultRecord], seed: int, path: Path) -> Path:
     """report/chaos.md: the summary per fault kind, then every fault."""
     lines = [f"# pglab chaos run (seed {seed}, {len(records)} faults)", "",
              "Per session: each writer session's longest pause from the fault until the lab was back; per fault "
-             "the worst session counts. Pooled: the first commit of any session (one session can hide others).", "",
+             "the worst session counts. Pooled: from the fault until any writer committed again after the writers' "
+             "longest common gap (one session can hide others); counted from the fault, not from a last commit, "
+             "so it can exceed every session's pause when that gap began after the fault.", "",
              f"| {' | '.join(SUMMARY_COLUMNS)} |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {' | '.join(str(c) for c in row)} |" for row in summary(records)]

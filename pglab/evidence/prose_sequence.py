@@ -1,0 +1,160 @@
+"""The words of the 'where the time went' tables of the failover and the switch-back (pglab/evidence/sequence.py),
+of each session's longest pause in them, and of the report's layout (continued tables, step headings) - English,
+Russian; merged into i18n's WORDS."""
+
+from __future__ import annotations
+
+NB = "\u00a0"
+
+SEQUENCE: dict[str, tuple[str, str]] = {
+    "seq_table": ("Where the time of the {phase} went: the recorded lines in time order, each on the clock of the "
+                  "host that wrote it",
+                  "Куда ушло время ({phase}): записанные строки в порядке времени, каждая по часам записавшего "
+                  "её хоста"),
+    "seq_failover": ("failover", "переключение на B"),
+    "seq_switchback": ("switch-back", "возврат на A"),
+    "seq_clock": ("Clock", "Чьи часы"),
+    "seq_event": ("What was recorded", "Что записано"),
+    "seq_since": ("Since the last line on this clock", "Интервал по тем же часам"),
+    "seq_control": ("control machine", "управляющая машина"),
+    "seq_note": ("Each line is placed by its own host's clock; the clocks are not synchronised (see “Where the "
+                 "work ran”), so the order of two lines from different hosts and the time between them are not "
+                 "established by this table: the last column compares lines of one clock only.",
+                 "Каждая строка стоит по часам своего хоста, а часы хостов не синхронизированы (см. «Где "
+                 "выполнялась работа»), поэтому порядок строк разных хостов и промежутки между ними эта таблица "
+                 "не устанавливает: последний столбец сравнивает только строки одних и тех же часов."),
+    "seq_note_local": ("Each line is placed by its own host's clock; on the local provider every host shares the "
+                       "machine's one clock, so lines of different hosts compare directly.",
+                       "Каждая строка стоит по часам своего хоста; у локального провайдера все хосты живут по одним "
+                       "часам машины, поэтому строки разных хостов сравнимы напрямую."),
+    "seq_no_children_local": ("pgpool's log at its level has no line for what it did between `failover done` and the "
+                              "first session's success (by pgpool-II 4.3.5's source its main process sleeps 1 s after "
+                              "a failover, restarts its PCP process and only then forks new children).",
+                              "Что pgpool делал между `failover done` и первым успешным запросом сессий, его журнал "
+                              "при этом уровне журналирования не пишет (по исходному коду pgpool-II 4.3.5 главный "
+                              "процесс после переключения выжидает 1\u00a0с, перезапускает процесс PCP и только потом "
+                              "порождает новые дочерние процессы)."),
+    "seq_poweroff": ("power-off of A (`virsh destroy` or the namespace's kill)", "отключение питания A"),
+    "seq_switchover": ("the switch-back begins (pglab's event)", "начало возврата на A (событие pglab)"),
+    "seq_shutdown": ("fast shutdown of {failed} requested", "запрошена быстрая остановка {failed}"),
+    "seq_detach_request": ("pgpool receives the request to detach {failed}", "pgpool получил запрос на отключение "
+                           "{failed}"),
+    "seq_degeneration": ("pgpool detaches {failed}", "pgpool отключает {failed}"),
+    "seq_script_start": ("`failover.sh` starts", "`failover.sh` запущен"),
+    "seq_decision": ("`failover.sh` has decided which node to promote", "`failover.sh` решил, какой узел повысить"),
+    "seq_promote_sent": ("`failover.sh` asks {target} to promote", "`failover.sh` отправил {target} команду "
+                         "повышения"),
+    "seq_promote_received": ("{target} receives the promote request", "{target} получил запрос на повышение"),
+    "seq_new_timeline": ("{target} starts a new timeline", "{target} начал новую линию времени"),
+    "seq_ready": ("{target} accepts writes", "{target} принимает запись"),
+    "seq_script_done": ("`failover.sh` is done with the promotion", "`failover.sh` закончил повышение"),
+    "seq_failover_done": ("pgpool: failover done", "pgpool: переключение завершено"),
+    "seq_children": ("pgpool restarts its child processes", "pgpool перезапускает дочерние процессы"),
+    "seq_stop": ("`fab recover` stops {failed}", "`fab recover` останавливает {failed}"),
+    "seq_stop_end": ("the stop command returns (exit code {detail})", "команда остановки завершилась (код {detail})"),
+    "seq_pcp_detach": ("`fab recover` runs `pcp_detach_node` for {failed}", "`fab recover` запускает "
+                       "`pcp_detach_node` для {failed}"),
+    "seq_pcp_detach_end": ("`pcp_detach_node` returns (exit code {detail})", "`pcp_detach_node` завершился "
+                           "(код {detail})"),
+    "seq_last_success": ("the last session's last success before the pause", "последний успешный запрос сессий "
+                         "перед паузой"),
+    "seq_first_error": ("the sessions' first error", "первая ошибка сессий"),
+    "seq_last_error": ("the sessions' last error", "последняя ошибка сессий"),
+    "seq_first_back": ("the first session succeeds again", "первая сессия снова выполнила запрос"),
+    "seq_all_back": ("the last session succeeds again", "последняя сессия снова выполнила запрос"),
+    "seq_decide": ("From its start to its decision `failover.sh` took {decide} (pgpool's clock): it reads every "
+                   "node's facts (`pglab-node facts` over SSH, the nodes in parallel) and hands them to "
+                   "`pglab-rules`. {nodes} How long each node's facts took is not logged.",
+                   "От запуска до решения `failover.sh` прошло {decide} (по часам pgpool): сценарий читает "
+                   "состояние каждого узла (`pglab-node facts` по SSH, узлы параллельно) и передаёт его "
+                   "`pglab-rules`. {nodes} Сколько времени заняло чтение каждого узла, в журнале не записано."),
+    "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
+                           "host that answers on its SSH port at once, so it read those of the two others.",
+                           "Отказавший хост {failed} был обесточен: `failover.sh` читает состояние отказавшего "
+                           "хоста, только если тот сразу отвечает на порту SSH, поэтому читались два других "
+                           "узла."),
+    "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
+                             "`failover.sh` read the facts of all three nodes; at the failover the same step took "
+                             "{before}.",
+                             "Хост {failed} продолжал работать (остановлен был только PostgreSQL), поэтому "
+                             "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
+                             "{before}."),
+    "seq_promote": ("From the decision to its line `promoted` it took {promote}; {target} itself went from the "
+                    "promote request to accepting writes in {node} by its own clock.",
+                    "От решения до строки `promoted` прошло {promote}; сам {target} от запроса на повышение до "
+                    "готовности принимать запись потратил {node} по своим часам."),
+    "seq_after": ("From `promoted` to pgpool's `failover done`: {after}.",
+                  "От строки `promoted` до `failover done` pgpool прошло {after}."),
+    "seq_clients": ("On the client's clock the sessions got errors from {first} to {last} and succeeded again from "
+                    "{back} (the first) to {all} (the last). {children}",
+                    "По часам клиентского хоста сессии получали ошибки с {first} до {last} и снова выполняли "
+                    "запросы с {back} (первая) до {all} (последняя). {children}"),
+    "seq_no_children": ("pgpool's log at its level has no line for what it did between `failover done` and the "
+                        "first session's success (by pgpool-II 4.3.5's source its main process sleeps 1 s after a "
+                        "failover and restarts its PCP process, and only then forks new children): that interval is "
+                        "measured only across two clocks and is not broken down further.",
+                        "Что pgpool делал между `failover done` и первым успешным запросом сессий, его журнал на этом "
+                        "уровне не записывает (по исходному коду pgpool-II 4.3.5 главный процесс после переключения "
+                        "выжидает 1\u00a0с и перезапускает процесс PCP и только потом порождает новые дочерние "
+                        "процессы): этот промежуток измерен только по двум разным часам и дальше не раскладывается."),
+    "seq_detached_by": ("The request to detach {failed} came from pgpool's health check process (the line "
+                        "`received degenerate backend request` names its pid, {pid}), not from `pcp_detach_node`: "
+                        "that command (exit code {rc}) left no such line in pgpool's log.",
+                        "Запрос на отключение {failed} пришёл от процесса проверки узлов pgpool (строка `received "
+                        "degenerate backend request` называет его pid {pid}), а не от `pcp_detach_node`: эта команда "
+                        "(код {rc}) такой строки в журнале pgpool не оставила."),
+    "ev_clock_control": ("control machine's clock", "по часам управляющей машины"),
+    "ev_clock_host": ("{host}'s clock", "по часам {host}"),
+    "errors_text_all": ("Errors by the client program's journal: {count:|entry|entries}, all of them errors the "
+                        "server or the connection returned (the “Errors” column of the session tables); the client "
+                        "abandoned no request for want of an answer. An error at `COMMIT` is a commit of unknown "
+                        "outcome; the other transactions were retried after a reconnect.",
+                        "Ошибки по журналу клиентской программы: {count:|запись|записи|записей}, и все они\u00a0— "
+                        "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий); запросов, "
+                        "которые клиент прервал, не дождавшись ответа, не было. Ошибка при выполнении `COMMIT` "
+                        "означает коммит с неизвестным исходом; остальные транзакции после переподключения "
+                        "выполнены заново."),
+    "commands_on_node": ("The rows `pg_rewind` and `promote` are commands a node's helper runs on the node itself "
+                         "(inside `pglab-node follow`, and when `failover.sh` on the pgpool host calls `pglab-node "
+                         "promote`), so the command log does not hold them: they are the lines of "
+                         "`provision/scripts/pglab-node` with this lab's values, at the time the rewind's output was "
+                         "recorded and the node logged its promotion.",
+                         "Строки `pg_rewind` и `promote` — команды, которые вспомогательный сценарий узла "
+                         "выполняет на самом узле (внутри `pglab-node follow` и когда `failover.sh` с хоста pgpool "
+                         "вызывает `pglab-node promote`), поэтому в журнале команд их нет: это строки сценария "
+                         "`provision/scripts/pglab-node` со значениями этого стенда, поставленные по времени, когда "
+                         "был записан вывод pg_rewind и когда узел записал в журнал своё повышение."),
+    "table_continued": ("Table {n} (continued)", "Продолжение таблицы {n}"),
+    "tl_fork": ("Branches off at (pg_rewind's output)", "Ответвляется в позиции WAL (по выводу pg_rewind)"),
+    "tl_fork_text": ("A promotion writes the new timeline's history file (`{file}.history` for timeline {last}: each "
+                     "earlier timeline and the WAL position where the next one branched off) into `pg_wal` and "
+                     "streams it to the standbys; a standby that reaches that position switches timelines by itself. "
+                     "pglab does not copy the history files, but the positions they hold are the ones pg_rewind "
+                     "prints, compared with the node's own history: {forks}.",
+                     "Повышение записывает в `pg_wal` файл истории новой линии (`{file}.history` для линии {last}: "
+                     "каждая прежняя линия и позиция WAL, в которой от неё ответвилась следующая) и передаёт его "
+                     "резервным узлам; резервный узел, дошедший до этой позиции, переходит на новую линию сам. "
+                     "Файлы истории pglab не копирует, но позиции из них\u00a0— те, что печатает pg_rewind, сравнивая "
+                     "их с историей своего узла: {forks}."),
+    "tl_fork_item": ("timeline {next} branched off timeline {timeline} at `{lsn}`",
+                     "линия {next} ответвилась от линии {timeline} в `{lsn}`"),
+    "final_state": ("The state after the recovery", "Состояние после восстановления"),
+    "seq_detached_by_pcp": ("The request to detach {failed} came from pgpool's PCP process (pid {pid} in the line "
+                            "`received degenerate backend request`): `pcp_detach_node` (exit code {rc}) detached it.",
+                            "Запрос на отключение {failed} пришёл от процесса PCP pgpool (pid {pid} в строке "
+                            "`received degenerate backend request`): {failed} отключила команда `pcp_detach_node` "
+                            "(код {rc})."),
+    "pause_table": ("Each session's longest pause in the {phase}, from the client journals",
+                    "Самая длинная пауза каждой сессии ({phase}), по журналам клиентов"),
+    "pause_last": ("Last success before (UTC)", "Последний успешный запрос до паузы (UTC)"),
+    "pause_first": ("First success after (UTC)", "Первый успешный запрос после (UTC)"),
+    "pause_text": ("A success is a commit for a writer session and a read for a reader. The sessions' pauses "
+                   "differ by at most {spread}, and they all succeeded again within {resumed} of each other: the "
+                   "pause is the cluster's, not a session's. What differs between them is when each made its last "
+                   "request before the fault and when its next connection attempt came after pgpool served again.",
+                   "Успешный запрос\u00a0— коммит у пишущей сессии и чтение у читающей. Паузы сессий различаются "
+                   "не больше чем на {spread}, а снова выполнять запросы все сессии начали в пределах {resumed} "
+                   "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
+                   "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
+                   "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
+}

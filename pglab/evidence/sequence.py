@@ -1,0 +1,145 @@
+"""Where the seconds of one failover or switch-back went: its recorded lines in time order, each on the clock
+of the host that wrote it (pgpool's log and failover.sh, a node's PostgreSQL log, the client program's
+journal, the control machine's events and commands), and the seconds since the previous line on the same
+clock only - the hosts' clocks are not synchronised, so no interval is taken across two of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pglab.evidence.availability import FaultAvailability
+from pglab.evidence.logs import LogHit
+from pglab.evidence.records import Evidence
+from pglab.evidence.verdicts import clock
+from pglab.model import Lab
+
+LATE_S = 30.0  # a fault's log lines are read up to this long after its window (pgpool's own lines come late)
+CONTROL = "control"  # the control machine's clock (pglab's events and command log)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One recorded moment: when, whose clock, what (an i18n key seq_*), the line or command it is from,
+    and seconds since the previous mark on the same clock (None for the first on that clock)."""
+
+    ts: float
+    clock: str
+    what: str
+    detail: str = ""
+    since: float | None = None
+
+
+# (what, host: "pgpool" | "target" | "failed", log label, text the line must contain)
+LOG_MARKS = (
+    ("seq_shutdown", "failed", "shutdown requested", ""),
+    ("seq_detach_request", "pgpool", "degenerate request", ""),
+    ("seq_degeneration", "pgpool", "degeneration", ""),
+    ("seq_script_start", "pgpool", "failover script", "failover.sh: failed node"),
+    ("seq_decision", "pgpool", "failover script", ": promoting "),
+    ("seq_promote_sent", "pgpool", "failover script", "]: promoting"),
+    ("seq_promote_received", "target", "promotion", ""),
+    ("seq_new_timeline", "target", "new timeline", ""),
+    ("seq_ready", "target", "accepting writes", ""),
+    ("seq_script_done", "pgpool", "failover script", "failover.sh: promoted "),
+    ("seq_failover_done", "pgpool", "failover done", ""),
+    ("seq_children", "pgpool", "children restarted", ""),
+)
+
+
+def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -> list[Mark]:
+    """The marks of the fault `kind` ("poweroff": the failover, "switchover": the switch-back), or []."""
+    event = ev.first(kind)
+    if not event or not window:
+        return []
+    start, end = event["ts"], window.until + LATE_S
+    failed, hits = (lab.primary, ev.logs) if kind == "poweroff" else (lab.sync_standby, ev.recover_logs)
+    hits = sorted((h for h in hits if start - 5 <= h["ts"] <= end), key=lambda h: h["ts"])
+    found = [Mark(start, CONTROL, "seq_" + kind)]
+    after = start - 5
+    target = None
+    for what, host, label, contains in LOG_MARKS:
+        want = {"pgpool": "pgpool", "failed": failed, "target": target}[host]
+        since = start - 5 if what == "seq_children" else after  # pgpool restarts its children as it detaches
+        hit = next((h for h in hits if h["label"] == label and h["host"] == want and contains in h["line"]
+                    and h["ts"] >= since), None)
+        if hit is None:
+            continue
+        if what == "seq_decision":
+            target = hit["line"].split(": promoting ", 1)[1].split()[0]
+        found.append(Mark(hit["ts"], hit["host"], what, LogHit(**hit).message))
+        after = hit["ts"] if host == "pgpool" and what != "seq_children" else after
+    for c in ev.commands:
+        began = c["ts"] - c.get("seconds", 0)
+        if kind == "switchover" and start <= began <= end and c["step"] in ("stop pg-b for switchover",
+                                                                            "pcp_detach_node"):
+            what = "seq_stop" if c["step"].startswith("stop") else "seq_pcp_detach"
+            found.append(Mark(began, CONTROL, what, c["command"]))
+            found.append(Mark(c["ts"], CONTROL, what + "_end", str(c.get("exit", ""))))
+    found += client_marks(ev, window)
+    return with_intervals(found)
+
+
+def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
+    """On the client's clock: the first error after the sessions' last success, the last error before they
+    resumed, the first and the last session to succeed again."""
+    paused = [p for p in window.sessions if p.since is not None and p.resumed is not None]
+    if not paused:
+        return []
+    since, resumed = min(p.since for p in paused), [p.resumed for p in paused]
+    errors = sorted((e for e in ev.errors if since <= e["ts"] <= max(resumed)), key=lambda e: e["ts"])
+    out = [Mark(max(p.since for p in paused), "client", "seq_last_success")]
+    if errors:
+        out.append(Mark(errors[0]["ts"], "client", "seq_first_error", errors[0].get("error", "")))
+        out.append(Mark(errors[-1]["ts"], "client", "seq_last_error", errors[-1].get("error", "")))
+    out += [Mark(min(resumed), "client", "seq_first_back"), Mark(max(resumed), "client", "seq_all_back")]
+    return out
+
+
+def with_intervals(found: list[Mark]) -> list[Mark]:
+    """The marks in time order, each with the seconds since the previous one on its own clock."""
+    last: dict[str, float] = {}
+    out = []
+    for m in sorted(found, key=lambda m: m.ts):
+        out.append(Mark(m.ts, m.clock, m.what, m.detail, round(m.ts - last[m.clock], 3) if m.clock in last else None))
+        last[m.clock] = m.ts
+    return out
+
+
+def span(found: list[Mark], first: str, second: str) -> float | None:
+    """Seconds from mark `first` to mark `second` (both on one clock), None if either is missing."""
+    a = next((m for m in found if m.what == first), None)
+    b = next((m for m in found if m.what == second), None)
+    return round(b.ts - a.ts, 3) if a and b and a.clock == b.clock else None
+
+
+def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:
+    """The paragraphs saying where the time went, each figure from `found` (`before`: the failover's marks, which
+    the switch-back compares with). `secs` writes seconds the language's way."""
+    failed = lab.primary if kind == "poweroff" else lab.sync_standby
+    target = next((m.detail.split(": promoting ", 1)[1].split()[0] for m in found if m.what == "seq_decision"), "?")
+    out = []
+    decide = span(found, "seq_script_start", "seq_decision")
+    if decide is not None:
+        prior = span(before, "seq_script_start", "seq_decision")
+        nodes = t["seq_nodes_poweroff"].format(failed=failed) if kind == "poweroff" else \
+            t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
+        out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes).replace("  ", " "))
+    promote, node = span(found, "seq_decision", "seq_script_done"), span(found, "seq_promote_received", "seq_ready")
+    if promote is not None and node is not None:
+        out.append(t["seq_promote"].format(promote=secs(promote), node=secs(node), target=target))
+    after = span(found, "seq_script_done", "seq_failover_done")
+    if after is not None:
+        out.append(t["seq_after"].format(after=secs(after)))
+    stamp = {m.what: m.ts for m in found if m.clock == "client"}
+    if {"seq_first_error", "seq_last_error", "seq_first_back", "seq_all_back"} <= stamp.keys():
+        out.append(t["seq_clients"].format(first=clock(stamp["seq_first_error"]), last=clock(stamp["seq_last_error"]),
+                                           back=clock(stamp["seq_first_back"]), all=clock(stamp["seq_all_back"]),
+                                           children=t["seq_no_children_local" if lab.provider == "local"
+                                                      else "seq_no_children"]))
+    request = next((m for m in found if m.what == "seq_detach_request"), None)
+    pcp = next((m for m in found if m.what == "seq_pcp_detach_end"), None)
+    if request and pcp and ("health_check" in request.detail or "pcp_child" in request.detail):
+        pid = request.detail.split("pid ", 1)[1].split(":")[0]
+        key = "seq_detached_by" if "health_check" in request.detail else "seq_detached_by_pcp"
+        out.append(t[key].format(failed=failed, pid=pid, rc=pcp.detail))
+    return out

@@ -1,0 +1,179 @@
+"""The report states only what its evidence shows: an interval between two clocks carries its bound (or says it
+has none), where each node's WAL ended is read from its own log lines, how soon a standby can notice a dead
+primary comes from its own conninfo, and why the async standby needed no rewind from its own log."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pglab.evidence import clocks, detection, rejoin, report, titlepage, verdicts
+from pglab.evidence.i18n import TEXT
+from pglab.evidence.records import Evidence
+from pglab.model import Lab
+from tests.unit import lab_evidence
+
+NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
+
+VM_CONNINFO = ("host=pg-a port=5432 user=replicator application_name=pg_b connect_timeout=2 keepalives_idle=2 "
+               "keepalives_interval=1 keepalives_count=2 tcp_user_timeout=15000")
+
+
+def markdown_of(ev: Evidence, lang: str) -> str:
+    return report.render_markdown(SimpleNamespace(lab=Lab()), ev, lang, Path("timeline.png"), NO_TITLE)
+
+
+def vm(ev: Evidence, offsets: dict | None = None) -> Evidence:
+    ev.environment = {**ev.environment, "provider": "vagrant", "hypervisor": "libvirt/qemu", "clock_offsets": offsets}
+    return ev
+
+
+# Intervals across clocks
+
+def test_an_offset_is_read_between_two_readings_of_the_control_clock():
+    found = clocks.read_offset(100.0, 103.0, 100.2)
+    assert (found.offset_s, found.bound_s) == (2.9, 0.1)
+
+
+def test_an_interval_has_no_bound_without_measured_offsets_and_none_on_one_clock():
+    local, vms = clocks.Clocks.of("local", None), clocks.Clocks.of("vagrant", None)
+    assert local.span(10.0, clocks.CONTROL, 12.0, "pgpool") == clocks.Span(2.0, 0.0)
+    assert vms.span(10.0, clocks.CONTROL, 12.0, "pgpool").bound is None
+    assert vms.span(10.0, "pg-b", 12.0, "pg-b") == clocks.Span(2.0, 0.0), "one host's own clock"
+    measured = clocks.Clocks.of("vagrant", {"pgpool": {"offset_s": 0.5, "bound_s": 0.05},
+                                            "pg-b": {"offset_s": -0.2, "bound_s": 0.07}})
+    span = measured.span(10.0, clocks.CONTROL, 12.0, "pgpool")
+    assert (round(span.seconds, 3), span.bound) == (1.5, 0.05) and span.established
+    across = measured.span(10.0, "pg-b", 10.3, "pgpool")  # 0.3 s apart by the two logs: -0.4 s corrected
+    assert round(across.seconds, 3) == -0.4 and round(across.bound, 3) == 0.12
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_interval_within_its_bound_states_no_order_and_one_without_a_bound_says_so(lang):
+    t = TEXT[lang]
+    assert clocks.words(t, clocks.Span(0.22, 0.0)) in ("0.22 s", "0,22\u00a0с")
+    within = clocks.words(t, clocks.Span(0.22, 0.66))
+    assert within == t["span_within"].format(s=clocks.words(t, clocks.Span(0.22, 0)),
+                                             bound=clocks.words(t, clocks.Span(0.66, 0)))
+    assert clocks.words(t, clocks.Span(2.07, None)) == t["span_unknown"].format(
+        s=clocks.words(t, clocks.Span(2.07, 0)))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_vm_run_without_offsets_marks_every_interval_between_pglabs_clock_and_a_log(lang):
+    t = TEXT[lang]
+    unknown = t["span_unknown"].split("{s}")[1]
+    text = markdown_of(vm(lab_evidence.evidence()), lang)
+    outage = text.split('id="s2-2"')[1].split('id="s2-3"')[0]
+    failover = text.split('id="s2-3"')[1].split('id="s3"')[0]
+    conclusion = text.split('id="conclusion"')[1]
+    assert outage.count(unknown) >= 2, "pgpool's detach and B's promotion against the power-off and the snapshot"
+    assert unknown in failover.split("\n\n")[0] or unknown in failover, "the failover's seconds"
+    assert unknown in conclusion
+    assert t["env_no_offsets"] in text and t["log_clocks_note"] in text
+    assert unknown not in markdown_of(lab_evidence.evidence(), lang), "the local provider: one clock"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_measured_offsets_correct_the_intervals_and_give_their_bound(lang):
+    t = TEXT[lang]
+    offsets = {h: {"offset_s": 0.5, "bound_s": 0.04} for h in ("pgpool", "pg-a", "pg-b", "pg-c", "client")}
+    ev = vm(lab_evidence.evidence(), offsets)
+    text = markdown_of(ev, lang)
+    assert t["span_unknown"].split("{s}")[1] not in text
+    found = report.outage(Lab(), ev)
+    assert round(found["detached"].seconds, 2) == 1.75 and found["detached"].bound == 0.04  # 2.25 s - 0.5 s
+    assert "± " in text.split('id="s2-2"')[1].split('id="s2-3"')[0]
+    assert t["env_offsets"].split("{offsets}")[0] in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_switch_backs_shutdown_and_detach_are_not_ordered_within_the_clock_skew(lang):
+    t = TEXT[lang]
+    ev = vm(lab_evidence.evidence())
+    ev.demo = {**ev.demo, "visible_on_c_after_s": Lab().timing.replay_delay_s - 0.663}  # skew >= 663 ms
+    gap = report.data.switch_gap(Lab(), ev)
+    assert gap is not None
+    said = report.switch_order(t, Lab(), ev, gap)
+    assert said == t["order_skew"].format(gap=clocks.words(t, clocks.Span(gap.detached - gap.stopping, 0)), skew=663)
+
+
+# Where the WAL ended (item 2) and why C needed no rewind (item 8)
+
+def with_wal_ends(b_last: str) -> Evidence:
+    ev = lab_evidence.evidence()
+    for e in ev.events:
+        if e["event"] == "rewind-output":
+            e["lines"] = [*e["lines"][:5], "2026-12-01 10:31:55.129 UTC [901] LOG:  invalid record length at "
+                          "0/5000F48: wanted 24, got 0", *e["lines"][5:]]
+    ev.logs.append({"ts": lab_evidence.OFF + 2.65, "host": "pg-b", "source": "postgresql", "label": "redo",
+                    "line": f"2026-12-01 10:31:37.650 UTC [77] LOG:  redo done at {b_last} system usage: CPU"})
+    return ev
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_divergence_is_read_from_as_crash_recovery_and_bs_promotion(lang):
+    t = TEXT[lang]
+    ev = with_wal_ends("0/5000F10")
+    ends = rejoin.wal_ends(ev)
+    assert ends == rejoin.WalEnds("pg-a", "0/5000F10", "0/5000F48", "pg-b", "0/5000F10", "0/5000F48") and ends.same
+    text = markdown_of(ev, lang)
+    assert t["wal_ends_same"].format(**ends.__dict__) in text
+    assert "`remote_apply`" in t["wal_ends_same"]
+    # the old misreading: WAL on A past the divergence that B never received
+    assert "which B never received" not in text and "которых B не получал" not in text
+    behind = rejoin.wal_ends(with_wal_ends("0/5000E00"))
+    assert not behind.same and t["wal_ends_behind"].format(**behind.__dict__) in markdown_of(with_wal_ends(
+        "0/5000E00"), lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_c_needed_no_rewind_because_its_own_log_followed_each_new_timeline(lang):
+    t = TEXT[lang]
+    ev = with_wal_ends("0/5000F10")
+    switches = rejoin.timeline_switches(ev, "pg-c")
+    assert [s.timeline for s in switches] == [2]
+    lines = t["c_switch"].format(timeline=2, clock=verdicts.clock(switches[0].ts))
+    at_fork = report.c_at_fork(t, Lab(), ev)
+    probe = ev.snapshot("2.2")["probes"]["pg-c"]
+    assert at_fork == (t["c_snap_before"].format(host="pg-c", lsn=probe["lsn"]) if probe["timeline"] == 1 else
+                       t["c_snap_after"].format(host="pg-c", timeline=probe["timeline"]))
+    assert t["c_no_rewind"].format(host="pg-c", primary="pg-a", end="0/5000F48", snapshot=at_fork,
+                                   lines=lines) in markdown_of(ev, lang)
+
+
+# How soon B could notice its primary gone (item 5)
+
+def test_detection_follows_the_keepalive_settings_and_tcp_user_timeout():
+    found = detection.of(VM_CONNINFO, 30.0)
+    assert (found.keepalive_s, found.notice_s) == (4, 15.0)
+    assert detection.of(VM_CONNINFO.replace(" tcp_user_timeout=15000", ""), 30.0).notice_s == 4
+    assert detection.of(VM_CONNINFO, 10.0).notice_s == 10.0, "never later than wal_receiver_timeout"
+    assert detection.of("host=pg-a keepalives_idle=2", 30.0) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_bs_silence_is_explained_by_its_conninfo_not_by_wal_receiver_timeout_alone(lang):
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    for node in ev.configuration["nodes"]:
+        node["settings"] = [(k, VM_CONNINFO if k == "primary_conninfo" else v) for k, v in node["settings"]]
+    silent = report.silent_standby(Lab(), ev)
+    assert silent and silent["detection"].notice_s == 5.0  # capped by the fixture's wal_receiver_timeout of 5 s
+    failover = markdown_of(ev, lang).split('id="s2-3"')[1].split('id="s3"')[0]
+    assert t["silent_keepalive"].split("{host}")[0] in failover and "tcp_user_timeout=15000" in failover
+    assert t["silent_standby"].split("{timeout}")[0].split("{host}")[-1] not in failover
+
+
+# Signed apply age (item 21)
+
+def test_a_negative_apply_age_is_shown_with_its_sign():
+    ev = lab_evidence.evidence()
+    probes = ev.stages[2]["snapshot"]["probes"]
+    host = next(h for h, p in probes.items() if p.get("in_recovery"))
+    probes[host]["replay_age_s"] = -0.35
+    text = markdown_of(ev, "ru")
+    assert "\u22120,35\u00a0с" in text and not re.search(r"< 0,1", text)
