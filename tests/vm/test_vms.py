@@ -127,7 +127,12 @@ def test_stages_on_vms_fail_over_recover_and_lose_nothing(vms):
         timed("fab poweron pg-a", lambda: fab("poweron", "pg-a", timeout=1200))
         ctx.forget_shell("pg-a")
         assert ctx.shell("pg-a").read_text("/root/survivor").strip() == "before"  # its disk as it was
-    out = timed("fab recover", lambda: fab("recover", timeout=3600)).stdout
+    try:
+        out = timed("fab recover", lambda: fab("recover", timeout=3600)).stdout
+    except AssertionError:  # what pgpool, failover.sh and the nodes logged since the power-off, before the VMs go
+        logs = fab("logs", check=False, timeout=600)
+        print(f"\nfab logs after the failed recover:\n{logs.stdout[-30000:]}", file=sys.__stdout__, flush=True)
+        raise
     assert "pg_rewind" in out
     out = timed("fab verify", lambda: fab("verify", timeout=1800)).stdout
     assert "missing 0" in out and "checksums equal" in out
