@@ -30,6 +30,10 @@ from pglab.ui import console, say
 if TYPE_CHECKING:
     from pglab.stages import LabStep
 
+# The hosts' clocks are read after these steps and at the end (pglab/evidence/clocks.py): once all hosts are up,
+# and once A has booted again (a VM's clock is set anew at boot).
+CLOCKS_READ_AFTER = ("up", "poweron")
+
 
 def await_failover(ctx: LabContext) -> None:
     """Step 2.3: wait for pgpool's failover, then show and record the log messages."""
@@ -118,6 +122,8 @@ def run(ctx: LabContext, steps: Sequence[LabStep]) -> float:
         step_start = time.time()
         try:
             step.action(ctx)
+            if step.key in CLOCKS_READ_AFTER:
+                environment.read_clocks(ctx)
             snap = snapshot.take(ctx) if step.key != "up" else {}
         except PglabError as exc:
             ctx.state.record_event("stage-failed", stage=step.key, error=str(exc))

@@ -7,7 +7,9 @@ The hosts (VMs) are not synchronised. Two sources bound their skew:
   a skew at least that large;
 - `fab lab` measures each host's offset from the control machine (where `fab` runs and records its events):
   the host's `date` read over SSH between two readings of the control machine's clock, the half round trip being
-  the error bound. A run recorded before that has no offsets: an interval between two clocks has no known bound.
+  the error bound; read once the hosts are up, after A's power-on and at the end, the offset used is the middle
+  of what the readings span and its error covers them all (steady drift, and a clock set again at boot). A run
+  recorded before that has no offsets: an interval between two clocks has no known bound.
 On the local provider every host is a set of namespaces on the control machine's kernel: one clock."""
 
 from __future__ import annotations
@@ -72,6 +74,29 @@ def measure(run, hosts: list[str]) -> dict[str, dict]:
     return found
 
 
+def combine(readings: list[dict[str, dict]]) -> dict[str, dict]:
+    """One offset per host from readings taken at several moments of the run: the middle of the range they span
+    (each reading ± its own error), with an error covering all of them - a clock that drifted between the readings,
+    or was set again at a power-on, is off by no more than that for any time between the first and the last."""
+    combined = {}
+    for host in dict.fromkeys(h for reading in readings for h in reading):
+        ranges = [(r[host]["offset_s"] - r[host]["bound_s"], r[host]["offset_s"] + r[host]["bound_s"])
+                  for r in readings if host in r]
+        low, high = min(lo for lo, _ in ranges), max(hi for _, hi in ranges)
+        combined[host] = {"offset_s": round((low + high) / 2, 4), "bound_s": round((high - low) / 2, 4),
+                          "readings": len(ranges)}
+    return combined
+
+
+def allowed_skew_ms(recorded: dict | None) -> int | None:
+    """The largest skew between two hosts' clocks that the measured offsets allow (None: not measured)."""
+    items = list((recorded or {}).values())
+    if len(items) < 2:
+        return None
+    return round(1000 * max(abs(a["offset_s"] - b["offset_s"]) + a["bound_s"] + b["bound_s"]
+                            for i, a in enumerate(items) for b in items[i + 1:]))
+
+
 @dataclass(frozen=True)
 class Span:
     """An interval from a time on one clock to a time on another: the seconds (corrected by the measured
@@ -99,7 +124,7 @@ class Clocks:
 
     @classmethod
     def of(cls, provider: str, recorded: dict | None) -> Clocks:
-        return cls(provider == "local", {h: Offset(**o) for h, o in (recorded or {}).items()})
+        return cls(provider == "local", {h: Offset(o["offset_s"], o["bound_s"]) for h, o in (recorded or {}).items()})
 
     def to_control(self, ts: float, host: str) -> tuple[float, float | None]:
         """A time read on `host`'s clock as the control machine's clock would read it, and the error bound."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from pglab.cluster import sql
 from pglab.context import LabContext
 from pglab.errors import PglabError
-from pglab.evidence.clocks import read_offset
+from pglab.evidence.clocks import combine, measure, read_offset
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Environment:
     postgres: str
     pgpool: str
     # Recorded since the VM report was first read by a teacher (None in an older recording):
-    clock_offsets: dict | None = None  # host -> {offset_s, bound_s}: its clock minus the control machine's
+    clock_offsets: dict | None = None  # host -> {offset_s, bound_s, readings}: its clock minus the control machine's
     hosts: dict | None = None  # host -> {cpus, memory_mb, disk_gb, virt}; virt: systemd-detect-virt in the host
 
     @classmethod
@@ -75,9 +75,20 @@ def host_facts(ctx: LabContext) -> tuple[dict, dict]:
     return offsets, sizes
 
 
+CLOCK_READINGS = "clock_readings.json"
+
+
+def read_clocks(ctx: LabContext) -> None:
+    """One reading of every host's clock offset that answers, kept for the end of the run (clocks.combine)."""
+    readings = ctx.state.load_json(CLOCK_READINGS, []) or []
+    reading = measure(lambda host, command: _run(ctx, host, command), list(ctx.lab.host_names))
+    ctx.state.save_json(CLOCK_READINGS, [*readings, reading])
+
+
 def collect(ctx: LabContext) -> Environment:
     speed = ctx.speed()
     offsets, sizes = host_facts(ctx)
+    offsets = combine([*(ctx.state.load_json(CLOCK_READINGS, []) or []), offsets])
     release = Path("/etc/os-release")
     try:
         postgres = sql.value(ctx.shell(ctx.lab.primary), "SHOW server_version", check=False, step="environment")

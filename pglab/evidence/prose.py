@@ -463,6 +463,13 @@ PROSE |= {
                    "при сравнении могут различаться на величину расхождения часов."),
     "env_clocks_seen": ("In this run the measurements below imply a skew of at least {ms} ms.",
                         "В этой работе измерения ниже показывают расхождение не меньше {ms}\u00a0мс."),
+    "env_offsets_short": ("The skew of at least {ms} ms implied above is more than these offsets allow between any "
+                          "two hosts (at most {allow} ms): the clocks moved beyond the readings at some time, so an "
+                          "interval across two clocks may be off by more than the error given with it.",
+                          "Расхождение не меньше {ms}\u00a0мс, показанное выше, больше, чем допускают эти смещения "
+                          "между любыми двумя хостами (не больше {allow}\u00a0мс): в какой-то момент часы ушли "
+                          "дальше отсчётов, поэтому интервал между временами по двум разным часам может быть неточен "
+                          "больше, чем на указанную при нём погрешность."),
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),

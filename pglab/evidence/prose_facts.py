@@ -17,17 +17,25 @@ FACTS: dict[str, tuple[str, str]] = {
                         " Время в каждой строке\u00a0— по часам хоста этой строки; строки упорядочены по этим "
                         "временам, поэтому строки разных хостов, которые ближе друг к другу, чем расходятся часы "
                         "хостов (см. «Где выполнялась работа»), могли на самом деле идти в другом порядке."),
-    "env_offsets": ("Each host's clock against the control machine's, read at the end of the run (the host's "
-                    "`date` over SSH between two readings of the control machine's clock; the error is half that "
-                    "round trip): {offsets}. Intervals in this report between a time of pglab's (power-off, "
+    "env_offsets": ("Each host's clock against the control machine's, read {when} (the host's "
+                    "`date` over SSH between two readings of the control machine's clock, each reading's error half "
+                    "that round trip; with several readings the offset is the middle of what they span and the error "
+                    "covers them all, so a clock that drifted steadily or was set again at boot stays within it): "
+                    "{offsets}. Intervals in this report between a time of pglab's (power-off, "
                     "snapshots, the start of the rejoin) and a host's log line are corrected by these offsets and "
                     "given with that error.",
-                    "Часы каждого хоста относительно часов управляющей машины, измеренные в конце работы (`date` "
-                    "хоста по SSH между двумя отсчётами часов управляющей машины; погрешность\u00a0— половина этого "
-                    "времени): {offsets}. Интервалы в отчёте между временем pglab (отключение питания, снимки, начало "
+                    "Часы каждого хоста относительно часов управляющей машины, измеренные {when} (`date` "
+                    "хоста по SSH между двумя отсчётами часов управляющей машины, погрешность отсчёта\u00a0— половина "
+                    "этого времени; при нескольких отсчётах смещение\u00a0— середина охваченного ими диапазона, а "
+                    "погрешность покрывает их все, так что часы, которые равномерно уходили или были заново "
+                    "выставлены при загрузке, остаются в её пределах): {offsets}. Интервалы в отчёте между временем "
+                    "pglab (отключение питания, снимки, начало "
                     "повторного подключения) и строкой журнала хоста исправлены на эти смещения и даны с этой "
                     "погрешностью."),
     "env_offset": ("{host} {offset} ± {bound}", "{host} {offset} ± {bound}"),
+    "env_offsets_when_end": ("at the end of the run", "в конце работы"),
+    "env_offsets_when_three": ("once the hosts were up, after A's power-on and at the end of the run",
+                               "после запуска хостов, после включения A и в конце работы"),
     "env_no_offsets": ("pglab's own times (power-off, snapshots, the start of the rejoin) are read on the control "
                        "machine's clock, and this run did not measure its offset from the VMs' clocks: an interval "
                        "between one of them and a host's log line is marked as such and may be off by that offset.",

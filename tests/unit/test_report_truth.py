@@ -87,7 +87,33 @@ def test_measured_offsets_correct_the_intervals_and_give_their_bound(lang):
     found = report.outage(Lab(), ev)
     assert round(found["detached"].seconds, 2) == 1.75 and found["detached"].bound == 0.04  # 2.25 s - 0.5 s
     assert "± " in text.split('id="s2-2"')[1].split('id="s2-3"')[0]
-    assert t["env_offsets"].split("{offsets}")[0] in text
+    assert t["env_offsets"].split("{when}")[0] in text and t["env_offsets_when_end"] in text
+    assert t["env_offsets_short"].split("{ms}")[0] not in text  # the run implies no skew beyond the offsets
+
+
+def test_readings_at_several_moments_give_the_middle_and_an_error_covering_them_all():
+    start = {"pg-a": {"offset_s": 0.10, "bound_s": 0.02}, "pg-b": {"offset_s": -0.30, "bound_s": 0.01}}
+    after_poweron = {"pg-b": {"offset_s": -0.40, "bound_s": 0.01}}  # pg-a did not answer
+    end = {"pg-a": {"offset_s": 0.90, "bound_s": 0.02}, "pg-b": {"offset_s": -0.50, "bound_s": 0.01}}
+    found = clocks.combine([start, after_poweron, end])
+    assert found["pg-a"] == {"offset_s": 0.5, "bound_s": 0.42, "readings": 2}  # 0.08 .. 0.92
+    assert found["pg-b"] == {"offset_s": -0.4, "bound_s": 0.11, "readings": 3}  # -0.51 .. -0.29
+    assert clocks.combine([end]) == {h: {**o, "readings": 1} for h, o in end.items()}
+    assert clocks.allowed_skew_ms(found) == 1430  # |0.5 + 0.4| + 0.42 + 0.11
+    assert clocks.allowed_skew_ms({"pg-a": found["pg-a"]}) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_skew_the_run_implies_beyond_the_measured_offsets_is_said(lang):
+    t = TEXT[lang]
+    offsets = {h: {"offset_s": 0.0, "bound_s": 0.1, "readings": 3} for h in ("pgpool", "pg-a", "pg-b", "pg-c")}
+    ev = vm(lab_evidence.evidence(), offsets)
+    ev.demo = {**ev.demo, "visible_on_c_after_s": Lab().timing.replay_delay_s - 0.663}  # skew >= 663 ms
+    text = markdown_of(ev, lang)
+    assert t["env_offsets_when_three"] in text
+    assert t["env_offsets_short"].format(ms=663, allow=200) in text
+    ev.environment["clock_offsets"] = {**offsets, "pg-c": {"offset_s": 0.6, "bound_s": 0.1, "readings": 3}}
+    assert t["env_offsets_short"].split("{ms}")[0] not in markdown_of(ev, lang)  # 0.6 + 0.2 s allow 800 ms
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
