@@ -219,7 +219,12 @@ PROSE: dict[str, tuple[str, str]] = {
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
         "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
         "promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows "
-        "A asynchronously: the configuration of stage 1. Every change of primary restarts pgpool's children, so "
+        "A asynchronously: the configuration of stage 1. B is stopped before pgpool is told, rather than "
+        "detached while it runs (which `pcp_promote_node -s` does, through the same failover script): a clean "
+        "shutdown sends all of B's WAL, its shutdown checkpoint included, to its standbys, so A's timeline 3 "
+        "begins after B's last record - nothing is left on B alone and B follows A without a rewind. Detached "
+        "while running, B would go on writing WAL that A never receives (commits waiting for A in vain, "
+        "checkpoints) and would need pg_rewind. Every change of primary restarts pgpool's children, so "
         "clients lose their connections at each of them and reconnect (the session tables count it).{single_pgpool}",
         "Узел сам запускает PostgreSQL при включении, только если он резервный (`standby.signal`). A был "
         "основным, поэтому после включения он остаётся остановленным (изолирован): запущенный как есть, он стал "
@@ -241,7 +246,13 @@ PROSE: dict[str, tuple[str, str]] = {
         "подтверждён), B штатно останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, "
         "и `failover.sh` повышает A, "
         "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
-        "асинхронно: это конфигурация этапа 1. Каждая смена основного узла перезапускает дочерние процессы "
+        "асинхронно: это конфигурация этапа 1. B останавливают до того, как сообщить pgpool, а не отключают "
+        "работающим (так делает `pcp_promote_node -s` через тот же сценарий переключения): при штатной остановке "
+        "весь WAL B, включая контрольную точку остановки, уходит его резервным узлам, поэтому линия времени 3 "
+        "на A начинается после последней записи B\u00a0— на одном B ничего не остаётся, и B следует за A без "
+        "pg_rewind. Отключённый работающим, B продолжал бы писать WAL, которого A уже не получит (коммиты, "
+        "напрасно ждущие A, контрольные точки), и его пришлось бы перематывать. Каждая смена основного узла "
+        "перезапускает дочерние процессы "
         "pgpool, поэтому при каждой из них клиенты теряют соединения и подключаются заново (это видно по "
         "таблицам сессий).{single_pgpool}"),
     "why_at_risk": (

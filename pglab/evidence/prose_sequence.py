@@ -27,13 +27,6 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "machine's one clock, so lines of different hosts compare directly.",
                        "Каждая строка стоит по часам своего хоста; у локального провайдера все хосты живут по одним "
                        "часам машины, поэтому строки разных хостов сравнимы напрямую."),
-    "seq_no_children_local": ("pgpool's log at its level has no line for what it did between `failover done` and the "
-                              "first session's success (by pgpool-II 4.3.5's source its main process sleeps 1 s after "
-                              "a failover, restarts its PCP process and only then forks new children).",
-                              "Что pgpool делал между `failover done` и первым успешным запросом сессий, его журнал "
-                              "при этом уровне журналирования не пишет (по исходному коду pgpool-II 4.3.5 главный "
-                              "процесс после переключения выжидает 1\u00a0с, перезапускает процесс PCP и только потом "
-                              "порождает новые дочерние процессы)."),
     "seq_poweroff": ("power-off of A (`virsh destroy` or the namespace's kill)", "отключение питания A"),
     "seq_switchover": ("the switch-back begins (pglab's event)", "начало возврата на A (событие pglab)"),
     "seq_shutdown": ("fast shutdown of {failed} requested", "запрошена быстрая остановка {failed}"),
@@ -89,14 +82,44 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                     "{back} (the first) to {all} (the last). {children}",
                     "По часам клиентского хоста сессии получали ошибки с {first} до {last} и снова выполняли "
                     "запросы с {back} (первая) до {all} (последняя). {children}"),
-    "seq_no_children": ("pgpool's log at its level has no line for what it did between `failover done` and the "
-                        "first session's success (by pgpool-II 4.3.5's source its main process sleeps 1 s after a "
-                        "failover and restarts its PCP process, and only then forks new children): that interval is "
-                        "measured only across two clocks and is not broken down further.",
-                        "Что pgpool делал между `failover done` и первым успешным запросом сессий, его журнал на этом "
-                        "уровне не записывает (по исходному коду pgpool-II 4.3.5 главный процесс после переключения "
-                        "выжидает 1\u00a0с и перезапускает процесс PCP и только потом порождает новые дочерние "
-                        "процессы): этот промежуток измерен только по двум разным часам и дальше не раскладывается."),
+    # pgpool-II 4.3.5, src/main/pgpool_main.c, failover(): which children it restarts, and its sleep(1) before it
+    # restarts the PCP process (the main process reaps and replaces exited children only after failover() returns)
+    "seq_children_poweroff": ("pgpool's log at its level has no line between `failover done` and the sessions' "
+                              "return. By pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function `failover()`), "
+                              "at a failover of the primary the main process kills every child process and forks a "
+                              "new one in its place before it logs `failover done`; a child that gets a query while "
+                              "the failover is still under way exits (`pool_virtual_main_db_node_id()`), so a session "
+                              "may need another try.",
+                              "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
+                              "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
+                              "`failover()`) при переключении с ведущего узла главный процесс завершает все дочерние "
+                              "процессы и порождает на их месте новые ещё до строки `failover done`; дочерний процесс, "
+                              "получивший запрос, пока переключение не закончено, завершается "
+                              "(`pool_virtual_main_db_node_id()`), поэтому сессии может понадобиться ещё одна "
+                              "попытка."),
+    "seq_children_switchover": ("pgpool's log at its level has no line between `failover done` and the sessions' "
+                                "return. By pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function "
+                                "`failover()`), the detach of a primary that is not pgpool's main node (A, node 0, is "
+                                "attached again) takes the branch for a switchover: only the children whose session "
+                                "was balanced to {failed} are restarted at once, every other one is flagged to exit "
+                                "when it next takes a client; after `failover done` the main process sleeps 1 s "
+                                "(`sleep(1)` before it restarts its PCP process) and only then replaces the children "
+                                "that exited, so for about that second a session that reconnects meets a child that "
+                                "exits at once.",
+                                "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
+                                "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
+                                "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
+                                "(A, узел 0, уже снова подключён), идёт по ветке переключения (switchover): сразу "
+                                "перезапускаются только дочерние процессы, сессии которых были направлены на {failed}, "
+                                "остальные помечаются на завершение при следующем подключении клиента; после "
+                                "`failover done` главный процесс выжидает 1\u00a0с (`sleep(1)` перед перезапуском "
+                                "процесса PCP) и только потом замещает завершившиеся дочерние процессы, поэтому "
+                                "примерно эту секунду переподключившаяся сессия попадает на процесс, который сразу "
+                                "завершается."),
+    "seq_children_two_clocks": (" The interval from `failover done` to the sessions' return is measured across two "
+                                "clocks only and is not broken down further.",
+                                " Промежуток от `failover done` до возвращения сессий измерен только по двум разным "
+                                "часам и дальше не раскладывается."),
     "seq_detached_by": ("The request to detach {failed} came from pgpool's health check process (the line "
                         "`received degenerate backend request` names its pid, {pid}), not from `pcp_detach_node`: "
                         "that command (exit code {rc}) left no such line in pgpool's log.",
