@@ -359,6 +359,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_new_primary": ("new primary", "новый основной узел"),
     "log_follow_degeneration": ("follow degeneration", "отключение узла при переходе"),
     "log_failover_done": ("failover done", "переключение завершено"),
+    "log_failback_done": ("node attached again (failback done)", "узел снова подключён (failback завершён)"),
     "log_backend_read_error": ("backend read error", "ошибка чтения с узла"),
     "log_failover_script": ("failover script", "сценарий переключения"),
     "log_wal_stream_lost": ("WAL stream lost", "потерян поток WAL"),

@@ -25,6 +25,7 @@ PGPOOL_PATTERNS = (
     ("new primary", r"failover: set new primary node"),
     ("follow degeneration", r"starting follow degeneration"),
     ("failover done", r"failover done\. shutdown host"),
+    ("failback done", r"failback done\. reconnect host"),
     ("backend read error", r"unable to read data from DB node"),
     ("failover script", r"(failover|follow_primary)\.sh: |pglab-node\["),
 )

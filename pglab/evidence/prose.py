@@ -560,6 +560,29 @@ PROSE |= {
     "count": ("Count", "Число"),
     "phase": ("Part of the run", "Часть работы"),
     "w_other": ("Other times", "В остальное время"),
+    "attach_table": ("Sessions broken by each attach of a node (`pcp_attach_node`, pgpool's failback) while the "
+                     "clients ran",
+                     "Сессии, прерванные каждым подключением узла (`pcp_attach_node`, failback в pgpool) во время "
+                     "работы клиентов"),
+    "attach_node": ("Node attached", "Подключённый узел"),
+    "attach_started": ("pglab's `pcp_attach_node` began (UTC, control machine)",
+                       "Начало `pcp_attach_node` (UTC, управляющая машина)"),
+    "attach_took": ("Took", "Длительность"),
+    "attach_broken": ("Sessions with an error", "Сессии с ошибкой"),
+    "attach_errors": ("Errors", "Ошибки"),
+    "attach_pause": ("Longest pause of those sessions: worst / median",
+                     "Самая долгая пауза этих сессий: худшая / медиана"),
+    "attach_of": ("{broken} of {sessions}", "{broken} из {sessions}"),
+    "attach_note": ("A session counts for an attach when it got an error from the start of pglab's "
+                    "`pcp_attach_node` until {after} after the command returned; its pause is the longest interval "
+                    "without a success in that window, from its own records (the client host's clock). Why an attach "
+                    "breaks sessions at all is explained in 2.3: while pgpool-II 4.3.5 handles a failback, each of its "
+                    "children that is given a query exits.",
+                    "Сессия относится к подключению, если получила ошибку от начала `pcp_attach_node` до "
+                    "{after} после его завершения; её пауза\u00a0— самый долгий промежуток без успешного "
+                    "запроса в этом окне по её собственным записям (часы клиентского хоста). Почему подключение "
+                    "узла вообще прерывает сессии, объяснено в 2.3: пока pgpool-II 4.3.5 выполняет failback, каждый "
+                    "его дочерний процесс, получивший запрос, завершается."),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly (its log line `received fast shutdown "
                       "request` at {stop} UTC by its clock) and pgpool detaches it ({detach_how}, at {detach} UTC by "
                       "pgpool's clock); {order}. A session whose query pgpool sent to {sync} while it was stopping "

@@ -27,6 +27,7 @@ from pglab.cluster.facts import lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
+    attaches,
     availability,
     clocks,
     configuration,
@@ -452,6 +453,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
                "switch_gap": data.switch_gap(ctx.lab, ev),
+               "attach_breaks": attaches.attach_breaks(ctx.lab, ev), "attach_after": attaches.AFTER_S,
                "switch_order": switch_order(t, ctx.lab, ev, data.switch_gap(ctx.lab, ev)),
                "switch_errors": switch_errors(ev),
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),

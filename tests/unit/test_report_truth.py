@@ -203,3 +203,39 @@ def test_a_negative_apply_age_is_shown_with_its_sign():
     probes[host]["replay_age_s"] = -0.35
     text = markdown_of(ev, "ru")
     assert "\u22120,35\u00a0с" in text and not re.search(r"< 0,1", text)
+
+
+# What each attach cost the sessions (a teacher: "the attaches' breaks are not tabled")
+
+def with_attach(at: float, broken: tuple[str, ...], gap: float) -> Evidence:
+    """The run with a pcp_attach_node of pg-b at `at` that broke `broken`: an error each, then no commit for `gap`."""
+    ev = lab_evidence.evidence()
+    ev.commands.append({"ts": at + 0.4, "host": "pgpool", "user": "postgres", "step": "pcp_attach_node",
+                        "command": "/usr/sbin/pcp_attach_node -h localhost -p 9898 -U pgpool -w -n 1", "exit": 0,
+                        "seconds": 0.4, "output_tail": ""})
+    ev.journal = [r for r in ev.journal if not (r["session"] in broken and at < r["ts"] < at + gap)]
+    ev.errors += [{"ts": at + 0.1, "session": s, "phase": "transfer", "error": "server closed the connection"}
+                  for s in broken]
+    return ev
+
+
+def test_an_attach_counts_the_sessions_it_broke_and_their_pauses_from_their_own_records():
+    at = lab_evidence.RECOVERED + 5  # after the recovery, before the writers pause: nothing else breaks them
+    ev = with_attach(at, ("w1", "w2", "w3"), 0.9)
+    found = report.attaches.attach_breaks(Lab(), ev)
+    assert [(b.host, b.broken, b.sessions, b.errors) for b in found] == [("pg-b", 3, 10, 3)]
+    assert found[0].started == pytest.approx(at) and found[0].seconds == 0.4
+    assert 0.9 < found[0].worst < 1.0 and 0.9 < found[0].median < 1.0
+    quiet = report.attaches.attach_breaks(Lab(), with_attach(at, (), 0.0))
+    assert [(b.broken, b.worst) for b in quiet] == [(0, None)]
+    before_clients = with_attach(lab_evidence.CLIENTS - 10, ("w1",), 0.5)  # the demonstration's attaches
+    assert report.attaches.attach_breaks(Lab(), before_clients) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_attach_table_is_in_stage_3(lang):
+    t = TEXT[lang]
+    text = markdown_of(with_attach(lab_evidence.RECOVERED + 5, ("w1", "w2"), 0.9), lang)
+    stage3 = text.split('id="s3"')[1]
+    assert t["attach_table"].split("`")[0] in stage3 and t["attach_of"].format(broken=2, sessions=10) in stage3
+    assert t["attach_note"].split("`")[0] in stage3 and ("3,00\u00a0с после" if lang == "ru" else "3.00 s after") in stage3

@@ -1,0 +1,70 @@
+"""What each attach of a node (`pcp_attach_node`, pgpool's failback) cost the client sessions.
+
+While pgpool-II 4.3.5 handles a failback, each of its children that is given a query exits, so a session that
+sends one meanwhile loses its connection and reconnects. For every attach pglab ran while clients worked: the
+sessions that got an error from the attach until shortly after it, and each such session's longest pause there
+(from its own records, on the client's clock). The attach itself is timed by pglab's command log (the control
+machine's clock); on VMs the window is widened by the measured clock offsets.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from pglab.evidence import availability, clocks
+from pglab.evidence.records import Evidence
+from pglab.model import Lab
+
+AFTER_S = 3.0  # an error this long after the attach returned still counts as the attach's
+UNBOUNDED_S = 2.0  # the widening when the two clocks' offset was not measured (a VM run recorded before)
+
+
+@dataclass(frozen=True)
+class AttachBreak:
+    """One attach: the node, when pglab's pcp_attach_node began and how long it took (control clock), the
+    sessions it broke (an error in its window) of all sessions, their errors, and their longest pauses."""
+
+    host: str
+    started: float
+    seconds: float
+    broken: int
+    sessions: int
+    errors: int
+    worst: float | None
+    median: float | None
+
+
+def attach_breaks(lab: Lab, ev: Evidence) -> list[AttachBreak]:
+    """Every attach while the clients ran, in time order."""
+    start, stop = ev.first("clients-start"), ev.first("verify-pause") or ev.first("clients-stop")
+    if not start:
+        return []
+    by_id = {str(h.node_id): h.name for h in lab.pg_hosts}
+    acts = availability.activity(ev.journal, ev.reads)
+    run = clocks.of_run(lab, ev)
+    out = []
+    for c in sorted((c for c in ev.commands if c.get("step") == "pcp_attach_node"), key=lambda c: c["ts"]):
+        began = c["ts"] - c.get("seconds", 0)
+        if began < start["ts"] or (stop and began > stop["ts"]):
+            continue
+        node = c["command"].split("-n ", 1)[1].split()[0] if "-n " in c["command"] else ""
+        low, high = client_window(run, began, c["ts"] + AFTER_S)
+        errors = [e for e in ev.errors if low <= e["ts"] <= high]
+        hit = sorted({e["session"] for e in errors} & acts.keys())
+        pauses = [p.seconds for s in hit
+                  if (p := availability.longest_pause(acts[s], low, high)).seconds is not None]
+        out.append(AttachBreak(by_id.get(node, node), began, c.get("seconds", 0.0), len(hit), len(acts), len(errors),
+                               max(pauses) if pauses else None,
+                               statistics.median(pauses) if pauses else None))
+    return out
+
+
+def client_window(run: clocks.Clocks, start: float, end: float) -> tuple[float, float]:
+    """[start, end] on the control machine's clock as the client host's clock reads it, widened by the error."""
+    if run.single:
+        return start, end
+    offset = run.offsets.get("client")
+    if offset is None:
+        return start - UNBOUNDED_S, end + UNBOUNDED_S
+    return start + offset.offset_s - offset.bound_s, end + offset.offset_s + offset.bound_s
