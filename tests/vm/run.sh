@@ -55,4 +55,8 @@ if [ "${1:-}" = --run ]; then
   exit
 fi
 log "running tests/vm with $python"
-in_ns env -u PGLAB_PROVIDER PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@"
+rm -f .vm-steps.txt
+status=0
+in_ns env -u PGLAB_PROVIDER PATH="$PWD/.venv/bin:$PATH" "$python" -m pytest tests/vm -q -p no:cacheprovider "$@" || status=$?
+if [ -f .vm-steps.txt ]; then cat .vm-steps.txt; fi  # the step table and the VMs' CPU factor, in every VM run
+exit "$status"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 
@@ -43,9 +42,20 @@ def vagrant(*args: str, timeout: float = 3600) -> None:
     assert proc.returncode == 0, f"vagrant {' '.join(args)} exited {proc.returncode}\n{said}"
 
 
-def step_table() -> str:
+def step_table(factor: float | None) -> str:
+    """The wall time per step, and the speed probe's CPU factor of the VMs (how much slower than this machine)."""
     lines = [f"{'step':<40} {'seconds':>8}"] + [f"{name:<40} {seconds:>8.0f}" for name, seconds in STEPS]
-    return "\n".join([*lines, f"{'total':<40} {sum(s for _, s in STEPS):>8.0f}"])
+    speed = f"{factor:.1f}x slower than this machine" if factor else "not measured"
+    return "\n".join([*lines, f"{'total':<40} {sum(s for _, s in STEPS):>8.0f}", f"VMs' CPU (speed probe): {speed}"])
+
+
+def cpu_factor() -> float | None:
+    """The speed probe's figure recorded when the lab adopted the VMs (None before that)."""
+    try:
+        with LabContext.load() as ctx:
+            return ctx.speed().get("cpu_slowdown")
+    except Exception:  # no lab recorded: the first step failed
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +65,11 @@ def vms() -> Iterator[None]:
         timed("vagrant up (5 VMs)", lambda: vagrant("up"))
         yield
     finally:
+        factor = cpu_factor()
         fab("destroy", check=False, timeout=900)
         vagrant("destroy", "-f", timeout=900)
-        table = step_table()
-        print(f"\nVM scenario, wall time per step:\n{table}", file=sys.__stdout__, flush=True)
-        (REPO / ".vm-steps.txt").write_text(table + "\n")
+        table = step_table(factor)  # tests/vm/run.sh prints it after pytest (pytest holds this fixture's output)
+        (REPO / ".vm-steps.txt").write_text(f"VM scenario, wall time per step:\n{table}\n")
 
 
 def test_the_first_command_adopts_what_vagrant_up_made(vms):
@@ -131,7 +141,7 @@ def test_stages_on_vms_fail_over_recover_and_lose_nothing(vms):
         out = timed("fab recover", lambda: fab("recover", timeout=3600)).stdout
     except AssertionError:  # what pgpool, failover.sh and the nodes logged since the power-off, before the VMs go
         logs = fab("logs", check=False, timeout=600)
-        print(f"\nfab logs after the failed recover:\n{logs.stdout[-30000:]}", file=sys.__stdout__, flush=True)
+        print(f"\nfab logs after the failed recover:\n{logs.stdout[-30000:]}")  # shown with the failure
         raise
     assert "pg_rewind" in out
     out = timed("fab verify", lambda: fab("verify", timeout=1800)).stdout
