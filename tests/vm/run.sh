@@ -13,6 +13,7 @@ kvm_group=$(stat -c %G /dev/kvm 2>/dev/null || echo "")
 log() { echo "$(date '+%F %T') vm-test: $*" >&2; }
 in_ns() { nsenter --net="/run/netns/$ns" "$@"; }
 
+# shellcheck disable=SC2317  # it runs from the EXIT trap
 teardown() {
   log "tearing down: VMs, libvirtd, virtlogd, namespace $ns"
   in_ns vagrant destroy -f >/dev/null 2>&1 || true
