@@ -2,7 +2,8 @@
 
 While pgpool-II 4.3.5 handles a failback, each of its children that is given a query exits, so a session that
 sends one meanwhile loses its connection and reconnects. For every attach pglab ran while clients worked: the
-sessions that got an error from the attach until shortly after it, and each such session's longest pause there
+sessions that got an error from the attach until shortly after it (or until pglab's next step that breaks sessions
+itself: the switch-back, another attach), and each such session's longest pause there
 (from its own records, on the client's clock). The attach itself is timed by pglab's command log (the control
 machine's clock); on VMs the window is widened by the measured clock offsets.
 """
@@ -17,6 +18,8 @@ from pglab.evidence.records import Evidence
 from pglab.model import Lab
 
 AFTER_S = 3.0  # an error this long after the attach returned still counts as the attach's
+# pglab's steps that break sessions themselves: an attach's window ends where one of them (or the next attach) begins
+BREAKING_EVENTS = ("poweroff", "switchover")
 UNBOUNDED_S = 2.0  # the widening when the two clocks' offset was not measured (a VM run recorded before)
 
 
@@ -44,12 +47,16 @@ def attach_breaks(lab: Lab, ev: Evidence) -> list[AttachBreak]:
     acts = availability.activity(ev.journal, ev.reads)
     run = clocks.of_run(lab, ev)
     out = []
-    for c in sorted((c for c in ev.commands if c.get("step") == "pcp_attach_node"), key=lambda c: c["ts"]):
+    attaches = sorted((c for c in ev.commands if c.get("step") == "pcp_attach_node"), key=lambda c: c["ts"])
+    breaking = [e["ts"] for e in ev.events if e["event"] in BREAKING_EVENTS]
+    breaking += [c["ts"] - c.get("seconds", 0) for c in attaches]
+    for c in attaches:
         began = c["ts"] - c.get("seconds", 0)
         if began < start["ts"] or (stop and began > stop["ts"]):
             continue
         node = c["command"].split("-n ", 1)[1].split()[0] if "-n " in c["command"] else ""
-        low, high = client_window(run, began, c["ts"] + AFTER_S)
+        ends = min([c["ts"] + AFTER_S, *(ts for ts in breaking if ts > began)])
+        low, high = client_window(run, began, ends)
         errors = [e for e in ev.errors if low <= e["ts"] <= high]
         hit = sorted({e["session"] for e in errors} & acts.keys())
         pauses = [p.seconds for s in hit

@@ -240,3 +240,12 @@ def test_the_attach_table_is_in_stage_3(lang):
     assert t["attach_table"].split("`")[0] in stage3 and t["attach_of"].format(broken=2, sessions=10) in stage3
     assert t["attach_note"].split("`")[0] in stage3
     assert ("3,00\u00a0с после" if lang == "ru" else "3.00 s after") in stage3
+
+
+def test_an_attachs_window_ends_where_the_switch_back_begins():
+    """A's attach a moment before the switch-back: the switch-back's errors are not the attach's."""
+    at = lab_evidence.SWITCH - 0.6
+    ev = with_attach(at, ("w1",), 0.2)
+    found = report.attaches.attach_breaks(Lab(), ev)
+    assert [(b.broken, b.errors) for b in found] == [(1, 1)]  # not the 8 writers failing at the switch-back
+    assert found[0].worst < 0.3
