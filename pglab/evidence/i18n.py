@@ -48,6 +48,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "asks": ("The assignment asks", "Задание требует"),
     "verdict": ("Verdict", "Итог"),
     "met": ("met", "выполнено"),
+    "met_local": ("met on the local provider (hosts are Linux namespaces, not VMs; what that does not simulate: "
+                  "“Where the run happened”)",
+                  "выполнено на локальном стенде (хосты\u00a0— пространства имён Linux, а не виртуальные машины; "
+                  "чего это не воспроизводит, см. «Где выполнялась работа»)"),
     "not_met": ("NOT met", "НЕ выполнено"),
     "step": ("Step", "Шаг"),
     "hosts": ("Hosts", "Хосты"),
@@ -109,6 +113,15 @@ WORDS: dict[str, tuple[str, str]] = {
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
+    "concluded_local": ("This run was on the local provider: the five hosts were Linux namespaces of one machine "
+                        "rather than VMs, and A's power-off killed its whole pid namespace at once (what that does "
+                        "not simulate: “Where the run happened”). The same commands run on VMs (`vagrant up`, then "
+                        "`fab setup`), where the power-off is `virsh destroy`.",
+                        "Эта работа выполнена на локальном стенде: пять хостов были пространствами имён Linux на "
+                        "одной машине, а не виртуальными машинами, и отключение питания A одновременно завершило "
+                        "всё его пространство имён процессов (чего это не воспроизводит, см. «Где выполнялась "
+                        "работа»). Те же команды выполняются и на виртуальных машинах (`vagrant up`, затем `fab "
+                        "setup`), где отключение питания\u00a0— `virsh destroy`."),
     "concluded_emulated": ("The figures below are those of slow VMs: their CPU loop ran {slowdown:.1f} times "
                            "slower than on the control machine{why}, so every step that is CPU work - process "
                            "starts, TLS, promotion - takes correspondingly longer; fixed waits (health checks, C's "
@@ -347,6 +360,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "ev_verify_pause": ("verify (writes paused)", "проверка (запись приостановлена)"),
     "ev_clients_stop": ("clients stopped", "клиенты остановлены"),
     # The log messages' kinds (pglab/evidence/logs.py labels: "log_" + label with "_" for spaces).
+    # The client program's steps (pglab/workload/client_program.py phase), named in the error columns.
+    "cstep_connect": ("connect", "подключение"),
+    "cstep_transfer": ("transfer", "перевод"),
+    "cstep_commit": ("commit", "фиксация (COMMIT)"),
+    "cstep_read": ("read", "чтение"),
+    "cstep_read_back": ("read-back of its own write", "перечитывание своей записи"),
     "log_backend_unreachable": ("backend unreachable", "нет соединения с узлом"),
     "log_health_check_retry": ("health check retry", "повтор проверки узла"),
     "log_health_check_failed": ("health check failed", "проверка узла не прошла"),
@@ -435,9 +454,10 @@ WORDS: dict[str, tuple[str, str]] = {
                   "client sessions went on, each by itself: the longest pause of the writer sessions was {writers}, "
                   "of the readers {readers}. C followed B without a base backup. The former primary was brought up to "
                   "date with {method} in {rejoin} instead of a full copy, and the original topology (A "
-                  "primary, B synchronous, C asynchronous) was restored; the writer sessions' longest pause "
-                  "meanwhile: {switch}. Of {acknowledged:|write|writes} acknowledged to clients, {missing} were "
-                  "missing afterwards; the bank invariant {invariant} in {reads:|read|reads} and on every node.",
+                  "primary, B synchronous, C asynchronous) was restored; the longest pause meanwhile of the writer "
+                  "sessions: {switch}, of the readers: {switch_readers}. Of {acknowledged:|write|writes} "
+                  "acknowledged to clients, {missing} were missing afterwards; the bank invariant {invariant} in "
+                  "{reads:|read|reads} and on every node.",
                   "Потоковая репликация под управлением pgpool-II сохранила доступность базы на запись при "
                   "жёстком отключении основного узла: pgpool обнаружил отказ и переключил запись на B за "
                   "{failover}, и каждая клиентская сессия продолжила работу (самая длинная пауза пишущих "
@@ -445,8 +465,9 @@ WORDS: dict[str, tuple[str, str]] = {
                   "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
                   "актуализирован через {method} за {rejoin} вместо полной копии, исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
-                  "пишущих сессий при этом: {switch}. Из {acknowledged:|подтверждённой клиентам записи|подтверждённых "
-                  "клиентам записей|подтверждённых клиентам записей} потеряно: {missing}; инвариант (сумма всех "
+                  "при этом у пишущих сессий\u00a0— {switch}, у читающих\u00a0— {switch_readers}. Из "
+                  "{acknowledged:|подтверждённой клиентам записи|подтверждённых клиентам записей|подтверждённых "
+                  "клиентам записей} потеряно: {missing}; инвариант (сумма всех "
                   "балансов не меняется) {invariant} в {reads:|чтении|чтениях|чтениях} и на каждом узле."),
 }
 

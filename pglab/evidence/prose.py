@@ -106,8 +106,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "children that is given a query exits (`pool_virtual_main_db_node_id()` in its source exits while "
         "`Req_info->switching` is set), so every session that sends one meanwhile loses its connection and "
         "reconnects. That is why no node is attached during the failover (in this run pglab attaches nodes in "
-        "the stage 1 demonstration, where B and C are stopped and attached again, and in stage 3, where A and B "
-        "must be), and why clients reconnect after the failover rather than carry on: their "
+        "the stage 1 demonstration, when a standby pgpool detached while it was stopped starts again - see "
+        "Appendix B - and in stage 3, where A and B must be), and why clients reconnect after the failover rather "
+        "than carry on: their "
         "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
         "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`. Какой "
@@ -134,7 +135,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "исходном коде: функция `pool_virtual_main_db_node_id()` завершает процесс, пока установлен флаг "
         "`Req_info->switching`), и каждая сессия, отправившая в это время запрос, теряет соединение и подключается "
         "заново. Поэтому во время переключения ни один узел не подключается (pglab подключает узлы в демонстрации "
-        "этапа 1, где B и C останавливают и подключают снова, и на этапе 3, где нужно подключить A и B), а клиенты "
+        "этапа 1, когда снова запускается резервный узел, которого pgpool отключил, пока тот был остановлен,\u00a0— "
+        "см. приложение Б,\u00a0— и на этапе 3, где нужно подключить A и B), а клиенты "
         "переподключаются после переключения потому, что pgpool завершил обслуживавший их процесс, а не потому, "
         "что база данных стала недоступна."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
@@ -196,12 +198,13 @@ PROSE: dict[str, tuple[str, str]] = {
                      "отбросил. Коммит, который на основном узле есть, дошёл до B до отключения; клиент лишь не "
                      "получил ответа."),
     "choice_unknown": ("(not collected)", "(не собрана)"),
-    "c_follow": (": C's last replayed position during the outage, `{c_lsn}`, is not past `{fork}`, where "
-                 "timelines 1 and 2 fork (pg_rewind's divergence point), so C's WAL is a prefix of the new "
-                 "primary's history and C needs no rewind",
-                 ": во время отказа C применил WAL до позиции `{c_lsn}`\u00a0— не дальше точки `{fork}`, где "
-                 "расходятся линии времени 1 и 2 (точка расхождения из вывода pg_rewind), то есть WAL C\u00a0— "
-                 "начало истории нового основного узла, и pg_rewind для C не нужен"),
+    "c_follow": (": C then switched to the new timeline by itself, which PostgreSQL does only when a standby "
+                 "has replayed no WAL past `{fork}`, where timelines 1 and 2 fork (pg_rewind's divergence point): C's "
+                 "history is a prefix of the new primary's and it needs no rewind (the log lines are in stage 3)",
+                 ": затем C сам перешёл на новую линию времени, а PostgreSQL делает это, только если резервный узел "
+                 "не применил WAL дальше точки `{fork}`, где расходятся линии времени 1 и 2 (точка расхождения из "
+                 "вывода pg_rewind): история C\u00a0— начало истории нового основного узла, и pg_rewind для C не "
+                 "нужен (строки журнала\u00a0— в разделе этапа 3)"),
     "why_3": (
         "A node starts its PostgreSQL by itself only if it is a standby (`standby.signal`). A was a primary, so "
         "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1, "
@@ -246,12 +249,13 @@ PROSE: dict[str, tuple[str, str]] = {
         "подтверждён), B штатно останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, "
         "и `failover.sh` повышает A, "
         "который начинает линию времени 3. B следует за A и снова становится синхронным, C следует за A "
-        "асинхронно: это конфигурация этапа 1. B останавливают до того, как сообщить pgpool, а не отключают "
-        "работающим (так делает `pcp_promote_node -s` через тот же сценарий переключения): при штатной остановке "
-        "весь WAL B, включая контрольную точку остановки, уходит его резервным узлам, поэтому линия времени 3 "
-        "на A начинается после последней записи B\u00a0— на одном B ничего не остаётся, и B следует за A без "
-        "pg_rewind. Отключённый работающим, B продолжал бы писать WAL, которого A уже не получит (коммиты, "
-        "напрасно ждущие A, контрольные точки), и его пришлось бы перематывать. Каждая смена основного узла "
+        "асинхронно: это конфигурация этапа 1. B сначала останавливают и только затем сообщают pgpool; если "
+        "бы B отключили, не останавливая (так делает `pcp_promote_node -s` через тот же сценарий "
+        "переключения), он продолжал бы писать WAL, которого A уже не получит (коммиты, напрасно ждущие A, "
+        "контрольные точки), и его пришлось бы перематывать pg_rewind. При штатной остановке весь WAL B, включая "
+        "контрольную точку остановки, уходит его резервным узлам, поэтому линия времени 3 на A начинается после "
+        "последней записи B\u00a0— на одном B ничего не остаётся, и B следует за A без pg_rewind. Каждая смена "
+        "основного узла "
         "перезапускает дочерние процессы "
         "pgpool, поэтому при каждой из них клиенты теряют соединения и подключаются заново (это видно по "
         "таблицам сессий).{single_pgpool}"),
@@ -363,11 +367,16 @@ PROSE |= {
                  "between the last commit before and the first commit after; “Abandoned requests” are the "
                  "requests the client gave up after {ms} ms without an answer (its journal entry `request "
                  "abandoned`), which the client counts apart and the session tables do not include in their "
-                 "errors.",
+                 "errors. The watchdog looks every {watchdog} (“The data”), and a connection that fails before its "
+                 "next look ends the request with that error instead: a pause longer than {ms} ms with no "
+                 "abandoned request is such a case.",
                  "«Ошибок» — как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
                  "последним коммитом до и первым коммитом после; «Запросов без ответа» — запросы, на которые "
                  "клиент не дождался ответа за {ms} мс и отказался от них (запись журнала `request "
-                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет."),
+                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Сторожевой поток "
+                 "проверяет сессии раз в {watchdog} (см. «Данные»), и если соединение обрывается раньше его "
+                 "следующей проверки, запрос завершается этой ошибкой: пауза дольше {ms}\u00a0мс без прерванных "
+                 "запросов\u00a0— именно такой случай."),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
@@ -449,7 +458,10 @@ PROSE |= {
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
                  "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no "
                  "writes (before the clients start) both are just the time since the last transaction "
-                 "was replayed, not a delay.",
+                 "was replayed, not a delay. A dash is a value PostgreSQL does not report: `replay_lag` is NULL "
+                 "once the standby has replayed everything and no new WAL has come for a while (it is reset until "
+                 "the next change) and before its first report; the apply delay is NULL while the standby has "
+                 "applied no transaction since it started.",
                  "Задержка применения\u00a0— `replay_lag` из pg_stat_replication: время от записи позиции WAL на "
                  "диск основного узла до сообщения резервного о её применении, по выборочным позициям. Задержка на C "
                  "действует только на записи о коммитах (остальные записи применяются сразу), поэтому эта величина "
@@ -457,7 +469,11 @@ PROSE |= {
                  "измерено на самом резервном узле как `now() - pg_last_xact_replay_timestamp()`, возраст "
                  "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
                  "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), обе "
-                 "величины\u00a0— просто время с момента последней применённой транзакции, а не задержка."),
+                 "величины\u00a0— просто время с момента последней применённой транзакции, а не задержка. Прочерк "
+                 "означает значение, которого PostgreSQL не сообщает (`NULL`): `replay_lag` пуст, когда резервный "
+                 "узел применил всё и новый WAL какое-то время не приходил (до следующего изменения он сброшен), "
+                 "и до первого отчёта узла; отставание пусто, пока резервный узел с запуска не применил ни одной "
+                 "транзакции."),
     "negative_age_note": ("An apply delay below zero is shown with its sign: the standby's clock is behind the "
                           "primary's by at least that much (the hosts' clocks are not synchronised).",
                           "Отставание меньше нуля показано со знаком «−»: часы резервного узла отстают от часов "
@@ -547,6 +563,21 @@ PROSE |= {
                "`replication_probes`\u00a0— пробные строки демонстрации репликации)"),
     "tx_sql": ("The client sessions' statements (`psycopg`'s `%s` parameters)",
                "Операторы клиентских сессий (параметры `psycopg`\u00a0— `%s`)"),
+    "client_policy": ("How a session behaves on an error (`pglab/workload/client_program.py`): a failed transaction "
+                      "is rolled back and the next one starts at once; a session whose connection broke waits {pause} "
+                      "and reconnects, retrying every {retry} (each try bounded by `connect_timeout` = 2 s), so "
+                      "after pgpool ends a child a session needs at least one reconnection and, while pgpool is "
+                      "still switching, may need several. A watchdog looks at every session each {watchdog} and "
+                      "abandons a transaction (its statements, commit and read-back together) unanswered for "
+                      "{ms} ms: it shuts the socket, and the session reconnects.",
+                      "Как сессия реагирует на ошибку (`pglab/workload/client_program.py`): неудачная транзакция "
+                      "откатывается, и сразу начинается следующая; сессия, у которой оборвалось соединение, ждёт "
+                      "{pause} и подключается заново, повторяя попытку каждые {retry} (каждая ограничена "
+                      "`connect_timeout` = 2\u00a0с), поэтому после того, как pgpool завершил дочерний процесс, "
+                      "сессии нужно хотя бы одно переподключение, а пока pgpool ещё переключается\u00a0— "
+                      "несколько. Сторожевой поток каждые {watchdog} проверяет все сессии и прерывает транзакцию "
+                      "(её операторы, фиксацию и перечитывание вместе), оставшуюся без ответа {ms}\u00a0мс: он "
+                      "закрывает сокет, и сессия подключается заново."),
     "sample_accounts": ("First rows of `accounts` on {host} at the end of the run",
                         "Первые строки `accounts` на {host} в конце работы"),
     "sample_transfers": ("Last rows of `transfers` on {host} at the end of the run",

@@ -20,13 +20,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_note": ("Each line is placed by its own host's clock; the clocks are not synchronised (see “Where the "
                  "work ran”), so the order of two lines from different hosts and the time between them are not "
                  "established by this table: the last column compares lines of one clock only.",
-                 "Каждая строка стоит по часам своего хоста, а часы хостов не синхронизированы (см. «Где "
-                 "выполнялась работа»), поэтому порядок строк разных хостов и промежутки между ними эта таблица "
+                 "Время каждой строки\u00a0— по часам записавшего её хоста, а часы хостов не синхронизированы "
+                 "(см. «Где выполнялась работа»), поэтому порядок строк разных хостов и промежутки между ними эта "
+                 "таблица "
                  "не устанавливает: последний столбец сравнивает только строки одних и тех же часов."),
     "seq_note_local": ("Each line is placed by its own host's clock; on the local provider every host shares the "
                        "machine's one clock, so lines of different hosts compare directly.",
-                       "Каждая строка стоит по часам своего хоста; у локального провайдера все хосты живут по одним "
-                       "часам машины, поэтому строки разных хостов сравнимы напрямую."),
+                       "Время каждой строки\u00a0— по часам записавшего её хоста; у локального провайдера все "
+                       "хосты живут по одним часам машины, поэтому строки разных хостов сравнимы напрямую."),
     "seq_poweroff": ("power-off of A (`virsh destroy` or the namespace's kill)", "отключение питания A"),
     "seq_switchover": ("the switch-back begins (pglab's event)", "начало возврата на A (событие pglab)"),
     "seq_shutdown": ("fast shutdown of {failed} requested", "запрошена быстрая остановка {failed}"),
@@ -109,7 +110,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
                                 "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
                                 "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
-                                "(A, узел 0, уже снова подключён), идёт по ветке переключения (switchover): сразу "
+                                "(A, узел 0, уже снова подключён), идёт по ветке плановой смены основного узла: сразу "
                                 "перезапускаются только дочерние процессы, сессии которых были направлены на {failed}, "
                                 "остальные помечаются на завершение при следующем подключении клиента; после "
                                 "`failover done` главный процесс выжидает 1\u00a0с (`sleep(1)` перед перезапуском "

@@ -60,6 +60,7 @@ from pglab.evidence.verdicts import (
     wait_parts,
 )
 from pglab.model import Lab
+from pglab.workload import client_program
 
 TEMPLATES = Path(__file__).with_name("templates")
 def load_evidence(ctx: LabContext) -> Evidence:
@@ -128,8 +129,8 @@ def rates(ev: Evidence, index: int) -> dict:
 
 
 def step_seconds(step: dict) -> float:
-    """A step's duration from its start and end to the millisecond, as the step line prints them."""
-    return round(step["end"], 3) - round(step["start"], 3)
+    """A step's duration from its start and end as the step line prints them (cut to the millisecond)."""
+    return round(printed(step["end"]) - printed(step["start"]), 3)
 
 
 def sections(ev: Evidence, lang: str, found: dict, lab: Lab | None = None) -> list[dict]:
@@ -254,12 +255,12 @@ def promotion_choice(t: dict, ev: Evidence) -> str:
 
 
 def follow_without_rewind(t: dict, lab: Lab, ev: Evidence) -> str:
-    """Why C could follow the new primary without pg_rewind: its position in the outage vs the fork point."""
-    c_lsn = ev.snapshot("2.2").get("probes", {}).get(lab.async_standby, {}).get("lsn")
+    """Why C could follow the new primary without pg_rewind: it switched onto timeline 2 by itself (its own log
+    line), which PostgreSQL does only when its replay has not passed the fork point."""
     fork = next((r.diverged_lsn for r in rejoin.rewinds(ev) if r.diverged_timeline == 1 and r.diverged_lsn), None)
-    if not (c_lsn and fork) or lsn_to_int(c_lsn) > lsn_to_int(fork):
+    if not fork or not any(sw.timeline == 2 for sw in rejoin.timeline_switches(ev, lab.async_standby)):
         return ""
-    return t["c_follow"].format(c_lsn=c_lsn, fork=fork)
+    return t["c_follow"].format(fork=fork)
 
 
 def c_at_fork(t: dict, lab: Lab, ev: Evidence) -> str:
@@ -453,6 +454,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
                "switch_gap": data.switch_gap(ctx.lab, ev),
+               "client": client_program,
                "attach_breaks": attaches.attach_breaks(ctx.lab, ev), "attach_after": attaches.AFTER_S,
                "switch_order": switch_order(t, ctx.lab, ev, data.switch_gap(ctx.lab, ev)),
                "switch_errors": switch_errors(ev),

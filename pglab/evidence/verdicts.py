@@ -267,6 +267,7 @@ def conclusion(t: dict, figs: dict) -> str:
                                  readers=pauses_text(t, windows["failover"], "reader"),
                                  method=figs["rejoin_method"], rejoin=rejoin_words(t, figs),
                                  switch=pauses_text(t, windows["switchback"], "writer"),
+                                 switch_readers=pauses_text(t, windows["switchback"], "reader"),
                                  acknowledged=figs["acknowledged"], missing=figs["missing"],
                                  invariant=t["held"] if figs["invariant"] else t["broken"], reads=figs["reads"]) + (
         t["concluded_at_risk"].format(at_risk=figs["at_risk"], acknowledged=figs["acknowledged"],

@@ -44,6 +44,9 @@ CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pg
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
             "tcp_user_timeout={dead_ms} application_name=pglab-{name} "
             "options='-c idle_in_transaction_session_timeout={stuck_ms}'")
+WATCHDOG_S = 0.25  # how often the main thread looks for a request unanswered for --stuck-request-ms
+BROKEN_PAUSE_S = 0.05  # a session whose connection broke waits this long before it reconnects
+RETRY_S = 0.1  # then it retries every 100 ms: pgpool answers again within a failover
 SYNC_S = 0.1  # the flusher's period: one fdatasync per journal and period, not one per line (~0.3 ms each)
 # A writer's transaction (the report shows these statements): two balance updates, in account id order,
 # and the transfer's row, whose identity column n is the history's order.
@@ -116,7 +119,7 @@ class Session(threading.Thread):
                 return
             except psycopg.Error as exc:
                 self.fail(exc, "connect")
-                time.sleep(0.1)  # a client that retries every 100 ms: pgpool answers again within a failover
+                time.sleep(RETRY_S)
 
     def fail(self, exc: Exception, phase: str) -> None:
         message = " ".join(str(exc).split())[:200]
@@ -154,7 +157,7 @@ class Session(threading.Thread):
                 if self.conn is None or self.conn.broken or self.conn.closed:
                     self.counters["connected"] = False
                     self.counters["reconnects"] += 1
-                    time.sleep(0.05)
+                    time.sleep(BROKEN_PAUSE_S)
                     self.connect()
                 else:
                     try:
@@ -248,7 +251,7 @@ def run(args: argparse.Namespace) -> None:
         for s in sessions:
             s.abandon_if_stuck(time.monotonic())
         write_status(started, sessions)
-        stop.wait(0.25)
+        stop.wait(WATCHDOG_S)
     for s in sessions:
         s.join(timeout=5)
     write_status(started, sessions)  # the final counts: they agree with the journal once every session ended
