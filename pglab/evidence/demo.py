@@ -17,6 +17,7 @@ import psycopg
 from pglab.cluster import operations, sql
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
+from pglab.evidence import logs
 from pglab.polling import poll
 
 Say = Callable[[str], None]
@@ -33,6 +34,7 @@ class DemoResult:
     commit_wait_with_b_stopped_s: float | None = None
     commit_with_c_stopped_s: float | None = None
     sync_wait: dict = field(default_factory=dict)  # the commit held in SyncRep while B's replay was paused
+    b_stop_logs: list[dict] = field(default_factory=list)  # what pgpool, failover.sh and B logged while B was stopped
     lines: list[str] = field(default_factory=list)
 
 
@@ -98,6 +100,12 @@ def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
         operations.node_cmd(ctx, host, "start", f"demo: start {host}")
     operations.wait_until_streaming_and_attached(ctx, host)
     return seconds
+
+
+# The lines that show what happened while B was stopped: its shutdown, pgpool detaching it, failover.sh handing the
+# synchronous role to C, B streaming again and pgpool attaching it.
+B_STOP_LABELS = ("shutdown requested", "health check failed", "degeneration", "failover script", "failover done",
+                 "streaming", "failback done")
 
 
 WAITING = ("SELECT a.wait_event, round(extract(epoch FROM now() - a.xact_start)::numeric, 3), "
@@ -187,7 +195,9 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
          f"{w.get('wait_event', 'none')}) with {lab.primary} at {w.get('current_lsn', '?')}, {sync} flushed to "
          f"{w.get('flush_lsn', '?')} but replayed to {w.get('replay_lsn', '?')}; acknowledged "
          f"{(w.get('released_after_s') or 0) * 1000:.0f} ms after the replay resumed")
+    stopping = time.time()
     result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")
+    result.b_stop_logs = [asdict(h) for h in logs.collect(ctx, since=stopping - 0.5) if h.label in B_STOP_LABELS]
     note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - pgpool detached {sync}, "
          f"failover.sh made {lagging} synchronous, and the commit (remote_apply) waited for {lagging}'s delayed replay")
     operations.restore_sync(ctx, say)

@@ -184,6 +184,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "node": ("Node", "Узел"),
     "pool_status": ("In pgpool: status, role", "В pgpool: статус, роль"),
     "role": ("Role", "Роль"),
+    "wal_position": ("WAL position (primary: written; standby: replayed)",
+                     "Позиция WAL (основной: записана; резервный: применена)"),
     "timeline_id": ("Timeline", "Линия времени"),
     "sync_state": ("Sync state", "Синхронность"),
     "replication": ("Replication on the primary (pg_stat_replication)",

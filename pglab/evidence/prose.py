@@ -578,6 +578,11 @@ PROSE |= {
                       "несколько. Сторожевой поток каждые {watchdog} проверяет все сессии и прерывает транзакцию "
                       "(её операторы, фиксацию и перечитывание вместе), оставшуюся без ответа {ms}\u00a0мс: он "
                       "закрывает сокет, и сессия подключается заново."),
+    "demo_logs": ("Log messages while {host} was stopped in the demonstration: its shutdown, pgpool detaching it, "
+                  "`failover.sh` handing the synchronous role on, {host} streaming again and pgpool attaching it",
+                  "Сообщения журналов, пока {host} был остановлен в демонстрации: его остановка, отключение в "
+                  "pgpool, передача роли синхронного узла сценарием `failover.sh`, возобновление потоковой "
+                  "репликации и повторное подключение в pgpool"),
     "sample_accounts": ("First rows of `accounts` on {host} at the end of the run",
                         "Первые строки `accounts` на {host} в конце работы"),
     "sample_transfers": ("Last rows of `transfers` on {host} at the end of the run",

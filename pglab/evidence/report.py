@@ -510,6 +510,7 @@ def _environment() -> jinja2.Environment:
     env.filters["inline_code"] = inline_code
     env.filters["unbroken"] = unbroken
     env.filters["nowrap"] = nowrap
+    env.filters["log_hit"] = lambda h: LogHit(**h)
     env.filters["code_of"] = lambda value: f"`{value}`"  # an identifier (an app or slot name) inside prose
     env.filters["lsn"] = lsn
     env.filters["host_size"] = lambda item, t: t["env_size"].format(

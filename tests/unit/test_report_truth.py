@@ -249,3 +249,23 @@ def test_an_attachs_window_ends_where_the_switch_back_begins():
     found = report.attaches.attach_breaks(Lab(), ev)
     assert [(b.broken, b.errors) for b in found] == [(1, 1)]  # not the 8 writers failing at the switch-back
     assert found[0].worst < 0.3
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_demonstration_shows_the_log_lines_of_bs_stop(lang):
+    """A teacher: "pgpool detached pg-b and failover.sh made pg-c synchronous" had no log line behind it."""
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    at = lab_evidence.CLIENTS - 20
+    ev.demo = {**ev.demo, "b_stop_logs": [
+        {"ts": at, "host": "pg-b", "source": "postgresql", "label": "shutdown requested",
+         "line": "2026-12-01 10:30:42.100 UTC [50] LOG:  received fast shutdown request"},
+        {"ts": at + 1.2, "host": "pgpool", "source": "pgpool", "label": "failover script",
+         "line": "2026-12-01 10:30:43.300 failover.sh: standby pg-b failed: no promotion; the primary now waits for "
+                 "pg_c"}]}
+    stage1 = markdown_of(ev, lang).split('id="s1"')[1].split('id="s2"')[0]
+    assert t["demo_logs"].format(host="pg-b").split("`")[0] in stage1
+    words = re.sub(r"<[^>]+>", "", stage1)  # log messages are set word by word for the PDF
+    assert "received fast shutdown request" in words and "the primary now waits for pg_c" in words
+    ev.demo = {k: v for k, v in ev.demo.items() if k != "b_stop_logs"}
+    assert t["demo_logs"].format(host="pg-b").split("`")[0] not in markdown_of(ev, lang)
