@@ -11,7 +11,8 @@ set -euo pipefail
 source /etc/pglab/pglab.env
 read -ra ssh_args <<<"$SSH_OPTS"  # the options, one word each
 failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 old_primary_host=${11}
-log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&2; }
+exec 3>&2  # the log's own descriptor: `$(rules ... 2>&1)` captures pglab-rules' errors, not the facts' log lines
+log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&3; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
 mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()  # up|down per node, in NODE_HOSTS order
