@@ -123,13 +123,14 @@ WORDS: dict[str, tuple[str, str]] = {
                         "работа»). Те же команды выполняются и на виртуальных машинах (`vagrant up`, затем `fab "
                         "setup`), где отключение питания\u00a0— `virsh destroy`."),
     "concluded_emulated": ("The figures below are those of slow VMs: their CPU loop ran {slowdown:.1f} times "
-                           "slower than on the control machine{why}, so every step that is CPU work - process "
-                           "starts, TLS, promotion - takes correspondingly longer; fixed waits (health checks, C's "
-                           "replay delay) do not.",
+                           "slower than on the control machine{why}, so steps that are CPU work - process "
+                           "starts, TLS, promotion - are expected to take longer by a like factor (one loop measured, "
+                           "not each step); fixed waits (health checks, C's replay delay) do not.",
                            "Приведённые ниже числа получены на медленных виртуальных машинах: их цикл процессора "
                            "шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}, поэтому шаги, "
-                           "которые заняты работой процессора (запуск процессов, TLS, повышение), во столько же раз "
-                           "длиннее, а фиксированные ожидания (проверки pgpool, задержка C)\u00a0— нет."),
+                           "которые заняты работой процессора (запуск процессов, TLS, повышение), предположительно "
+                           "длиннее примерно во столько же раз (измерен один цикл, а не каждый шаг), а фиксированные "
+                           "ожидания (проверки pgpool, задержка C)\u00a0— нет."),
     "emulated_why": (" (libvirt domain type `qemu`: QEMU emulates their CPU in software, without KVM)",
                      " (тип домена libvirt\u00a0— `qemu`: QEMU эмулирует их процессор программно, без KVM)"),
     "wall": ("Whole lab, wall time", "Вся работа, время"),

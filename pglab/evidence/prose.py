@@ -158,16 +158,18 @@ PROSE: dict[str, tuple[str, str]] = {
     "state_in_crash_recovery": ("`in crash recovery`", "«восстановление после сбоя»"),
     "absent": ("absent", "нет"),
     "probe_again": ("Stage 1's test repeated on the restored topology: probe row {id} committed through pgpool; on "
-                    "{sync} after {b}, on {lagging} right after the commit: {at_once}, on {lagging} after {c}. Its id "
+                    "{sync} after {b}; on {lagging} right after the commit {at_once}, there after {c}. Its id "
                     "is not the count of probe rows: ids come from a sequence, which is not transactional and, "
                     "after a crash or a promotion, skips the values it had pre-logged in WAL (up to 32), as for "
                     "`transfers.n` (see “The data”).",
                     "Проверка этапа 1 повторена на восстановленной конфигурации: пробная строка {id} записана "
-                    "через pgpool; на {sync} видна через {b}, на {lagging} сразу после коммита: {at_once}, на "
-                    "{lagging}\u00a0— через {c}. Номер строки\u00a0— не число пробных строк: номера выдаёт "
+                    "через pgpool; на {sync} видна через {b}; на {lagging} сразу после коммита {at_once}, "
+                    "появилась через {c}. Номер строки\u00a0— не число пробных строк: номера выдаёт "
                     "последовательность, которая не откатывается вместе с транзакцией, а после сбоя или повышения "
                     "узла пропускает значения, заранее записанные в WAL (до 32),\u00a0— так же, как у "
                     "`transfers.n` (см. раздел «Данные»)."),
+    "probe_c_there": ("it was already there (the delay did not hold it)", "она уже была (задержка её не удержала)"),
+    "probe_c_not_yet": ("it was not there yet", "её ещё не было"),
     "single_pgpool": (" Limits: this fencing is the node's own start-up rule only. It does not stop a primary "
                       "that keeps running but is cut off from pgpool (a network partition) and still accepts "
                       "writes from any client that reaches it directly; production clusters add STONITH or a "
@@ -190,13 +192,25 @@ PROSE: dict[str, tuple[str, str]] = {
     "unknown_table": ("Commits of unknown outcome, each", "Коммиты с неизвестным исходом, каждый"),
     "after_cut": ("After the power cut", "После отключения питания"),
     "on_primary": ("On the final primary", "Есть на итоговом основном узле"),
-    "unknown_text": ("A commit of unknown outcome at the power cut that the final primary lacks never reached B: "
-                     "at most it was in A's WAL past the divergence point, which pg_rewind discarded. One that the "
-                     "primary holds had reached B before the cut; its client only lost the answer.",
-                     "Коммит с неизвестным исходом в момент отключения питания, которого нет на итоговом основном "
-                     "узле, не дошёл до B: самое большее он был в WAL A после точки расхождения, и pg_rewind его "
-                     "отбросил. Коммит, который на основном узле есть, дошёл до B до отключения; клиент лишь не "
-                     "получил ответа."),
+    "unknown_time": ("Error at `COMMIT` (UTC, client)", "Ошибка при `COMMIT` (UTC, клиент)"),
+    "unknown_text": ("For each of these the client sent `COMMIT` and lost its connection before the answer; whether "
+                     "it committed is read from the final primary (last column). One at the power cut that the final "
+                     "primary lacks never became durable on B{wal}; one the primary holds had reached B before the "
+                     "cut, and its client only lost the answer. One at another time (pgpool ending sessions at an "
+                     "attach or at the switch-back) was lost or kept on the then primary in the same way.",
+                     "Для каждого из них клиент отправил `COMMIT` и потерял соединение до ответа; зафиксирован ли "
+                     "коммит, проверено на итоговом основном узле (последний столбец). Коммит в момент отключения "
+                     "питания, которого на итоговом основном узле нет, не стал долговечным на B{wal}; коммит, "
+                     "который там есть, дошёл до B до отключения, и клиент лишь не получил ответа. Коммит в другое "
+                     "время (когда pgpool обрывал сессии при подключении узла или при возврате на A) так же сохранён "
+                     "или потерян на тогдашнем основном узле."),
+    "unknown_wal_same": (", and A's own WAL ends where B's replay did (stage 3), so it never reached A's disk either "
+                         "(not yet written, or only in the page cache the power cut lost)",
+                         ", а собственный WAL A заканчивается там же, где закончилось применение на B (этап 3), так "
+                         "что и на диск A он не попал (ещё не был записан или был только в страничном кэше, "
+                         "потерянном при отключении питания)"),
+    "unknown_wal_rewound": (": at most it was in A's WAL past the divergence point, which pg_rewind discarded",
+                            ": самое большее он был в WAL A после точки расхождения, и pg_rewind его отбросил"),
     "choice_unknown": ("(not collected)", "(не собрана)"),
     "c_follow": (": C then switched to the new timeline by itself, which PostgreSQL does only when a standby "
                  "has replayed no WAL past `{fork}`, where timelines 1 and 2 fork (pg_rewind's divergence point): C's "
@@ -298,14 +312,14 @@ PROSE: dict[str, tuple[str, str]] = {
         "задержкой {delay}\u00a0с, поэтому там узлы различались."),
     "unknown_none": ("No commit had an unknown outcome.", "Коммитов с неизвестным исходом не было."),
     "unknown_present": ("The {n:|commit|commits} of unknown outcome committed all the same (found on the primary).",
-                        "Коммитов с неизвестным исходом: {n}, и все они всё же зафиксированы (найдены на основном "
+                        "Коммитов с неизвестным исходом: {n}; все всё же зафиксированы (найдены на основном "
                         "узле)."),
     "unknown_absent": ("The {n:|commit|commits} of unknown outcome did not commit (not on the primary).",
-                       "Коммитов с неизвестным исходом: {n}, и ни один не зафиксирован (на основном узле их нет)."),
+                       "Коммитов с неизвестным исходом: {n}; ни один не зафиксирован (на основном узле их нет)."),
     "unknown_mixed": ("Of {n:|commit|commits} of unknown outcome, {present} committed all the same (found on the "
                       "primary) and {absent} did not.",
-                      "Коммитов с неизвестным исходом: {n}; из них {present} всё же зафиксированы (найдены на "
-                      "основном узле), {absent} нет."),
+                      "Коммитов с неизвестным исходом: {n}; из них зафиксированы всё же (найдены на основном "
+                      "узле): {present}, не зафиксированы: {absent}."),
 }
 
 # The words of the evidence added for stage 2.2 and 3, the data and the environment.

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 FACTS: dict[str, tuple[str, str]] = {
     # An interval between two times read on two clocks (report.across).
-    "span_bound": ("{s} ± {bound}", "{s} ± {bound}"),
-    "span_within": ("{s} ± {bound} (within the two clocks' error: which came first is not established)",
-                    "{s} ± {bound} (в пределах погрешности сравнения двух часов: что было раньше, не установлено)"),
+    "span_bound": ("{s}\u00a0±\u00a0{bound}", "{s}\u00a0±\u00a0{bound}"),
+    "span_within": ("{s}\u00a0±\u00a0{bound} (within the two clocks' error: which came first is not established)",
+                    "{s}\u00a0±\u00a0{bound} (в пределах погрешности сравнения двух часов: что было раньше, не "
+                    "установлено)"),
     "span_unknown": ("{s} (by two clocks whose offset this run did not measure)",
                      "{s} (по двум разным часам, расхождение которых в этой записи не измерено)"),
     "log_clocks_note": (" Each time is read on the clock of the host in its row; the rows are sorted by those "
@@ -32,7 +33,7 @@ FACTS: dict[str, tuple[str, str]] = {
                     "pglab (отключение питания, снимки, начало "
                     "повторного подключения) и строкой журнала хоста исправлены на эти смещения и даны с этой "
                     "погрешностью."),
-    "env_offset": ("{host} {offset} ± {bound}", "{host} {offset} ± {bound}"),
+    "env_offset": ("{host} {offset}\u00a0±\u00a0{bound}", "{host} {offset}\u00a0±\u00a0{bound}"),
     "env_offsets_when_end": ("at the end of the run", "в конце работы"),
     "env_offsets_when_three": ("once the hosts were up, after A's power-on and at the end of the run",
                                "после запуска хостов, после включения A и в конце работы"),

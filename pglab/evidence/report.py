@@ -50,6 +50,7 @@ from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
     clock,
     conclusion,
+    failover_lines,
     figures,
     pauses_text,
     printed,
@@ -220,13 +221,18 @@ def run_date(ev: Evidence, lang: str) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
 
 
-def unknown_rows(ev: Evidence) -> list[dict]:
-    """Each commit of unknown outcome: session, time, seconds after the power cut, the n its INSERT returned,
-    and whether the final primary holds it (None: an older recording without the ids)."""
+def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
+    """Each commit of unknown outcome: session, when its error came (the client's clock), the part of the run it
+    fell in, the interval from the power cut (pglab's clock to the client's, corrected by the measured offsets),
+    the n its INSERT returned, and whether the final primary holds it (None: an older recording without the ids)."""
     off = ev.first("poweroff")
     present = ev.verify.get("indeterminate_present_ids")
+    run = clocks.of_run(lab, ev)
+    parts = data.phases(ev)
     return [{"session": r["session"], "ts": r["ts"], "n": r.get("n", ""), "id": r["id"],
-             "after_cut": r["ts"] - off["ts"] if off and r["ts"] >= off["ts"] else None,
+             "phase": next((p.key for p in parts if p.start <= r["ts"] < p.end), "w_other"),
+             "after_cut": run.span(off["ts"], clocks.CONTROL, r["ts"], "client") if off and r["ts"] >= off["ts"]
+             else None,
              "present": None if present is None else r["id"] in present}
             for r in sorted(ev.journal, key=lambda r: r["ts"]) if r["outcome"] == "unknown"]
 
@@ -373,10 +379,8 @@ def switch_errors(ev: Evidence) -> list[str]:
 
 
 def failover_window(ev: Evidence) -> list[LogHit]:
-    """Step 2.3's log lines: those logged before A was powered on again. `fab logs` run later (by hand, after the
-    lab) reads the logs since the last power-off, stage 3's lines included; they belong to stage 3's table."""
-    on = ev.first("poweron")
-    return [LogHit(**h) for h in ev.logs if on is None or h["ts"] < on["ts"]]
+    """Step 2.3's log lines (verdicts.failover_lines), as the log table shows them."""
+    return [LogHit(**h) for h in failover_lines(ev)]
 
 
 def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[str, dict]:
@@ -436,7 +440,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ev),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ctx.lab, ev),
                "reads_by_node": reads_by_node(t, ev),
                "event_names": plot.event_names(ev, lang),
                "plot_bin": plot.binned_span(ev)[2],

@@ -224,7 +224,14 @@ def stage_2_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     return Verdict(ok, t["v2_3"].format(primary=primary, failover=clocks.words(t, figs["failover_span"], ".1f"),
                                         follower=follower,
                                         timeline=probe.get("timeline"), writers=pauses_text(t, window, "writer"),
-                                        readers=pauses_text(t, window, "reader"), hits=len(ev.logs)))
+                                        readers=pauses_text(t, window, "reader"), hits=len(failover_lines(ev))))
+
+
+def failover_lines(ev: Evidence) -> list[dict]:
+    """Step 2.3's log lines: those logged before A was powered on again. `fab logs` run later (by hand, after the
+    lab) reads the logs since the last power-off, stage 3's lines included; they belong to stage 3's table."""
+    on = ev.first("poweron")
+    return [h for h in ev.logs if on is None or h["ts"] < on["ts"]]
 
 
 def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:

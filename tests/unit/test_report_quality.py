@@ -685,7 +685,8 @@ def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_re
     assert "`use_watchdog = off`" in stage_3 and "STONITH" in stage_3
     assert TEXT[lang]["probe_again"].format(id=3, b=quantity(61, TEXT[lang]["ms"], lang, ".0f"),
                                             c=quantity(5.34, TEXT[lang]["seconds"], lang),
-                                            at_once=TEXT[lang]["no"], sync="pg-b", lagging="pg-c") in stage_3
+                                            at_once=TEXT[lang]["probe_c_not_yet"], sync="pg-b",
+                                            lagging="pg-c") in stage_3
     ev = lab_evidence.evidence()
     ev.configuration["files"][0]["text"] = "use_watchdog = on"
     assert "STONITH" not in markdown_of(ev, lang)
@@ -730,9 +731,10 @@ def test_the_conclusion_states_the_price_of_availability_first(lang):
 
 def test_each_commit_of_unknown_outcome_is_listed_with_its_time_and_whether_it_survived():
     stage_3 = markdown("en").split('id="s3"')[1].split('id="conclusion"')[0]
-    assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
-    assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| 33\.05 s \| 1501 \| `u3-ccccc` \| no \|", stage_3)
-    assert TEXT["en"]["unknown_text"] in stage_3
+    assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| Failover \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
+    assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| Recovery and switch-back \| 33\.05 s \| 1501 \| "
+                     r"`u3-ccccc` \| no \|", stage_3)  # its part of the run: not the power cut's
+    assert TEXT["en"]["unknown_text"].split("{wal}")[0] in stage_3
 
 
 def test_the_run_date_is_the_runs_end_not_a_later_reports():
@@ -944,7 +946,7 @@ def test_wal_positions_have_one_format_and_sub_second_waits_one_unit(lang):
     assert report.lsn("0/040208B0") == "0/40208B0" and report.lsn("-") == "-"
     assert "`0/5000F10`" in text and "0/05000F10" not in text
     ms = "ms" if lang == "en" else "мс"
-    repeated = re.search(rf"(?:after|через) (\d+)\u00a0?[ ]?{ms}, (?:on|на) pg-c", text)
+    repeated = re.search(rf"(?:after|через) (\d+)\u00a0?[ ]?{ms}; (?:on|на) pg-c", text)
     assert repeated, "the repeated probe's B visibility in milliseconds"
 
 

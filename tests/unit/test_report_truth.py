@@ -86,7 +86,7 @@ def test_measured_offsets_correct_the_intervals_and_give_their_bound(lang):
     assert t["span_unknown"].split("{s}")[1] not in text
     found = report.outage(Lab(), ev)
     assert round(found["detached"].seconds, 2) == 1.75 and found["detached"].bound == 0.04  # 2.25 s - 0.5 s
-    assert "± " in text.split('id="s2-2"')[1].split('id="s2-3"')[0]
+    assert "±" in text.split('id="s2-2"')[1].split('id="s2-3"')[0]
     assert t["env_offsets"].split("{when}")[0] in text and t["env_offsets_when_end"] in text
     assert t["env_offsets_short"].split("{ms}")[0] not in text  # the run implies no skew beyond the offsets
 
@@ -269,3 +269,13 @@ def test_the_demonstration_shows_the_log_lines_of_bs_stop(lang):
     assert "received fast shutdown request" in words and "the primary now waits for pg_c" in words
     ev.demo = {k: v for k, v in ev.demo.items() if k != "b_stop_logs"}
     assert t["demo_logs"].format(host="pg-b").split("`")[0] not in markdown_of(ev, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_an_unknown_commit_is_placed_by_a_s_own_wal_end(lang):
+    """A teacher: 'at most it was in A's WAL past the divergence, which pg_rewind discarded' when A's WAL ended where
+    B's replay did - then it never reached A's disk."""
+    t = TEXT[lang]
+    same = markdown_of(with_wal_ends("0/5000F10"), lang)
+    assert t["unknown_wal_same"] in same and t["unknown_wal_rewound"] not in same
+    assert t["unknown_wal_rewound"] in markdown_of(lab_evidence.evidence(), lang)
