@@ -55,13 +55,21 @@ def attach_breaks(lab: Lab, ev: Evidence) -> list[AttachBreak]:
         if began < start["ts"] or (stop and began > stop["ts"]):
             continue
         node = c["command"].split("-n ", 1)[1].split()[0] if "-n " in c["command"] else ""
-        ends = min([c["ts"] + AFTER_S, *(ts for ts in breaking if ts > began)])
-        low, high = client_window(run, began, ends)
-        errors = [e for e in ev.errors if low <= e["ts"] <= high]
-        hit = sorted({e["session"] for e in errors} & acts.keys())
-        pauses = [p.seconds for s in hit
-                  if (p := availability.longest_pause(acts[s], low, high)).seconds is not None]
-        out.append(AttachBreak(by_id.get(node, node), began, c.get("seconds", 0.0), len(hit), len(acts), len(errors),
+        following = min((ts for ts in breaking if ts > began), default=stop["ts"] if stop else float("inf"))
+        low, high = client_window(run, began, min(c["ts"] + AFTER_S, following))
+        hit = sorted({e["session"] for e in ev.errors if low <= e["ts"] <= high} & acts.keys())
+        # a broken session's pause and errors run until it succeeds again (its reconnections' errors too), at most
+        # until pglab's next step that breaks sessions
+        until = client_window(run, following, following)[0] if following != float("inf") else float("inf")
+        pauses, errors = [], 0
+        for s in hit:
+            first = min(e["ts"] for e in ev.errors if e["session"] == s and low <= e["ts"] <= high)
+            before = max((t for t in acts[s].times if t <= first), default=None)
+            back = min((t for t in acts[s].times if first < t <= until), default=None)
+            errors += sum(1 for e in ev.errors if e["session"] == s and first <= e["ts"] <= (back or until))
+            if before is not None and back is not None:
+                pauses.append(back - before)
+        out.append(AttachBreak(by_id.get(node, node), began, c.get("seconds", 0.0), len(hit), len(acts), errors,
                                max(pauses) if pauses else None,
                                statistics.median(pauses) if pauses else None))
     return out

@@ -279,3 +279,13 @@ def test_an_unknown_commit_is_placed_by_a_s_own_wal_end(lang):
     same = markdown_of(with_wal_ends("0/5000F10"), lang)
     assert t["unknown_wal_same"] in same and t["unknown_wal_rewound"] not in same
     assert t["unknown_wal_rewound"] in markdown_of(lab_evidence.evidence(), lang)
+
+
+def test_an_attachs_broken_session_counts_its_errors_until_it_is_back():
+    """A teacher: 4 reconnection errors 4.5 s after an attach belonged to no table (the window had closed)."""
+    at = lab_evidence.RECOVERED + 5
+    ev = with_attach(at, ("w1",), 5.0)  # w1 fails at the attach and is back only 5 s later
+    ev.errors.append({"ts": at + 4.5, "session": "w1", "phase": "connect", "error": "connection timeout expired"})
+    found = report.attaches.attach_breaks(Lab(), ev)
+    assert [(b.broken, b.errors) for b in found] == [(1, 2)]
+    assert 5.0 < found[0].worst < 5.1
