@@ -625,14 +625,17 @@ PROSE |= {
     "attach_of": ("{broken} of {sessions}", "{broken} из {sessions}"),
     "attach_note": ("A session counts for an attach when it got an error from the start of pglab's "
                     "`pcp_attach_node` until {after} after the command returned, or until the switch-back or the "
-                    "next attach began if that came sooner; its pause is the longest interval "
-                    "without a success in that window, from its own records (the client host's clock). Why an attach "
+                    "next attach began if that came sooner; its pause runs from its last success before that error "
+                    "to its "
+                    "first success after it, and its errors are counted until then (its reconnections' too), from "
+                    "its own records (the client host's clock). Why an attach "
                     "breaks sessions at all is explained in 2.3: while pgpool-II 4.3.5 handles a failback, each of its "
                     "children that is given a query exits.",
                     "Сессия относится к подключению, если получила ошибку от начала `pcp_attach_node` до "
                     "{after} после его завершения или до начала возврата на A либо следующего подключения, если оно "
-                    "было раньше; её пауза\u00a0— самый долгий промежуток без успешного "
-                    "запроса в этом окне по её собственным записям (часы клиентского хоста). Почему подключение "
+                    "было раньше; её пауза длится от последнего успешного запроса до этой ошибки до первого успешного "
+                    "после неё, и ошибки (в том числе при переподключении) считаются до этого момента, по её "
+                    "собственным записям (часы клиентского хоста). Почему подключение "
                     "узла вообще прерывает сессии, объяснено в 2.3: пока pgpool-II 4.3.5 выполняет failback, каждый "
                     "его дочерний процесс, получивший запрос, завершается."),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly (its log line `received fast shutdown "
