@@ -425,6 +425,7 @@ WORDS: dict[str, tuple[str, str]] = {
                       "возвращает каждое чтение)"),
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
                             "читающие сессии: {readers}; пишущие сессии, перечитывая свою запись: {backs}"),
+    "reads_on_standby": (" (as a standby: {n})", " (из них резервным узлом: {n})"),
     "v2_2": ("{host} powered off hard at {clock} UTC ({provider}): every process of the host killed at once, no "
              "shutdown; what the kernel's page cache held: see “Where the run happened”.",
              "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "

@@ -488,6 +488,14 @@ PROSE |= {
                  "узел применил всё и новый WAL какое-то время не приходил (до следующего изменения он сброшен), "
                  "и до первого отчёта узла; отставание пусто, пока резервный узел с запуска не применил ни одной "
                  "транзакции."),
+    "rows_note": ("The nodes are counted one after the other (the last column) while the clients write, so a node "
+                  "counted later can show more rows than one counted earlier - a standby more than its primary "
+                  "too; C shows fewer only while its replay delay holds (not while it is a synchronous standby, "
+                  "which has no delay).",
+                  "Узлы считаются по очереди (последний столбец), пока клиенты пишут, поэтому у узла, посчитанного "
+                  "позже, строк может быть больше, чем у посчитанного раньше,\u00a0— даже у резервного больше, "
+                  "чем у основного; у C строк меньше только пока действует его задержка применения (в роли "
+                  "синхронного резервного узла задержки у него нет)."),
     "negative_age_note": ("An apply delay below zero is shown with its sign: the standby's clock is behind the "
                           "primary's by at least that much (the hosts' clocks are not synchronised).",
                           "Отставание меньше нуля показано со знаком «−»: часы резервного узла отстают от часов "

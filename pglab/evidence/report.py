@@ -447,7 +447,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "fenced": last_event(ev, "fenced"), "connections": connections(ev),
                "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
-               "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False},
+               "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False,
+                         "rows_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": failover_window(ev), "collapse": collapse,
                "silent_standby": silent_standby(ctx.lab, ev),

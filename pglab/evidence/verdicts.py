@@ -282,9 +282,12 @@ def conclusion(t: dict, figs: dict) -> str:
 
 
 def reads_by_node(t: dict, ev: Evidence) -> str:
-    """'reader sessions: pg_a 120, pg_b 331; writers' read-backs: pg_a 600, pg_b 745' (the node each read
-    named itself, its cluster_name)."""
+    """'reader sessions: pg_a 120, pg_b 331 (on a standby: 200); writers' read-backs: ...' (the node each read
+    named itself, its cluster_name; on a standby: the reads it answered while in recovery)."""
     def count(kind: str) -> str:
-        nodes = Counter(r.get("node", "?") for r in ev.reads if r.get("kind", "reader") == kind)
-        return ", ".join(f"{node} {n}" for node, n in sorted(nodes.items())) or t["nothing"]
+        mine = [r for r in ev.reads if r.get("kind", "reader") == kind]
+        nodes = Counter(r.get("node", "?") for r in mine)
+        standby = Counter(r.get("node", "?") for r in mine if r.get("standby"))
+        return ", ".join(f"{node} {n}" + (t["reads_on_standby"].format(n=standby[node]) if standby[node] else "")
+                         for node, n in sorted(nodes.items())) or t["nothing"]
     return t["reads_by_node_value"].format(readers=count("reader"), backs=count("writer"))

@@ -698,7 +698,8 @@ def test_reads_have_one_basis_and_are_counted_by_the_node_that_answered():
                             "standby": True, "n": 3, "total": 100_000, "invariant": True}]
     text = markdown_of(ev, "en")
     readers = sum(r["kind"] == "reader" for r in ev.reads)
-    assert f"reader sessions: pg-b {readers}; writers' read-backs: pg_b 1" in text
+    assert f"reader sessions: pg-b {readers} (as a standby: {readers}); writers' read-backs: pg_b 1 (as a standby: 1)" \
+        in text  # a teacher: which read-backs ran on a synchronous standby, the case read-your-writes is about
     verdict = verdicts.verdicts(TEXT["en"], Lab(), ev, verdicts.figures(Lab(), ev))["2.1"].text
     assert re.search(r"\d+ reads by the reader sessions and \d+ read-backs of their own writes", verdict), verdict
 
