@@ -28,7 +28,7 @@ STRUCTURE = {
            "### Этап 2. Симуляция и обработка сбоя", "#### 2.1 Подготовка", "#### 2.2 Сбой", "#### 2.3 Обработка",
            "### Этап 3. Восстановление", "## Вывод", "## Приложение А. Использованная конфигурация"),
 }
-VERDICT = {"en": "**Verdict: met**", "ru": "**Итог: выполнено**"}
+VERDICT = {"en": "**Verdict: met", "ru": "**Итог: выполнено"}  # stages 1 and 2.2 add "on the local provider"
 TITLE = {"university": "Test University of Lab Reports", "faculty": "Faculty of Failover",
          "discipline": "Distributed data storage systems", "lab_number": 4, "authors": ["Ada Lovelace", "Alan Turing"],
          "group": "P3310", "teacher": "Edgar Codd", "city": "Petrograd", "year": 2026}
