@@ -163,12 +163,26 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
         reading = [n.host for n in pool if n.host not in (host, primary) and n.status.attached
                    and ctx.lab.serves_reads(n.host)]
         if ctx.lab.serves_reads(host) and reading:
-            # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
-            # reads as an asynchronous standby (stale reads, caught by fab chaos after a double fault).
-            say(f"{host}: left detached while {reading[0]} serves reads as {primary}'s synchronous standby")
-            continue
+            if host != ctx.lab.primary or primary == host:
+                # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
+                # reads as an asynchronous standby (stale reads, caught by fab chaos after a double fault).
+                say(f"{host}: left detached while {reading[0]} serves reads as {primary}'s synchronous standby")
+                continue
+            # The switch-back promotes A through pgpool, which promotes only a node it has up: A takes the
+            # synchronous role, and reading[0] is detached first (never an asynchronous standby serving reads)
+            # until it follows A after the switch-back.
+            detach_standby(ctx, reading[0], say)
         attach(ctx, host, primary, say)
         say(f"pgpool: {host} attached")
+
+
+def detach_standby(ctx: LabContext, host: str, say: Say) -> None:
+    """pgpool stops routing to a standby (its failover.sh run drops it as synchronous standby)."""
+    inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(host).node_id}")
+    wait_until(f"pgpool to detach {host}", lambda: any(
+        n.host == host and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
+    say(f"pgpool: {host} detached until it follows {ctx.lab.primary} (A takes the synchronous role for the "
+        "switch-back)")
 
 
 def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> None:
