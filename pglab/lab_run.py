@@ -73,8 +73,8 @@ def power_off_primary(ctx: LabContext) -> None:
 
 def recover_with_logs(ctx: LabContext) -> None:
     """Step 3: `fab recover`, then the log messages of the rejoin and the switch-back (kept for the report).
-    First the failover's log messages once more, up to now: pgpool's follow child re-points and attaches C only
-    after it has given up on A (SSH to a powered-off host times out), often after `fab logs` collected them."""
+    First the failover's log messages once more, up to now: failover.sh's check that C follows the new primary
+    logs its result after pgpool's failover has ended, often after `fab logs` collected the failover's lines."""
     logs.save(ctx, logs.collect(ctx, *logs.failure_window(ctx)))
     commands.recover(ctx)
     start = ctx.state.last_event("recover-start")

@@ -150,7 +150,7 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
     """Every other node streams from `primary` and is attached in pgpool.
 
     One node after the other: a node that loses power mid-rejoin fails the command at once,
-    where side-by-side rejoins would first wait for the others (and for pgpool's follow child).
+    where side-by-side rejoins would first wait for the others.
     """
     for host in (h.name for h in ctx.lab.pg_hosts if h.name != primary):
         if not streams_from(ctx, host, primary):

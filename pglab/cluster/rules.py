@@ -160,7 +160,7 @@ def degraded_sync(nodes: Iterable[NodeFacts], primary: str, lost: Iterable[str] 
     Every acknowledged commit stays on two nodes after any single fault (Patroni's synchronous
     mode): a running standby pgpool has `up` - so its own loss runs failover.sh, which drops it
     again - other than the primary and the lost ones, the lab's nodes in order; it must stream
-    from the primary already, unless the primary was just `promoted` (then follow_primary.sh
+    from the primary already, unless the primary was just `promoted` (then failover.sh
     re-points it, or drops it if it cannot follow). Its level is the role file's: flush
     (synchronous_commit = on) for a standby that serves no reads (C: its replay delay must not
     stall commits), remote_apply for one that does.
