@@ -113,6 +113,19 @@ WORDS: dict[str, tuple[str, str]] = {
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
+    "concluded_rewind_copy": (" pg_rewind copied {copy} of the source's {total} MB ({pct} %): on a database this small "
+                              "not much less than a full copy; its cost grows with the changes since the divergence, "
+                              "a copy's with the database.",
+                              " pg_rewind скопировал {copy} из {total}\u00a0МБ источника ({pct}\u00a0%): на такой "
+                              "маленькой базе это ненамного меньше полной копии; его стоимость растёт с объёмом "
+                              "изменений после расхождения, а стоимость копии\u00a0— с размером базы."),
+    "recover_checks": ("Before the rejoin `fab recover` read every node's own facts over SSH (running or not, its "
+                       "control file's state, where its WAL ends) and pgpool's node states, to decide which primary "
+                       "holds every acknowledged commit: {s} here.",
+                       "Перед повторным подключением `fab recover` прочитал по SSH собственные сведения каждого узла "
+                       "(запущен ли, состояние управляющего файла, где заканчивается его WAL) и состояния узлов в "
+                       "pgpool, чтобы решить, какой основной узел хранит все подтверждённые коммиты: здесь это "
+                       "заняло {s}."),
     "concluded_local": ("This run was on the local provider: the five hosts were Linux namespaces of one machine "
                         "rather than VMs, and A's power-off killed its whole pid namespace at once (what that does "
                         "not simulate: “Where the run happened”). The same commands run on VMs (`vagrant up`, then "

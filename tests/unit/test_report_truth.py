@@ -289,3 +289,19 @@ def test_an_attachs_broken_session_counts_its_errors_until_it_is_back():
     found = report.attaches.attach_breaks(Lab(), ev)
     assert [(b.broken, b.errors) for b in found] == [(1, 2)]
     assert 5.0 < found[0].worst < 5.1
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_conclusion_says_how_much_pg_rewind_copied_and_stage_3_what_recover_checked_first(lang):
+    """A teacher: pg_rewind praised over a copy while it copied 77 % of one; 140 s of 'checks' never said."""
+    t = TEXT[lang]
+    ev = lab_evidence.evidence()
+    text = markdown_of(ev, lang)
+    conclusion = text.split('id="conclusion"')[1]
+    assert t["concluded_rewind_copy"].format(copy=52, total=73, pct=71) in conclusion
+    assert t["recover_checks"].split("{s}")[0] not in text  # the recorded run's checks took under 5 s
+    for stage in ev.stages:
+        if stage["key"] == "recover":
+            stage["start"] = lab_evidence.RECOVER - 30  # fab recover began 30 s before the rejoin
+    assert verdicts.rejoin_span(Lab(), ev).command == lab_evidence.RECOVER - 30
+    assert t["recover_checks"].split("{s}")[0] in markdown_of(ev, lang)
