@@ -77,9 +77,6 @@ def attach_breaks(lab: Lab, ev: Evidence) -> list[AttachBreak]:
 
 def client_window(run: clocks.Clocks, start: float, end: float) -> tuple[float, float]:
     """[start, end] on the control machine's clock as the client host's clock reads it, widened by the error."""
-    if run.single:
-        return start, end
-    offset = run.offsets.get("client")
-    if offset is None:
-        return start - UNBOUNDED_S, end + UNBOUNDED_S
-    return start + offset.offset_s - offset.bound_s, end + offset.offset_s + offset.bound_s
+    (low, bound), (high, _) = run.from_control(start, "client"), run.from_control(end, "client")
+    widen = UNBOUNDED_S if bound is None else bound
+    return low - widen, high + widen

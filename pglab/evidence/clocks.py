@@ -60,18 +60,22 @@ def read_offset(before: float, host_clock: float, after: float) -> Offset:
     return Offset(round(host_clock - (before + after) / 2, 4), round((after - before) / 2, 4))
 
 
+def timed_reading(run, host: str, command: str) -> tuple[Offset | None, list[str]]:
+    """`run(host, command)` for a command whose output starts with the host's `date +%s.%N`, between two readings
+    of the control machine's clock: the host's offset (None if it did not answer) and the output's words."""
+    before = time.time()
+    words = run(host, command).split()
+    after = time.time()
+    try:
+        return read_offset(before, float(words[0]), after), words
+    except (ValueError, IndexError):
+        return None, words  # a host that did not answer has no offset: intervals with its clock stay unbounded
+
+
 def measure(run, hosts: list[str]) -> dict[str, dict]:
     """Each host's offset from the control machine: `run(host, command)` returns the command's output there."""
-    found = {}
-    for host in hosts:
-        before = time.time()
-        out = run(host, "date +%s.%N")
-        after = time.time()
-        try:
-            found[host] = read_offset(before, float(out.split()[0]), after).__dict__
-        except (ValueError, IndexError):
-            continue  # a host that did not answer has no offset: intervals with its clock stay unbounded
-    return found
+    found = {host: timed_reading(run, host, "date +%s.%N")[0] for host in hosts}
+    return {host: offset.__dict__ for host, offset in found.items() if offset}
 
 
 def combine(readings: list[dict[str, dict]]) -> dict[str, dict]:
@@ -106,10 +110,6 @@ class Span:
     bound: float | None
 
     @property
-    def cross(self) -> bool:
-        return self.bound != 0
-
-    @property
     def established(self) -> bool:
         """Whether the sign of the interval (which came first) is known."""
         return self.bound is not None and abs(self.seconds) > self.bound
@@ -132,6 +132,11 @@ class Clocks:
             return ts, 0.0
         found = self.offsets.get(host)
         return (ts - found.offset_s, found.bound_s) if found else (ts, None)
+
+    def from_control(self, ts: float, host: str) -> tuple[float, float | None]:
+        """A time on the control machine's clock as `host`'s clock would read it, and the error bound."""
+        back, bound = self.to_control(ts, host)
+        return 2 * ts - back, bound
 
     def span(self, start: float, start_clock: str, end: float, end_clock: str) -> Span:
         """end - start, each read on its own clock."""

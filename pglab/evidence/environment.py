@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import platform
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pglab.cluster import sql
 from pglab.context import LabContext
 from pglab.errors import PglabError
-from pglab.evidence.clocks import combine, measure, read_offset
+from pglab.evidence.clocks import combine, measure, timed_reading
 
 
 @dataclass(frozen=True)
@@ -63,15 +62,15 @@ def host_facts(ctx: LabContext) -> tuple[dict, dict]:
     """(clock offsets, sizes) of every host that answered."""
     offsets, sizes = {}, {}
     for host in ctx.lab.host_names:
-        before = time.time()
-        lines = _run(ctx, host, HOST_FACTS).split()
-        after = time.time()
+        offset, lines = timed_reading(lambda h, command: _run(ctx, h, command), host, HOST_FACTS)
+        if offset is None:
+            continue  # a host that did not answer: no offset (intervals on its clock stay unbounded), no size
+        offsets[host] = offset.__dict__
         try:
-            offsets[host] = read_offset(before, float(lines[0]), after).__dict__
             sizes[host] = {"cpus": int(lines[1]), "memory_mb": round(int(lines[2]) / 1024),
                            "disk_gb": round(int(lines[3]) / 2**20, 1), "virt": lines[4] if len(lines) > 4 else ""}
         except (ValueError, IndexError):
-            continue  # a host that did not answer: no offset (intervals on its clock stay unbounded), no size
+            pass  # its clock answered, its size did not: the report says the size was not recorded
     return offsets, sizes
 
 

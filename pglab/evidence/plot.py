@@ -86,7 +86,7 @@ def at_logged_time(ev: Evidence, event: dict) -> dict:
     if event["event"] == "failover-done":
         return {**event, "clock": "pgpool"}
     if event["event"] == "rejoined" and event.get("host"):
-        start = next((e["ts"] for e in ev.events if e["event"] == "recover-start"), 0.0)
+        start = (ev.first("recover-start") or {"ts": 0.0})["ts"]
         line = max((h["ts"] for h in ev.recover_logs if h["host"] == event["host"] and h["label"] == "streaming"
                     and start <= h["ts"] <= event["ts"] + LOG_LEAD_S), default=None)
         if line is not None:

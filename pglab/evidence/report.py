@@ -210,10 +210,6 @@ def detection(ev: Evidence, after: float) -> dict | None:
         ({"ts": e["ts"], "source": "poll"} for e in ev.events if e["event"] == "detached" and e["ts"] >= after), None)
 
 
-def across(t: dict, lang: str, span: clocks.Span, spec: str = ".2f") -> str:
-    return clocks.words(t, span, spec)
-
-
 def run_date(ev: Evidence, lang: str) -> str:
     """When the run ended (its last event), as the language writes a date: '30.11.2026, 15:11 UTC'."""
     done = last_event(ev, "lab-done") or next((e for e in reversed(ev.events) if e["event"] != "report"), None)
@@ -416,10 +412,10 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, ctx.lab, ev, figs)
     found = outage(ctx.lab, ev)
     if found:
-        found["detached"] = across(t, lang, found["detached"])
+        found["detached"] = clocks.words(t, found["detached"])
         found["sync_role"] = t[found["sync_role"]].format(host=found["sync"], clock=found["promoted"],
                                                            timeline=found["timeline"],
-                                                           gap=across(t, lang, found["gap"]))
+                                                           gap=clocks.words(t, found["gap"]))
         if found["undelayed"]:
             found["sync_role"] += ". " + t["c_undelayed"].format(**found["undelayed"])
         found["how"] = t["how_" + found["how"]]
@@ -467,7 +463,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
                "skew_ms": clocks.skew_ms(ctx.lab, ev),
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
-               "across": lambda span, spec=".2f": across(t, lang, span, spec),
+               "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),
