@@ -115,6 +115,7 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     new timeline forks after it; only then does pgpool detach it and failover.sh promote A.
     """
     home = ctx.lab.host(ctx.lab.primary)
+    attach_home(ctx, current, say)
     node_cmd(ctx, current, f"role primary-sync-{home.app_name}", "guard switchover")
     say(f"{current}: {home.app_name} is now its synchronous standby, so every acknowledged commit is on {home.name}")
     wait_caught_up(ctx, current, home.name)
@@ -163,26 +164,30 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
         reading = [n.host for n in pool if n.host not in (host, primary) and n.status.attached
                    and ctx.lab.serves_reads(n.host)]
         if ctx.lab.serves_reads(host) and reading:
-            if host != ctx.lab.primary or primary == host:
-                # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
-                # reads as an asynchronous standby (stale reads, caught by fab chaos after a double fault).
-                say(f"{host}: left detached while {reading[0]} serves reads as {primary}'s synchronous standby")
-                continue
-            # The switch-back promotes A through pgpool, which promotes only a node it has up: A takes the
-            # synchronous role, and reading[0] is detached first (never an asynchronous standby serving reads)
-            # until it follows A after the switch-back.
-            detach_standby(ctx, reading[0], say)
+            # One synchronous standby at a time: making this one synchronous would leave reading[0] serving
+            # reads as an asynchronous standby (stale reads, caught by fab chaos after a double fault).
+            say(f"{host}: left detached while {reading[0]} serves reads as {primary}'s synchronous standby")
+            continue
         attach(ctx, host, primary, say)
         say(f"pgpool: {host} attached")
 
 
-def detach_standby(ctx: LabContext, host: str, say: Say) -> None:
-    """pgpool stops routing to a standby (its failover.sh run drops it as synchronous standby)."""
-    inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(host).node_id}")
-    wait_until(f"pgpool to detach {host}", lambda: any(
-        n.host == host and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
-    say(f"pgpool: {host} detached until it follows {ctx.lab.primary} (A takes the synchronous role for the "
-        "switch-back)")
+def attach_home(ctx: LabContext, current: str, say: Say) -> None:
+    """A attached in pgpool before the switch-back, which promotes it through pgpool's failover - and pgpool
+    promotes only a node it has up. A left detached (C was promoted, B serves reads as C's synchronous standby)
+    takes the synchronous role from that other read-serving standby, which is detached first (never an asynchronous
+    standby serving reads) until it follows A after the switch-back."""
+    home, pool = ctx.lab.primary, inspect.pool_nodes(ctx)
+    if not any(n.host == home and n.status == PoolStatus.DOWN for n in pool):
+        return
+    for other in (n.host for n in pool if n.host not in (home, current) and n.status.attached
+                  and ctx.lab.serves_reads(n.host)):
+        inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(other).node_id}")
+        wait_until(f"pgpool to detach {other}", lambda other=other: any(
+            n.host == other and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
+        say(f"pgpool: {other} detached until it follows {home}, which takes the synchronous role for the switch-back")
+    attach(ctx, home, current, say)
+    say(f"pgpool: {home} attached")
 
 
 def make_synchronous(ctx: LabContext, primary: str, standby: str, say: Say) -> None:

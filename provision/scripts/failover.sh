@@ -16,12 +16,23 @@ log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&3; }
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
 mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()  # up|down per node, in NODE_HOSTS order
+node_id() {  # pgpool's id of node $1: its place in NODE_HOSTS
+  local id=0 node
+  for node in $NODE_HOSTS; do [ "$node" = "$1" ] && break; id=$((id + 1)); done
+  echo "$id"
+}
+pool_down() { [ "${status[$(node_id "$1")]:-up}" = down ]; }  # pgpool had node $1 down before this failover
+on_node() {  # pglab-node VERB [ARG] on node $1, over pgpool's SSH key (its forced command runs only these)
+  local host=$1
+  shift
+  ssh "${ssh_args[@]}" "postgres@$host" /etc/pglab/bin/pglab-node "$@"
+}
 
 facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent
-  local tmp node i=0
+  local tmp node
   tmp=$(mktemp -d)
   for node in $NODE_HOSTS; do
-    if [ "$node" != "$failed_host" ] && [ "${status[$i]:-up}" = down ]; then
+    if [ "$node" != "$failed_host" ] && pool_down "$node"; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
     else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
       { start=$EPOCHREALTIME
@@ -31,7 +42,6 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
           echo "unreachable: yes"
         log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms"; } > "$tmp/$node" &
     fi
-    i=$((i + 1))
   done
   wait
   for node in $NODE_HOSTS; do cat "$tmp/$node"; done
@@ -43,7 +53,7 @@ rules() { python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts); }
 if [ "$failed_id" != "$old_primary_id" ]; then
   sync=$(rules sync-standby "$old_primary_host" "$failed_host")
   log "standby $failed_host failed: no promotion; if it was synchronous, the primary now waits for ${sync:-no standby}"
-  ssh "${ssh_args[@]}" "postgres@$old_primary_host" /etc/pglab/bin/pglab-node drop-sync "${failed_host//-/_}" ${sync:+"$sync"} || \
+  on_node "$old_primary_host" drop-sync "${failed_host//-/_}" ${sync:+"$sync"} || \
     log "could not reach primary $old_primary_host to drop $failed_host as synchronous standby"
   exit 0
 fi
@@ -57,22 +67,20 @@ sync_host=${sync//_/-}
 log "primary $failed_host failed: promoting $target (pgpool's choice: $new_main_host); it waits for ${sync:-no standby}"
 
 detach() {  # pgpool stops routing to node $1 (retried: the PCP process restarts at the end of a failover)
-  local id=0 node
-  for node in $NODE_HOSTS; do [ "$node" = "$1" ] && break; id=$((id + 1)); done
   for _ in $(seq 20); do
-    /usr/sbin/pcp_detach_node -w -h localhost -p "$PCP_PORT" -U pgpool -n "$id" >/dev/null 2>&1 &&
+    /usr/sbin/pcp_detach_node -w -h localhost -p "$PCP_PORT" -U pgpool -n "$(node_id "$1")" >/dev/null 2>&1 &&
       { log "$1 detached: $2 (fab recover rejoins it)"; return; }
     sleep 0.5
   done
   log "could not detach $1 ($2)"
 }
 follow_or_detach() {  # a standby pgpool keeps attached streams from $target, or is detached
-  if ssh "${ssh_args[@]}" "postgres@$1" /etc/pglab/bin/pglab-node follow "$target" ${2:+"$2"} >/dev/null; then
+  if on_node "$1" follow "$target" ${2:+"$2"} >/dev/null; then
     log "$1 streams from $target${2:+: commits go on, on two nodes}"
     return
   fi
   if [ -n "${2:-}" ]; then
-    ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node drop-sync "$sync" || true
+    on_node "$target" drop-sync "$sync" || true
   fi
   detach "$1" "it did not follow $target${2:+, which stops waiting for it}"
 }
@@ -80,18 +88,17 @@ follow_or_detach() {  # a standby pgpool keeps attached streams from $target, or
 # The new primary's commits wait for that standby. It is re-pointed while $target is promoted, not after:
 # streaming from $target still a standby (cascading), it follows $target onto the new timeline at once.
 if [ -n "$sync" ]; then
-  ssh "${ssh_args[@]}" "postgres@$sync_host" /etc/pglab/bin/pglab-node repoint "$target" >/dev/null &
+  on_node "$sync_host" repoint "$target" >/dev/null &
   repoint=$!
 fi
-ssh "${ssh_args[@]}" "postgres@$target" /etc/pglab/bin/pglab-node promote ${sync:+"$sync"}
+on_node "$target" promote ${sync:+"$sync"}
 log "promoted $target"
 # pgpool detaches no standby (no follow_primary_command): each it has up is checked in the background, so pgpool
 # finds the new primary and forks its children meanwhile. One that does not stream from the new primary is
 # detached (and no longer waited for); a node that serves reads and is not the new primary's synchronous standby
 # is detached at once: as an asynchronous standby it would serve stale reads.
-i=0
 for node in $NODE_HOSTS; do
-  if [ "$node" != "$failed_host" ] && [ "$node" != "$target" ] && [ "${status[$i]:-up}" != down ]; then
+  if [ "$node" != "$failed_host" ] && [ "$node" != "$target" ] && ! pool_down "$node"; then
     if [ "$node" = "$sync_host" ]; then
       { while kill -0 "$repoint" 2>/dev/null; do sleep 0.05; done; follow_or_detach "$node" sync; } </dev/null &
     elif [[ " $READ_NODES " == *" $node "* ]]; then
@@ -100,5 +107,4 @@ for node in $NODE_HOSTS; do
       follow_or_detach "$node" </dev/null &
     fi
   fi
-  i=$((i + 1))
 done

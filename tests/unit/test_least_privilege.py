@@ -146,12 +146,15 @@ def test_the_gate_refuses_and_logs_everything_else(gate, command):
 
 
 def test_the_gate_lets_through_every_verb_pgpools_scripts_send(gate):
-    """Each `ssh ... pglab-node VERB` in failover.sh, pglab-pgpool and pglab-boot."""
+    """Each `ssh ... pglab-node VERB` in failover.sh, pglab-pgpool and pglab-boot (failover.sh sends its verbs
+    through its `on_node HOST VERB` helper, whose own ssh line carries "$@")."""
     sent = set()
     for name in ("failover.sh", "pglab-pgpool", "pglab-boot"):
         for line in host_script(name).splitlines():
-            if 'ssh "${ssh_args[@]}"' in line:  # SSH_OPTS, one word each
+            if 'ssh "${ssh_args[@]}"' in line and '"$@"' not in line:  # SSH_OPTS, one word each
                 sent.add(re.search(r'"postgres@\$\w+" (true|/etc/pglab/bin/pglab-node [a-z-]+)', line).group(1))
+            elif called := re.search(r'\bon_node "\$\w+" ([a-z-]+)', line):
+                sent.add(f"/etc/pglab/bin/pglab-node {called.group(1)}")
     assert sent == {"true", "/etc/pglab/bin/pglab-node promote",
                     "/etc/pglab/bin/pglab-node facts", "/etc/pglab/bin/pglab-node follow",
                     "/etc/pglab/bin/pglab-node drop-sync", "/etc/pglab/bin/pglab-node repoint"}
