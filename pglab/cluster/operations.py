@@ -248,10 +248,11 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
 
 
 def undo_gray_failures(ctx: LabContext, say: Say) -> None:
-    """Recovery needs every host answering: a frozen host is thawed, a degraded link cleared - said, not silent."""
+    """Setup and recovery need every host answering at full speed: a frozen host is thawed, a degraded link
+    cleared - said, not silent (a 300 ms delay on emulated VMs outlasts a 3 s connect timeout)."""
     for host in sorted(ctx.provider.frozen()):
         ctx.power(host, "thaw")
-        say(f"{host} was frozen: thawed first (recovery needs every host answering)")
+        say(f"{host} was frozen: thawed first (every host must answer)")
     for host, degradation in sorted(ctx.provider.degraded().items()):
         ctx.power(host, "clear")
         say(f"{host}'s link was degraded ({degradation}): cleared first")

@@ -60,6 +60,7 @@ def setup(ctx: LabContext, say: Say = print) -> float:
     started = time.monotonic()
     lab = ctx.lab
     ctx.provider.require_up()
+    operations.undo_gray_failures(ctx, say)
     for line in fan_out(lab.hosts, lambda h: prepare_host(ctx, h)):
         say(str(line))
     refuse_if_failed_over(ctx)
