@@ -112,6 +112,17 @@ def parse_health_check_stats(text: str) -> list[PoolNode]:
     return nodes
 
 
+# pgpool-II 4.3's main process ends a failover or failback with "... done", sleeps 1 s, then restarts
+# its PCP process ("fork a new PCP child"); a failover request that arrives meanwhile waits for the sleep.
+PGPOOL_SWITCH_LINES = r"(failover|failback|promotion) done|fork a new PCP child"
+
+
+def pgpool_settled(newest_switch_line: str) -> bool:
+    """Whether pgpool's main process takes a failover request at once: the newest of its PGPOOL_SWITCH_LINES
+    (none in the log: never switched) is the PCP restart, not a failover or failback still in its 1 s sleep."""
+    return not newest_switch_line.strip() or "fork a new PCP child" in newest_switch_line
+
+
 @dataclass(frozen=True)
 class ReplicationPeer:
     """One row of pg_stat_replication on a primary."""

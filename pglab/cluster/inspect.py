@@ -64,6 +64,13 @@ def pool_nodes(ctx: LabContext, patience: float | None = None) -> list[facts.Poo
                                                                   step="pcp_health_check_stats").stdout)
 
 
+def pgpool_settled(ctx: LabContext) -> bool:
+    """pgpool's main process is past the 1 s sleep that ends each failover and failback (read from its log)."""
+    newest = ctx.shell("pgpool").run(f"tac {ctx.lab.pgpool_log} | grep -m1 -E '{facts.PGPOOL_SWITCH_LINES}' || true",
+                                     step="pgpool's newest failover line").stdout
+    return facts.pgpool_settled(newest)
+
+
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
     shell = ctx.shell(host)
     role_file = shell.run(f"cat {ctx.lab.pg_conf_dir}/pglab-role 2>/dev/null || true", step="role").stdout.strip()

@@ -119,6 +119,9 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     node_cmd(ctx, current, f"role primary-sync-{home.app_name}", "guard switchover")
     say(f"{current}: {home.app_name} is now its synchronous standby, so every acknowledged commit is on {home.name}")
     wait_caught_up(ctx, current, home.name)
+    # pgpool takes the detach below only after the 1 s sleep that ended its last failback (A's attach, just
+    # before): stopping the primary during that sleep would add the rest of it to every session's outage.
+    wait_until("pgpool to end its last failback", lambda: inspect.pgpool_settled(ctx), ctx.lab.timing.pgpool_s)
     started = time.monotonic()
     ctx.state.record_event("switchover", host=home.name)
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")

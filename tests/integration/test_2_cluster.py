@@ -122,7 +122,7 @@ def test_4_setup_twice_leaves_the_same_cluster(cluster):
     ident = "SELECT system_identifier FROM pg_control_system()"
     before = sql.value(cluster.shell("pg-a"), ident)
     rows_before = sql.value(cluster.shell("pg-a"), "SELECT count(*) FROM accounts", "bank")
-    fab("degrade", "pg-c", "--delay", "300")  # an earlier command's leftover: setup clears it, and says so
+    fab("degrade", "pg-c", "--loss", "20")  # an earlier command's leftover (no netem here): setup clears it, says so
     out = fab("setup").stdout
     assert "pg-c's link was degraded" in out and "cleared first" in out, out
     assert "already streams" in out and "configuration unchanged" in out

@@ -62,3 +62,22 @@ def test_states_roles_and_methods_are_enums_that_read_and_serialise_as_the_words
         facts.RejoinMethod.said_by("method: rewound")
     with pytest.raises(ValueError):
         facts.parse_health_check_stats((DATA / "pcp_health_check_stats.txt").read_text().replace(": up", ": upp"))
+
+
+def test_pgpool_is_settled_only_after_the_pcp_restart_that_ends_a_switch():
+    """Lines as pgpool-II 4.3.5 logs them; the newest of PGPOOL_SWITCH_LINES decides."""
+    import re
+    log = ["2026-12-01 01:21:45.842: main pid 77: LOG:  failback done. reconnect host pg-a(5432)",
+           "2026-12-01 01:21:46.848: main pid 77: LOG:  fork a new PCP child pid 611 in failover()",
+           "failover done. shutdown host pg-b(5432)2026-12-01 01:21:47.650: main pid 77: LOG:  failover done. "
+           "shutdown host pg-b(5432)",
+           "2026-12-01 01:21:48.661: main pid 77: LOG:  fork a new PCP child pid 700 in failover()"]
+
+    def newest(lines: list[str]) -> str:  # what `tac LOG | grep -m1 -E PGPOOL_SWITCH_LINES` prints
+        return next((x for x in reversed(lines) if re.search(facts.PGPOOL_SWITCH_LINES, x)), "")
+
+    assert not facts.pgpool_settled(newest(log[:1]))  # in the 1 s sleep after a failback
+    assert facts.pgpool_settled(newest(log[:2]))
+    assert not facts.pgpool_settled(newest(log[:3]))
+    assert facts.pgpool_settled(newest(log))
+    assert facts.pgpool_settled(newest(["2026-12-01 01:20:00.000: main pid 77: LOG:  pgpool-II successfully started"]))
