@@ -86,6 +86,11 @@ class Timing:
     # under load: 2 s there read every node as silent (pgpool promoted nobody), 30 s once read A as silent at
     # the switch-back (C was promoted instead of A).
     facts_s: float = 2
+    # pgpool's pre-forked children. While pgpool-II 4.3.5 handles a failover, each child a client connects to
+    # exits (sessions retry every 100 ms), and the main process forks replacements only after `failover done`
+    # and the 1 s sleep that follows it: with 32 children, 10 sessions used them all up within the switch-back's
+    # failover and waited that second. Each fork costs emulated CPU in every failover, so slow hosts keep 32.
+    pool_children: int = 96
 
     WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
                                         "command_s")
@@ -106,7 +111,7 @@ class Timing:
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                         health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
                         replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000, ssh_dead_after_s=20,
-                        stuck_request_ms=6000, facts_s=120)
+                        stuck_request_ms=6000, facts_s=120, pool_children=32)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")
