@@ -128,7 +128,10 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
     # failover.sh reads every node's facts first (each may take up to facts_s), then promotes
-    wait_until(f"pgpool to route writes to {home.name}", lambda: inspect.view(ctx).primary == home.name,
+    # pgpool's own view only (one PCP call): a whole cluster view probes every node, seconds each on emulated VMs,
+    # and the time below would measure that polling (61.7 s in one VM run whose sessions paused 26-28 s)
+    wait_until(f"pgpool to route writes to {home.name}", lambda: any(
+        n.host == home.name and n.role == NodeRole.PRIMARY and n.status.attached for n in inspect.pool_nodes(ctx)),
                ctx.lab.timing.state_s + ctx.lab.timing.facts_s)
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))

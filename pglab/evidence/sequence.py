@@ -134,7 +134,8 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
     if {"seq_first_error", "seq_last_error", "seq_first_back", "seq_all_back"} <= stamp.keys():
         out.append(t["seq_clients"].format(first=clock(stamp["seq_first_error"]), last=clock(stamp["seq_last_error"]),
                                            back=clock(stamp["seq_first_back"]), all=clock(stamp["seq_all_back"]),
-                                           children=t["seq_children_" + kind].format(failed=failed) + (
+                                           children=t["seq_children_" + kind].format(
+                                               failed=failed, children=lab.timing.pool_children) + (
                                                "" if lab.provider == "local" else t["seq_children_two_clocks"])))
     request = next((m for m in found if m.what == "seq_detach_request"), None)
     pcp = next((m for m in found if m.what == "seq_pcp_detach_end"), None)
