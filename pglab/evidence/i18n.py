@@ -109,7 +109,7 @@ WORDS: dict[str, tuple[str, str]] = {
                "репликации A)"),
     "rejoin_span": ("from {start} (start of the rejoin, after the checks of `fab recover`, which began at "
                     "{command}) to {end} UTC ({until})",
-                    "с {start} (начало повторного подключения после проверок `fab recover`, начатой в {command}) "
+                    "с {start} (начало повторного подключения после проверок, которые `fab recover` начал в {command}) "
                     "до {end} UTC ({until})"),
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),

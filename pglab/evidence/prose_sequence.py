@@ -58,15 +58,26 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_all_back": ("the last session succeeds again", "последняя сессия снова выполнила запрос"),
     "seq_decide": ("From its start to its decision `failover.sh` took {decide} (pgpool's clock): it reads every "
                    "node's facts (`pglab-node facts` over SSH, the nodes in parallel) and hands them to "
-                   "`pglab-rules`. {nodes} How long each node's facts took is not logged.",
+                   "`pglab-rules`. {nodes} {each}",
                    "От запуска до решения `failover.sh` прошло {decide} (по часам pgpool): сценарий читает "
                    "состояние каждого узла (`pglab-node facts` по SSH, узлы параллельно) и передаёт его "
-                   "`pglab-rules`. {nodes} Сколько времени заняло чтение каждого узла, в журнале не записано."),
+                   "`pglab-rules`. {nodes} {each}"),
+    "seq_facts_unlogged": ("How long each node's facts took is not logged (a run before `failover.sh` logged it).",
+                           "Сколько времени заняло чтение каждого узла, в журнале не записано (работа выполнена до "
+                           "того, как `failover.sh` стал это записывать)."),
+    "seq_facts_each": ("Its own lines give each node's read: {nodes}; the slowest, {slowest}, set the pace. A host "
+                       "that does not answer a SYN within `connect_timeout` is counted unreachable without SSH.",
+                       "Его собственные строки дают время чтения каждого узла: {nodes}; дольше всех читался "
+                       "{slowest}, он и задал темп. Хост, не ответивший на SYN за `connect_timeout`, считается "
+                       "недоступным без обращения по SSH."),
+    "seq_facts_node": ("{node} {ms}\u00a0ms", "{node}\u00a0— {ms}\u00a0мс"),
+    "seq_facts": ("`failover.sh` has read one node's facts", "`failover.sh` прочитал состояние одного узла"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
-                           "host that answers on its SSH port at once, so it read those of the two others.",
+                           "host that answers on its SSH port at once, so it read those of the two others ({failed} "
+                           "only got a SYN).",
                            "Отказавший хост {failed} был обесточен: `failover.sh` читает состояние отказавшего "
                            "хоста, только если тот сразу отвечает на порту SSH, поэтому читались два других "
-                           "узла."),
+                           "узла ({failed} получил только SYN)."),
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
                              "{before}.",

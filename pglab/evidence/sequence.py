@@ -5,6 +5,7 @@ clock only - the hosts' clocks are not synchronised, so no interval is taken acr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pglab.evidence.availability import FaultAvailability
@@ -75,8 +76,28 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
             what = "seq_stop" if c["step"].startswith("stop") else "seq_pcp_detach"
             found.append(Mark(began, CONTROL, what, c["command"]))
             found.append(Mark(c["ts"], CONTROL, what + "_end", str(c.get("exit", ""))))
+    found += facts_marks(hits, found)
     found += client_marks(ev, window)
     return with_intervals(found)
+
+
+FACTS_LINE = re.compile(r"failover\.sh: facts of (\S+) read in (\d+) ms")
+
+
+def facts_marks(hits: list[dict], found: list[Mark]) -> list[Mark]:
+    """`failover.sh`'s line per node between its start and its decision: how long that node's facts took."""
+    start = next((m.ts for m in found if m.what == "seq_script_start"), None)
+    decided = next((m.ts for m in found if m.what == "seq_decision"), None)
+    if start is None or decided is None:
+        return []
+    return [Mark(h["ts"], "pgpool", "seq_facts", LogHit(**h).message) for h in hits
+            if h["host"] == "pgpool" and start <= h["ts"] <= decided and FACTS_LINE.search(h["line"])]
+
+
+def facts_times(found: list[Mark]) -> list[tuple[str, int]]:
+    """(node, milliseconds) of each node's facts read, in the order they finished."""
+    return [(m.group(1), int(m.group(2))) for m in (FACTS_LINE.search(f.detail) for f in found
+                                                     if f.what == "seq_facts") if m]
 
 
 def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
@@ -123,7 +144,10 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
         prior = span(before, "seq_script_start", "seq_decision")
         nodes = t["seq_nodes_poweroff"].format(failed=failed) if kind == "poweroff" else \
             t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
-        out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes).replace("  ", " "))
+        read = facts_times(found)
+        each = t["seq_facts_each"].format(nodes=", ".join(t["seq_facts_node"].format(node=n, ms=ms) for n, ms in read),
+                                          slowest=max(read, key=lambda r: r[1])[0]) if read else t["seq_facts_unlogged"]
+        out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes, each=each).replace("  ", " "))
     promote, node = span(found, "seq_decision", "seq_script_done"), span(found, "seq_promote_received", "seq_ready")
     if promote is not None and node is not None:
         out.append(t["seq_promote"].format(promote=secs(promote), node=secs(node), target=target))

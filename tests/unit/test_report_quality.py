@@ -1150,10 +1150,10 @@ def test_the_failover_and_the_switch_back_are_each_timed_from_their_own_lines():
     failover = text.split('id="s2-3"')[1].split('id="s3"')[0]
     stage_3 = text.split('id="s3"')[1].split('id="conclusion"')[0]
     assert "failover.sh" not in prose(data_part)
-    assert t["seq_decide"].format(decide="0,50\u00a0с", nodes=t["seq_nodes_poweroff"].format(failed="pg-a")) \
-        in failover
+    assert t["seq_decide"].format(decide="0,50\u00a0с", nodes=t["seq_nodes_poweroff"].format(failed="pg-a"),
+                                  each=t["seq_facts_unlogged"]) in failover
     assert t["seq_decide"].format(decide="1,70\u00a0с", nodes=t["seq_nodes_switchover"].format(
-        failed="pg-b", before="0,50\u00a0с")) in stage_3
+        failed="pg-b", before="0,50\u00a0с"), each=t["seq_facts_unlogged"]) in stage_3
     assert t["seq_table"].format(phase=t["seq_switchback"]) in stage_3
     assert t["pause_table"].format(phase=t["seq_switchback"]) in stage_3
     marks = sequence.marks(Lab(), ev, "switchover", verdicts.availability_windows(ev)["switchback"])
@@ -1262,3 +1262,21 @@ def test_appendix_commands_are_whole_and_host_names_never_break():
     appendix_part = text.split('id="appendix-commands"')[1]
     assert '<span class="nw">pg-a</span>' in appendix_part
     assert "узел pg-b (`pg_b`) синхронный" in text
+
+
+def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
+    """A teacher found "how long each node's facts took is not logged" beside the very lines that log it."""
+    mark = sequence.Mark
+    found = [mark(10.0, "pgpool", "seq_script_start"),
+             mark(10.2, "pgpool", "seq_facts", "failover.sh: facts of pg-b read in 118 ms"),
+             mark(10.6, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 13513 ms"),
+             mark(10.62, "pgpool", "seq_decision", "failover.sh: primary pg-b failed: promoting pg-a (pgpool's)")]
+    english = " ".join(sequence.explain(TEXT["en"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} s"))
+    assert "pg-b 118\u00a0ms, pg-a 13513\u00a0ms; the slowest, pg-a," in english, english
+    russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} с"))
+    assert "pg-a\u00a0— 13\u00a0513\u00a0мс" in russian and "не записано" not in russian, russian
+    hits = [{"ts": 10.3, "host": "pgpool", "source": "pgpool", "label": "failover script",
+             "line": "2026-12-01 04:57:39.464 failover.sh: facts of pg-c read in 5284 ms"},
+            {"ts": 11.0, "host": "pgpool", "source": "pgpool", "label": "failover script",
+             "line": "2026-12-01 04:57:40.000 failover.sh: facts of pg-c read in 1 ms"}]  # after the decision
+    assert [m.detail for m in sequence.facts_marks(hits, found)] == ["failover.sh: facts of pg-c read in 5284 ms"]
