@@ -208,10 +208,12 @@ PROSE: dict[str, tuple[str, str]] = {
                      "время (когда pgpool обрывал сессии при подключении узла или при возврате на A) так же сохранён "
                      "или потерян на тогдашнем основном узле."),
     "unknown_wal_same": (", and A's own WAL ends where B's replay did (stage 3), so it never reached A's disk either "
-                         "(not yet written, or only in the page cache the power cut lost)",
+                         "(not yet written there, or - on VMs - only in the guest's page cache, which the power cut "
+                         "lost)",
                          ", а собственный WAL A заканчивается там же, где закончилось применение на B (этап 3), так "
-                         "что и на диск A он не попал (ещё не был записан или был только в страничном кэше, "
-                         "потерянном при отключении питания)"),
+                         "что и на диск A он не попал (ещё не был там записан или\u00a0— на виртуальных "
+                         "машинах\u00a0— был только в страничном кэше гостевой системы, потерянном при отключении "
+                         "питания)"),
     "unknown_wal_rewound": (": at most it was in A's WAL past the divergence point, which pg_rewind discarded",
                             ": самое большее он был в WAL A после точки расхождения, и pg_rewind его отбросил"),
     "choice_unknown": ("(not collected)", "(не собрана)"),

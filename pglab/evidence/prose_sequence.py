@@ -65,12 +65,12 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_facts_unlogged": ("How long each node's facts took is not logged (a run before `failover.sh` logged it).",
                            "Сколько времени заняло чтение каждого узла, в журнале не записано (работа выполнена до "
                            "того, как `failover.sh` стал это записывать)."),
-    "seq_facts_each": ("Its own lines give each node's read: {nodes}; the slowest, {slowest}, set the pace. A host "
-                       "that does not answer a SYN within `connect_timeout` is counted unreachable without SSH.",
+    "seq_facts_each": ("Its own lines give each node's read: {nodes}; the slowest read, {slowest}'s, set the pace.",
                        "Его собственные строки дают время чтения каждого узла: {nodes}; дольше всех читался "
-                       "{slowest}, он и задал темп. Хост, не ответивший на SYN за `connect_timeout`, считается "
-                       "недоступным без обращения по SSH."),
+                       "{slowest}, он и задал темп."),
     "seq_facts_node": ("{node} {ms}\u00a0ms", "{node}\u00a0— {ms}\u00a0мс"),
+    "seq_facts_syn": ("{node} {ms}\u00a0ms (its SYN unanswered: not read)",
+                      "{node}\u00a0— {ms}\u00a0мс (ответа на SYN не было, состояние не читалось)"),
     "seq_facts": ("`failover.sh` has read one node's facts", "`failover.sh` прочитал состояние одного узла"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
                            "host that answers on its SSH port at once, so it read those of the two others ({failed} "

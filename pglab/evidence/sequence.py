@@ -144,9 +144,13 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
         prior = span(before, "seq_script_start", "seq_decision")
         nodes = t["seq_nodes_poweroff"].format(failed=failed) if kind == "poweroff" else \
             t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
-        read = facts_times(found)
-        each = t["seq_facts_each"].format(nodes=", ".join(t["seq_facts_node"].format(node=n, ms=ms) for n, ms in read),
-                                          slowest=max(read, key=lambda r: r[1])[0]) if read else t["seq_facts_unlogged"]
+        # a powered-off host is not read: its line times the SYN that went unanswered
+        read = [(n, ms, kind == "poweroff" and n == failed) for n, ms in facts_times(found)]
+        asked = [r for r in read if not r[2]]
+        each = t["seq_facts_each"].format(
+            nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, ms=ms)
+                            for n, ms, syn in read),
+            slowest=max(asked, key=lambda r: r[1])[0]) if asked else t["seq_facts_unlogged"]
         out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes, each=each).replace("  ", " "))
     promote, node = span(found, "seq_decision", "seq_script_done"), span(found, "seq_promote_received", "seq_ready")
     if promote is not None and node is not None:

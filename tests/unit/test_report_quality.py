@@ -1272,7 +1272,9 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
              mark(10.6, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 13513 ms"),
              mark(10.62, "pgpool", "seq_decision", "failover.sh: primary pg-b failed: promoting pg-a (pgpool's)")]
     english = " ".join(sequence.explain(TEXT["en"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-b 118\u00a0ms, pg-a 13513\u00a0ms; the slowest, pg-a," in english, english
+    assert "pg-b 118\u00a0ms, pg-a 13513\u00a0ms; the slowest read, pg-a's," in english, english
+    cut = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
+    assert "pg-a 13513\u00a0ms (its SYN unanswered: not read); the slowest read, pg-b's," in cut, cut
     russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} с"))
     assert "pg-a\u00a0— 13\u00a0513\u00a0мс" in russian and "не записано" not in russian, russian
     hits = [{"ts": 10.3, "host": "pgpool", "source": "pgpool", "label": "failover script",
