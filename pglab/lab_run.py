@@ -68,7 +68,7 @@ def power_off_primary(ctx: LabContext) -> None:
         return any(n.host == primary and n.status == PoolStatus.DOWN for n in nodes)
     wait_until(f"pgpool to detach {primary}", detached, ctx.lab.timing.state_s, interval=0.1)
     ctx.state.record_event("detached", host=primary)
-    say(f"pgpool has detached {primary}: the snapshot now shows the cluster inside the outage")
+    say(f"pgpool has detached {primary}: the cluster's snapshot is read now (inside the outage on fast hosts)")
 
 
 def recover_with_logs(ctx: LabContext) -> None:
