@@ -7,6 +7,7 @@ Tested against recorded outputs under tests/data/.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pglab.cluster import rules
@@ -110,6 +111,16 @@ def parse_health_check_stats(text: str) -> list[PoolNode]:
     if not nodes:
         raise ValueError(f"unexpected pcp_health_check_stats output: {' '.join(text.split())[:120]!r}")
     return nodes
+
+
+def pool_primary(nodes: Iterable[PoolNode]) -> str | None:
+    """The node pgpool routes writes to, if any: the attached one it holds as primary."""
+    return next((n.host for n in nodes if n.role == NodeRole.PRIMARY and n.status.attached), None)
+
+
+def pool_down(nodes: Iterable[PoolNode], host: str) -> bool:
+    """pgpool has `host` detached."""
+    return any(n.host == host and n.status == PoolStatus.DOWN for n in nodes)
 
 
 # pgpool-II 4.3's main process ends a failover or failback with "... done", sleeps 1 s, then restarts

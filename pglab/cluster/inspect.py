@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pglab.cluster import facts, sql
-from pglab.cluster.facts import NodeRole
 from pglab.context import LabContext
 from pglab.errors import LabNotUpError, RemoteCommandError
 from pglab.providers import PowerState
@@ -33,7 +32,7 @@ class ClusterView:
     @property
     def primary(self) -> str | None:
         """The node pgpool routes writes to, if any."""
-        return next((n.host for n in self.pool if n.role == NodeRole.PRIMARY and n.status.attached), None)
+        return facts.pool_primary(self.pool)
 
     def peer(self, app_name: str) -> facts.ReplicationPeer | None:
         return next((p for p in self.replication if p.app_name == app_name), None)

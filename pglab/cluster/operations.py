@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pglab.cluster import coldstart, inspect, slots
-from pglab.cluster.facts import NodeRole, PoolStatus, RejoinMethod, SyncState, lsn_to_int
+from pglab.cluster.facts import NodeRole, RejoinMethod, SyncState, lsn_to_int, pool_down, pool_primary
 from pglab.cluster.node import node_cmd
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, LabNotUpError, NothingToRecoverError, StageOrderError
@@ -96,7 +96,7 @@ def wait_until_streaming_and_attached(ctx: LabContext, host: str) -> None:
     """A standby that was stopped: wait until it streams from the primary again, attach it in pgpool."""
     primary = ctx.lab.primary
     wait_until(f"{host} to stream from {primary}", lambda: streams_from(ctx, host, primary), ctx.lab.timing.state_s)
-    if any(n.host == host and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)):
+    if pool_down(inspect.pool_nodes(ctx), host):
         attach(ctx, host, primary)
 
 
@@ -130,8 +130,7 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     # failover.sh reads every node's facts first (each may take up to facts_s), then promotes
     # pgpool's own view only (one PCP call): a whole cluster view probes every node, seconds each on emulated VMs,
     # and the time below would measure that polling (61.7 s in one VM run whose sessions paused 26-28 s)
-    wait_until(f"pgpool to route writes to {home.name}", lambda: any(
-        n.host == home.name and n.role == NodeRole.PRIMARY and n.status.attached for n in inspect.pool_nodes(ctx)),
+    wait_until(f"pgpool to route writes to {home.name}", lambda: pool_primary(inspect.pool_nodes(ctx)) == home.name,
                ctx.lab.timing.state_s + ctx.lab.timing.facts_s)
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
@@ -165,7 +164,7 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
                                    seconds=round(report.rejoin_seconds[host], 2))
         pool = inspect.pool_nodes(ctx)
-        if not any(n.host == host and n.status == PoolStatus.DOWN for n in pool):
+        if not pool_down(pool, host):
             continue
         reading = [n.host for n in pool if n.host not in (host, primary) and n.status.attached
                    and ctx.lab.serves_reads(n.host)]
@@ -184,13 +183,13 @@ def attach_home(ctx: LabContext, current: str, say: Say) -> None:
     takes the synchronous role from that other read-serving standby, which is detached first (never an asynchronous
     standby serving reads) until it follows A after the switch-back."""
     home, pool = ctx.lab.primary, inspect.pool_nodes(ctx)
-    if not any(n.host == home and n.status == PoolStatus.DOWN for n in pool):
+    if not pool_down(pool, home):
         return
     for other in (n.host for n in pool if n.host not in (home, current) and n.status.attached
                   and ctx.lab.serves_reads(n.host)):
         inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(other).node_id}")
-        wait_until(f"pgpool to detach {other}", lambda other=other: any(
-            n.host == other and n.status == PoolStatus.DOWN for n in inspect.pool_nodes(ctx)), ctx.lab.timing.pgpool_s)
+        wait_until(f"pgpool to detach {other}", lambda other=other: pool_down(inspect.pool_nodes(ctx), other),
+                   ctx.lab.timing.pgpool_s)
         say(f"pgpool: {other} detached until it follows {home}, which takes the synchronous role for the switch-back")
     attach(ctx, home, current, say)
     say(f"pgpool: {home} attached")

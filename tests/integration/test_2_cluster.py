@@ -125,6 +125,7 @@ def test_4_setup_twice_leaves_the_same_cluster(cluster):
     fab("degrade", "pg-c", "--loss", "20")  # an earlier command's leftover (no netem here): setup clears it, says so
     out = fab("setup").stdout
     assert "pg-c's link was degraded" in out and "cleared first" in out, out
+    assert cluster.provider.degraded() == {}  # cleared, not only said
     assert "already streams" in out and "configuration unchanged" in out
     assert sql.value(cluster.shell("pg-a"), ident) == before
     assert sql.value(cluster.shell("pg-a"), "SELECT count(*) FROM accounts", "bank") == rows_before
