@@ -60,6 +60,10 @@ class Timing:
     # does its search for the new primary after a failover. A live node's kernel answers a SYN in
     # microseconds, even on a busy machine.
     connect_timeout_ms: int = 200
+    # failover.sh reads a failed node's facts only if its SSH port answers a SYN within this: a powered-off node
+    # costs the whole wait on every failover. A live node that misses it only goes unread (the synchronous
+    # standby's facts still bar any node with less WAL).
+    syn_timeout_ms: int = 100
     wal_receiver_timeout_s: int = 5
     replay_delay_s: int = 5
     # Retransmissions before a connection with unacknowledged data is given up: RTO 200 ms doubling, then one
@@ -109,9 +113,9 @@ class Timing:
             # guest that is alive answers within milliseconds even with its host busy; the whole
             # check (scram authentication included) may take up to 5 s.
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
-                        health_check_retry_delay=0, connect_timeout_ms=1000, wal_receiver_timeout_s=30,
-                        replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000, ssh_dead_after_s=20,
-                        stuck_request_ms=6000, facts_s=120, pool_children=32)
+                        health_check_retry_delay=0, connect_timeout_ms=1000, syn_timeout_ms=1000,
+                        wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000,
+                        ssh_dead_after_s=20, stuck_request_ms=6000, facts_s=120, pool_children=32)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")

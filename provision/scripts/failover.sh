@@ -12,7 +12,10 @@ source /etc/pglab/pglab.env
 read -ra ssh_args <<<"$SSH_OPTS"  # the options, one word each
 failed_id=$1 failed_host=$2 new_main_id=$5 new_main_host=$6 old_primary_id=$8 old_primary_host=${11}
 exec 3>&2  # the log's own descriptor: `$(rules ... 2>&1)` captures pglab-rules' errors, not the facts' log lines
-log() { echo "$(date '+%F %T.%3N') failover.sh: $*" >&3; }
+log() {  # no process started per line (date costs ~0.1 s on an emulated CPU)
+  local now=$EPOCHREALTIME
+  printf '%(%F %T)T.%.3s failover.sh: %s\n' "${now%.*}" "${now#*.}" "$*" >&3
+}
 log "failed node $failed_id ($failed_host); old primary $old_primary_id ($old_primary_host); new main $new_main_id ($new_main_host)"
 if [ "$new_main_id" -lt 0 ]; then log "no node left: nothing to promote"; exit 0; fi
 mapfile -t status < /var/log/pgpool2/pgpool_status 2>/dev/null || status=()  # up|down per node, in NODE_HOSTS order
@@ -28,8 +31,9 @@ on_node() {  # pglab-node VERB [ARG] on node $1, over pgpool's SSH key (its forc
   ssh "${ssh_args[@]}" "postgres@$host" /etc/pglab/bin/pglab-node "$@"
 }
 
-facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent
-  local tmp node
+facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent.
+  # $1 quick: `pglab-node facts quick`, no query on the node (the primary's loss: the rule reads no upstream)
+  local tmp node how=${1:-}
   tmp=$(mktemp -d)
   for node in $NODE_HOSTS; do
     if [ "$node" != "$failed_host" ] && pool_down "$node"; then
@@ -38,7 +42,7 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
       { start=$EPOCHREALTIME
         echo "host: $node"
         { [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
-          timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts 2>/dev/null ||
+          timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null ||
           echo "unreachable: yes"
         log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms"; } > "$tmp/$node" &
     fi
@@ -48,7 +52,11 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
   rm -rf "$tmp"
 }
 # pglab-rules reads the facts on stdin: Python starts (seconds under emulation) while the facts are read
-rules() { python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts); }
+rules() {
+  local how=""
+  if [ "$1" = failover ]; then how=quick; fi
+  python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts "$how")
+}
 
 if [ "$failed_id" != "$old_primary_id" ]; then
   sync=$(rules sync-standby "$old_primary_host" "$failed_host")

@@ -15,7 +15,7 @@ import time
 import psycopg
 import pytest
 
-from pglab.cluster import inspect, sql
+from pglab.cluster import inspect, rules, sql
 from pglab.cluster.operations import is_original_topology, streams_from, wait_for_new_primary
 from pglab.context import LabContext
 from pglab.evidence import availability
@@ -90,6 +90,22 @@ def test_3a_pgpools_ssh_key_runs_only_pglab_node_on_the_nodes(cluster):
         assert result.exit_code == 1 and "refused" in result.stderr and "uid=" not in result.stdout, command
     log = cluster.shell("pg-b").read_text("/var/log/postgresql/pglab-node-ssh.log")
     assert "runs: pglab-node facts" in log and "refused: id" in log
+
+
+def test_3c_failover_shs_quick_facts_find_the_wal_end_from_process_titles_without_a_query(cluster):
+    """`pglab-node facts quick` (failover.sh, the primary lost) starts reading WAL at the walreceiver's position
+    on a standby and the walsenders' on the primary: the end it finds lies between two full reads around it."""
+    def read(host: str, how: str = "") -> tuple[dict[str, str], str]:
+        done = cluster.shell(host).run(f"cd /tmp && bash -x /etc/pglab/bin/pglab-node facts {how}", user="postgres")
+        return dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line), done.stderr
+
+    for host in ("pg-a", "pg-b"):
+        before, _ = read(host)
+        quick, trace = read(host, "quick")
+        after, _ = read(host)
+        assert "receiving" in before and "receiving" not in quick and "psql" not in trace, (host, quick)
+        ends = [rules.lsn_to_int(facts["wal_end"]) for facts in (before, quick, after)]
+        assert ends[0] <= ends[1] <= ends[2] and quick["wal_timeline"] == after["wal_timeline"], (host, ends)
 
 
 def test_3b_pgpool_and_the_nodes_take_network_logins_over_verified_tls_only(cluster, tmp_path):
