@@ -71,7 +71,10 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_facts_node": ("{node} {ms}\u00a0ms", "{node}\u00a0— {ms}\u00a0мс"),
     "seq_facts_syn": ("{node} {ms}\u00a0ms (its SYN unanswered: not read)",
                       "{node}\u00a0— {ms}\u00a0мс (ответа на SYN не было, состояние не читалось)"),
-    "seq_facts": ("`failover.sh` has read one node's facts", "`failover.sh` прочитал состояние одного узла"),
+    "seq_facts_silent": ("`failover.sh` gave up on {node}: no answer to a SYN within {ms}\u00a0ms, its facts not read",
+                         "`failover.sh` не дождался от {node} ответа на SYN ({ms}\u00a0мс), его состояние не читалось"),
+    "seq_facts": ("`failover.sh` has read {node}'s facts ({ms}\u00a0ms by its own line)",
+                  "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {ms}\u00a0мс)"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
                            "host that answers on its SSH port at once, so it read those of the two others ({failed} "
                            "only got a SYN).",

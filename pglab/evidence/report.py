@@ -427,7 +427,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
-               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
+               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE, "facts_of": sequence.facts_of,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": secs,
                "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),

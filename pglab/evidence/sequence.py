@@ -100,6 +100,12 @@ def facts_times(found: list[Mark]) -> list[tuple[str, int]]:
                                                      if f.what == "seq_facts") if m]
 
 
+def facts_of(detail: str) -> dict[str, str | int]:
+    """A facts line's node and milliseconds, for the sequence table's row ({} for any other line)."""
+    found = FACTS_LINE.search(detail)
+    return {"node": found.group(1), "ms": int(found.group(2))} if found else {}
+
+
 def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
     """On the client's clock: the first error after the sessions' last success, the last error before they
     resumed, the first and the last session to succeed again."""

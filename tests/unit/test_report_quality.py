@@ -44,7 +44,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
                  "MD5", "SSH", "SFTP", "TLS", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
                  "STONITH", "psql", "split-brain", "QEMU", "KVM", "TCG", "Vagrant", "libvirt", "vagrant-libvirt",
-                 "VirtualBox", "PCP"}
+                 "VirtualBox", "PCP", "SYN"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -1134,7 +1134,7 @@ def with_script_lines(ev):
         lines = ((0, f"failover.sh: failed node 1 ({failed}); old primary 1 ({failed}); new main 0 ({target})"),
                  (decide, f"failover.sh: primary {failed} failed: promoting {target} (pgpool's choice: {target})"),
                  (decide + 0.5, f"failover.sh: promoted {target}"))
-        hits[:] = [h for h in hits if ": promoting " not in h["line"]]
+        hits[:] = [h for h in hits if not re.search(r": promoting |failover\.sh: (failed node|facts of)", h["line"])]
         hits += [{"ts": base + d, "host": "pgpool", "source": "pgpool", "label": "failover script",
                   "line": f"2026-12-01 10:32:00.000 {line}"} for d, line in lines]
     return ev
@@ -1262,6 +1262,19 @@ def test_appendix_commands_are_whole_and_host_names_never_break():
     appendix_part = text.split('id="appendix-commands"')[1]
     assert '<span class="nw">pg-a</span>' in appendix_part
     assert "узел pg-b (`pg_b`) синхронный" in text
+
+
+@pytest.mark.parametrize(("lang", "read", "silent"), [
+    ("en", "`failover.sh` has read pg-c's facts (38\u00a0ms by its own line)",
+     "`failover.sh` gave up on pg-a: no answer to a SYN within 103\u00a0ms, its facts not read"),
+    ("ru", "`failover.sh` прочитал состояние pg-c (по его собственной строке\u00a0— за 38\u00a0мс)",
+     "`failover.sh` не дождался от pg-a ответа на SYN (103\u00a0мс), его состояние не читалось")])
+def test_the_sequence_table_says_each_facts_read_once_and_the_powered_off_node_as_unread(lang, read, silent):
+    """A teacher read "failover.sh has read one node's facts: failover.sh: facts of pg-a ..." - twice the same, and
+    untrue for the powered-off A, whose SYN went unanswered."""
+    rows = [plain(line) for line in markdown(lang).splitlines() if line.startswith("| ")]
+    said = [row for row in rows if read in row or silent in row]
+    assert len(said) == 2 and not any("facts of pg-" in row for row in said), said
 
 
 def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
