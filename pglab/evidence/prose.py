@@ -197,16 +197,21 @@ PROSE: dict[str, tuple[str, str]] = {
     "on_primary": ("On the final primary", "Есть на итоговом основном узле"),
     "unknown_time": ("Error at `COMMIT` (UTC, client)", "Ошибка при `COMMIT` (UTC, клиент)"),
     "unknown_text": ("For each of these the client sent `COMMIT` and lost its connection before the answer; whether "
-                     "it committed is read from the final primary (last column). One at the power cut that the final "
-                     "primary lacks never became durable on B{wal}; one the primary holds had reached B before the "
-                     "cut, and its client only lost the answer. One at another time (pgpool ending sessions at an "
-                     "attach or at the switch-back) was lost or kept on the then primary in the same way.",
+                     "it committed is read from the final primary (last column).",
                      "Для каждого из них клиент отправил `COMMIT` и потерял соединение до ответа; зафиксирован ли "
-                     "коммит, проверено на итоговом основном узле (последний столбец). Коммит в момент отключения "
-                     "питания, которого на итоговом основном узле нет, не стал долговечным на B{wal}; коммит, "
-                     "который там есть, дошёл до B до отключения, и клиент лишь не получил ответа. Коммит в другое "
-                     "время (когда pgpool обрывал сессии при подключении узла или при возврате на A) так же сохранён "
-                     "или потерян на тогдашнем основном узле."),
+                     "коммит, проверено на итоговом основном узле (последний столбец)."),
+    "unknown_text_cut": ("One at the power cut that the final primary lacks never became durable on B{wal}; one the "
+                         "primary holds had reached B before the cut, and its client only lost the answer.",
+                         "Коммит в момент отключения питания, которого на итоговом основном узле нет, не стал "
+                         "долговечным на B{wal}; коммит, который там есть, дошёл до B до отключения, и клиент лишь не "
+                         "получил ответа."),
+    "unknown_text_other": ("One during the recovery (pgpool ended the session at the switch-back or at a node's attach) "
+                           "committed on the primary of that moment or did not, and the final primary holds it exactly "
+                           "when it did: that primary's synchronous standby had applied it before the answer was due.",
+                           "Коммит во время восстановления (pgpool оборвал сессию при возврате на A или при "
+                           "подключении узла) либо зафиксирован на тогдашнем основном узле, либо нет, и итоговый "
+                           "основной узел содержит его ровно в первом случае: синхронный резервный узел того "
+                           "основного применил его до того, как ответ был бы отправлен."),
     "unknown_wal_same": (", and A's own WAL ends where B's replay did (stage 3), so it never reached A's disk either "
                          "(not yet written there, or - on VMs - only in the guest's page cache, which the power cut "
                          "lost)",
@@ -755,9 +760,15 @@ PROSE |= {
                         "ни `FIN`, ни `RST` с него не уходят; включение заново запускает `init` хоста в новых "
                         "пространствах имён."),
     "env_power_vagrant": ("Power-off: `virsh destroy` kills the VM's emulator process at once (no shutdown); "
-                          "power-on is `virsh start` and a wait for the VM's `sshd`.",
+                          "power-on is `virsh start` and a wait for the VM's `sshd`: a whole boot (firmware, kernel, "
+                          "`systemd`, the journal's recovery after the cut), every instruction of it emulated when the "
+                          "hypervisor is QEMU without KVM - minutes, not seconds (this run's figure is in the "
+                          "commands' appendix).",
                           "Отключение питания: `virsh destroy` сразу завершает процесс эмулятора машины (без "
-                          "штатной остановки); включение\u00a0— `virsh start` и ожидание `sshd` машины."),
+                          "штатной остановки); включение\u00a0— `virsh start` и ожидание `sshd` машины: полная "
+                          "загрузка (прошивка, ядро, `systemd`, восстановление журнала файловой системы после обрыва), "
+                          "и при QEMU без KVM каждая её инструкция эмулируется\u00a0— это минуты, а не секунды "
+                          "(время в этой работе\u00a0— в приложении с командами)."),
     "not_simulated": ("What this power-off does not simulate", "Чего такое отключение питания не моделирует"),
     "not_simulated_local": (
         "The hosts share one Linux kernel, and it keeps running when a host is powered off. Hence: (1) data a "

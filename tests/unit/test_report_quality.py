@@ -735,7 +735,19 @@ def test_each_commit_of_unknown_outcome_is_listed_with_its_time_and_whether_it_s
     assert re.search(r"\| w1 \| \d\d:\d\d:\d\d\.\d{3} \| Failover \| 0\.01 s \| 901 \| `u1-aaaaa` \| yes \|", stage_3)
     assert re.search(r"\| w3 \| \d\d:\d\d:\d\d\.\d{3} \| Recovery and switch-back \| 33\.05 s \| 1501 \| "
                      r"`u3-ccccc` \| no \|", stage_3)  # its part of the run: not the power cut's
-    assert TEXT["en"]["unknown_text"].split("{wal}")[0] in stage_3
+    t = TEXT["en"]
+    assert t["unknown_text"] in stage_3 and t["unknown_text_cut"].split("{wal}")[0] in stage_3
+    assert t["unknown_text_other"] in stage_3  # one at the cut, one at the switch-back: both explained
+
+
+def test_a_run_whose_only_unknown_commit_came_at_the_switch_back_is_not_told_about_the_power_cut():
+    """A teacher read the power cut's explanation under a table whose one row was at the switch-back."""
+    ev = lab_evidence.evidence()
+    cut = ev.first("poweroff")["ts"]
+    ev.journal = [r for r in ev.journal if r["outcome"] != "unknown" or r["ts"] > cut + 30]
+    stage_3 = markdown_of(ev, "en").split('id="s3"')[1].split('id="conclusion"')[0]
+    t = TEXT["en"]
+    assert t["unknown_text_other"] in stage_3 and t["unknown_text_cut"].split("{wal}")[0] not in stage_3
 
 
 def test_the_run_date_is_the_runs_end_not_a_later_reports():
