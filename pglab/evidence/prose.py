@@ -205,9 +205,10 @@ PROSE: dict[str, tuple[str, str]] = {
                          "Коммит в момент отключения питания, которого на итоговом основном узле нет, не стал "
                          "долговечным на B{wal}; коммит, который там есть, дошёл до B до отключения, и клиент лишь не "
                          "получил ответа."),
-    "unknown_text_other": ("One during the recovery (pgpool ended the session at the switch-back or at a node's attach) "
-                           "committed on the primary of that moment or did not, and the final primary holds it exactly "
-                           "when it did: that primary's synchronous standby had applied it before the answer was due.",
+    "unknown_text_other": ("One during the recovery (pgpool ended the session at the switch-back or at a node's "
+                           "attach) committed on the primary of that moment or did not, and the final primary holds it "
+                           "exactly when it did: that primary's synchronous standby had applied it before the answer "
+                           "was due.",
                            "Коммит во время восстановления (pgpool оборвал сессию при возврате на A или при "
                            "подключении узла) либо зафиксирован на тогдашнем основном узле, либо нет, и итоговый "
                            "основной узел содержит его ровно в первом случае: синхронный резервный узел того "
