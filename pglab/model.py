@@ -77,6 +77,9 @@ class Timing:
     # A client request or transaction stuck this long is given up (they take milliseconds): the
     # client abandons an unanswered request, the node ends a transaction left idle.
     stuck_request_ms: int = 1000
+    # A new connection through pgpool (TLS and scram with pgpool, then pgpool's own TLS logins to every backend) may
+    # take this long: milliseconds on fast hosts, seconds on emulated ones (2 s there failed fab's probe once).
+    login_timeout_s: int = 2
     # Orchestration's waits: how long pglab gives something before it says what it last saw.
     state_s: float = 60  # a node or pgpool reaching a state: streaming, caught up, promoted, a new primary
     follow_s: float = 120  # the third node following a new primary (failover.sh re-points it)
@@ -102,7 +105,7 @@ class Timing:
     @property
     def libpq_liveness(self) -> dict[str, int]:
         """libpq parameters that make a connection to a host that lost power fail instead of hang."""
-        return {"connect_timeout": max(2, self.connect_timeout_ms // 1000), "keepalives": 1, "keepalives_idle": 2,
+        return {"connect_timeout": self.login_timeout_s, "keepalives": 1, "keepalives_idle": 2,
                 "keepalives_interval": 1, "keepalives_count": 3, "tcp_user_timeout": self.dead_peer_ms}
 
     @classmethod
@@ -115,7 +118,8 @@ class Timing:
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                         health_check_retry_delay=0, connect_timeout_ms=1000, syn_timeout_ms=1000,
                         wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000,
-                        ssh_dead_after_s=20, stuck_request_ms=6000, facts_s=120, pool_children=32)
+                        ssh_dead_after_s=20, stuck_request_ms=6000, login_timeout_s=8, facts_s=120,
+                        pool_children=32)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":
             raise ConfigError(f"unknown timing profile {profile!r}: use fast or roomy")

@@ -604,7 +604,7 @@ PROSE |= {
                "Операторы клиентских сессий (параметры `psycopg`\u00a0— `%s`)"),
     "client_policy": ("How a session behaves on an error (`pglab/workload/client_program.py`): a failed transaction "
                       "is rolled back and the next one starts at once; a session whose connection broke waits {pause} "
-                      "and reconnects, retrying every {retry} (each try bounded by `connect_timeout` = 2 s), so "
+                      "and reconnects, retrying every {retry} (each try bounded by `connect_timeout` = {login}), so "
                       "after pgpool ends a child a session needs at least one reconnection and, while pgpool is "
                       "still switching, may need several. A watchdog looks at every session each {watchdog} and "
                       "abandons a transaction (its statements, commit and read-back together) unanswered for "
@@ -612,7 +612,7 @@ PROSE |= {
                       "Как сессия реагирует на ошибку (`pglab/workload/client_program.py`): неудачная транзакция "
                       "откатывается, и сразу начинается следующая; сессия, у которой оборвалось соединение, ждёт "
                       "{pause} и подключается заново, повторяя попытку каждые {retry} (каждая ограничена "
-                      "`connect_timeout` = 2\u00a0с), поэтому после того, как pgpool завершил дочерний процесс, "
+                      "`connect_timeout` = {login}), поэтому после того, как pgpool завершил дочерний процесс, "
                       "сессии нужно хотя бы одно переподключение, а пока pgpool ещё переключается\u00a0— "
                       "несколько. Сторожевой поток каждые {watchdog} проверяет все сессии и прерывает транзакцию "
                       "(её операторы, фиксацию и перечитывание вместе), оставшуюся без ответа {ms}\u00a0мс: он "

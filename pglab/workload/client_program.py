@@ -39,7 +39,7 @@ JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.j
 # 4.3 can leave a child waiting for a backend's answer that never comes after a switchover (measured:
 # 30 s until the next failover) - and the node ends it, so the session errors and reconnects at once.
 # sslmode=verify-full: TLS, pgpool's certificate checked against the lab CA and its name against the host's.
-CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout=2 "
+CONNINFO = ("host={host} port={port} dbname={db} user=app passfile=/etc/pglab/pgpass connect_timeout={login_s} "
             "sslmode={sslmode} sslrootcert={sslrootcert} "
             "keepalives=1 keepalives_idle=2 keepalives_interval=1 keepalives_count=3 "
             "tcp_user_timeout={dead_ms} application_name=pglab-{name} "
@@ -113,7 +113,8 @@ class Session(threading.Thread):
                 a = self.args
                 self.conn = psycopg.connect(CONNINFO.format(host=a.host, port=a.port, db=a.db, sslmode=a.sslmode,
                                                               sslrootcert=a.sslrootcert, name=self.name,
-                                                              dead_ms=a.dead_peer_ms, stuck_ms=a.stuck_request_ms))
+                                                              dead_ms=a.dead_peer_ms, stuck_ms=a.stuck_request_ms,
+                                                              login_s=a.login_timeout_s))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
                 return
@@ -320,6 +321,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--balance", type=int, default=1000)
     parser.add_argument("--dead-peer-ms", type=int, default=5000, help="libpq tcp_user_timeout")
+    parser.add_argument("--login-timeout-s", type=int, default=2, help="libpq connect_timeout")
     parser.add_argument("--stuck-request-ms", type=int, default=1000,
                         help="a request unanswered this long is abandoned (and a transaction idle this long ended)")
     parser.add_argument("--async-node", default="pg_c", help="cluster_name of the asynchronous standby")

@@ -21,7 +21,7 @@ def _client(ctx: LabContext, args: str, check: bool = True) -> str:
     result = ctx.shell("client").run(
         f"{PROGRAM} {args} --port {lab.pgpool_port} --db {lab.database} --accounts {lab.accounts} "
         f"--balance {lab.initial_balance} --dead-peer-ms {lab.timing.dead_peer_ms} "
-        f"--stuck-request-ms {lab.timing.stuck_request_ms} "
+        f"--stuck-request-ms {lab.timing.stuck_request_ms} --login-timeout-s {lab.timing.login_timeout_s} "
         f"--async-node {lab.host(lab.async_standby).app_name}",
         step=f"pglab-client {args.split()[0]}", check=False)
     if check and not result.ok:

@@ -71,11 +71,12 @@ def test_libpq_liveness_bounds_a_dead_peer():
 def test_every_wait_of_orchestration_is_in_the_profile_and_roomy_hosts_get_longer():
     fast, roomy = Timing.named("fast"), Timing.named("roomy")
     waits = {name for name in fast.__dataclass_fields__ if name.endswith("_s") and name not in
-             ("wal_receiver_timeout_s", "replay_delay_s", "ssh_dead_after_s", "facts_s")}
+             ("wal_receiver_timeout_s", "replay_delay_s", "ssh_dead_after_s", "facts_s", "login_timeout_s")}
     assert waits == set(Timing.WAITS)
     assert all(getattr(roomy, w) == getattr(fast, w) * ROOMY_PATIENCE > getattr(fast, w) for w in Timing.WAITS)
     assert (fast.state_s, fast.follow_s, fast.pgpool_s, fast.pcp_patience_s) == (60, 120, 30, 3)  # as measured fit
     assert roomy.facts_s >= 10 * fast.facts_s  # pg_waldump on an emulated VM: seconds (2 s read every node as silent)
+    assert roomy.login_timeout_s > 2 * fast.login_timeout_s  # a login through pgpool: seconds on an emulated VM
 
 
 def test_a_role_log_torn_by_a_power_cut_is_read_around():
