@@ -182,6 +182,14 @@ WORDS: dict[str, tuple[str, str]] = {
                   "запросы; «отключён»\u00a0— pgpool его отключил и ничего на него не направляет; в выводе pgpool "
                   "это `up` и `down`) и роль, "
                   "которую pgpool ему приписывает; столбец «Роль»\u00a0— что отвечает сам узел."),
+    "probes_note": ("The nodes are read one after another (a command over SSH and a query each: tens of milliseconds "
+                    "apart on fast hosts, seconds on emulated VMs), so a table's rows are not one instant: with "
+                    "clients writing, a standby read after its primary can show a later WAL position than the "
+                    "primary's row.",
+                    "Узлы читаются по очереди (по команде через SSH и запросу на каждый: с интервалом в десятки "
+                    "миллисекунд на быстрых хостах и в секунды на эмулируемых виртуальных машинах), поэтому строки "
+                    "таблицы относятся к разным моментам: пока клиенты пишут, резервный узел, прочитанный после "
+                    "основного, может показать более позднюю позицию WAL, чем строка основного."),
     "detached_note": ("A detached node keeps a role in pgpool's books: the dead primary stays “primary” until the "
                       "failover is done, then pgpool calls it a standby, as it calls every node that is not its "
                       "primary (“down, standby”). That is pgpool's bookkeeping, not the node's state: the “Role” "

@@ -1307,3 +1307,11 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
             {"ts": 11.0, "host": "pgpool", "source": "pgpool", "label": "failover script",
              "line": "2026-12-01 04:57:40.000 failover.sh: facts of pg-c read in 1 ms"}]  # after the decision
     assert [m.detail for m in sequence.facts_marks(hits, found)] == ["failover.sh: facts of pg-c read in 5284 ms"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_first_cluster_table_says_its_rows_are_read_one_after_another(lang):
+    """A teacher saw a standby ahead of its primary in one table: the nodes are read in turn, not at one instant."""
+    text = markdown(lang)
+    first_table = text.index(TEXT[lang]["pool_note"])
+    assert text.count(TEXT[lang]["probes_note"]) == 1 and text.index(TEXT[lang]["probes_note"]) > first_table
