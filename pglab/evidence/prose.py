@@ -763,13 +763,11 @@ PROSE |= {
     "env_power_vagrant": ("Power-off: `virsh destroy` kills the VM's emulator process at once (no shutdown); "
                           "power-on is `virsh start` and a wait for the VM's `sshd`: a whole boot (firmware, kernel, "
                           "`systemd`, the journal's recovery after the cut), every instruction of it emulated when the "
-                          "hypervisor is QEMU without KVM - minutes, not seconds (this run's figure is in the "
-                          "commands' appendix).",
+                          "hypervisor is QEMU without KVM - minutes, not seconds.",
                           "Отключение питания: `virsh destroy` сразу завершает процесс эмулятора машины (без "
                           "штатной остановки); включение\u00a0— `virsh start` и ожидание `sshd` машины: полная "
                           "загрузка (прошивка, ядро, `systemd`, восстановление журнала файловой системы после обрыва), "
-                          "и при QEMU без KVM каждая её инструкция эмулируется\u00a0— это минуты, а не секунды "
-                          "(время в этой работе\u00a0— в приложении с командами)."),
+                          "и при QEMU без KVM каждая её инструкция эмулируется\u00a0— это минуты, а не секунды."),
     "not_simulated": ("What this power-off does not simulate", "Чего такое отключение питания не моделирует"),
     "not_simulated_local": (
         "The hosts share one Linux kernel, and it keeps running when a host is powered off. Hence: (1) data a "

@@ -76,11 +76,12 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_facts": ("`failover.sh` has read {node}'s facts ({ms}\u00a0ms by its own line)",
                   "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {ms}\u00a0мс)"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
-                           "host that answers on its SSH port at once, so it read those of the two others ({failed} "
-                           "only got a SYN).",
+                           "host that answers on its SSH port at once, so it read those of the two others (to "
+                           "{failed} it only sent a SYN, which went unanswered for `SYN_TIMEOUT` seconds).",
                            "Отказавший хост {failed} был обесточен: `failover.sh` читает состояние отказавшего "
                            "хоста, только если тот сразу отвечает на порту SSH, поэтому читались два других "
-                           "узла ({failed} получил только SYN)."),
+                           "узла (хосту {failed} был лишь отправлен SYN, и ответа на него не было в течение "
+                           "`SYN_TIMEOUT` секунд)."),
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
                              "{before}.",
