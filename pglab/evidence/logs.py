@@ -118,6 +118,9 @@ def parse_timestamp(line: str) -> float | None:
     return datetime.strptime(stamp, fmt).replace(tzinfo=UTC).timestamp()
 
 
+RELAYED = re.compile(r"\bpglab-node\[([A-Za-z0-9_.-]+)\]: ")
+
+
 def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str, str], ...],
              since: float = 0.0, until: float = float("inf")) -> list[LogHit]:
     """The lines matching a pattern, within [since, until], labelled."""
@@ -131,8 +134,15 @@ def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str
             continue
         label = next((lb for lb, rx in compiled if rx.search(line)), None)
         if label:
-            hits.append(LogHit(ts, host, source, label, line.strip()))
+            # pglab-node's lines reach pgpool's log through failover.sh, stamped by the node's own clock
+            relayed = RELAYED.search(line)
+            hits.append(LogHit(ts, relayed[1] if relayed else host, source, label, line.strip()))
     return hits
+
+
+def relayed_to_their_nodes(hits: list[dict]) -> list[dict]:
+    """Recorded hits with each relayed pglab-node line under its node (runs recorded before it was sorted so)."""
+    return [{**h, "host": m[1]} if (m := RELAYED.search(h["line"])) else h for h in hits]
 
 
 def _grep(ctx: LabContext, host: str, path: str, patterns: tuple[tuple[str, str], ...]) -> list[str]:

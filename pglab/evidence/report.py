@@ -45,7 +45,7 @@ from pglab.evidence import detection as detection_of
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, number, quantity
-from pglab.evidence.logs import LogHit, attached, collapse
+from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
     clock,
@@ -77,10 +77,12 @@ def load_evidence(ctx: LabContext) -> Evidence:
                 pass  # the lab is gone: the appendix says nothing was recorded; the run's place is in lab.json
     load = ctx.state.load_json
     return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
-                    reads=load("reads.json", []), errors=load("client_errors.json", []), logs=load("logs.json", []),
+                    reads=load("reads.json", []), errors=load("client_errors.json", []),
+                    logs=relayed_to_their_nodes(load("logs.json", [])),
                     demo=load("demo.json", {}) or {}, verify=load("verify.json", {}) or {},
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
-                    recover_logs=load("recover_logs.json", []), environment=load("environment.json", {}) or {},
+                    recover_logs=relayed_to_their_nodes(load("recover_logs.json", [])),
+                    environment=load("environment.json", {}) or {},
                     samples=load("sample_rows.json", {}) or {})
 
 

@@ -37,7 +37,7 @@ LOG_MARKS = (
     ("seq_degeneration", "pgpool", "degeneration", ""),
     ("seq_script_start", "pgpool", "failover script", "failover.sh: failed node"),
     ("seq_decision", "pgpool", "failover script", ": promoting "),
-    ("seq_promote_sent", "pgpool", "failover script", "]: promoting"),
+    ("seq_promote_sent", "target", "failover script", "]: promoting"),  # pglab-node's line: the target's clock
     ("seq_promote_received", "target", "promotion", ""),
     ("seq_new_timeline", "target", "new timeline", ""),
     ("seq_ready", "target", "accepting writes", ""),

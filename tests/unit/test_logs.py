@@ -60,3 +60,21 @@ def test_failover_breakdown_from_recorded_logs():
     assert phases["detection"] == pytest.approx(1.558) and phases["failover script"] == pytest.approx(0.436)
     assert phases["promotion"] == pytest.approx(0.025) and phases["find primary"] == pytest.approx(0.014)
     assert sum(v for k, v in phases.items() if k != "promotion") == pytest.approx(first_ack - off, abs=0.002)
+
+
+def test_a_pglab_node_line_relayed_into_pgpools_log_keeps_its_nodes_name_and_clock():
+    """A teacher found pglab-node's lines listed under pgpool, before the failover.sh steps that ran them: each is
+    stamped by the node's own clock."""
+    lines = ["2026-12-01 08:52:53.199 pglab-node[pg-b]: promoting",
+             "2026-12-01 08:52:52.687 failover.sh: primary pg-a failed: promoting pg-b (pgpool's choice: pg-b)"]
+    hits = logs.classify(lines, "pgpool", "pgpool", logs.PGPOOL_PATTERNS)
+    assert [(h.host, h.source, h.label) for h in hits] == [("pg-b", "pgpool", "failover script"),
+                                                           ("pgpool", "pgpool", "failover script")]
+
+
+def test_a_run_recorded_before_keeps_its_relayed_lines_under_their_nodes_too():
+    recorded = [{"ts": 1.0, "host": "pgpool", "source": "pgpool", "label": "failover script",
+                 "line": "2026-12-01 08:52:53.199 pglab-node[pg-b]: promoting"},
+                {"ts": 0.5, "host": "pgpool", "source": "pgpool", "label": "failover script",
+                 "line": "2026-12-01 08:52:52.687 failover.sh: primary pg-a failed: promoting pg-b"}]
+    assert [h["host"] for h in logs.relayed_to_their_nodes(recorded)] == ["pg-b", "pgpool"]
