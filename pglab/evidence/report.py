@@ -76,10 +76,13 @@ def load_evidence(ctx: LabContext) -> Evidence:
             except PglabError:
                 pass  # the lab is gone: the appendix says nothing was recorded; the run's place is in lab.json
     load = ctx.state.load_json
+    demo = load("demo.json", {}) or {}
+    if demo.get("b_stop_logs"):
+        demo = {**demo, "b_stop_logs": relayed_to_their_nodes(demo["b_stop_logs"])}
     return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
                     reads=load("reads.json", []), errors=load("client_errors.json", []),
                     logs=relayed_to_their_nodes(load("logs.json", [])),
-                    demo=load("demo.json", {}) or {}, verify=load("verify.json", {}) or {},
+                    demo=demo, verify=load("verify.json", {}) or {},
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
                     recover_logs=relayed_to_their_nodes(load("recover_logs.json", [])),
                     environment=load("environment.json", {}) or {},
