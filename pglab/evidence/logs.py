@@ -121,6 +121,13 @@ def parse_timestamp(line: str) -> float | None:
 RELAYED = re.compile(r"\bpglab-node\[([A-Za-z0-9_.-]+)\]: ")
 
 
+def clock_host(line: str, host: str) -> str:
+    """Whose clock stamped a line read from `host`'s log: pglab-node's lines reach pgpool's log through
+    failover.sh, stamped by their node."""
+    relayed = RELAYED.search(line)
+    return relayed[1] if relayed else host
+
+
 def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str, str], ...],
              since: float = 0.0, until: float = float("inf")) -> list[LogHit]:
     """The lines matching a pattern, within [since, until], labelled."""
@@ -134,15 +141,13 @@ def classify(lines: list[str], host: str, source: str, patterns: tuple[tuple[str
             continue
         label = next((lb for lb, rx in compiled if rx.search(line)), None)
         if label:
-            # pglab-node's lines reach pgpool's log through failover.sh, stamped by the node's own clock
-            relayed = RELAYED.search(line)
-            hits.append(LogHit(ts, relayed[1] if relayed else host, source, label, line.strip()))
+            hits.append(LogHit(ts, clock_host(line, host), source, label, line.strip()))
     return hits
 
 
 def relayed_to_their_nodes(hits: list[dict]) -> list[dict]:
     """Recorded hits with each relayed pglab-node line under its node (runs recorded before it was sorted so)."""
-    return [{**h, "host": m[1]} if (m := RELAYED.search(h["line"])) else h for h in hits]
+    return [{**h, "host": clock_host(h["line"], h["host"])} for h in hits]
 
 
 def _grep(ctx: LabContext, host: str, path: str, patterns: tuple[tuple[str, str], ...]) -> list[str]:

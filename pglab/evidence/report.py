@@ -404,7 +404,8 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         stories = availability.pause_stories(windows[w], ev.errors)
         pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
         resumed = [s.first_after for s in stories if s.first_after]
-        out[w] = {"marks": found[w], "text": sequence.explain(t, lab, kind, found[w], found["failover"], secs),
+        out[w] = {"rows": sequence.rows(lab, kind, found[w]),
+                  "text": sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
@@ -432,7 +433,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
-               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE, "facts_of": sequence.facts_of,
+               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": secs,
                "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),

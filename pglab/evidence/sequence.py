@@ -53,7 +53,7 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
     if not event or not window:
         return []
     start, end = event["ts"], window.until + LATE_S
-    failed, hits = (lab.primary, ev.logs) if kind == "poweroff" else (lab.sync_standby, ev.recover_logs)
+    failed, hits = failed_host(lab, kind), ev.logs if kind == "poweroff" else ev.recover_logs
     hits = sorted((h for h in hits if start - 5 <= h["ts"] <= end), key=lambda h: h["ts"])
     found = [Mark(start, CONTROL, "seq_" + kind)]
     after = start - 5
@@ -100,10 +100,28 @@ def facts_times(found: list[Mark]) -> list[tuple[str, int]]:
                                                      if f.what == "seq_facts") if m]
 
 
-def facts_of(detail: str) -> dict[str, str | int]:
-    """A facts line's node and milliseconds, for the sequence table's row ({} for any other line)."""
-    found = FACTS_LINE.search(detail)
-    return {"node": found.group(1), "ms": int(found.group(2))} if found else {}
+def failed_host(lab: Lab, kind: str) -> str:
+    """The node whose loss the fault `kind` is: A at the power-off, B at the switch-back."""
+    return lab.primary if kind == "poweroff" else lab.sync_standby
+
+
+def syn_only(kind: str, failed: str, node: str) -> bool:
+    """At the power-off the failed host is not read: failover.sh's line for it times a SYN that went unanswered."""
+    return kind == "poweroff" and node == failed
+
+
+def rows(lab: Lab, kind: str, found: list[Mark]) -> list[tuple[Mark, str, dict[str, str | int]]]:
+    """The sequence table: each mark with its text's key and fields - a facts line says whose facts were read (or
+    that the powered-off host went unread) and in how many milliseconds; any other mark is its own key."""
+    out = []
+    for m in found:
+        line = FACTS_LINE.search(m.detail) if m.what == "seq_facts" else None
+        if line is None:
+            out.append((m, m.what, {}))
+            continue
+        key = "seq_facts_silent" if syn_only(kind, failed_host(lab, kind), line.group(1)) else "seq_facts"
+        out.append((m, key, {"node": line.group(1), "ms": int(line.group(2))}))
+    return out
 
 
 def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
@@ -142,7 +160,7 @@ def span(found: list[Mark], first: str, second: str) -> float | None:
 def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:
     """The paragraphs saying where the time went, each figure from `found` (`before`: the failover's marks, which
     the switch-back compares with). `secs` writes seconds the language's way."""
-    failed = lab.primary if kind == "poweroff" else lab.sync_standby
+    failed = failed_host(lab, kind)
     target = next((m.detail.split(": promoting ", 1)[1].split()[0] for m in found if m.what == "seq_decision"), "?")
     out = []
     decide = span(found, "seq_script_start", "seq_decision")
@@ -150,8 +168,7 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
         prior = span(before, "seq_script_start", "seq_decision")
         nodes = t["seq_nodes_poweroff"].format(failed=failed) if kind == "poweroff" else \
             t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
-        # a powered-off host is not read: its line times the SYN that went unanswered
-        read = [(n, ms, kind == "poweroff" and n == failed) for n, ms in facts_times(found)]
+        read = [(n, ms, syn_only(kind, failed, n)) for n, ms in facts_times(found)]
         asked = [r for r in read if not r[2]]
         each = t["seq_facts_each"].format(
             nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, ms=ms)
