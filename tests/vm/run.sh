@@ -13,10 +13,37 @@ kvm_group=$(stat -c %G /dev/kvm 2>/dev/null || echo "")
 log() { echo "$(date '+%F %T') vm-test: $*" >&2; }
 in_ns() { nsenter --net="/run/netns/$ns" "$@"; }
 
+cpu_share=${PGLAB_VM_CPU_SHARE:-}
+cap_root=/sys/fs/cgroup/cpu/pglab-vm-cap
+cap_pid=
+
+# Every second: each QEMU process libvirt started (its pid files) goes into a CPU-capped cgroup of its own.
+cap_vms() {
+  local quota period=100000 pidfile pid group
+  quota=$(awk -v s="$cpu_share" 'BEGIN { printf "%d", s * 100000 }')
+  mkdir -p "$cap_root"
+  while sleep 1; do
+    for pidfile in /run/libvirt/qemu/*.pid; do
+      [ -f "$pidfile" ] || continue
+      read -r pid < "$pidfile" || continue
+      group="$cap_root/$(basename "$pidfile" .pid)"
+      if [ ! -d "$group" ]; then
+        mkdir "$group"
+        echo "$period" > "$group/cpu.cfs_period_us"
+        echo "$quota" > "$group/cpu.cfs_quota_us"
+        log "capping $(basename "$pidfile" .pid) at $cpu_share of a core"
+      fi
+      grep -qx "$pid" "$group/cgroup.procs" || echo "$pid" > "$group/cgroup.procs" 2>/dev/null || true
+    done
+  done
+}
+
 # shellcheck disable=SC2317  # it runs from the EXIT trap
 teardown() {
   log "tearing down: VMs, libvirtd, virtlogd, namespace $ns"
+  if [ -n "$cap_pid" ]; then kill "$cap_pid" 2>/dev/null || true; fi
   in_ns vagrant destroy -f >/dev/null 2>&1 || true
+  if [ -d "$cap_root" ]; then rmdir "$cap_root"/*/ "$cap_root" 2>/dev/null || true; fi
   for pidfile in /run/libvirtd.pid /run/virtlogd.pid; do
     if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
   done
@@ -46,6 +73,10 @@ log "starting virtlogd and libvirtd in namespace $ns"
 in_ns virtlogd -d
 in_ns libvirtd -d
 for _ in $(seq 50); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.2; done
+if [ -n "$cpu_share" ]; then
+  [ -d /sys/fs/cgroup/cpu ] || { log "PGLAB_VM_CPU_SHARE needs the cgroup v1 cpu controller at /sys/fs/cgroup/cpu"; exit 1; }
+  cap_vms & cap_pid=$!
+fi
 export PGLAB_VM_TEST=1 PGLAB_BOX=pglab/debian12 PGLAB_LIBVIRT_DRIVER=qemu VAGRANT_DEFAULT_PROVIDER=libvirt
 python=$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )
 if [ "${1:-}" = --run ]; then
