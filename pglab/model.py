@@ -66,9 +66,8 @@ class Timing:
     syn_timeout_ms: int = 100
     wal_receiver_timeout_s: int = 5
     replay_delay_s: int = 5
-    # Retransmissions before a connection with unacknowledged data is given up: RTO 200 ms doubling, then one
-    # more RTO, i.e. 0.2 x (2^(n+2) - 1) s: 1 -> 1.4 s, 3 -> 6.2 s. pgpool's health check over TLS ignores its
-    # own timeout while in SSL_read: one caught mid-check by the power cut waited for this (6.5 s, 3 of 10 cycles).
+    # Retransmissions before a connection with unacknowledged data is given up (see tcp_give_up_s). pgpool's health
+    # check over TLS ignores its own timeout while in SSL_read: one caught mid-check by the power cut waits for this.
     tcp_retries2: int = 1
     # A peer that stops answering is given up after this long: libpq's tcp_user_timeout and
     # keepalives for clients, and the SSH connections pglab drives the hosts with.
@@ -101,6 +100,13 @@ class Timing:
 
     WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
                                         "command_s")
+
+    @property
+    def tcp_give_up_s(self) -> float:
+        """When Linux gives up on data never acknowledged: `tcp_retries2` retransmissions, the first after the 200 ms
+        minimum RTO and each wait twice the last, 0.2 x (2^(n+1) - 1) s - 1 -> 0.6 s, 3 -> 3.0 s (tcp_model_timeout()
+        in net/ipv4/tcp_timer.c; measured between two namespaces: 0.64 / 1.48 / 3.13 s for 1 / 2 / 3)."""
+        return round(0.2 * (2 ** (self.tcp_retries2 + 1) - 1), 1)
 
     @property
     def libpq_liveness(self) -> dict[str, int]:
