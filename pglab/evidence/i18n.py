@@ -393,6 +393,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_backend_unreachable": ("backend unreachable", "нет соединения с узлом"),
     "log_health_check_retry": ("health check retry", "повтор проверки узла"),
     "log_health_check_failed": ("health check failed", "проверка узла не прошла"),
+    "log_health_check_handshake_failed": ("health check TLS handshake failed",
+                                          "сбой рукопожатия TLS при проверке узла"),
     "log_degenerate_request": ("degenerate request", "запрос на отключение узла"),
     "log_degeneration": ("degeneration", "отключение узла"),
     "log_children_restarted": ("children restarted", "перезапуск дочерних процессов"),
@@ -454,6 +456,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
     "power_vagrant": ("`virsh destroy` ended the VM's QEMU process at once",
                       "`virsh destroy` сразу завершил процесс QEMU этой виртуальной машины"),
+    "power_cut_s": ("; the command returned {s} later, so the host stopped within that",
+                    "; команда вернулась через {s}, и хост остановился в этом промежутке"),
     "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",

@@ -16,6 +16,8 @@ PGPOOL_PATTERNS = (
     ("backend unreachable", r"failed to connect to PostgreSQL server on"),
     ("health check retry", r"health check retrying on DB node"),
     ("health check failed", r"health check failed on node"),
+    # The attempt under way when a node lost power, caught in its TLS handshake (no own timeout there in 4.3.5).
+    ("health check handshake failed", r'health_check[0-9]+ pid [0-9]+: LOG: +pool_ssl: "SSL_connect"'),
     ("degenerate request", r"received degenerate backend request for node_id"),
     ("degeneration", r"starting degeneration\. shutdown host"),
     ("children restarted", r"Restart all children"),

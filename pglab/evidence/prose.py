@@ -85,8 +85,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "недоступным; на медленных хостах сам этот опрос занимает секунды, и переключение к тому времени может "
         "уже закончиться. Под снимком по журналам сказано, когда он сделан и был ли B уже повышен."),
     "why_2.3": (
-        "pgpool checks every node every {period} s with a connect timeout of {connect_ms} ms and one retry; when "
-        "A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
+        "pgpool checks every node every {period} s (`connect_timeout` {connect_ms} ms, `health_check_timeout` "
+        "{hc_timeout} s, one retry; how long it took here, and why, is told below the table “Where the time went”); "
+        "when A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
         "script's decision, and its own log line in this run says which and why: {choice}. The synchronous "
         "standby holds every commit acknowledged while the primary waited for it (none was acknowledged before "
         "it had replayed it); commits acknowledged while a primary ran without a synchronous standby are counted "
@@ -111,8 +112,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "Appendix B - and in stage 3, where A and B must be), and why clients reconnect after the failover rather "
         "than carry on: their "
         "pgpool child was ended, not their database lost.",
-        "pgpool проверяет каждый узел раз в {period}\u00a0с с тайм-аутом подключения {connect_ms}\u00a0мс и одной "
-        "повторной попыткой; когда и она не удаётся, pgpool отключает A и запускает `failover.sh`. Какой "
+        "pgpool проверяет каждый узел раз в {period}\u00a0с (`connect_timeout`\u00a0— {connect_ms}\u00a0мс, "
+        "`health_check_timeout`\u00a0— {hc_timeout}\u00a0с, одна повторная попытка; сколько это заняло в этой "
+        "работе и почему, сказано ниже, под таблицей «Куда ушло время»); когда не удаётся и повтор, pgpool "
+        "отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
         "коммит подтверждался только после того, как резервный узел его применил); коммиты, "
@@ -395,19 +398,21 @@ PROSE |= {
     "cut_errors": ("Errors", "Ошибок"),
     "cut_abandoned": ("Abandoned requests", "Запросов без ответа"),
     "cut_note": ("“Errors” counts, as the session tables do, the errors the server or the connection returned "
-                 "between the last commit before and the first commit after; “Abandoned requests” are the "
+                 "between the last success before the pause and the first after it; “Abandoned requests” are the "
                  "requests the client gave up after {ms} ms without an answer (its journal entry `request "
                  "abandoned`), which the client counts apart and the session tables do not include in their "
-                 "errors. The watchdog looks every {watchdog} (“The data”), and a connection that fails before its "
-                 "next look ends the request with that error instead: a pause longer than {ms} ms with no "
-                 "abandoned request is such a case.",
-                 "«Ошибок» — как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
-                 "последним коммитом до и первым коммитом после; «Запросов без ответа» — запросы, на которые "
-                 "клиент не дождался ответа за {ms} мс и отказался от них (запись журнала `request "
-                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Сторожевой поток "
-                 "проверяет сессии раз в {watchdog} (см. «Данные»), и если соединение обрывается раньше его "
-                 "следующей проверки, запрос завершается этой ошибкой: пауза дольше {ms}\u00a0мс без прерванных "
-                 "запросов\u00a0— именно такой случай."),
+                 "errors. A watchdog thread looks at every session every {watchdog} (“The data”) and abandons a "
+                 "request older than {ms} ms; a request whose connection fails before that ends with the "
+                 "connection's error instead. So a pause longer than {ms} ms with no abandoned request is made of "
+                 "failed connection attempts, each counted under “Errors”.",
+                 "«Ошибок»\u00a0— как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
+                 "последним успешным запросом до паузы и первым после неё; «Запросов без ответа»\u00a0— запросы, на "
+                 "которые клиент не дождался ответа за {ms}\u00a0мс и отказался от них (запись журнала `request "
+                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Отдельный поток "
+                 "клиента раз в {watchdog} (см. «Данные») проверяет все сессии и прерывает запрос, ждущий ответа "
+                 "дольше {ms}\u00a0мс; запрос, соединение которого обрывается раньше, завершается ошибкой этого "
+                 "соединения. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов состоит из неудачных "
+                 "попыток подключения, и каждая учтена в столбце «Ошибок»."),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),

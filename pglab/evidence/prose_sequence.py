@@ -50,6 +50,44 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "`pcp_detach_node` для {failed}"),
     "seq_pcp_detach_end": ("`pcp_detach_node` returns (exit code {detail})", "`pcp_detach_node` завершился "
                            "(код {detail})"),
+    "seq_read_error": ("pgpool's first read error on a connection to {failed}", "первая ошибка чтения pgpool в "
+                       "соединении с {failed}"),
+    "seq_hc_handshake": ("the health check of {failed} under way fails in its TLS handshake", "проверка {failed}, "
+                         "шедшая в этот момент, не прошла рукопожатие TLS"),
+    "seq_hc_retry": ("pgpool retries the health check of {failed}", "pgpool повторяет проверку {failed}"),
+    "seq_hc_unreachable": ("the retry's connection to {failed} times out", "соединение повторной проверки с "
+                           "{failed} не установлено за отведённое время"),
+    "seq_read_error_at": ("its first read error on a connection to A at {after} (a query sent to A was never "
+                          "acknowledged and TCP gave up: the sessions' first errors come from this)",
+                          "первая ошибка чтения в соединении с A\u00a0— через {after} (отправленный A запрос не был "
+                          "подтверждён, и TCP перестал ждать: отсюда первые ошибки сессий)"),
+    "seq_hc_handshake_at": ("the health check attempt under way failed in its TLS handshake at {after}",
+                            "попытка проверки, шедшая в тот момент, не прошла рукопожатие TLS\u00a0— через {after}"),
+    "seq_hc_retry_at": ("the health check's retry logged at {after}", "повтор проверки записан через {after}"),
+    "seq_hc_unreachable_at": ("the retry's connection timed out at {after}", "соединение повторной проверки не "
+                              "установилось за отведённое время\u00a0— через {after}"),
+    "seq_detect": ("From the power-off to pgpool's request to detach {failed}: {detect}. A host without power answers "
+                   "nothing, so only timeouts end the waits on it. Data sent to it and never acknowledged is given up "
+                   "after {retries:|retransmission|retransmissions}, {give_up} after it was sent (`tcp_retries2` on "
+                   "the hosts). pgpool's health check opens a new connection to each node every {period} s (TCP, TLS, "
+                   "`scram-sha-256`): an attempt whose SYN goes unanswered fails after `connect_timeout` "
+                   "({connect_ms} ms); one already connected when the power went waits until pgpool's alarm ends it "
+                   "after `health_check_timeout` ({hc_timeout} s) or, inside its TLS handshake, which that alarm does "
+                   "not interrupt in pgpool-II 4.3.5, until TCP gives up; pgpool retries a failed attempt once, at "
+                   "once, and detaches the node when the retry fails too. In this run, by pgpool's log, after the "
+                   "power-off: {steps}.",
+                   "От отключения питания до запроса pgpool на отключение {failed} прошло {detect}. Обесточенный хост "
+                   "ничего не отвечает, поэтому ожидание ответа от него заканчивают только тайм-ауты. Данные, "
+                   "отправленные ему и не подтверждённые, ядро перестаёт передавать после {retries:|повторной "
+                   "передачи|повторных передач|повторных передач}, через {give_up} после отправки (параметр "
+                   "`tcp_retries2` на хостах). Проверка pgpool раз в {period}\u00a0с открывает новое соединение с "
+                   "каждым узлом (TCP, TLS, `scram-sha-256`): попытка, на SYN которой нет ответа, не удаётся через "
+                   "`connect_timeout` ({connect_ms}\u00a0мс); попытка, уже соединившаяся к моменту отключения "
+                   "питания, ждёт, пока её не прервёт сигнал pgpool через `health_check_timeout` "
+                   "({hc_timeout}\u00a0с), а внутри рукопожатия TLS, которое этот сигнал в pgpool-II 4.3.5 не "
+                   "прерывает,\u00a0— пока TCP не перестанет ждать; неудавшуюся попытку pgpool сразу повторяет один "
+                   "раз и, если не удался и повтор, отключает узел. В этой работе, по журналу pgpool, после отключения "
+                   "питания: {steps}."),
     "seq_last_success": ("the last session's last success before the pause", "последний успешный запрос сессий "
                          "перед паузой"),
     "seq_first_error": ("the sessions' first error", "первая ошибка сессий"),
@@ -84,10 +122,15 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                            "`SYN_TIMEOUT` секунд)."),
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
-                             "{before}.",
+                             "{before}. Its stop had also ended the WAL stream of both standbys, so no WAL receiver's "
+                             "process title gave a standby's WAL position and `pglab-node facts` asked PostgreSQL for "
+                             "it with a query (`psql`; at the failover the titles gave it without one).",
                              "Хост {failed} продолжал работать (остановлен был только PostgreSQL), поэтому "
                              "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
-                             "{before}."),
+                             "{before}. Остановка {failed} к тому же прервала поток WAL обоих резервных узлов, поэтому "
+                             "позицию WAL резервного узла не давало название процесса приёмника WAL, и `pglab-node "
+                             "facts` запрашивал её у PostgreSQL запросом (`psql`; при переключении на B её давали "
+                             "названия процессов, без запроса)."),
     "seq_promote": ("From the decision to its line `promoted` it took {promote}; {target} itself went from the "
                     "promote request to accepting writes in {node} by its own clock.",
                     "От решения до строки `promoted` прошло {promote}; сам {target} от запроса на повышение до "
@@ -164,7 +207,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                          "promote`), so the command log does not hold them: they are the lines of "
                          "`provision/scripts/pglab-node` with this lab's values, at the time the rewind's output was "
                          "recorded and the node logged its promotion.",
-                         "Строки `pg_rewind` и `promote` — команды, которые вспомогательный сценарий узла "
+                         "Строки `pg_rewind` и `promote`\u00a0— команды, которые вспомогательный сценарий узла "
                          "выполняет на самом узле (внутри `pglab-node follow` и когда `failover.sh` с хоста pgpool "
                          "вызывает `pglab-node promote`), поэтому в журнале команд их нет: это строки сценария "
                          "`provision/scripts/pglab-node` со значениями этого стенда, поставленные по времени, когда "
@@ -202,4 +245,12 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
                    "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
+    "pause_text_apart": ("A success is a commit for a writer session and a read for a reader. The sessions' pauses "
+                         "differ by up to {spread}, and they succeeded again up to {resumed} apart: each came back "
+                         "when one of its own connection attempts got through, so the pause depends on the session "
+                         "as well as on the cluster - which is why the table gives each session's.",
+                         "Успешный запрос\u00a0— коммит у пишущей сессии и чтение у читающей. Паузы сессий "
+                         "различаются до {spread}, а снова выполнять запросы сессии начали с разницей до {resumed}: "
+                         "каждая вернулась, когда прошла одна из её собственных попыток подключения, поэтому пауза "
+                         "зависит не только от кластера, но и от сессии\u00a0— потому таблица и даёт паузу каждой."),
 }

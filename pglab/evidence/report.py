@@ -230,12 +230,17 @@ def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
     present = ev.verify.get("indeterminate_present_ids")
     run = clocks.of_run(lab, ev)
     parts = data.phases(ev)
-    return [{"session": r["session"], "ts": r["ts"], "n": r.get("n", ""), "id": r["id"],
-             "phase": next((p.key for p in parts if p.start <= r["ts"] < p.end), "w_other"),
-             "after_cut": run.span(off["ts"], clocks.CONTROL, r["ts"], "client") if off and r["ts"] >= off["ts"]
-             else None,
+
+    def error_ts(r: dict) -> float:
+        """The COMMIT's error as the session's error list has it (the journal line is written just before it)."""
+        return next((e["ts"] for e in ev.errors if e.get("session") == r["session"] and e.get("phase") == "commit"
+                     and 0 <= e["ts"] - r["ts"] < 0.1), r["ts"])
+    rows = [(r, error_ts(r)) for r in sorted(ev.journal, key=lambda r: r["ts"]) if r["outcome"] == "unknown"]
+    return [{"session": r["session"], "ts": ts, "n": r.get("n", ""), "id": r["id"],
+             "phase": next((p.key for p in parts if p.start <= ts < p.end), "w_other"),
+             "after_cut": run.span(off["ts"], clocks.CONTROL, ts, "client") if off and ts >= off["ts"] else None,
              "present": None if present is None else r["id"] in present}
-            for r in sorted(ev.journal, key=lambda r: r["ts"]) if r["outcome"] == "unknown"]
+            for r, ts in rows]
 
 
 def last_event(ev: Evidence, kind: str) -> dict | None:
@@ -355,8 +360,9 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
             "sum": f": {number(figs['acknowledged'] or 0, '', lang)} + {present}" if present else "",
             "windows": f" ({'; '.join(spans)})" if spans else "",
             "delay": lab.timing.replay_delay_s, "port": lab.pgpool_port, "period": lab.timing.health_check_period,
-            "connect_ms": lab.timing.connect_timeout_ms, "at_risk": v.get("at_risk", 0),
-            "at_risk_missing": v.get("at_risk_missing", 0), "acknowledged": figs["acknowledged"] or 0,
+            "connect_ms": lab.timing.connect_timeout_ms, "hc_timeout": lab.timing.health_check_timeout,
+            "at_risk": v.get("at_risk", 0), "at_risk_missing": v.get("at_risk_missing", 0),
+            "acknowledged": figs["acknowledged"] or 0,
             "present": present, "absent": unknown["absent"] or 0, "expected": (figs["acknowledged"] or 0) + present}
 
 
@@ -384,6 +390,9 @@ def failover_window(ev: Evidence) -> list[LogHit]:
     return [LogHit(**h) for h in failover_lines(ev)]
 
 
+SAME_PAUSE_S = 1.0  # sessions whose pauses differ by no more than this paused together: the cluster's pause
+
+
 def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[str, dict]:
     """Per fault ("failover", "switchback"): its recorded lines on their own clocks, the paragraphs read from them,
     and each session's longest pause told from its own records (for the switch-back: from its start to pglab's
@@ -397,17 +406,21 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
                                                           min(after, default=back["ts"] + 30))
     found = {w: sequence.marks(lab, ev, kind, windows.get(w)) for w, kind in (("failover", "poweroff"),
                                                                               ("switchback", "switchover"))}
+    run = clocks.of_run(lab, ev)
+    between = lambda a, b: clocks.words(t, run.span(a.ts, a.clock, b.ts, b.clock))  # noqa: E731
     out = {}
     for w, kind in (("failover", "poweroff"), ("switchback", "switchover")):
         if not found[w]:
             continue
+        detect = sequence.detection(t, lab, found[w], between, secs) if kind == "poweroff" else None
         stories = availability.pause_stories(windows[w], ev.errors)
         pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
         resumed = [s.first_after for s in stories if s.first_after]
         out[w] = {"rows": sequence.rows(lab, kind, found[w]),
-                  "text": sequence.explain(t, lab, kind, found[w], found["failover"], secs),
+                  "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
+                  "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
     return out
 

@@ -46,6 +46,29 @@ LOG_MARKS = (
     ("seq_children", "pgpool", "children restarted", ""),
 )
 
+# How pgpool noticed a powered-off primary, on its clock (what, log label, text the line must contain): its first
+# read error on a connection to the node (TCP gave up on a query), the health check attempt under way failing in its
+# TLS handshake, the retry, the retry's connection timing out. Any order: they are searched from the power-off on.
+DETECTION_MARKS = (
+    ("seq_read_error", "backend read error", "from DB node {node_id}"),
+    ("seq_hc_handshake", "health check handshake failed", "health_check{node_id} "),
+    ("seq_hc_retry", "health check retry", "DB node: {node_id} "),
+    ("seq_hc_unreachable", "backend unreachable", "health_check{node_id} "),
+)
+
+
+def detection_marks(lab: Lab, hits: list[dict], start: float, failed: str) -> list[Mark]:
+    """The first pgpool line of each DETECTION_MARKS kind for the failed node after the power-off at `start`."""
+    node_id = lab.host(failed).node_id
+    out = []
+    for what, label, contains in DETECTION_MARKS:
+        text = contains.format(node_id=node_id)
+        hit = next((h for h in hits if h["label"] == label and h["host"] == "pgpool" and text in h["line"]
+                    and h["ts"] >= start), None)
+        if hit:
+            out.append(Mark(hit["ts"], "pgpool", what, LogHit(**hit).message))
+    return out
+
 
 def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -> list[Mark]:
     """The marks of the fault `kind` ("poweroff": the failover, "switchover": the switch-back), or []."""
@@ -77,6 +100,8 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
             found.append(Mark(began, CONTROL, what, c["command"]))
             found.append(Mark(c["ts"], CONTROL, what + "_end", str(c.get("exit", ""))))
     found += facts_marks(hits, found)
+    if kind == "poweroff":
+        found += detection_marks(lab, hits, start, failed)
     found += client_marks(ev, window)
     return with_intervals(found)
 
@@ -155,6 +180,22 @@ def span(found: list[Mark], first: str, second: str) -> float | None:
     a = next((m for m in found if m.what == first), None)
     b = next((m for m in found if m.what == second), None)
     return round(b.ts - a.ts, 3) if a and b and a.clock == b.clock else None
+
+
+def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None:
+    """The failover's first paragraph: from the power-off to pgpool's detach request, the timeouts that bound that
+    wait, and this run's pgpool lines between. `between(mark, mark)` words an interval across two clocks."""
+    cut = next((m for m in found if m.what == "seq_poweroff"), None)
+    request = next((m for m in found if m.what == "seq_detach_request"), None)
+    if cut is None or request is None:
+        return None
+    keys = {what for what, _, _ in DETECTION_MARKS}
+    steps = [t[m.what + "_at"].format(after=between(cut, m)) for m in found if m.what in keys]
+    tm = lab.timing
+    return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,
+                                  give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,
+                                  connect_ms=tm.connect_timeout_ms, hc_timeout=tm.health_check_timeout,
+                                  steps="; ".join(steps) or t["nothing"])
 
 
 def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:

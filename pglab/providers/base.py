@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import socket
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,8 +189,10 @@ class Provider(ABC):
         state = self.power_state(host)
         if state is not PowerState.RUNNING:
             raise PowerStateError(f"{host} is {state.value}, not running: nothing to power off")
-        self.state.record_event("poweroff", host=host, provider=self.name)
-        self._cut_power(host)
+        started = time.time()
+        self._cut_power(host)  # the host stops somewhere between `started` and the return: cut_s bounds it
+        self.state.record_event("poweroff", ts=started, host=host, provider=self.name,
+                                cut_s=round(time.time() - started, 3))
 
     def poweron(self, host: str) -> None:
         """Power on one host that is off."""

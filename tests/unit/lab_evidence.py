@@ -125,7 +125,7 @@ def events() -> list[dict]:
                             for i, h in enumerate(HOSTS[1:])]},
             {"ts": T0 + 60, "event": "demo-replication"},
             {"ts": CLIENTS, "event": "clients-start", "writers": WRITERS, "readers": READERS, "rate": 20},
-            {"ts": OFF, "event": "poweroff", "host": "pg-a", "provider": "local"},
+            {"ts": OFF, "event": "poweroff", "host": "pg-a", "provider": "local", "cut_s": 0.012},
             {"ts": OFF + 2.3, "event": "detached", "host": "pg-a"},
             {"ts": FAILOVER_DONE, "event": "failover-done", "primary": "pg-b"},
             {"ts": RECOVER + 3.9, "event": "rewind-output", "host": "pg-a", "source": "pg-b", "lines": REWIND},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from pglab.evidence import logs
@@ -78,3 +80,25 @@ def test_a_run_recorded_before_keeps_its_relayed_lines_under_their_nodes_too():
                 {"ts": 0.5, "host": "pgpool", "source": "pgpool", "label": "failover script",
                  "line": "2026-12-01 08:52:52.687 failover.sh: primary pg-a failed: promoting pg-b"}]
     assert [h["host"] for h in logs.relayed_to_their_nodes(recorded)] == ["pg-b", "pgpool"]
+
+
+VM_DETECTION = """\
+2026-12-01 08:52:44.642: pglab-w1 pid 991: ERROR:  unable to read data from DB node 0
+2026-12-01 08:52:46.118: health_check0 pid 1030: LOG:  pool_ssl: "SSL_connect": "no SSL error reported"
+2026-12-01 08:52:48.054: health_check0 pid 1030: LOG:  health check retrying on DB node: 0 (round:1)
+2026-12-01 08:52:49.057: health_check0 pid 1030: LOG:  failed to connect to PostgreSQL server on "pg-a:5432", timed out
+2026-12-01 08:52:49.058: health_check0 pid 13: LOG:  received degenerate backend request for node_id: 0 from pid [13]
+"""
+
+
+def test_how_pgpool_noticed_a_powered_off_node_is_found_by_grep_on_the_host_and_labelled(tmp_path):
+    """The lines of a VM run's detection (pgpool-II 4.3.5): `grep -E` on the host must pass each one (it has no
+    \\d), and each gets its label - the health check caught in its TLS handshake too."""
+    log = tmp_path / "pgpool.log"
+    log.write_text(VM_DETECTION + "2026-12-01 08:52:45.000: child pid 1: LOG:  selecting backend connection\n")
+    combined = "|".join(rx for _, rx in logs.PGPOOL_PATTERNS).replace("\\.", "[.]")
+    passed = subprocess.run(["grep", "-aiE", combined, str(log)], capture_output=True, text=True, check=True).stdout
+    assert passed == VM_DETECTION
+    assert [h.label for h in logs.classify(passed.splitlines(), "pgpool", "pgpool", logs.PGPOOL_PATTERNS)] == [
+        "backend read error", "health check handshake failed", "health check retry", "backend unreachable",
+        "degenerate request"]

@@ -34,7 +34,7 @@ from pglab.evidence import (
     verdicts,
 )
 from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
-from pglab.model import Lab
+from pglab.model import Lab, Timing
 from tests.conftest import run_without_lab
 from tests.unit import lab_evidence
 
@@ -44,7 +44,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
                  "MD5", "SSH", "SFTP", "TLS", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
                  "STONITH", "psql", "split-brain", "QEMU", "KVM", "TCG", "Vagrant", "libvirt", "vagrant-libvirt",
-                 "VirtualBox", "PCP", "SYN"}
+                 "VirtualBox", "PCP", "SYN", "TCP"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -1315,3 +1315,53 @@ def test_the_first_cluster_table_says_its_rows_are_read_one_after_another(lang):
     text = markdown(lang)
     first_table = text.index(TEXT[lang]["pool_note"])
     assert text.count(TEXT[lang]["probes_note"]) == 1 and text.index(TEXT[lang]["probes_note"]) > first_table
+
+
+def test_tcp_gives_up_on_unacknowledged_data_as_linux_computes_it():
+    """0.2 x (2^(n+1) - 1) s (measured 0.64 / 1.48 / 3.13 s for n = 1 / 2 / 3); README said 1.4 and 6.2 s."""
+    assert Timing.named("fast").tcp_give_up_s == 0.6 and Timing.named("roomy").tcp_give_up_s == 3.0
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_failovers_detection_is_told_from_pgpools_own_lines_for_the_failed_node(lang):
+    """A teacher read "checks every 1 s, connect timeout 1000 ms, one retry" beside a 7.7 s detection: the paragraph
+    names every timeout that bounds it and when each of pgpool's lines about A came - not another node's, not older."""
+    t, lab = TEXT[lang], Lab()
+    line = "2026-12-01 08:52:{:06.3f}: {}"
+
+    def hit(ts: float, label: str, text: str) -> dict:
+        return {"ts": 100.0 + ts, "host": "pgpool", "source": "pgpool", "label": label, "line": line.format(ts, text)}
+    hits = [hit(-1.0, "backend read error", "pglab-w2 pid 7: ERROR:  unable to read data from DB node 0"),
+            hit(2.0, "backend read error", "pglab-w2 pid 7: ERROR:  unable to read data from DB node 1"),
+            hit(3.1, "backend read error", "pglab-w1 pid 9: ERROR:  unable to read data from DB node 0"),
+            hit(4.6, "health check handshake failed", 'health_check0 pid 3: LOG:  pool_ssl: "SSL_connect": "x"'),
+            hit(6.5, "health check retry", "health_check0 pid 3: LOG:  health check retrying on DB node: 0 (round:1)"),
+            hit(7.5, "backend unreachable", 'health_check0 pid 3: LOG:  failed to connect to PostgreSQL server on "x"'),
+            hit(7.6, "backend unreachable", 'health_check2 pid 4: LOG:  failed to connect to PostgreSQL server on "y"')]
+    found = [sequence.Mark(100.0, "control", "seq_poweroff"), *sequence.detection_marks(lab, hits, 100.0, "pg-a"),
+             sequence.Mark(107.6, "pgpool", "seq_detach_request")]
+    assert [round(m.ts - 100, 1) for m in found] == [0.0, 3.1, 4.6, 6.5, 7.5, 7.6]
+    secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
+    text = sequence.detection(t, lab, found, lambda a, b: secs(b.ts - a.ts), secs)
+    for figure in ("7.60", "3.10", "4.60", "6.50", "7.50", "0.6", "200"):  # fast profile: TCP gives up, connect timeout
+        assert (figure.replace(".", ",") if lang == "ru" else figure) in text, (figure, text)
+    assert "`health_check_timeout` (2" in text.replace("\u00a0", " ")
+
+
+def test_a_commit_of_unknown_outcome_is_timed_by_its_error_as_the_pause_table_times_it():
+    """A teacher found w3's COMMIT error at 44.449 in one table and 44.448 in the other: the journal line of the
+    unknown outcome is written a moment before the error record both tables name."""
+    ev = lab_evidence.evidence()
+    first = next(r for r in ev.journal if r["outcome"] == "unknown")
+    ev.errors.append({"ts": first["ts"] + 0.0007, "session": first["session"], "phase": "commit", "error": "EOF"})
+    ev.errors.append({"ts": first["ts"] + 0.5, "session": first["session"], "phase": "commit", "error": "later"})
+    rows = report.unknown_rows(Lab(), ev)
+    assert rows[0]["ts"] == first["ts"] + 0.0007
+    assert rows[1]["ts"] == next(r for r in ev.journal if r["outcome"] == "unknown" and r["id"] == rows[1]["id"])["ts"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "the command returned 0.012 s later"),
+                                            ("ru", "команда вернулась через 0,012\u00a0с")])
+def test_the_power_off_says_within_what_time_the_host_stopped(lang, said):
+    """The event is stamped when the cut began; on VMs `virsh destroy` takes a moment, which bounds the cut."""
+    assert said in verdicts.stage_2_2(TEXT[lang], Lab(), lab_evidence.evidence()).text
