@@ -151,6 +151,8 @@ def main() -> int:
          "sessions_never_back": never}, indent=2))
     if never:
         console.print(f"[red]{never} session(s) never came back after a fault[/]")
+    control.stop(ctx)  # full-speed sessions left running would slow whatever the machine does next
+    console.print("the benchmark's client sessions are stopped (`fab clients` starts the lab's own again)")
     return 0 if result.ok and not never else 1
 
 
