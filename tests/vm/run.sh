@@ -24,8 +24,8 @@ cap_vms() {
   mkdir -p "$cap_root"
   while sleep 1; do
     for pidfile in /run/libvirt/qemu/*.pid; do
-      [ -f "$pidfile" ] || continue
-      read -r pid < "$pidfile" || continue
+      [ -f "${pidfile%.pid}.xml" ] || continue  # a running domain's (driver.pid is libvirt's own)
+      pid=$(< "$pidfile")  # no newline at its end
       group="$cap_root/$(basename "$pidfile" .pid)"
       if [ ! -d "$group" ]; then
         mkdir "$group"
