@@ -168,11 +168,13 @@ class AtTheCut:
     errors: int  # errors the server or the connection returned, as the session tables count them
     first_after: float | None
     abandoned: int = 0  # requests the client abandoned unanswered (its own journal entry, not counted as errors)
+    timed_out: tuple[float, ...] = ()  # when connection attempts ended unanswered (libpq's connect_timeout)
 
 
 # The client program's journal entry for a request it abandoned (pglab/workload/client_program.py): its counters
 # keep these apart from the errors, so the session tables do not count them as errors.
 ABANDONED = "request abandoned"
+LOGIN_TIMEOUT = "timeout expired"  # libpq: a connection attempt unanswered within connect_timeout
 
 
 def pause_stories(window: FaultAvailability, errors: Iterable[dict]) -> list[AtTheCut]:
@@ -184,5 +186,7 @@ def pause_stories(window: FaultAvailability, errors: Iterable[dict]) -> list[AtT
         start, end = p.since if p.since is not None else window.fault_ts, p.resumed
         mine = [e for e in errors if e["session"] == p.session and start <= e["ts"] and (end is None or e["ts"] <= end)]
         dropped = sum(1 for e in mine if ABANDONED in e.get("error", ""))
-        out.append(AtTheCut(p.session, p.since, mine[0] if mine else None, len(mine) - dropped, p.resumed, dropped))
+        timed_out = tuple(e["ts"] for e in mine if LOGIN_TIMEOUT in e.get("error", ""))
+        out.append(AtTheCut(p.session, p.since, mine[0] if mine else None, len(mine) - dropped, p.resumed, dropped,
+                            timed_out))
     return out

@@ -138,6 +138,13 @@ class Clocks:
         back, bound = self.to_control(ts, host)
         return 2 * ts - back, bound
 
+    def ahead(self, host: str, other: str) -> Span | None:
+        """How far `other`'s clock runs ahead of `host`'s by the measured offsets (None: not measured)."""
+        if self.single:
+            return Span(0.0, 0.0)
+        a, b = self.offsets.get(host), self.offsets.get(other)
+        return Span(round(b.offset_s - a.offset_s, 4), round(a.bound_s + b.bound_s, 4)) if a and b else None
+
     def span(self, start: float, start_clock: str, end: float, end_clock: str) -> Span:
         """end - start, each read on its own clock."""
         if self.single or start_clock == end_clock:

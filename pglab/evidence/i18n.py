@@ -380,7 +380,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "ev_failover_done": ("failover done", "переключение завершено"),
     "ev_poweron": ("power-on", "включение"),
     "ev_rejoined": ("rejoined", "возврат в кластер"),
-    "ev_recovered": ("recovered", "восстановлено"),
+    "ev_recovered": ("original topology restored", "исходная конфигурация восстановлена"),
     "ev_verify_pause": ("verify (writes paused)", "проверка (запись приостановлена)"),
     "ev_clients_stop": ("clients stopped", "клиенты остановлены"),
     # The log messages' kinds (pglab/evidence/logs.py labels: "log_" + label with "_" for spaces).
@@ -493,7 +493,8 @@ WORDS: dict[str, tuple[str, str]] = {
                   "{failover}, и каждая клиентская сессия продолжила работу (самая длинная пауза пишущих "
                   "сессий\u00a0— {writers}, "
                   "читающих\u00a0— {readers}). C перешёл на B без полного копирования. Бывший основной узел "
-                  "начал потоковую репликацию через {rejoin} после начала возврата, с помощью {method} вместо "
+                  "начал потоковую репликацию через {rejoin} после начала его повторного подключения, с помощью "
+                  "{method} вместо "
                   "полной копии, и догнал B до возврата на A (возврат этого ждёт); исходная конфигурация "
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
                   "при этом у пишущих сессий\u00a0— {switch}, у читающих\u00a0— {switch_readers}. Из "

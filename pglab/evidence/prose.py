@@ -86,7 +86,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "уже закончиться. Под снимком по журналам сказано, когда он сделан и был ли B уже повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s (`connect_timeout` {connect_ms} ms, `health_check_timeout` "
-        "{hc_timeout} s, one retry; how long it took here, and why, is told below the table “Where the time went”); "
+        "{hc_timeout} s, one retry; how long it took here is told below the table “Where the time went”); "
         "when A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
         "script's decision, and its own log line in this run says which and why: {choice}. The synchronous "
         "standby holds every commit acknowledged while the primary waited for it (none was acknowledged before "
@@ -114,7 +114,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с (`connect_timeout`\u00a0— {connect_ms}\u00a0мс, "
         "`health_check_timeout`\u00a0— {hc_timeout}\u00a0с, одна повторная попытка; сколько это заняло в этой "
-        "работе и почему, сказано ниже, под таблицей «Куда ушло время»); когда не удаётся и повтор, pgpool "
+        "работе, сказано ниже, под таблицей «Куда ушло время»); когда не удаётся и повтор, pgpool "
         "отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
@@ -348,6 +348,15 @@ PROSE |= {
                     "after it ({how}). {sync_role}.",
                     "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool начал отключать {host} "
                     "через {detached} после него ({how}). {sync_role}."),
+    "outage_read": ("pglab saw pgpool detach {host} {seen:.2f} s after the power cut and read the cluster from then "
+                    "on: its reading of pgpool and the nodes ended {after:.2f} s after the cut ({reading:.2f} s - "
+                    "each host answers over SSH in turn; the rows are counted after it, each at the time the table "
+                    "gives). pgpool began detaching {host} {detached} after the cut ({how}). {sync_role}.",
+                    "pglab увидел, что pgpool отключил {host}, через {seen:.2f}\u00a0с после отключения питания и с "
+                    "этого момента читал состояние кластера: чтение pgpool и узлов закончилось через "
+                    "{after:.2f}\u00a0с после отключения ({reading:.2f}\u00a0с\u00a0— хосты по очереди отвечают "
+                    "по SSH; строки подсчитаны после него, каждая во время, указанное в таблице). pgpool начал "
+                    "отключать {host} через {detached} после отключения питания ({how}). {sync_role}."),
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
     "promoted_before": ("{host} had already been promoted: its log line `selected new timeline ID: {timeline}` is at "
@@ -522,6 +531,10 @@ PROSE |= {
                           "primary's by at least that much (the hosts' clocks are not synchronised).",
                           "Отставание меньше нуля показано со знаком «−»: часы резервного узла отстают от часов "
                           "основного по меньшей мере на эту величину (часы хостов не синхронизированы)."),
+    "skew_measured": ("; the offsets measured during the run put {other}'s clock {s} {way} {host}'s",
+                      "; по смещениям, измеренным во время работы, часы {other} {way} часов {host} на {s}"),
+    "skew_ahead": ("ahead of", "впереди"),
+    "skew_behind": ("behind", "позади"),
     "skew_below_delay": ("; sooner than the delay by {ms} ms: the hosts' clocks differ by at least that much (they "
                          "are not synchronised, see “Where the run happened”)",
                          "; это на {ms}\u00a0мс меньше задержки: часы хостов расходятся по меньшей мере на столько "

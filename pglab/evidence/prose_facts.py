@@ -124,9 +124,10 @@ FACTS: dict[str, tuple[str, str]] = {
                      "already on timeline {timeline})",
                      "Позиция {host} в этот момент ни в одном снимке не записана (снимок шага 2.2 сделан, когда "
                      "{host} был уже на линии времени {timeline})"),
-    "c_snap_before": ("Step 2.2's snapshot, taken as soon as pgpool had detached A, shows {host} at `{lsn}` on "
+    "c_snap_before": ("Step 2.2's snapshot, read from when pgpool had detached A, shows {host} at `{lsn}` on "
                       "timeline 1",
-                      "Снимок шага 2.2, сделанный, как только pgpool отключил A, показывает {host} в позиции `{lsn}` "
+                      "Снимок шага 2.2, прочитанный с момента, когда pgpool отключил A, показывает {host} в позиции "
+                      "`{lsn}` "
                       "на линии "
                       "времени 1"),
     "c_snap_none": ("No snapshot recorded {host}'s position at that moment",

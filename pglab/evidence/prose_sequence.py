@@ -68,26 +68,41 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                               "установилось за отведённое время\u00a0— через {after}"),
     "seq_detect": ("From the power-off to pgpool's request to detach {failed}: {detect}. A host without power answers "
                    "nothing, so only timeouts end the waits on it. Data sent to it and never acknowledged is given up "
-                   "after {retries:|retransmission|retransmissions}, {give_up} after it was sent (`tcp_retries2` on "
-                   "the hosts). pgpool's health check opens a new connection to each node every {period} s (TCP, TLS, "
-                   "`scram-sha-256`): an attempt whose SYN goes unanswered fails after `connect_timeout` "
-                   "({connect_ms} ms); one already connected when the power went waits until pgpool's alarm ends it "
-                   "after `health_check_timeout` ({hc_timeout} s) or, inside its TLS handshake, which that alarm does "
-                   "not interrupt in pgpool-II 4.3.5, until TCP gives up; pgpool retries a failed attempt once, at "
-                   "once, and detaches the node when the retry fails too. In this run, by pgpool's log, after the "
-                   "power-off: {steps}.",
+                   "{give_up} after it was sent (`tcp_retries2` = {retries} on the hosts: retransmissions after 0.2, "
+                   "0.4, 0.8 ... s). Such a read error ends the session it happened in, not the node: pgpool fails a "
+                   "node over only on its health check's verdict (`failover_on_backend_error = off`), so that one "
+                   "broken connection cannot detach a node. The health check opens a new connection to each node every "
+                   "{period} s (TCP, TLS, `scram-sha-256`). An attempt whose SYN goes unanswered fails after "
+                   "`connect_timeout` ({connect_ms} ms). An attempt already connected when the power went is ended by "
+                   "pgpool's alarm after `health_check_timeout` ({hc_timeout} s), except inside its TLS handshake, "
+                   "which that alarm does not interrupt in pgpool-II 4.3.5: there only TCP's give-up ends it. pgpool "
+                   "retries a failed attempt once, at once, and detaches the node when the retry fails too. In this "
+                   "run, by pgpool's log, after the power-off: {steps}.{unlogged}",
                    "От отключения питания до запроса pgpool на отключение {failed} прошло {detect}. Обесточенный хост "
                    "ничего не отвечает, поэтому ожидание ответа от него заканчивают только тайм-ауты. Данные, "
-                   "отправленные ему и не подтверждённые, ядро перестаёт передавать после {retries:|повторной "
-                   "передачи|повторных передач|повторных передач}, через {give_up} после отправки (параметр "
-                   "`tcp_retries2` на хостах). Проверка pgpool раз в {period}\u00a0с открывает новое соединение с "
-                   "каждым узлом (TCP, TLS, `scram-sha-256`): попытка, на SYN которой нет ответа, не удаётся через "
-                   "`connect_timeout` ({connect_ms}\u00a0мс); попытка, уже соединившаяся к моменту отключения "
-                   "питания, ждёт, пока её не прервёт сигнал pgpool через `health_check_timeout` "
-                   "({hc_timeout}\u00a0с), а внутри рукопожатия TLS, которое этот сигнал в pgpool-II 4.3.5 не "
-                   "прерывает,\u00a0— пока TCP не перестанет ждать; неудавшуюся попытку pgpool сразу повторяет один "
-                   "раз и, если не удался и повтор, отключает узел. В этой работе, по журналу pgpool, после отключения "
-                   "питания: {steps}."),
+                   "отправленные ему и не подтверждённые, ядро перестаёт передавать через {give_up} после отправки "
+                   "(`tcp_retries2` = {retries} на хостах: повторы через 0,2, 0,4, 0,8\u00a0... с). Такая ошибка "
+                   "чтения обрывает сессию, в которой случилась, а не отключает узел: pgpool отключает узел только по "
+                   "итогу своей проверки (`failover_on_backend_error = off`), чтобы одно оборванное соединение не "
+                   "могло вывести узел из кластера. Проверка раз в {period}\u00a0с открывает новое соединение с "
+                   "каждым узлом (TCP, TLS, `scram-sha-256`). Попытка, на SYN которой нет ответа, не удаётся через "
+                   "`connect_timeout` ({connect_ms}\u00a0мс). Попытку, уже соединившуюся к моменту отключения "
+                   "питания, прерывает сигнал pgpool через `health_check_timeout` ({hc_timeout}\u00a0с)\u00a0— но "
+                   "не внутри рукопожатия TLS, которое этот сигнал в pgpool-II 4.3.5 не прерывает: там её "
+                   "заканчивает только TCP. Неудавшуюся попытку pgpool сразу повторяет один раз и, если не удался и "
+                   "повтор, отключает узел. В этой работе, по журналу pgpool, после отключения питания: "
+                   "{steps}.{unlogged}"),
+    "seq_detect_unlogged": (" When the first failed attempt began and what ended it, pgpool's log does not say (it "
+                            "logs neither a check's start nor, here, its end): its retry line is the first sign of it.",
+                            " Когда началась первая неудавшаяся попытка и что её закончило, журнал pgpool не "
+                            "говорит (он не записывает ни начало проверки, ни здесь её конец): первый её след\u00a0— "
+                            "строка повтора."),
+    "seq_detect_late": (" The retry came later after the power-off than the alarm's {hc_timeout} s and an unanswered "
+                        "SYN's {connect_ms} ms together; what held the first attempt that long is not established by "
+                        "the log.",
+                        " Повтор записан позже, чем через {hc_timeout}\u00a0с сигнала и {connect_ms}\u00a0мс "
+                        "неотвеченного SYN вместе после отключения питания; что так долго держало первую попытку, по "
+                        "журналу не установить."),
     "seq_last_success": ("the last session's last success before the pause", "последний успешный запрос сессий "
                          "перед паузой"),
     "seq_first_error": ("the sessions' first error", "первая ошибка сессий"),
@@ -245,6 +260,18 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
                    "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
+    "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited out libpq's whole "
+                       "`connect_timeout` ({s} s) unanswered (the error `connection timeout expired` in the table of "
+                       "client errors): {sessions}; those attempts began from {first} to {last} by the client's "
+                       "clock. pgpool did not answer them within that time, and the session could try again only "
+                       "after it - which is why those sessions came back later than the others; where such an "
+                       "attempt waited, pgpool's log at its level does not show.",
+                       "Сессии, у которых в этой паузе попытка подключения прождала весь `connect_timeout` libpq "
+                       "({s}\u00a0с) без ответа (ошибка `connection timeout expired` в таблице ошибок клиентов): "
+                       "{sessions}; эти попытки начаты с {first} до {last} по часам клиентского хоста. pgpool не "
+                       "ответил на них за это время, а повторить попытку сессия могла только после него\u00a0— "
+                       "поэтому такие сессии и вернулись позже остальных; где именно ждала попытка, журнал pgpool "
+                       "на его уровне не показывает."),
     "pause_text_apart": ("A success is a commit for a writer session and a read for a reader. The sessions' pauses "
                          "differ by up to {spread}, and they succeeded again up to {resumed} apart: each came back "
                          "when one of its own connection attempts got through, so the pause depends on the session "

@@ -187,7 +187,9 @@ def outage(lab: Lab, ev: Evidence) -> dict | None:
     if promoted:  # B's own log line says when it was promoted: the sentence follows it, not the probe alone
         t_role = ("promoted_before_probe_standby" if probe.get("in_recovery") else "promoted_before") \
             if gap.seconds <= 0 else "promoted_after"
+    seen = ev.first("detached", host=lab.primary)  # pglab's event: it saw the detach and began the snapshot
     return {"after": snap["ts"] - off["ts"], "host": lab.primary,
+            "seen": seen["ts"] - off["ts"] if seen and off["ts"] <= seen["ts"] <= snap["ts"] else None,
             "detached": run.span(off["ts"], clocks.CONTROL, detached["ts"],
                                  "pgpool" if detached["source"] == "log" else clocks.CONTROL),
             "how": detached["source"], "sync": lab.sync_standby, "sync_role": t_role,
@@ -241,6 +243,29 @@ def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
              "after_cut": run.span(off["ts"], clocks.CONTROL, ts, "client") if off and ts >= off["ts"] else None,
              "present": None if present is None else r["id"] in present}
             for r, ts in rows]
+
+
+def login_timeouts(t: dict, lab: Lab, stories: list) -> str:
+    """The sessions whose pause holds a connection attempt that waited out libpq's connect_timeout: when those
+    attempts began and ended (the client's clock) - why such sessions came back later than the others."""
+    waited = [(s.session, ts) for s in stories for ts in s.timed_out]
+    if not waited:
+        return ""
+    began = [ts - lab.timing.login_timeout_s for _, ts in waited]
+    return t["pause_timeouts"].format(sessions=", ".join(dict.fromkeys(s for s, _ in waited)),
+                                      s=lab.timing.login_timeout_s, first=clock(min(began)), last=clock(max(began)))
+
+
+def skew_words(t: dict, run: clocks.Clocks, host: str, other: str) -> str:
+    """'; the measured offsets put C's clock 0.90 s ± 1.12 s ahead of A's' - or '' when not measured or one clock."""
+    span = run.ahead(host, other)
+    if span is None or run.single:
+        return ""
+    lang = getattr(t["seconds"], "lang", "en")
+    size = t["span_bound"].format(s=quantity(abs(span.seconds), t["seconds"], lang, ".2f"),
+                                  bound=quantity(span.bound, t["seconds"], lang, ".2f"))
+    return t["skew_measured"].format(other=other, host=host, s=size,
+                                     way=t["skew_ahead" if span.seconds >= 0 else "skew_behind"])
 
 
 def last_event(ev: Evidence, kind: str) -> dict | None:
@@ -418,7 +443,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         resumed = [s.first_after for s in stories if s.first_after]
         out[w] = {"rows": sequence.rows(lab, kind, found[w]),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
-                  "phase": t["seq_" + w], "stories": stories,
+                  "phase": t["seq_" + w], "stories": stories, "timeouts": login_timeouts(t, lab, stories),
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
@@ -484,6 +509,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
+               "skew_words": lambda host, other: skew_words(t, clocks.of_run(ctx.lab, ev), host, other),
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),
                "c_at_fork": c_at_fork(t, ctx.lab, ev)}

@@ -192,10 +192,17 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
     keys = {what for what, _, _ in DETECTION_MARKS}
     steps = [t[m.what + "_at"].format(after=between(cut, m)) for m in found if m.what in keys]
     tm = lab.timing
+    retry = next((m for m in found if m.what == "seq_hc_retry"), None)
+    ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended
+    bound = tm.health_check_timeout + tm.connect_timeout_ms / 1000  # the alarm, or a SYN unanswered after the cut
+    late = retry is not None and retry.ts - cut.ts > bound
     return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,
                                   give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,
                                   connect_ms=tm.connect_timeout_ms, hc_timeout=tm.health_check_timeout,
-                                  steps="; ".join(steps) or t["nothing"])
+                                  steps="; ".join(steps) or t["nothing"],
+                                  unlogged=("" if ended else t["seq_detect_unlogged"]) + t["seq_detect_late"].format(
+                                      hc_timeout=tm.health_check_timeout, connect_ms=tm.connect_timeout_ms)
+                                  if late else "")
 
 
 def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:

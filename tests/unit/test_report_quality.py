@@ -440,8 +440,9 @@ def test_stage_3_shows_the_rewind_the_crash_recovery_the_switch_back_and_the_tim
 def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_shown():
     text = markdown("en")
     outage = text.split('id="s2-2"')[1].split('id="s2-3"')[0]
-    assert "Snapshot taken 2.40 s after the power cut; pgpool began detaching pg-a 2.25 s after it (its log line " \
-           "`starting degeneration`). pg-b at that " \
+    assert "pglab saw pgpool detach pg-a 2.30 s after the power cut and read the cluster from then on: its reading " \
+           "of pgpool and the nodes ended 2.40 s after the cut (0.10 s - " in outage
+    assert "pgpool began detaching pg-a 2.25 s after the cut (its log line `starting degeneration`). pg-b at that " \
            "moment: still a standby; it was promoted at 11:51:37.700 UTC (its log line `selected new timeline ID: " \
            "2`), 0.30 s after the snapshot." in outage
     data = text.split('id="data"')[1].split('id="s1"')[0]
@@ -1346,6 +1347,10 @@ def test_the_failovers_detection_is_told_from_pgpools_own_lines_for_the_failed_n
     for figure in ("7.60", "3.10", "4.60", "6.50", "7.50", "0.6", "200"):  # fast profile: TCP gives up, connect timeout
         assert (figure.replace(".", ",") if lang == "ru" else figure) in text, (figure, text)
     assert "`health_check_timeout` (2" in text.replace("\u00a0", " ")
+    late = t["seq_detect_late"].format(hc_timeout=2, connect_ms=200)  # the retry at 6.5 s: later than 2 s + 0.2 s
+    assert late in text and t["seq_detect_unlogged"] not in text  # how the first attempt ended is logged here
+    quiet = [m for m in found if m.what != "seq_hc_handshake"]
+    assert t["seq_detect_unlogged"] + late in sequence.detection(t, lab, quiet, lambda a, b: secs(b.ts - a.ts), secs)
 
 
 def test_a_commit_of_unknown_outcome_is_timed_by_its_error_as_the_pause_table_times_it():
@@ -1365,3 +1370,25 @@ def test_a_commit_of_unknown_outcome_is_timed_by_its_error_as_the_pause_table_ti
 def test_the_power_off_says_within_what_time_the_host_stopped(lang, said):
     """The event is stamped when the cut began; on VMs `virsh destroy` takes a moment, which bounds the cut."""
     assert said in verdicts.stage_2_2(TEXT[lang], Lab(), lab_evidence.evidence()).text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_no_two_paragraphs_run_together(lang):
+    """A teacher found run-in headings ("What the two logs show.") glued to the end of the paragraph before: the
+    template's block tag ate the blank line between them. Every prose paragraph is one line, so a prose line
+    followed directly by another is two paragraphs run together."""
+    def prose_line(line: str) -> bool:
+        return bool(line) and not line.startswith(("|", "-", "#", "<", "`", ">", "*", " ", "!", "```")) \
+            and not line[0].isdigit()
+    lines = [line for line in markdown(lang).split("```")[0::2] for line in line.splitlines()]
+    glued = [(a[:60], b[:60]) for a, b in zip(lines, lines[1:], strict=False) if prose_line(a) and prose_line(b)]
+    assert not glued
+
+
+def test_sessions_that_waited_out_a_connection_attempt_are_named_with_when_the_attempts_began():
+    """A teacher found three writers back 3.5 s after the reader at the switch-back, and the report's own table of
+    client errors holding the reason (`connection timeout expired` for exactly those three) never linked to it."""
+    story = availability.AtTheCut("w2", 10.0, None, 2, 30.0, 0, (21.0,))
+    said = report.login_timeouts(TEXT["en"], Lab(), [story, availability.AtTheCut("r1", 10.0, None, 1, 20.0)])
+    assert ": w2;" in said and "2 s" in said and verdicts.clock(19.0) in said and "r1" not in said
+    assert report.login_timeouts(TEXT["en"], Lab(), [availability.AtTheCut("r1", 10.0, None, 1, 20.0)]) == ""
