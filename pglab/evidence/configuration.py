@@ -85,7 +85,10 @@ def collect(ctx: LabContext) -> dict:
     wanted = [(lab.primary, f"{lab.pg_conf_dir}/pg_hba.conf", without_comments),
               ("pgpool", "/etc/pgpool2/pgpool.conf", essential_pgpool),
               ("pgpool", "/etc/pgpool2/pool_hba.conf", without_comments),
-              ("pgpool", "/etc/pgpool2/failover.sh", str)]
+              ("pgpool", "/etc/pgpool2/failover.sh", str),
+              # The kernel's and the host scripts' timeouts the report names (tcp_retries2, SYN_TIMEOUT, ...)
+              ("pgpool", "/etc/pglab/sysctl.conf", without_comments),
+              ("pgpool", "/etc/pglab/pglab.env", without_comments)]
     files = []
     for host, path, shape in wanted:
         try:

@@ -139,13 +139,15 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
                              "{before}. Its stop had also ended the WAL stream of both standbys, so no WAL receiver's "
                              "process title gave a standby's WAL position and `pglab-node facts` asked PostgreSQL for "
-                             "it with a query (`psql`; at the failover the titles gave it without one).",
+                             "it with a query (`psql`; at the failover the titles gave it without one); {failed}'s own "
+                             "facts, its PostgreSQL stopped, come from its files (`pg_controldata`, `pg_waldump`).",
                              "Хост {failed} продолжал работать (остановлен был только PostgreSQL), поэтому "
                              "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
                              "{before}. Остановка {failed} к тому же прервала поток WAL обоих резервных узлов, поэтому "
                              "позицию WAL резервного узла не давало название процесса приёмника WAL, и `pglab-node "
                              "facts` запрашивал её у PostgreSQL запросом (`psql`; при переключении на B её давали "
-                             "названия процессов, без запроса)."),
+                             "названия процессов, без запроса); состояние самого {failed}, где PostgreSQL остановлен, "
+                             "берётся из его файлов (`pg_controldata`, `pg_waldump`)."),
     "seq_promote": ("From the decision to its line `promoted` it took {promote}; {target} itself went from the "
                     "promote request to accepting writes in {node} by its own clock.",
                     "От решения до строки `promoted` прошло {promote}; сам {target} от запроса на повышение до "
@@ -260,6 +262,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
                    "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
+    "pause_sum": ("The longest pause, {session}'s {pause}, adds up as {before} from its last success to the "
+                  "power-off, {failover} from the power-off to pgpool's `failover done` and {after} from there to its "
+                  "first success{clocks}.",
+                  "Самая длинная пауза, {pause} у {session}, складывается так: {before} от последнего успешного "
+                  "запроса до отключения питания, {failover} от отключения питания до `failover done` pgpool и "
+                  "{after} от него до первого успешного запроса{clocks}."),
+    "pause_sum_clocks": (" (each part spans two clocks, with their measured offsets' error)",
+                         " (каждая часть отсчитана по двум часам, с погрешностью их измеренных смещений)"),
     "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited out libpq's whole "
                        "`connect_timeout` ({s} s) unanswered (the error `connection timeout expired` in the table of "
                        "client errors): {sessions}; those attempts began from {first} to {last} by the client's "

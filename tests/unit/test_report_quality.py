@@ -1392,3 +1392,13 @@ def test_sessions_that_waited_out_a_connection_attempt_are_named_with_when_the_a
     said = report.login_timeouts(TEXT["en"], Lab(), [story, availability.AtTheCut("r1", 10.0, None, 1, 20.0)])
     assert ": w2;" in said and "2 s" in said and verdicts.clock(19.0) in said and "r1" not in said
     assert report.login_timeouts(TEXT["en"], Lab(), [availability.AtTheCut("r1", 10.0, None, 1, 20.0)]) == ""
+
+
+def test_the_longest_failover_pause_is_added_up_from_its_parts():
+    """A teacher could not reconcile 'failover in 15.9 s' with pauses of 18.9-19.6 s: the report adds one up."""
+    said = re.search(r"The longest pause, \w+'s ([\d.]+) s, adds up as ([\d.]+) s from its last success to the "
+                     r"power-off, ([\d.]+) s from the power-off to pgpool's `failover done` and ([\d.]+) s from there",
+                     markdown("en"))
+    assert said, "no sum of the longest pause"
+    total, *parts = (float(x) for x in said.groups())
+    assert abs(sum(parts) - total) <= 0.011
