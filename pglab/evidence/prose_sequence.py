@@ -262,6 +262,25 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
                    "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
+    "rt_text": ("Where the recovery's {wall} went, from its start (pglab's event `recover-start`, after its checks "
+                "of the cluster) to its end (`recovered`), by the log of its commands (Appendix B lists each): a "
+                "command was running on some host during {busy} of it; the other {idle} is pglab's own time between "
+                "commands - the pauses of its polls for a state (a node streaming, pgpool seeing a node up) and "
+                "starting the next command. The table sums each kind of command (pglab's name for it); commands run "
+                "side by side (the nodes read in parallel) are each counted in full.",
+                "Куда ушли {wall} восстановления\u00a0— от его начала (событие pglab `recover-start`, после "
+                "проверок кластера) до конца (`recovered`), по журналу его команд (каждая команда\u00a0— в "
+                "приложении Б): команда на каком-либо хосте выполнялась {busy}; остальные {idle}\u00a0— собственное "
+                "время pglab между командами: паузы его опросов состояния (узел ведёт потоковую репликацию, pgpool "
+                "видит узел работающим) и запуск следующей команды. Таблица суммирует команды каждого вида "
+                "(название команды в pglab); команды, выполнявшиеся одновременно (узлы читаются параллельно), "
+                "учтены каждая полностью."),
+    "rt_table": ("The recovery's commands on the hosts, by kind (the largest total first)",
+                 "Команды восстановления на хостах по видам (сначала самые долгие в сумме)"),
+    "rt_step": ("Command (pglab's name)", "Команда (название в pglab)"),
+    "rt_count": ("How many", "Сколько раз"),
+    "rt_total": ("In all", "Всего"),
+    "rt_longest": ("Longest", "Самая долгая"),
     "pause_sum": ("The longest pause, {session}'s {pause}, adds up as {before} from its last success to the "
                   "power-off, {failover} from the power-off to pgpool's `failover done` and {after} from there to its "
                   "first success{clocks}.",

@@ -10,6 +10,7 @@ import enum
 import socket
 import time
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -149,7 +150,11 @@ class Provider(ABC):
 
     def degraded(self) -> dict[str, Degradation]:
         """The running hosts whose lab link is degraded, and how."""
-        found = {h: self.degradation(h) for h, s in self.states().items() if s is PowerState.RUNNING}
+        running = [h for h, s in self.states().items() if s is PowerState.RUNNING]
+        # Side by side: on VMs each host's answer is an SSH session, seconds under emulation (5 in a row took ~15 s
+        # of every look at the cluster)
+        with ThreadPoolExecutor(max_workers=max(1, len(running))) as pool:
+            found = dict(zip(running, pool.map(self.degradation, running), strict=True))
         return {h: d for h, d in found.items() if d is not None}
 
     def adopt(self) -> list[str]:

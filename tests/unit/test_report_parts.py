@@ -51,3 +51,18 @@ def test_timeline_windows_need_both_ends():
               {"event": "poweron", "ts": 20.0}, {"event": "recover-start", "ts": 25.0}]
     found = {w[0]: (w[1], w[2]) for w in windows(events)}
     assert found == {"win_off": (10.0, 20.0), "win_failover": (10.0, 13.0)}
+
+
+def test_recover_time_counts_parallel_commands_once_and_groups_by_step():
+    from pglab.evidence import recover_time
+    from pglab.evidence.records import Evidence
+    ev = Evidence(stages=[], events=[{"ts": 100.0, "event": "recover-start"}, {"ts": 200.0, "event": "recovered"}],
+                  commands=[{"ts": 110.0, "seconds": 10.0, "step": "rejoin pg-a"},
+                            {"ts": 112.0, "seconds": 4.0, "step": "probe node"},  # 108-112: inside the rejoin
+                            {"ts": 130.0, "seconds": 5.0, "step": "probe node"},
+                            {"ts": 99.0, "seconds": 1.0, "step": "probe node"}])  # before the recovery
+    found = recover_time.of(ev)
+    assert found.wall_s == 100.0 and found.busy_s == 17.0 and found.idle_s == 83.0
+    assert [(s.step, s.count, s.total_s, s.longest_s) for s in found.steps] == [
+        ("rejoin pg-a", 1, 10.0, 10.0), ("probe node", 2, 9.0, 5.0)]
+    assert recover_time.union_seconds([(0, 2), (1, 3), (5, 6)]) == 4
