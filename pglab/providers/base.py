@@ -10,15 +10,18 @@ import enum
 import socket
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from pglab.errors import LabNotUpError, PowerStateError
 from pglab.model import Lab
 from pglab.providers.gray import Degradation
 from pglab.state import LabState
+
+T = TypeVar("T")
 
 
 class PowerState(enum.StrEnum):
@@ -144,18 +147,20 @@ class Provider(ABC):
         self._set_degradation(host, None)
         self.state.record_event("clear", host=host, provider=self.name)
 
+    def each_running(self, check: Callable[[str], T]) -> dict[str, T]:
+        """`check(host)` for every running host, side by side: on VMs an answer may be an SSH session or a virsh
+        call each, and read one after the other they took ~15 s of every look at the cluster."""
+        running = [h for h, s in self.states().items() if s is PowerState.RUNNING]
+        with ThreadPoolExecutor(max_workers=max(1, len(running))) as pool:
+            return dict(zip(running, pool.map(check, running), strict=True))
+
     def frozen(self) -> set[str]:
         """The running hosts that are frozen."""
-        return {h for h, s in self.states().items() if s is PowerState.RUNNING and self.is_frozen(h)}
+        return {h for h, yes in self.each_running(self.is_frozen).items() if yes}
 
     def degraded(self) -> dict[str, Degradation]:
         """The running hosts whose lab link is degraded, and how."""
-        running = [h for h, s in self.states().items() if s is PowerState.RUNNING]
-        # Side by side: on VMs each host's answer is an SSH session, seconds under emulation (5 in a row took ~15 s
-        # of every look at the cluster)
-        with ThreadPoolExecutor(max_workers=max(1, len(running))) as pool:
-            found = dict(zip(running, pool.map(self.degradation, running), strict=True))
-        return {h: d for h, d in found.items() if d is not None}
+        return {h: d for h, d in self.each_running(self.degradation).items() if d is not None}
 
     def adopt(self) -> list[str]:
         """Make hosts brought up outside pglab drivable (keys); the names adopted. Nothing by default."""
@@ -179,7 +184,7 @@ class Provider(ABC):
 
     def isolated(self) -> set[str]:
         """The running hosts that are cut off the lab network."""
-        return {h for h, s in self.states().items() if s is PowerState.RUNNING and self.is_isolated(h)}
+        return {h for h, yes in self.each_running(self.is_isolated).items() if yes}
 
     def _require_running(self, host: str, action: str) -> None:
         self.lab.host(host)
