@@ -438,7 +438,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads} by the reader sessions and {backs:|read-back|"
              "read-backs} of their own writes by the writers; invariant held in every read.",
-             "{sessions:|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
+             "{sessions:wf|долгоживущая сессия|долгоживущие сессии|долгоживущих сессий} через pgpool (пишущих: "
              "{writers}, читающих: {readers}): {commits:|коммит|коммита|коммитов}; читающие сессии выполнили "
              "{reads:|чтение|чтения|чтений}, пишущие перечитали свою только что сделанную запись "
              "{backs:|раз|раза|раз}; инвариант выполнялся при каждом чтении."),
@@ -541,13 +541,35 @@ def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f"
     return "\u2014" if value is None else f"{number(value, spec, lang)}{space(lang)}{unit}"
 
 
+# Small counts in running text are written out (a Russian engineer writes "из трёх сессий", "четыре сессии"):
+# `{n:wf|...}` feminine nominative, `{n:wn|...}` masculine or neuter nominative, `{n:wg|...}` genitive.
+SPELLED = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "wf": ("ноль", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"),
+    "wn": ("ноль", "одно", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"),
+    "wg": ("ноля", "одной", "двух", "трёх", "четырёх", "пяти", "шести", "семи", "восьми", "девяти", "десяти"),
+}
+
+
+def spelled(value: object, form: str, lang: str) -> str:
+    """A whole count from 0 to 10 in words (the form's case and gender in Russian); any other as a number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+        return SPELLED["en" if lang != "ru" else form][value]
+    return number(value, "", lang)  # type: ignore[arg-type]
+
+
 class _Formatter(string.Formatter):
-    """str.format with the language's numbers, and `{n:|one|few|many}`: the count and the noun that agrees."""
+    """str.format with the language's numbers, and `{n:|one|few|many}`: the count and the noun that agrees
+    (`{n:wf|...}` and the like: a small count written out, see SPELLED)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
 
     def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec[:2] in ("wf", "wn", "wg"):
+            form, _, forms = format_spec.partition("|")
+            return spelled(value, form, self.lang) + (
+                f"{space(self.lang)}{plural(value, forms.split('|'), self.lang)}" if forms else "")
         if format_spec.startswith("|"):
             forms = format_spec[1:].split("|")
             return f"{number(value, '', self.lang)}{space(self.lang)}{plural(value, forms, self.lang)}"

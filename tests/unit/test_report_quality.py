@@ -33,7 +33,7 @@ from pglab.evidence import (
     titlepage,
     verdicts,
 )
-from pglab.evidence.i18n import TEXT, WORDS, number, plural, quantity
+from pglab.evidence.i18n import TEXT, WORDS, Phrase, number, plural, quantity
 from pglab.model import Lab, Timing
 from tests.conftest import run_without_lab
 from tests.unit import lab_evidence
@@ -133,21 +133,30 @@ def test_plural_forms(count, ru, en):
     assert plural(count, ("commit", "commits"), "en") == en
 
 
-@pytest.mark.parametrize(("sessions", "words"), [(1, "1\u00a0долгоживущая сессия"), (2, "2\u00a0долгоживущие сессии"),
-                                                 (5, "5\u00a0долгоживущих сессий"), (11, "11\u00a0долгоживущих сессий"),
+@pytest.mark.parametrize(("sessions", "words"), [(1, "одна\u00a0долгоживущая сессия"),
+                                                 (2, "две\u00a0долгоживущие сессии"),
+                                                 (5, "пять\u00a0долгоживущих сессий"),
+                                                 (11, "11\u00a0долгоживущих сессий"),
                                                  (21, "21\u00a0долгоживущая сессия"),
                                                  (22, "22\u00a0долгоживущие сессии")])
 def test_counts_in_the_verdicts_agree(sessions, words):
+    """A count agrees with its noun, and one of ten or fewer is written out, as a Russian engineer writes it."""
     text = TEXT["ru"]["v2_1"].format(sessions=sessions, writers=sessions, readers=0, commits=sessions, backs=0,
                                      reads=sessions)
     assert text.startswith(words)
-    commits = words.split("\u00a0")[0] + "\u00a0" + plural(sessions, ("коммит", "коммита", "коммитов"), "ru")
+    commits = f"{sessions}\u00a0" + plural(sessions, ("коммит", "коммита", "коммитов"), "ru")
     assert commits in text
+
+
+@pytest.mark.parametrize(("n", "form", "said"), [(3, "wg", "трёх"), (1, "wn", "одно"), (2, "wf", "две"),
+                                                (10, "wg", "десяти"), (11, "wg", "11")])
+def test_small_counts_are_written_out_in_the_case_the_sentence_needs(n, form, said):
+    assert Phrase(f"{{n:{form}}}", "ru").format(n=n) == said
 
 
 def test_report_counts_agree():
     text = markdown("ru")
-    assert "10\u00a0долгоживущих сессий" in text
+    assert "десять\u00a0долгоживущих сессий" in text
     assert not re.search(r"\b[2-4]\u00a0(?:долгоживущих сессий|коммитов|чтений)", text)
 
 
