@@ -145,6 +145,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "см. приложение Б,\u00a0— и на этапе 3, где нужно подключить A и B), а клиенты "
         "переподключаются после переключения потому, что pgpool завершил обслуживавший их процесс, а не потому, "
         "что база данных стала недоступна."),
+    "poweron_boot": ("{host} was powered on at {clock} UTC (the control machine's clock); its `sshd` answered {boot} "
+                     "later: the whole boot of the host.",
+                     "Питание {host} включено в {clock} UTC (по часам управляющей машины); его `sshd` ответил через "
+                     "{boot}: это вся загрузка хоста."),
     "fenced_note": ("{host} after power-on, in its own words (`pglab-node facts`): PostgreSQL running: {running}; "
                     "`standby.signal`: {signal}; control file state {state} (never shut down cleanly); its last WAL "
                     "record starts at `{wal_end}` on timeline {timeline}; role file `{role}`. The host's start-up "

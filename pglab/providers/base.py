@@ -212,8 +212,9 @@ class Provider(ABC):
             raise PowerStateError(f"{host} is already running: power it off first (fab poweroff {host})")
         if state is PowerState.ABSENT:
             raise LabNotUpError(f"{host} does not exist: bring the lab up first (fab up)")
-        self._boot(host)
-        self.state.record_event("poweron", host=host, provider=self.name)
+        started = time.time()
+        self._boot(host)  # until its sshd answers: the whole boot
+        self.state.record_event("poweron", host=host, provider=self.name, boot_s=round(time.time() - started, 2))
 
     def states(self) -> dict[str, PowerState]:
         return {h: self.power_state(h) for h in self.lab.host_names}

@@ -129,7 +129,7 @@ def events() -> list[dict]:
             {"ts": OFF + 2.3, "event": "detached", "host": "pg-a"},
             {"ts": FAILOVER_DONE, "event": "failover-done", "primary": "pg-b"},
             {"ts": RECOVER + 3.9, "event": "rewind-output", "host": "pg-a", "source": "pg-b", "lines": REWIND},
-            {"ts": ON, "event": "poweron", "host": "pg-a", "provider": "local"},
+            {"ts": ON, "event": "poweron", "host": "pg-a", "provider": "local", "boot_s": 1.25},
             {"ts": ON + 1.2, "event": "fenced", "host": "pg-a", "running": False, "standby_signal": False,
              "cluster_state": "in production", "wal_timeline": 1, "wal_end": "0/05000F10",
              "role_file": "primary-sync-pg_b"},

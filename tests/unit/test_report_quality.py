@@ -1411,3 +1411,10 @@ def test_the_longest_failover_pause_is_added_up_from_its_parts():
     assert said, "no sum of the longest pause"
     total, *parts = (float(x) for x in said.groups())
     assert abs(sum(parts) - total) <= 0.011
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "its `sshd` answered 1.25 s later"),
+                                            ("ru", "его `sshd` ответил через 1,25\u00a0с")])
+def test_the_power_on_says_how_long_the_boot_took(lang, said):
+    """A teacher could not tell the boot time from the power-on step (the event is stamped once sshd answers)."""
+    assert said in markdown(lang).split('id="s3"')[1]
