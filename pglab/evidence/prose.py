@@ -437,10 +437,12 @@ PROSE |= {
                        "stays detached until `fab recover` attaches it (stage 3).",
                        "В журналах, собранных до `fab recover`, нет строки о повторном подключении {host} в pgpool: "
                        "он остаётся отключённым, пока его не подключит `fab recover` (этап 3)."),
-    "sessions_at": ("Client sessions at {clock} UTC (counts since they started)",
-                    "Клиентские сессии на {clock} UTC (с момента запуска)"),
-    "sessions_stopped": ("Client sessions, final counts after they stopped at {clock} UTC",
-                         "Клиентские сессии: окончательные числа после остановки в {clock} UTC"),
+    "sessions_at": ("Client sessions at {clock} UTC by the client host's clock (counts since they started)",
+                    "Клиентские сессии на {clock} UTC по часам клиентского хоста (с момента запуска)"),
+    "sessions_stopped": ("Client sessions, final counts after they stopped at {clock} UTC by the client host's "
+                         "clock",
+                         "Клиентские сессии: окончательные числа после остановки в {clock} UTC по часам клиентского "
+                         "хоста"),
     "rewind_output": ("pg_rewind's output on {host} (source {source})",
                       "Вывод pg_rewind на {host} (источник\u00a0— {source})"),
     "diverged": ("The histories of {host} and {source} diverged at WAL position `{lsn}` on timeline {timeline}. "
