@@ -467,7 +467,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "v3": ("{primary} primary again, {sync} sync and {lagging} async; A rejoined with {method} in {rejoin}; "
            "{acknowledged} acknowledged writes, {missing} missing, invariant {invariant}, checksums {checksums}.",
            "{primary} снова основной, {sync}\u00a0— синхронный, {lagging}\u00a0— асинхронный; A возвращён в кластер "
-           "через {method} за {rejoin}; подтверждённых записей: {acknowledged}, потеряно: {missing}, "
+           "через {method} за {rejoin}; из {acknowledged:|подтверждённой записи|подтверждённых записей|"
+           "подтверждённых записей} {lost}, "
            "инвариант {invariant}, контрольные суммы {checksums}."),
     "concluded_at_risk": (" Durability while degraded: {at_risk} of the {acknowledged} acknowledged writes were "
                           "acknowledged while the primary had no synchronous standby at all (on that one node's disk "
@@ -477,6 +478,9 @@ WORDS: dict[str, tuple[str, str]] = {
                           "{at_risk} из {acknowledged}; из них потеряно: {missing}."),
     "at_risk_row": ("Acknowledged writes without a synchronous copy at the time (at risk), of them missing",
                     "Подтверждённых записей без синхронной копии в момент подтверждения; из них потеряно"),
+    # How many acknowledged writes are missing, in running text ("none" said as such).
+    "lost_none": ("none is missing", "не потеряна ни одна"),
+    "lost_some": ("{n} missing", "потеряно {n}"),
     "no_evidence": ("no evidence recorded for this step.", "для этого шага ничего не записано."),
     "concluded": ("Streaming replication with pgpool-II kept the database writable through a hard power-off of "
                   "the primary: pgpool detected the loss and switched writes to B in {failover}, and the "
@@ -499,7 +503,7 @@ WORDS: dict[str, tuple[str, str]] = {
                   "(A\u00a0— основной, B\u00a0— синхронный, C\u00a0— асинхронный) восстановлена; самая длинная пауза "
                   "при этом у пишущих сессий\u00a0— {switch}, у читающих\u00a0— {switch_readers}. Из "
                   "{acknowledged:|подтверждённой клиентам записи|подтверждённых клиентам записей|подтверждённых "
-                  "клиентам записей} потеряно: {missing}; инвариант (сумма всех "
+                  "клиентам записей} {lost}; инвариант (сумма всех "
                   "балансов не меняется) {invariant} в {reads:|чтении|чтениях|чтениях} и на каждом узле."),
 }
 

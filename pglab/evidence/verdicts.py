@@ -238,6 +238,11 @@ def failover_lines(ev: Evidence) -> list[dict]:
     return [h for h in ev.logs if on is None or h["ts"] < on["ts"]]
 
 
+def lost_words(t: dict, missing: int) -> str:
+    """'none is missing' / '3 missing': how many acknowledged writes are gone, as running text says it."""
+    return t["lost_some"].format(n=missing) if missing else t["lost_none"]
+
+
 def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     snap = ev.snapshot("3")
     if not snap or not ev.verify:
@@ -249,6 +254,7 @@ def stage_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     return Verdict(ok, t["v3"].format(primary=_pool_primary(snap), sync=lab.sync_standby, lagging=lab.async_standby,
                                       method=figs["rejoin_method"] or "-", rejoin=rejoin_words(t, figs),
                                       acknowledged=figs["acknowledged"], missing=figs["missing"],
+                                      lost=lost_words(t, figs["missing"]),
                                       invariant=t["held"] if figs["invariant"] else t["broken"],
                                       checksums=t["equal"] if figs["checksums"] else t["differ"]))
 
@@ -280,6 +286,7 @@ def conclusion(t: dict, figs: dict) -> str:
                                  switch=pauses_text(t, windows["switchback"], "writer"),
                                  switch_readers=pauses_text(t, windows["switchback"], "reader"),
                                  acknowledged=figs["acknowledged"], missing=figs["missing"],
+                                 lost=lost_words(t, figs["missing"]),
                                  invariant=t["held"] if figs["invariant"] else t["broken"], reads=figs["reads"]) + (
         t["concluded_at_risk"].format(at_risk=figs["at_risk"], acknowledged=figs["acknowledged"],
                                       missing=figs["at_risk_missing"]) if figs.get("at_risk") is not None else "")
