@@ -54,6 +54,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "соединении с {failed}"),
     "seq_hc_handshake": ("the health check of {failed} under way fails in its TLS handshake", "проверка {failed}, "
                          "шедшая в этот момент, не прошла рукопожатие TLS"),
+    "seq_hc_first_unreachable": ("the health check's connection to {failed} times out, its SYN unanswered",
+                                 "соединение проверки с {failed} не установлено: на SYN нет ответа"),
     "seq_hc_retry": ("pgpool retries the health check of {failed}", "pgpool повторяет проверку {failed}"),
     "seq_hc_unreachable": ("the retry's connection to {failed} times out", "соединение повторной проверки с "
                            "{failed} не установлено за отведённое время"),
@@ -63,6 +65,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                           "подтверждён, и TCP перестал ждать: отсюда первые ошибки сессий)"),
     "seq_hc_handshake_at": ("the health check attempt under way failed in its TLS handshake at {after}",
                             "попытка проверки, шедшая в тот момент, не прошла рукопожатие TLS\u00a0— через {after}"),
+    "seq_hc_first_unreachable_at": ("a health check's connection timed out, its SYN unanswered, at {after}",
+                                    "соединение проверки не установилось, на SYN нет ответа,\u00a0— через {after}"),
     "seq_hc_retry_at": ("the health check's retry logged at {after}", "повтор проверки записан через {after}"),
     "seq_hc_unreachable_at": ("the retry's connection timed out at {after}", "соединение повторной проверки не "
                               "установилось за отведённое время\u00a0— через {after}"),

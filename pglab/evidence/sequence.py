@@ -46,28 +46,31 @@ LOG_MARKS = (
     ("seq_children", "pgpool", "children restarted", ""),
 )
 
-# How pgpool noticed a powered-off primary, on its clock (what, log label, text the line must contain): its first
-# read error on a connection to the node (TCP gave up on a query), the health check attempt under way failing in its
-# TLS handshake, the retry, the retry's connection timing out. Any order: they are searched from the power-off on.
-DETECTION_MARKS = (
-    ("seq_read_error", "backend read error", "from DB node {node_id}"),
-    ("seq_hc_handshake", "health check handshake failed", "health_check{node_id} "),
-    ("seq_hc_retry", "health check retry", "DB node: {node_id} "),
-    ("seq_hc_unreachable", "backend unreachable", "health_check{node_id} "),
-)
+# How pgpool noticed a powered-off primary, on its clock: its first read error on a connection to the node (TCP
+# gave up on a query), the health check attempt under way failing in its TLS handshake, a check's connection timing
+# out before pgpool retries (the first attempt) and after (the retry), the retry itself. Searched from the power-off
+# to pgpool's detach request, in any order.
+DETECTION_MARKS = ("seq_read_error", "seq_hc_handshake", "seq_hc_first_unreachable", "seq_hc_retry",
+                   "seq_hc_unreachable")
 
 
 def detection_marks(lab: Lab, hits: list[dict], start: float, failed: str) -> list[Mark]:
-    """The first pgpool line of each DETECTION_MARKS kind for the failed node after the power-off at `start`."""
+    """pgpool's lines about the failed node between the power-off at `start` and its detach request."""
     node_id = lab.host(failed).node_id
-    out = []
-    for what, label, contains in DETECTION_MARKS:
-        text = contains.format(node_id=node_id)
-        hit = next((h for h in hits if h["label"] == label and h["host"] == "pgpool" and text in h["line"]
-                    and h["ts"] >= start), None)
-        if hit:
-            out.append(Mark(hit["ts"], "pgpool", what, LogHit(**hit).message))
-    return out
+
+    def found(label: str, text: str) -> list[dict]:
+        return [h for h in hits if h["label"] == label and h["host"] == "pgpool" and text in h["line"]
+                and h["ts"] >= start]
+    request = next(iter(found("degenerate request", f"node_id: {node_id} ")), None)
+    until = request["ts"] if request else float("inf")
+    retry = next((h for h in found("health check retry", f"DB node: {node_id} ") if h["ts"] <= until), None)
+    timed_out = [h for h in found("backend unreachable", f"health_check{node_id} ") if h["ts"] <= until]
+    picked = {"seq_read_error": next(iter(found("backend read error", f"from DB node {node_id}")), None),
+              "seq_hc_handshake": next(iter(found("health check handshake failed", f"health_check{node_id} ")), None),
+              "seq_hc_first_unreachable": next((h for h in timed_out if retry is None or h["ts"] <= retry["ts"]), None),
+              "seq_hc_retry": retry,
+              "seq_hc_unreachable": next((h for h in timed_out if retry and h["ts"] > retry["ts"]), None)}
+    return [Mark(h["ts"], "pgpool", what, LogHit(**h).message) for what, h in picked.items() if h]
 
 
 def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -> list[Mark]:
@@ -189,8 +192,7 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
     request = next((m for m in found if m.what == "seq_detach_request"), None)
     if cut is None or request is None:
         return None
-    keys = {what for what, _, _ in DETECTION_MARKS}
-    steps = [t[m.what + "_at"].format(after=between(cut, m)) for m in found if m.what in keys]
+    steps = [t[m.what + "_at"].format(after=between(cut, m)) for m in found if m.what in DETECTION_MARKS]
     tm = lab.timing
     retry = next((m for m in found if m.what == "seq_hc_retry"), None)
     ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended

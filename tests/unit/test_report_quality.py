@@ -1345,15 +1345,22 @@ def test_the_failovers_detection_is_told_from_pgpools_own_lines_for_the_failed_n
             hit(2.0, "backend read error", "pglab-w2 pid 7: ERROR:  unable to read data from DB node 1"),
             hit(3.1, "backend read error", "pglab-w1 pid 9: ERROR:  unable to read data from DB node 0"),
             hit(4.6, "health check handshake failed", 'health_check0 pid 3: LOG:  pool_ssl: "SSL_connect": "x"'),
+            hit(5.0, "backend unreachable", 'health_check0 pid 3: LOG:  failed to connect to PostgreSQL server on "x"'),
             hit(6.5, "health check retry", "health_check0 pid 3: LOG:  health check retrying on DB node: 0 (round:1)"),
             hit(7.5, "backend unreachable", 'health_check0 pid 3: LOG:  failed to connect to PostgreSQL server on "x"'),
-            hit(7.6, "backend unreachable", 'health_check2 pid 4: LOG:  failed to connect to PostgreSQL server on "y"')]
+            hit(7.6, "backend unreachable", 'health_check2 pid 4: LOG:  failed to connect to PostgreSQL server on "y"'),
+            hit(7.6, "degenerate request", "health_check0 pid 3: LOG:  received degenerate backend request for "
+                                           "node_id: 0 from pid [3]"),
+            hit(9.0, "backend unreachable", 'health_check0 pid 3: LOG:  failed to connect to PostgreSQL server on "z"')]
     found = [sequence.Mark(100.0, "control", "seq_poweroff"), *sequence.detection_marks(lab, hits, 100.0, "pg-a"),
              sequence.Mark(107.6, "pgpool", "seq_detach_request")]
-    assert [round(m.ts - 100, 1) for m in found] == [0.0, 3.1, 4.6, 6.5, 7.5, 7.6]
+    assert [(m.what, round(m.ts - 100, 1)) for m in found] == [
+        ("seq_poweroff", 0.0), ("seq_read_error", 3.1), ("seq_hc_handshake", 4.6), ("seq_hc_first_unreachable", 5.0),
+        ("seq_hc_retry", 6.5), ("seq_hc_unreachable", 7.5), ("seq_detach_request", 7.6)]  # not 9.0: after the request
     secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
     text = sequence.detection(t, lab, found, lambda a, b: secs(b.ts - a.ts), secs)
-    for figure in ("7.60", "3.10", "4.60", "6.50", "7.50", "0.6", "200"):  # fast profile: TCP gives up, connect timeout
+    # the figures, then the fast profile's TCP give-up and connect timeout
+    for figure in ("7.60", "3.10", "4.60", "5.00", "6.50", "7.50", "0.6", "200"):
         assert (figure.replace(".", ",") if lang == "ru" else figure) in text, (figure, text)
     assert "`health_check_timeout` (2" in text.replace("\u00a0", " ")
     late = t["seq_detect_late"].format(hc_timeout=2, connect_ms=200)  # the retry at 6.5 s: later than 2 s + 0.2 s
