@@ -416,16 +416,18 @@ PROSE |= {
                  "abandoned`), which the client counts apart and the session tables do not include in their "
                  "errors. A watchdog thread looks at every session every {watchdog} (“The data”) and abandons a "
                  "request older than {ms} ms; a request whose connection fails before that ends with the "
-                 "connection's error instead. So a pause longer than {ms} ms with no abandoned request is made of "
-                 "failed connection attempts, each counted under “Errors”.",
+                 "connection's error instead. So a pause longer than {ms} ms with no abandoned request is spent in "
+                 "connection attempts: each failed one is counted under “Errors”, and one may wait up to libpq's "
+                 "`connect_timeout` ({login} s) before it fails.",
                  "«Ошибок»\u00a0— как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
                  "последним успешным запросом до паузы и первым после неё; «Запросов без ответа»\u00a0— запросы, на "
                  "которые клиент не дождался ответа за {ms}\u00a0мс и отказался от них (запись журнала `request "
                  "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Отдельный поток "
                  "клиента раз в {watchdog} (см. «Данные») проверяет все сессии и прерывает запрос, ждущий ответа "
                  "дольше {ms}\u00a0мс; запрос, соединение которого обрывается раньше, завершается ошибкой этого "
-                 "соединения. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов состоит из неудачных "
-                 "попыток подключения, и каждая учтена в столбце «Ошибок»."),
+                 "соединения. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов уходит на попытки "
+                 "подключения: каждая неудавшаяся учтена в столбце «Ошибок», а одна попытка может ждать до "
+                 "`connect_timeout` libpq ({login}\u00a0с), прежде чем не удастся."),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),

@@ -44,7 +44,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
                  "MD5", "SSH", "SFTP", "TLS", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
                  "STONITH", "psql", "split-brain", "QEMU", "KVM", "TCG", "Vagrant", "libvirt", "vagrant-libvirt",
-                 "VirtualBox", "PCP", "SYN", "TCP"}
+                 "VirtualBox", "PCP", "SYN", "TCP", "libpq"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
