@@ -294,7 +294,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "каждый, к которому в это время подключается клиент), поэтому при каждой из них клиенты подключаются "
         "заново (это видно по таблицам сессий).{single_pgpool}"),
     "why_at_risk": (
-        "Durability while degraded. After any single fault every acknowledged commit is on two nodes: while B "
+        "**Durability while degraded.** After any single fault every acknowledged commit is on two nodes: while B "
         "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "
         "for C, and after the switch-back A waited for C until B followed it - each time for C's flush "
         "(`synchronous_commit = on`, set by the role file `primary-sync-pg_c` beside `synchronous_standby_names`; "
@@ -307,7 +307,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "database writable rather than stop writes, and the checker counts what that risked: "
         "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in a window with no "
         "synchronous standby{windows}; {at_risk_missing} of them are missing.",
-        "Сохранность данных при неполном кластере. После любого одиночного отказа каждый подтверждённый коммит "
+        "**Сохранность данных при неполном кластере.** После любого одиночного отказа каждый подтверждённый коммит "
         "есть на двух "
         "узлах: пока B был потерян (при демонстрации\u00a0— остановлен), A вместо него ждал C; когда был потерян "
         "A, B был повышен и ждал C; после возврата A ждал C, пока B не начал следовать за ним,\u00a0— каждый раз "
@@ -324,12 +324,12 @@ PROSE: dict[str, tuple[str, str]] = {
         "резервного{windows}\u00a0— {at_risk} из {acknowledged}; из них потеряно: {at_risk_missing}."),
     "at_risk_window": ("{host} from {start} to {end} UTC", "{host} с {start} до {end} UTC"),
     "why_counts": (
-        "How the counts fit together. The clients were stopped before the verification, so every figure here "
+        "**How the counts fit together.** The clients were stopped before the verification, so every figure here "
         "is final: {acknowledged:|write was|writes were} acknowledged (the client journal and the sessions' "
         "counters agree). {unknown} Each node therefore holds {expected:|transfer|transfers}{sum}. Counts in the "
         "earlier tables were taken while clients ran, at the times they give and one node after another, and C "
         "replays {delay} s late, so the nodes differed there.",
-        "Откуда берутся числа. Клиенты остановлены до проверки, поэтому все числа здесь окончательные: "
+        "**Откуда берутся числа.** Клиенты остановлены до проверки, поэтому все числа здесь окончательные: "
         "подтверждено записей\u00a0— {acknowledged} (журнал клиентов и счётчики сессий совпадают). {unknown} "
         "Поэтому на каждом узле {expected:|перевод|перевода|переводов}{sum}. Числа в предыдущих таблицах сняты во "
         "время работы клиентов, в указанное в них время и поочерёдно на каждом узле, а C применяет изменения с "
@@ -490,13 +490,13 @@ PROSE |= {
                          "pg_rewind не нашёл на {host} ничего, что нужно откатить: его WAL заканчивается в точке "
                          "расхождения (узел остановлен штатно, после того как {source} получил весь его WAL)."),
     "no_rewind_output": ("No pg_rewind output was recorded.", "Вывод pg_rewind не записан."),
-    "slots_text": ("Replication slots at the end. PostgreSQL 15 does not carry slots over a failover: each standby "
+    "slots_text": ("**Replication slots at the end.** PostgreSQL 15 does not carry slots over a failover: each standby "
                    "makes its slot on the node it follows, and neither pg_rewind nor a restart removes a node's own "
                    "slots (pg_rewind never copies `pg_replslot`), so B, primary for a while, kept the slots its "
                    "standbys had made on it; inactive, such a slot holds WAL (up to "
                    "`max_slot_wal_keep_size`). `fab recover` drops every inactive slot no standby of the primary "
                    "uses; dropped in this run: {dropped}. `pg_replication_slots` of each node afterwards:",
-                   "Слоты репликации в конце. PostgreSQL 15 не переносит слоты при переключении: каждый резервный "
+                   "**Слоты репликации в конце.** PostgreSQL 15 не переносит слоты при переключении: каждый резервный "
                    "узел создаёт свой слот на том узле, за которым следует, а собственные слоты узла не удаляет ни "
                    "pg_rewind (он не копирует `pg_replslot`), ни перезапуск, поэтому на B, который какое-то время был "
                    "основным, остались слоты его бывших резервных узлов; неактивный слот "
@@ -577,12 +577,12 @@ PROSE |= {
     "tl_2": ("B promoted at the failover", "повышение B при переключении"),
     "tl_3": ("A promoted at the switch-back", "повышение A при возврате"),
     "tl_other": ("a promotion", "повышение узла"),
-    "timelines_text": ("Why timeline {last}: every promotion starts a new timeline, and this run had "
+    "timelines_text": ("**Why timeline {last}:** every promotion starts a new timeline, and this run had "
                        "{count:|promotion|promotions}. A standby follows a timeline switch by itself when its replay "
                        "has not "
                        "passed the fork point; the former primary cannot: the crash recovery pg_rewind runs writes "
                        "checkpoints on the old timeline past the fork, so it is rewound.",
-                       "Почему линия времени {last}: каждое повышение начинает новую линию, а за время работы "
+                       "**Почему линия времени {last}:** каждое повышение начинает новую линию, а за время работы "
                        "было {count:wn|повышение|повышения|повышений}. Резервный узел переходит на новую линию "
                        "сам, если применил WAL не "
                        "дальше точки ветвления; бывший основной узел так не может: восстановление после сбоя, "

@@ -60,7 +60,7 @@ FACTS: dict[str, tuple[str, str]] = {
     "not_recorded": ("not recorded in this run", "в этой работе не измерено"),
     # Where the rewound node's WAL ended against the promoted node's replay (rejoin.wal_ends).
     "wal_ends_same": (
-        "What the two logs show. {host}'s crash recovery replayed its WAL up to the record that starts at `{last}` "
+        "**What the two logs show.** {host}'s crash recovery replayed its WAL up to the record that starts at `{last}` "
         "(`redo done at`); the next position, `{end}`, holds no record (`invalid record length`): there {host}'s "
         "WAL ends. {source}, promoted at the failover, had replayed up to the record that starts at `{source_last}` "
         "(its own `redo done at` among the failover's log lines): the same record, so {source} had every record "
@@ -70,7 +70,7 @@ FACTS: dict[str, tuple[str, str]] = {
         "to rewind at all. `remote_apply` is what guarantees this for commits: {host} acknowledges a commit only "
         "after {source} has replayed it, so no acknowledged commit can be on {host} alone; records {source} lacked "
         "could only have belonged to commits still waiting, whose outcome no client had been told.",
-        "Что показывают оба журнала. При восстановлении после сбоя {host} применил свой WAL до записи, которая "
+        "**Что показывают оба журнала.** При восстановлении после сбоя {host} применил свой WAL до записи, которая "
         "начинается в `{last}` (`redo done at`); в следующей позиции, `{end}`, записи уже нет (`invalid record "
         "length`): здесь WAL {host} кончается. {source} при повышении применил WAL до записи, которая начинается "
         "в `{source_last}` (его собственная строка `redo done at` в журналах переключения),\u00a0— это та же "
@@ -83,14 +83,14 @@ FACTS: dict[str, tuple[str, str]] = {
         "у {source} нет, могли бы принадлежать лишь коммитам, ещё ждавшим подтверждения, исход которых клиентам "
         "не сообщался."),
     "wal_ends_behind": (
-        "What the two logs show. {host}'s crash recovery replayed its WAL up to the record that starts at `{last}` "
+        "**What the two logs show.** {host}'s crash recovery replayed its WAL up to the record that starts at `{last}` "
         "(`redo done at`); at `{end}` its WAL ends (`invalid record length`). {source}, promoted at the failover, "
         "had replayed only up to the record that starts at `{source_last}` (its own `redo done at`): {host}'s "
         "records after it never reached {source}, and pg_rewind discards them, with the checkpoints its own "
         "crash recovery wrote. `remote_apply` guarantees that none of them is an acknowledged commit: {host} "
         "acknowledges a commit only after {source} has replayed it; they could only have belonged to commits still "
         "waiting, whose outcome no client had been told (such commits are looked up at the end).",
-        "Что показывают оба журнала. При восстановлении после сбоя {host} применил свой WAL до записи, которая "
+        "**Что показывают оба журнала.** При восстановлении после сбоя {host} применил свой WAL до записи, которая "
         "начинается в `{last}` (`redo done at`); в позиции `{end}` WAL кончается (`invalid record length`). "
         "{source} при повышении применил WAL только до записи, которая начинается в `{source_last}` (его строка "
         "`redo done at`): следующие записи {host} до {source} не дошли, и pg_rewind отбрасывает их вместе с "
@@ -108,12 +108,14 @@ FACTS: dict[str, tuple[str, str]] = {
         "интервал начинается с неё, а не с момента сбоя."),
     # Why the asynchronous standby needed no rewind (rejoin.timeline_switches).
     "c_no_rewind": (
-        "Why {host} needed no rewind. A primary sends a standby only WAL it has flushed, so {host} received nothing "
+        "**Why {host} needed no rewind.** A primary sends a standby only WAL it has flushed, so {host} received "
+        "nothing "
         "past the end of {primary}'s WAL, `{end}`, the divergence point. {snapshot}; its own log says the rest: "
         "{lines}. PostgreSQL switches a standby to a new timeline only if its replay has not passed the point where "
         "that timeline forks off; otherwise it logs `new timeline … forked off current database system timeline … "
         "before current recovery point …` and stays. So each time {host}'s replay was at or before the fork point.",
-        "Почему {host} не понадобился pg_rewind. Основной узел передаёт резервному только WAL, который уже записал на "
+        "**Почему {host} не понадобился pg_rewind.** Основной узел передаёт резервному только WAL, который уже "
+        "записал на "
         "диск, поэтому {host} не мог получить ничего дальше конца WAL {primary}, `{end}`, то есть точки "
         "расхождения. {snapshot}; остальное показывает его собственный журнал: {lines}. PostgreSQL "
         "переводит резервный узел на новую линию времени, только если тот применил WAL не дальше точки, где эта "

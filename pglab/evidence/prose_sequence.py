@@ -72,8 +72,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                               "установилось за отведённое время\u00a0— через {after}"),
     "seq_detect": ("From the power-off to pgpool's request to detach {failed}: {detect}. A host without power answers "
                    "nothing, so only timeouts end the waits on it. A connection whose data sent to it goes "
-                   "unacknowledged fails {give_up} after sending (`tcp_retries2` = {retries} on the hosts: "
-                   "retransmissions after 0.2, 0.4, 0.8 ... s). Such an error ends the session that used the "
+                   "unacknowledged fails {give_up} after sending (`tcp_retries2` = {retries} on the hosts: waits of "
+                   "{waits} s, a retransmission after each but the last). Such an error ends the session that used the "
                    "connection, not the node: pgpool fails a "
                    "node over only on its health check's verdict (`failover_on_backend_error = off`), so that one "
                    "broken connection cannot detach a node. The health check opens a new connection to each node every "
@@ -86,7 +86,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "От отключения питания до запроса pgpool на отключение {failed} прошло {detect}. Обесточенный хост "
                    "ничего не отвечает, поэтому ожидание ответа от него заканчивают только тайм-ауты. Соединение, "
                    "отправленные по которому данные остались неподтверждёнными, ядро обрывает через {give_up} после "
-                   "отправки (`tcp_retries2` = {retries} на хостах: повторы через 0,2, 0,4, 0,8\u00a0... с). Такая "
+                   "отправки (`tcp_retries2` = {retries} на хостах: ожидания {waits}\u00a0с, после каждого, кроме "
+                   "последнего,\u00a0— повторная передача). Такая "
                    "ошибка обрывает сессию, которая пользовалась этим соединением, а не отключает узел: pgpool "
                    "отключает узел только по "
                    "итогу своей проверки (`failover_on_backend_error = off`), чтобы одно оборванное соединение не "
@@ -136,11 +137,12 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                   "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {ms}\u00a0мс)"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
                            "host that answers on its SSH port at once, so it read those of the two others (to "
-                           "{failed} it only sent a SYN, which went unanswered for `SYN_TIMEOUT` seconds).",
+                           "{failed} it only sent a SYN, which went unanswered for `SYN_TIMEOUT` = {syn} s, "
+                           "Appendix A).",
                            "Отказавший хост {failed} был обесточен: `failover.sh` читает состояние отказавшего "
                            "хоста, только если тот сразу отвечает на порту SSH, поэтому читались два других "
                            "узла (хосту {failed} был лишь отправлен SYN, и ответа на него не было в течение "
-                           "`SYN_TIMEOUT` секунд)."),
+                           "`SYN_TIMEOUT` = {syn}\u00a0с, приложение А)."),
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
                              "{before}. Its stop had also ended the WAL stream of both standbys, so no WAL receiver's "
@@ -283,6 +285,11 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                 "учтены каждая полностью."),
     "rt_table": ("The recovery's commands on the hosts, by kind (the largest total first)",
                  "Команды восстановления на хостах по видам (сначала самые долгие в сумме)"),
+    "rt_after": ("After its end `fab recover` spent {after} more looking at the cluster and reading the state this "
+                 "report shows for the step.",
+                 "После конца восстановления `fab recover` ещё {after} осматривал кластер и читал состояние, которое "
+                 "отчёт показывает для этого шага."),
+    "rt_other": ("the other {kinds:|kind|kinds}", "остальные виды ({kinds})"),
     "rt_step": ("Command (pglab's name)", "Команда (название в pglab)"),
     "rt_count": ("How many", "Сколько раз"),
     "rt_total": ("In all", "Всего"),
@@ -299,14 +306,16 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "`connect_timeout` ({s} s) unanswered (the error `connection timeout expired` in the table of "
                        "client errors): {sessions}; those attempts began from {first} to {last} by the client's "
                        "clock. pgpool did not answer them within that time, and the session could try again only "
-                       "after it - which is why those sessions came back later than the others; where such an "
-                       "attempt waited, pgpool's log at its level does not show.",
+                       "after it{later}; where such an attempt waited, pgpool's log at its level does not show.",
                        "Сессии, у которых в этой паузе попытка подключения прождала весь `connect_timeout` libpq "
                        "({s}\u00a0с) без ответа (ошибка `connection timeout expired` в таблице ошибок клиентов): "
                        "{sessions}; эти попытки начаты с {first} до {last} по часам клиентского хоста. pgpool не "
-                       "ответил на них за это время, а повторить попытку сессия могла только после него\u00a0— "
-                       "поэтому такие сессии и вернулись позже остальных; где именно ждала попытка, журнал pgpool "
-                       "на его уровне не показывает."),
+                       "ответил на них за это время, а повторить попытку сессия могла только после него{later}; где "
+                       "именно ждала попытка, журнал pgpool на его уровне не показывает."),
+    "pause_timeouts_later": (" - which is why those sessions came back later than the others",
+                             "\u00a0— поэтому такие сессии и вернулись позже остальных"),
+    "pause_timeouts_all": (": every session waited so, so this wait is part of the pause they share",
+                           ": так ждала каждая сессия, и это ожидание\u00a0— часть их общей паузы"),
     "pause_text_apart": ("A success is a commit for a writer session and a read for a reader. The sessions' pauses "
                          "differ by up to {spread}, and they succeeded again up to {resumed} apart: each came back "
                          "when one of its own connection attempts got through, so the pause depends on the session "

@@ -21,6 +21,7 @@ class RecoverTime:
     wall_s: float  # from `recover-start` to `recovered`
     busy_s: float  # while at least one host command ran (commands run in parallel count once)
     steps: list[StepTime]  # the largest total first
+    after_s: float | None = None  # from `recovered` to the end of the `fab recover` step (its final look and snapshot)
 
     @property
     def idle_s(self) -> float:
@@ -50,4 +51,6 @@ def of(ev: Evidence) -> RecoverTime | None:
     for began, ended, step in spans:
         by_step.setdefault(step, []).append(ended - began)
     steps = sorted((StepTime(s, len(v), sum(v), max(v)) for s, v in by_step.items()), key=lambda s: -s.total_s)
-    return RecoverTime(end - start, union_seconds([(b, e) for b, e, _ in spans]), steps)
+    step = next((st for st in reversed(ev.stages) if st.get("key") == "recover" and st.get("end", 0) >= end), None)
+    return RecoverTime(end - start, union_seconds([(b, e) for b, e, _ in spans]), steps,
+                       step["end"] - end if step else None)

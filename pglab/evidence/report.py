@@ -270,8 +270,10 @@ def login_timeouts(t: dict, lab: Lab, stories: list) -> str:
     if not waited:
         return ""
     began = [ts - lab.timing.login_timeout_s for _, ts in waited]
-    return t["pause_timeouts"].format(sessions=", ".join(dict.fromkeys(s for s, _ in waited)),
-                                      s=lab.timing.login_timeout_s, first=clock(min(began)), last=clock(max(began)))
+    sessions = list(dict.fromkeys(s for s, _ in waited))
+    later = t["pause_timeouts_all" if len(sessions) == len(stories) else "pause_timeouts_later"]
+    return t["pause_timeouts"].format(sessions=", ".join(sessions), s=lab.timing.login_timeout_s,
+                                      first=clock(min(began)), last=clock(max(began)), later=later)
 
 
 def skew_words(t: dict, run: clocks.Clocks, host: str, other: str) -> str:

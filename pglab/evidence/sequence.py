@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from pglab.evidence.availability import FaultAvailability
+from pglab.evidence.i18n import number
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence
 from pglab.evidence.verdicts import clock
@@ -198,7 +199,10 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
     ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended
     bound = tm.health_check_timeout + tm.connect_timeout_ms / 1000  # the alarm, or a SYN unanswered after the cut
     late = retry is not None and retry.ts - cut.ts > bound
+    lang = getattr(t["seconds"], "lang", "en")
+    waits = " + ".join(number(0.2 * 2 ** i, ".1f", lang) for i in range(tm.tcp_retries2 + 1))  # RTO 200 ms, doubled
     return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,
+                                  waits=f"{waits} = {number(tm.tcp_give_up_s, '.1f', lang)}",
                                   give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,
                                   connect_ms=tm.connect_timeout_ms, hc_timeout=tm.health_check_timeout,
                                   steps="; ".join(steps) or t["nothing"],
@@ -216,7 +220,8 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
     decide = span(found, "seq_script_start", "seq_decision")
     if decide is not None:
         prior = span(before, "seq_script_start", "seq_decision")
-        nodes = t["seq_nodes_poweroff"].format(failed=failed) if kind == "poweroff" else \
+        nodes = t["seq_nodes_poweroff"].format(failed=failed, syn=lab.timing.syn_timeout_ms / 1000) \
+            if kind == "poweroff" else \
             t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
         read = [(n, ms, syn_only(kind, failed, n)) for n, ms in facts_times(found)]
         asked = [r for r in read if not r[2]]

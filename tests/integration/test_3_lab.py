@@ -86,7 +86,7 @@ def test_report_follows_the_assignment_with_measured_verdicts(lab_report):
     stage_3 = re.sub(r"<[^>]+>", "", stage_3)  # log messages are set word by word (<span class="nw">) for the PDF
     assert "pg_rewind: servers diverged at WAL location" in stage_3 and "selected new timeline ID: 3" in stage_3
     assert "redo starts at" in stage_3 and "received fast shutdown request" in stage_3
-    assert "Snapshot taken " in text and "CREATE TABLE IF NOT EXISTS transfers" in text
+    assert "pglab saw pgpool detach pg-a" in text and "CREATE TABLE IF NOT EXISTS transfers" in text
     assert "do NOT agree" not in text and "Where the run happened" in text
     assert "of 0 writes" not in text and "Of " in text  # the conclusion is written from the figures
     width, height = png_size(report_dir / "timeline.png")

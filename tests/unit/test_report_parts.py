@@ -65,4 +65,6 @@ def test_recover_time_counts_parallel_commands_once_and_groups_by_step():
     assert found.wall_s == 100.0 and found.busy_s == 17.0 and found.idle_s == 83.0
     assert [(s.step, s.count, s.total_s, s.longest_s) for s in found.steps] == [
         ("rejoin pg-a", 1, 10.0, 10.0), ("probe node", 2, 9.0, 5.0)]
-    assert recover_time.union_seconds([(0, 2), (1, 3), (5, 6)]) == 4
+    assert recover_time.union_seconds([(0, 2), (1, 3), (5, 6)]) == 4 and found.after_s is None
+    ev.stages.append({"key": "recover", "start": 90.0, "end": 230.0})
+    assert recover_time.of(ev).after_s == 30.0

@@ -1172,7 +1172,7 @@ def test_the_failover_and_the_switch_back_are_each_timed_from_their_own_lines():
     failover = text.split('id="s2-3"')[1].split('id="s3"')[0]
     stage_3 = text.split('id="s3"')[1].split('id="conclusion"')[0]
     assert "failover.sh" not in prose(data_part)
-    assert t["seq_decide"].format(decide="0,50\u00a0с", nodes=t["seq_nodes_poweroff"].format(failed="pg-a"),
+    assert t["seq_decide"].format(decide="0,50\u00a0с", nodes=t["seq_nodes_poweroff"].format(failed="pg-a", syn=0.1),
                                   each=t["seq_facts_unlogged"]) in failover
     assert t["seq_decide"].format(decide="1,70\u00a0с", nodes=t["seq_nodes_switchover"].format(
         failed="pg-b", before="0,50\u00a0с"), each=t["seq_facts_unlogged"]) in stage_3
@@ -1408,6 +1408,7 @@ def test_sessions_that_waited_out_a_connection_attempt_are_named_with_when_the_a
     said = report.login_timeouts(TEXT["en"], Lab(), [story, availability.AtTheCut("r1", 10.0, None, 1, 20.0)])
     assert ": w2;" in said and "2 s" in said and verdicts.clock(19.0) in said and "r1" not in said
     assert report.login_timeouts(TEXT["en"], Lab(), [availability.AtTheCut("r1", 10.0, None, 1, 20.0)]) == ""
+    assert TEXT["en"]["pause_timeouts_all"] in report.login_timeouts(TEXT["en"], Lab(), [story])  # no "others"
 
 
 def test_the_longest_failover_pause_is_added_up_from_its_parts():
