@@ -161,14 +161,15 @@ FACTS: dict[str, tuple[str, str]] = {
     "rates_note": (
         "`--rate {rate}` is each session's ceiling (transactions per second): a session sends its next transaction "
         "only after the previous one was answered, so when a transaction takes longer than 1/{rate} s the session "
-        "runs slower. Here each of the {writers} writer sessions made {per_writer} per second, about {ms} per "
+        "runs slower. Here a writer session, from its first commit on, made {per_writer} per second (the median of "
+        "the {writers}), about {ms} per "
         "transaction (a transfer, committed only after B replayed it, and the read-back of its row, each through "
         "pgpool); the later steps' rates change with what a commit waits for and with the outages inside them.",
         "`--rate {rate}`\u00a0— верхний предел для каждой сессии (транзакций в секунду): сессия отправляет "
         "следующую транзакцию только после ответа на предыдущую, поэтому, когда транзакция длится дольше 1/{rate}"
-        "\u00a0с, сессия работает медленнее. Здесь каждая из {writers:wg|пишущей сессии|пишущих сессий|пишущих "
-        "сессий} делала {per_writer} "
-        "транзакции в секунду, около {ms} на транзакцию (перевод, подтверждённый только после применения на B, и "
+        "\u00a0с, сессия работает медленнее. Здесь пишущая сессия с её первого коммита делала {per_writer} "
+        "транзакции в секунду (медиана по пишущим сессиям), около {ms} на транзакцию "
+        "(перевод, подтверждённый только после применения на B, и "
         "чтение его строки обратно, каждое через pgpool); в следующих шагах скорость меняется вместе с тем, чего "
         "ждёт коммит, и с отказами внутри шагов."),
     "probe_again_read_local": (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+import statistics
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -261,6 +262,18 @@ def pause_parts(t: dict, ev: Evidence, run: clocks.Clocks, stories: list, secs) 
                                        before=clocks.words(t, parts[0]), failover=clocks.words(t, parts[1]),
                                        after=clocks.words(t, parts[2]),
                                        clocks="" if run.single else t["pause_sum_clocks"])
+
+
+def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
+    """Commits per second of a writer once it runs: per writer session, its commits in [start, end] after its first
+    one, over the time since that first one; the median over the writers (None without two commits of one)."""
+    rates = []
+    for session in {r["session"] for r in ev.journal}:
+        acks = sorted(r["ts"] for r in ev.journal if r["session"] == session and r["outcome"] == "ack"
+                      and start <= r["ts"] <= end)
+        if len(acks) >= 2 and acks[-1] > acks[0]:
+            rates.append((len(acks) - 1) / (acks[-1] - acks[0]))
+    return statistics.median(rates) if rates else None
 
 
 def login_timeouts(t: dict, lab: Lab, stories: list) -> str:
@@ -531,7 +544,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
-               "recover_time": recover_time.of(ev),
+               "recover_time": recover_time.of(ev), "writer_rate": lambda a, b: writer_rate(ev, a, b),
                "skew_words": lambda host, other: skew_words(t, clocks.of_run(ctx.lab, ev), host, other),
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),

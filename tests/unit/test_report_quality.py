@@ -1426,3 +1426,14 @@ def test_the_longest_failover_pause_is_added_up_from_its_parts():
 def test_the_power_on_says_how_long_the_boot_took(lang, said):
     """A teacher could not tell the boot time from the power-on step (the event is stamped once sshd answers)."""
     assert said in markdown(lang).split('id="s3"')[1]
+
+
+def test_a_writers_rate_is_counted_from_its_first_commit():
+    """A teacher found '1034 ms per transaction' was the step's time over its commits, the clients' start-up
+    included: the rate is each writer's commits since its first one, the median over the writers."""
+    ev = lab_evidence.evidence()
+    ev.journal = [{"session": "w1", "ts": 10.0 + i * 0.5, "outcome": "ack"} for i in range(5)] + \
+                 [{"session": "w2", "ts": 12.0 + i * 0.25, "outcome": "ack"} for i in range(9)] + \
+                 [{"session": "w3", "ts": 15.0 + i, "outcome": "ack"} for i in range(3)]
+    assert report.writer_rate(ev, 0.0, 100.0) == 2.0  # 2, 4 and 1 per second
+    assert report.writer_rate(ev, 100.0, 200.0) is None
