@@ -294,12 +294,21 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "rt_count": ("How many", "Сколько раз"),
     "rt_total": ("In all", "Всего"),
     "rt_longest": ("Longest", "Самая долгая"),
-    "pause_sum": ("The longest pause, {session}'s {pause}, adds up as {before} from its last success to the "
-                  "power-off, {failover} from the power-off to pgpool's `failover done` and {after} from there to its "
-                  "first success{clocks}.",
-                  "Самая длинная пауза, {pause} у {session}, складывается так: {before} от последнего успешного "
-                  "запроса до отключения питания, {failover} от отключения питания до `failover done` pgpool и "
-                  "{after} от него до первого успешного запроса{clocks}."),
+    "pause_sum_poweroff": ("The longest pause, {session}'s {pause}, ran from its last success, {rel} the "
+                           "power-off, to its first success, {after} after pgpool's `failover done`, which came "
+                           "{failover} after the power-off{clocks}.",
+                           "Самая длинная пауза, {pause} у {session}, длилась от её последнего успешного запроса, "
+                           "{rel} отключения питания, до первого успешного запроса через {after} после "
+                           "`failover done` pgpool, который пришёл через {failover} после отключения питания{clocks}."),
+    "pause_sum_switchover": ("The longest pause, {session}'s {pause}, ran from its last success, {rel} the "
+                             "switch-back's start (pglab's event, just before it stops B), to its first success, "
+                             "{after} after pgpool's `failover done`, which came {failover} after that start{clocks}.",
+                             "Самая длинная пауза, {pause} у {session}, длилась от её последнего успешного запроса, "
+                             "{rel} начала возврата на A (событие pglab перед остановкой B), до первого "
+                             "успешного запроса через {after} после `failover done` pgpool, который пришёл через "
+                             "{failover} после начала возврата{clocks}."),
+    "pause_rel_before": ("{s} before", "за {s} до"),
+    "pause_rel_after": ("{s} after", "через {s} после"),
     "pause_sum_clocks": (" (each part spans two clocks, with their measured offsets' error)",
                          " (каждая часть отсчитана по двум часам, с погрешностью их измеренных смещений)"),
     "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited out libpq's whole "

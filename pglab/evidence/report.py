@@ -247,21 +247,23 @@ def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
             for r, ts in rows]
 
 
-def pause_parts(t: dict, ev: Evidence, run: clocks.Clocks, stories: list, secs) -> str:
+def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: list, secs) -> str:
     """' The longest pause, w3's 19.61 s, adds up as 0.89 s before the power-off, 15.92 s to pgpool's failover done
-    and 2.80 s after it' - each part across two clocks; '' without the marks."""
-    off, done = ev.first("poweroff"), ev.first("failover-done")
+    and 2.80 s after it' (the switch-back: from its start) - each part across two clocks; '' without the marks."""
+    begin = next((m for m in found if m.what == "seq_" + kind), None)
+    done = next((m for m in found if m.what == "seq_failover_done"), None)
     timed = [s for s in stories if s.last_before and s.first_after]
-    if not (off and done and timed):
+    if not (begin and done and timed):
         return ""
     worst = max(timed, key=lambda s: s.first_after - s.last_before)
-    parts = (run.span(worst.last_before, "client", off["ts"], clocks.CONTROL),
-             run.span(off["ts"], clocks.CONTROL, done["ts"], "pgpool"),
-             run.span(done["ts"], "pgpool", worst.first_after, "client"))
-    return " " + t["pause_sum"].format(session=worst.session, pause=secs(worst.first_after - worst.last_before),
-                                       before=clocks.words(t, parts[0]), failover=clocks.words(t, parts[1]),
-                                       after=clocks.words(t, parts[2]),
-                                       clocks="" if run.single else t["pause_sum_clocks"])
+    parts = (run.span(worst.last_before, "client", begin.ts, begin.clock),
+             run.span(begin.ts, begin.clock, done.ts, done.clock),
+             run.span(done.ts, done.clock, worst.first_after, "client"))
+    return " " + t["pause_sum_" + kind].format(
+        session=worst.session, pause=secs(worst.first_after - worst.last_before),
+        rel=t["pause_rel_before" if parts[0].seconds >= 0 else "pause_rel_after"].format(s=clocks.words(t, parts[0])),
+        failover=clocks.words(t, parts[1]), after=clocks.words(t, parts[2]),
+        clocks="" if run.single else t["pause_sum_clocks"])
 
 
 def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
@@ -477,8 +479,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         out[w] = {"rows": sequence.rows(lab, kind, found[w]),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
-                  "timeouts": login_timeouts(t, lab, stories) + (pause_parts(t, ev, run, stories, secs)
-                                                                 if kind == "poweroff" else ""),
+                  "timeouts": login_timeouts(t, lab, stories) + pause_parts(t, kind, found[w], run, stories, secs),
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
