@@ -283,10 +283,11 @@ WORDS: dict[str, tuple[str, str]] = {
                    "С {start} до {end} ({seconds:.3f}\u00a0с) клиентские сессии сделали "
                    "{commits:|коммит|коммита|коммитов} ({commits_s:.1f} в секунду), читающие сессии\u00a0— "
                    "{reads:|чтение|чтения|чтений} ({reads_s:.1f} в секунду); {basis}"),
-    "basis_tables": ("the counts are this step's session table minus the previous one",
-                     "числа\u00a0— разность этой таблицы сессий и предыдущей"),
-    "basis_start": ("the counts are this step's session table: the sessions' totals since the clients started",
-                    "числа\u00a0— из этой таблицы сессий: итоги сессий с запуска клиентов"),
+    "basis_tables": ("the counts are the session table of this step (below) minus the previous step's",
+                     "числа\u00a0— разность таблицы сессий этого шага (ниже) и таблицы сессий предыдущего шага"),
+    "basis_start": ("the counts are the session table of this step (below): the sessions' totals since the clients "
+                    "started",
+                    "числа\u00a0— из таблицы сессий этого шага (ниже): итоги сессий с запуска клиентов"),
     "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
     "plot_y": ("commits/s, reads/s", "коммитов/с, чтений/с"),  # the legend's words
     "commits_s": ("commits/s", "коммитов/с"),
