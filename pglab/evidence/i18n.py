@@ -379,7 +379,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # The plot's marks of events.
     "ev_poweroff": ("power-off", "отключение питания"),
     "ev_failover_done": ("failover done", "переключение завершено"),
-    "ev_poweron": ("power-on", "включение"),
+    "ev_poweron": ("powered on (its sshd answers)", "включение (ответила служба SSH)"),
     "ev_rejoined": ("rejoined", "возврат в кластер"),
     "ev_recovered": ("original topology restored", "исходная конфигурация восстановлена"),
     "ev_verify_pause": ("verify (writes paused)", "проверка (запись приостановлена)"),

@@ -364,20 +364,20 @@ PROSE |= {
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
     "promoted_before": ("{host} had already been promoted: its log line `selected new timeline ID: {timeline}` is at "
-                        "{clock} UTC, {gap} before the snapshot",
-                        "{host} к моменту снимка уже был повышен: строка его журнала "
-                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap} до снимка"),
+                        "{clock} UTC, {gap} before the reading ended",
+                        "{host} к концу чтения уже был повышен: строка его журнала "
+                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap} до конца чтения"),
     "promoted_before_probe_standby": (
         "{host} was being promoted: its log line `selected new timeline ID: {timeline}` is at {clock} UTC, "
-        "{gap} before the snapshot; its probe still answered as a standby (the promotion ends a moment after "
+        "{gap} before the reading ended; its probe still answered as a standby (the promotion ends a moment after "
         "that line), and its rows were counted after it",
         "{host} в этот момент уже повышался: строка его журнала `selected new timeline ID: {timeline}` — в "
-        "{clock} UTC, за {gap} до снимка; его опрос ещё ответил как резервный узел (повышение "
+        "{clock} UTC, за {gap} до конца чтения; его опрос ещё ответил как резервный узел (повышение "
         "завершается чуть позже этой строки), а строки подсчитаны уже после неё"),
     "promoted_after": ("{host} at that moment: still a standby; it was promoted at {clock} UTC (its log line "
-                       "`selected new timeline ID: {timeline}`), {gap} after the snapshot",
+                       "`selected new timeline ID: {timeline}`), {gap} after the reading ended",
                        "В момент снимка {host} ещё был резервным узлом: он повышен в {clock} UTC (строка его "
-                       "журнала `selected new timeline ID: {timeline}`), через {gap} после снимка"),
+                       "журнала `selected new timeline ID: {timeline}`), через {gap} после конца чтения"),
     "c_undelayed": ("{host} shows current rows because its replay delay had been removed by then: `failover.sh` set "
                     "its role to `{role}` at {clock} UTC (a synchronous standby of the new primary applies at once)",
                     "{host} показывает актуальные строки, потому что его задержка применения к этому моменту снята: "

@@ -453,7 +453,7 @@ def test_the_outage_snapshot_is_inside_the_outage_and_the_data_and_errors_are_sh
            "of pgpool and the nodes ended 2.40 s after the cut (0.10 s - " in outage
     assert "pgpool began detaching pg-a 2.25 s after the cut (its log line `starting degeneration`). pg-b at that " \
            "moment: still a standby; it was promoted at 11:51:37.700 UTC (its log line `selected new timeline ID: " \
-           "2`), 0.30 s after the snapshot." in outage
+           "2`), 0.30 s after the reading ended." in outage
     data = text.split('id="data"')[1].split('id="s1"')[0]
     assert "CREATE TABLE IF NOT EXISTS transfers" in data and "RETURNING n" in data and "customer-1" in data
     assert re.search(r"\| `server closed the connection unexpectedly` \| \d+ \| w1, w2", data)
