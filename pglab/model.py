@@ -102,11 +102,16 @@ class Timing:
                                         "command_s")
 
     @property
+    def tcp_waits_s(self) -> tuple[float, ...]:
+        """Linux's waits on data never acknowledged: the 200 ms minimum RTO, each wait twice the last, a retransmission
+        after each but the last - `tcp_retries2` + 1 waits (tcp_model_timeout() in net/ipv4/tcp_timer.c)."""
+        return tuple(round(0.2 * 2 ** i, 1) for i in range(self.tcp_retries2 + 1))
+
+    @property
     def tcp_give_up_s(self) -> float:
-        """When Linux gives up on data never acknowledged: `tcp_retries2` retransmissions, the first after the 200 ms
-        minimum RTO and each wait twice the last, 0.2 x (2^(n+1) - 1) s - 1 -> 0.6 s, 3 -> 3.0 s (tcp_model_timeout()
-        in net/ipv4/tcp_timer.c; measured between two namespaces: 0.64 / 1.48 / 3.13 s for 1 / 2 / 3)."""
-        return round(0.2 * (2 ** (self.tcp_retries2 + 1) - 1), 1)
+        """When Linux gives up on such data: 0.2 x (2^(n+1) - 1) s, 1 -> 0.6 s, 3 -> 3.0 s (measured between two
+        namespaces: 0.64 / 1.48 / 3.13 s for 1 / 2 / 3)."""
+        return round(sum(self.tcp_waits_s), 1)
 
     @property
     def libpq_liveness(self) -> dict[str, int]:

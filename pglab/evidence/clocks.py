@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from pglab.evidence.i18n import quantity
+from pglab.evidence.i18n import lang_of, quantity
 from pglab.evidence.records import Evidence
 from pglab.model import Lab
 
@@ -159,15 +159,16 @@ def of_run(lab: Lab, ev: Evidence) -> Clocks:
     return Clocks.of(recorded.get("provider") or lab.provider, recorded.get("clock_offsets"))
 
 
-def words(t: dict, span: Span, spec: str = ".2f") -> str:
+def words(t: dict, span: Span, spec: str = ".2f", ordered: bool = True) -> str:
     """An interval as the text may state it: on one clock as measured; across two clocks with their measured error
     ('2.07 s ± 0.08 s', saying so when the error is larger than the interval: which came first is then not
-    established), or saying that this run did not measure the two clocks' offset."""
-    lang = getattr(t["seconds"], "lang", "en")
+    established - unless not `ordered`: a size, such as a skew, has no order to establish), or saying that this run
+    did not measure the two clocks' offset."""
+    lang = lang_of(t)
     value = quantity(abs(span.seconds), t["seconds"], lang, spec)
     if span.bound == 0:
         return value
     if span.bound is None:
         return t["span_unknown"].format(s=value)
     bound = quantity(span.bound, t["seconds"], lang, spec)
-    return t["span_bound" if span.established else "span_within"].format(s=value, bound=bound)
+    return t["span_bound" if span.established or not ordered else "span_within"].format(s=value, bound=bound)

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pglab.cluster import sql
 from pglab.context import LabContext
 from pglab.errors import PglabError
+from pglab.provisioning.files import PGLAB_ENV, SYSCTL_CONF
 from pglab.remote import fan_out
 
 MASK = "********"
@@ -87,8 +88,7 @@ def collect(ctx: LabContext) -> dict:
               ("pgpool", "/etc/pgpool2/pool_hba.conf", without_comments),
               ("pgpool", "/etc/pgpool2/failover.sh", str),
               # The kernel's and the host scripts' timeouts the report names (tcp_retries2, SYN_TIMEOUT, ...)
-              ("pgpool", "/etc/pglab/sysctl.conf", without_comments),
-              ("pgpool", "/etc/pglab/pglab.env", without_comments)]
+              ("pgpool", SYSCTL_CONF, without_comments), ("pgpool", PGLAB_ENV, without_comments)]
     files = []
     for host, path, shape in wanted:
         try:

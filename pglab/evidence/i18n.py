@@ -457,8 +457,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
     "power_vagrant": ("`virsh destroy` ended the VM's QEMU process at once",
                       "`virsh destroy` сразу завершил процесс QEMU этой виртуальной машины"),
-    "power_cut_s": ("; the command returned {s} later, so the host stopped within that",
-                    "; команда вернулась через {s}, и хост остановился в этом промежутке"),
+    "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that",
+                    "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке"),
     "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",
@@ -539,6 +539,11 @@ def plural(count: float | int, forms: tuple[str, ...] | list[str], lang: str = "
 def space(lang: str) -> str:
     """Between a number and its unit or noun: Russian keeps them on one line (a non-breaking space)."""
     return NBSP if lang == "ru" else " "
+
+
+def lang_of(t: dict) -> str:
+    """The language a TEXT table writes (its phrases carry it)."""
+    return getattr(t["seconds"], "lang", "en")
 
 
 def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f") -> str:

@@ -248,8 +248,9 @@ def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
 
 
 def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: list, secs) -> str:
-    """' The longest pause, w3's 19.61 s, adds up as 0.89 s before the power-off, 15.92 s to pgpool's failover done
-    and 2.80 s after it' (the switch-back: from its start) - each part across two clocks; '' without the marks."""
+    """'The longest pause, w1's 16.96 s, ran from its last success, 0.84 s before the power-off, to its first success,
+    2.25 s after pgpool's failover done, which came 13.87 s after the power-off' (the switch-back: from its start);
+    each part across two clocks; '' without the marks."""
     begin = next((m for m in found if m.what == "seq_" + kind), None)
     done = next((m for m in found if m.what == "seq_failover_done"), None)
     timed = [s for s in stories if s.last_before and s.first_after]
@@ -259,7 +260,7 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
     parts = (run.span(worst.last_before, "client", begin.ts, begin.clock),
              run.span(begin.ts, begin.clock, done.ts, done.clock),
              run.span(done.ts, done.clock, worst.first_after, "client"))
-    return " " + t["pause_sum_" + kind].format(
+    return t["pause_sum_" + kind].format(
         session=worst.session, pause=secs(worst.first_after - worst.last_before),
         rel=t["pause_rel_before" if parts[0].seconds >= 0 else "pause_rel_after"].format(s=clocks.words(t, parts[0])),
         failover=clocks.words(t, parts[1]), after=clocks.words(t, parts[2]),
@@ -267,8 +268,9 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
 
 
 def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
-    """Commits per second of a writer once it runs: per writer session, its commits in [start, end] after its first
-    one, over the time since that first one; the median over the writers (None without two commits of one)."""
+    """Commits per second of a writer once it runs: per session of the commit journal (writers only: readers
+    commit nothing), its commits in [start, end] after its first one, over the time since that first one; the
+    median over the writers (None without two commits of one)."""
     rates = []
     for session in {r["session"] for r in ev.journal}:
         acks = sorted(r["ts"] for r in ev.journal if r["session"] == session and r["outcome"] == "ack"
@@ -296,10 +298,7 @@ def skew_words(t: dict, run: clocks.Clocks, host: str, other: str) -> str:
     span = run.ahead(host, other)
     if span is None or run.single:
         return ""
-    lang = getattr(t["seconds"], "lang", "en")
-    size = t["span_bound"].format(s=quantity(abs(span.seconds), t["seconds"], lang, ".2f"),
-                                  bound=quantity(span.bound, t["seconds"], lang, ".2f"))
-    return t["skew_measured"].format(other=other, host=host, s=size,
+    return t["skew_measured"].format(other=other, host=host, s=clocks.words(t, span, ordered=False),
                                      way=t["skew_ahead" if span.seconds >= 0 else "skew_behind"])
 
 
@@ -479,7 +478,8 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         out[w] = {"rows": sequence.rows(lab, kind, found[w]),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
-                  "timeouts": login_timeouts(t, lab, stories) + pause_parts(t, kind, found[w], run, stories, secs),
+                  "timeouts": login_timeouts(t, lab, stories),
+                  "sum": pause_parts(t, kind, found[w], run, stories, secs),
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from pglab.evidence.availability import FaultAvailability
-from pglab.evidence.i18n import number
+from pglab.evidence.i18n import lang_of, number
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence
 from pglab.evidence.verdicts import clock
@@ -199,8 +199,8 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
     ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended
     bound = tm.health_check_timeout + tm.connect_timeout_ms / 1000  # the alarm, or a SYN unanswered after the cut
     late = retry is not None and retry.ts - cut.ts > bound
-    lang = getattr(t["seconds"], "lang", "en")
-    waits = " + ".join(number(0.2 * 2 ** i, ".1f", lang) for i in range(tm.tcp_retries2 + 1))  # RTO 200 ms, doubled
+    lang = lang_of(t)
+    waits = " + ".join(number(w, ".1f", lang) for w in tm.tcp_waits_s)
     return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,
                                   waits=f"{waits} = {number(tm.tcp_give_up_s, '.1f', lang)}",
                                   give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from pglab.cluster.facts import PoolStatus
 from pglab.evidence import availability, clocks
-from pglab.evidence.i18n import quantity
 from pglab.evidence.read_checks import judge
 from pglab.evidence.records import Evidence
 from pglab.model import Lab
@@ -211,8 +210,7 @@ def stage_2_2(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     provider = off.get("provider", "?")
     how = t.get(f"power_{provider}", f"`{provider}`")
     if off.get("cut_s") is not None:  # runs recorded before it was timed have no such figure
-        how += t["power_cut_s"].format(s=quantity(off["cut_s"], t["seconds"], getattr(t["seconds"], "lang", "en"),
-                                                   ".3f"))
+        how += t["power_cut_s"].format(s=off["cut_s"])
     return Verdict(power == "off", t["v2_2"].format(host=lab.primary, clock=clock(off["ts"]), provider=how))
 
 

@@ -14,6 +14,8 @@ from pglab.tls import HOST_TLS, CertKey
 
 PG_HOME = "/var/lib/postgresql"
 NODE_SSH = "/etc/pglab/bin/pglab-node-ssh"  # the one command pgpool's key may run on a node
+PGLAB_ENV = "/etc/pglab/pglab.env"  # the facts host scripts source (the timing profile's SYN_TIMEOUT, ...)
+SYSCTL_CONF = "/etc/pglab/sysctl.conf"  # the kernel's settings (tcp_retries2, ARP probes, SYN retries)
 AUTHORIZED_KEYS = f"{PG_HOME}/.ssh/authorized_keys"
 
 
@@ -28,10 +30,10 @@ class HostFile:
 def common_files(lab: Lab, ca_cert: str) -> list[HostFile]:
     """Every host: name resolution for the lab, the facts host scripts source and the lab CA."""
     return [HostFile("/etc/hosts", render("templates/hosts.j2", lab=lab)),
-            HostFile("/etc/pglab/pglab.env", render("templates/pglab.env.j2", lab=lab, host_tls=HOST_TLS)),
+            HostFile(PGLAB_ENV, render("templates/pglab.env.j2", lab=lab, host_tls=HOST_TLS)),
             HostFile(HOST_TLS.ca, ca_cert),
             HostFile("/etc/pglab/boot", script("pglab-boot"), 0o755),
-            HostFile("/etc/pglab/sysctl.conf", render("templates/sysctl.conf.j2", lab=lab)),
+            HostFile(SYSCTL_CONF, render("templates/sysctl.conf.j2", lab=lab)),
             HostFile("/etc/pglab/bin/pglab-enable-boot", script("pglab-enable-boot"), 0o755),
             HostFile("/etc/pglab/pglab-boot.service", render("templates/pglab-boot.service.j2"))]
 

@@ -15,6 +15,7 @@ from pglab.polling import wait_until
 from pglab.provisioning import packages, pgpool, postgres
 from pglab.provisioning.files import (
     AUTHORIZED_KEYS,
+    SYSCTL_CONF,
     client_host_files,
     common_files,
     postgres_host_files,
@@ -41,7 +42,7 @@ def prepare_host(ctx: LabContext, host: HostSpec) -> str:
     changed = install_files(shell, files, step=f"{host.role} files")
     if AUTHORIZED_KEYS in changed:  # pgpool's open connections predate the key's restrictions
         pgpool.close_ssh(ctx, host.name)
-    shell.run("sysctl -q -p /etc/pglab/sysctl.conf && /etc/pglab/bin/pglab-enable-boot", step="boot settings")
+    shell.run(f"sysctl -q -p {SYSCTL_CONF} && /etc/pglab/bin/pglab-enable-boot", step="boot settings")
     return f"{host.name}: " + (f"installed {', '.join(installed)}" if installed else "packages present")
 
 

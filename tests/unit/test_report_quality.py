@@ -1439,3 +1439,14 @@ def test_a_writers_rate_is_counted_from_its_first_commit():
                  [{"session": "w3", "ts": 15.0 + i, "outcome": "ack"} for i in range(3)]
     assert report.writer_rate(ev, 0.0, 100.0) == 2.0  # 2, 4 and 1 per second
     assert report.writer_rate(ev, 100.0, 200.0) is None
+
+
+def test_a_size_across_two_clocks_is_said_with_its_error_not_as_an_order():
+    """A skew of 0.90 s ± 1.12 s is a size; only an interval's sign can be 'not established'."""
+    span = clocks.Span(0.9, 1.12)
+    assert clocks.words(TEXT["en"], span, ordered=False) == TEXT["en"]["span_bound"].format(s="0.90 s", bound="1.12 s")
+    assert clocks.words(TEXT["en"], span) == TEXT["en"]["span_within"].format(s="0.90 s", bound="1.12 s")
+    run = clocks.Clocks(False, {"pg-a": clocks.Offset(-0.63, 0.61), "pg-c": clocks.Offset(0.27, 0.51)})
+    said = report.skew_words(TEXT["en"], run, "pg-a", "pg-c")
+    assert "pg-c's clock 0.90 s\u00a0±\u00a01.12 s ahead of pg-a's" in said
+    assert Timing.named("roomy").tcp_waits_s == (0.2, 0.4, 0.8, 1.6)
