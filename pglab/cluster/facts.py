@@ -173,6 +173,7 @@ class NodeProbe:
     receiving: bool = False  # walreceiver streaming
     role_file: str = ""  # the pglab role installed (primary-sync-pg_b, standby-of-pg-a, ...)
     replay_age_s: float | None = None  # a standby's now() - pg_last_xact_replay_timestamp(): its apply delay
+    ts: float | None = None  # when its answer came (the control machine's clock): the row was read no later
 
     @property
     def role(self) -> NodeRole:
@@ -190,18 +191,24 @@ NODE_PROBE_SQL = (
     "coalesce((SELECT sender_host FROM pg_stat_wal_receiver), ''), "
     "coalesce((SELECT status FROM pg_stat_wal_receiver), ''), "
     "coalesce((SELECT received_tli FROM pg_stat_wal_receiver)::text, ''), "
-    "coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::text, '')")
+    "coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::text, ''), "
+    # pglab's role file beside postgresql.conf, read in the same query: one moment for the whole row (read by a
+    # second command, a role changed by failover.sh in between showed beside the timeline it led to)
+    "coalesce(btrim(pg_read_file(regexp_replace(current_setting('config_file'), '[^/]*$', '') || 'pglab-role', "
+    "0, 200, true), E'\\n'), '')")
 
 
-def parse_node_probe(host: str, rows: list[list[str]], role_file: str) -> NodeProbe:
-    """Build a NodeProbe from NODE_PROBE_SQL's row (no rows: PostgreSQL not answering)."""
+def parse_node_probe(host: str, rows: list[list[str]], role_file: str = "", ts: float | None = None) -> NodeProbe:
+    """Build a NodeProbe from NODE_PROBE_SQL's row (no rows: PostgreSQL not answering; `role_file`: the file as
+    read without it), answered at `ts`."""
     if not rows:
-        return NodeProbe(host=host, running=False, role_file=role_file)
+        return NodeProbe(host=host, running=False, role_file=role_file, ts=ts)
     in_recovery, checkpoint_tli, lsn, sender, status, received_tli, replay_age = rows[0][:7]
+    role_file = rows[0][7].strip() if len(rows[0]) > 7 else role_file
     timeline = int(received_tli) if received_tli else int(checkpoint_tli)
     return NodeProbe(host=host, running=True, in_recovery=in_recovery == "t", timeline=timeline, lsn=lsn,
                      upstream=sender, receiving=status == "streaming", role_file=role_file,
-                     replay_age_s=float(replay_age) if replay_age and in_recovery == "t" else None)
+                     replay_age_s=float(replay_age) if replay_age and in_recovery == "t" else None, ts=ts)
 
 
 @dataclass(frozen=True)

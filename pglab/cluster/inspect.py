@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from pglab.cluster import facts, sql
@@ -71,10 +72,13 @@ def pgpool_settled(ctx: LabContext) -> bool:
 
 
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
+    """One node's row: its state and role file from one query; a stopped node's role file from the file itself."""
     shell = ctx.shell(host)
-    role_file = shell.run(f"cat {ctx.lab.pg_conf_dir}/pglab-role 2>/dev/null || true", step="role").stdout.strip()
     rows = sql.query(shell, facts.NODE_PROBE_SQL, check=False, step="probe node")
-    return facts.parse_node_probe(host, rows, role_file)
+    if rows:
+        return facts.parse_node_probe(host, rows, ts=time.time())
+    role_file = shell.run(f"cat {ctx.lab.pg_conf_dir}/pglab-role 2>/dev/null || true", step="role").stdout.strip()
+    return facts.parse_node_probe(host, rows, role_file, time.time())
 
 
 def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]:

@@ -22,6 +22,9 @@ from pglab.evidence.records import Evidence
 from pglab.model import Lab
 
 CONTROL = "control"  # the control machine's clock: pglab's events (power-off, snapshots, rewind start)
+# The power cut's start on the control machine's clock: the host stopped somewhere in the `cut_s` the cut command
+# took (`virsh destroy`: ~1.8 s), so an interval from the power-off counts from that window's middle, ± half of it.
+POWER_OFF = "power-off"
 
 
 def delay_shortfall_ms(measured_s: float | None, delay_s: float) -> int:
@@ -121,13 +124,18 @@ class Clocks:
 
     single: bool
     offsets: dict[str, Offset]
+    cut_s: float = 0.0  # how long the power cut took (POWER_OFF)
 
     @classmethod
-    def of(cls, provider: str, recorded: dict | None) -> Clocks:
-        return cls(provider == "local", {h: Offset(o["offset_s"], o["bound_s"]) for h, o in (recorded or {}).items()})
+    def of(cls, provider: str, recorded: dict | None, cut_s: float = 0.0) -> Clocks:
+        return cls(provider == "local", {h: Offset(o["offset_s"], o["bound_s"]) for h, o in (recorded or {}).items()},
+                   cut_s)
 
     def to_control(self, ts: float, host: str) -> tuple[float, float | None]:
-        """A time read on `host`'s clock as the control machine's clock would read it, and the error bound."""
+        """A time read on `host`'s clock as the control machine's clock would read it, and the error bound (for
+        POWER_OFF: the middle of the cut, ± half its length)."""
+        if host == POWER_OFF:
+            return ts + self.cut_s / 2, self.cut_s / 2
         if self.single or host == CONTROL:
             return ts, 0.0
         found = self.offsets.get(host)
@@ -147,7 +155,7 @@ class Clocks:
 
     def span(self, start: float, start_clock: str, end: float, end_clock: str) -> Span:
         """end - start, each read on its own clock."""
-        if self.single or start_clock == end_clock:
+        if start_clock == end_clock:
             return Span(end - start, 0.0)
         (a, ea), (b, eb) = self.to_control(start, start_clock), self.to_control(end, end_clock)
         return Span(b - a, None if ea is None or eb is None else ea + eb)
@@ -155,8 +163,8 @@ class Clocks:
 
 def of_run(lab: Lab, ev: Evidence) -> Clocks:
     """The clocks of a recorded run: its provider, and the offsets `fab lab` measured (none in older records)."""
-    recorded = ev.environment or {}
-    return Clocks.of(recorded.get("provider") or lab.provider, recorded.get("clock_offsets"))
+    recorded, cut = ev.environment or {}, ev.first("poweroff", host=lab.primary) or {}
+    return Clocks.of(recorded.get("provider") or lab.provider, recorded.get("clock_offsets"), cut.get("cut_s") or 0.0)
 
 
 def words(t: dict, span: Span, spec: str = ".2f", ordered: bool = True) -> str:

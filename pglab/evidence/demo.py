@@ -21,8 +21,10 @@ from pglab.evidence import logs
 from pglab.polling import poll
 
 Say = Callable[[str], None]
-PROBE = "INSERT INTO replication_probes (note) VALUES (%s) RETURNING id"
+# The row's id, and when its statement began on the node's own clock (a timed commit's start, for the report)
+PROBE = "INSERT INTO replication_probes (note) VALUES (%s) RETURNING id, extract(epoch FROM now())::text AS began"
 TIMING = re.compile(r"(\d+\.\d+) ms")  # psql's \timing line: "Time: 2.345 ms"
+BEGAN = re.compile(r"^\s*\d+\s*\|\s*(\d+\.\d+)\s*$", re.M)  # psql's row of PROBE: " 7 | 1796123443.812"
 
 
 @dataclass
@@ -32,6 +34,7 @@ class DemoResult:
     visible_on_c_immediately: bool = True
     visible_on_c_after_s: float | None = None
     commit_wait_with_b_stopped_s: float | None = None
+    commit_with_b_stopped_began: float | None = None  # that commit's statement began: the primary's clock
     commit_with_c_stopped_s: float | None = None
     sync_wait: dict = field(default_factory=dict)  # the commit held in SyncRep while B's replay was paused
     b_stop_logs: list[dict] = field(default_factory=list)  # what pgpool, failover.sh and B logged while B was stopped
@@ -76,17 +79,18 @@ def commit_command(note: str, database: str) -> str:
                      *(f"-c {shlex.quote(c)}" for c in ("SET ROLE app", "\\timing on", insert))])
 
 
-def timed_commit(ctx: LabContext, host: str, note: str) -> float:
-    """Seconds one commit as the app takes on a node, timed by psql there."""
+def timed_commit(ctx: LabContext, host: str, note: str) -> tuple[float, float | None]:
+    """Seconds one commit as the app takes on a node, timed by psql there, and when it began by the node's clock."""
     result = ctx.shell(host).run(commit_command(note, ctx.lab.database), user="postgres", check=False,
                                  timeout=ctx.lab.timing.state_s, step=f"demo: commit on {host}")
     timing = TIMING.findall(result.stdout)
     if not result.ok or not timing:
         raise ClusterStateError(f"commit on {host} did not finish: {(result.stderr or result.stdout).strip()[-200:]}")
-    return float(timing[-1]) / 1000
+    began = BEGAN.search(result.stdout)
+    return float(timing[-1]) / 1000, float(began[1]) if began else None
 
 
-def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
+def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> tuple[float, float | None]:
     """Stop a standby's PostgreSQL, time one commit on the primary, then bring the standby back.
 
     The commit is made on the primary itself (psql over SSH): a pgpool session that had picked the
@@ -95,11 +99,11 @@ def standby_stopped(ctx: LabContext, host: str, say: Say, note: str) -> float:
     operations.node_cmd(ctx, host, "stop", f"demo: stop {host}")
     try:
         say(f"{host}: PostgreSQL stopped; committing on {ctx.lab.primary} ...")
-        seconds = timed_commit(ctx, ctx.lab.primary, note)
+        timed = timed_commit(ctx, ctx.lab.primary, note)
     finally:
         operations.node_cmd(ctx, host, "start", f"demo: start {host}")
     operations.wait_until_streaming_and_attached(ctx, host)
-    return seconds
+    return timed
 
 
 # The lines that show what happened while B was stopped: its shutdown, pgpool detaching it, failover.sh handing the
@@ -196,12 +200,13 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
          f"{w.get('flush_lsn', '?')} but replayed to {w.get('replay_lsn', '?')}; acknowledged "
          f"{(w.get('released_after_s') or 0) * 1000:.0f} ms after the replay resumed")
     stopping = time.time()
-    result.commit_wait_with_b_stopped_s = standby_stopped(ctx, sync, say, "commit with the sync standby stopped")
+    result.commit_wait_with_b_stopped_s, result.commit_with_b_stopped_began = standby_stopped(
+        ctx, sync, say, "commit with the sync standby stopped")
     result.b_stop_logs = [asdict(h) for h in logs.collect(ctx, since=stopping - 0.5) if h.label in B_STOP_LABELS]
     note(f"{sync} stopped: a commit waited {result.commit_wait_with_b_stopped_s:.2f} s - pgpool detached {sync}, "
-         f"failover.sh made {lagging} synchronous, and the commit (remote_apply) waited for {lagging}'s delayed replay")
+         f"failover.sh made {lagging} synchronous, and the commit (remote_apply) waited until {lagging} replayed it")
     operations.restore_sync(ctx, say)
-    result.commit_with_c_stopped_s = standby_stopped(ctx, lagging, say, "commit with the async standby stopped")
+    result.commit_with_c_stopped_s = standby_stopped(ctx, lagging, say, "commit with the async standby stopped")[0]
     note(f"{lagging} stopped: a commit took {result.commit_with_c_stopped_s * 1000:.0f} ms - nobody waits "
          "for an asynchronous standby")
     operations.restore_sync(ctx, say)

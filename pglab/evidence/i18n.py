@@ -107,10 +107,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejoin": ("Rejoin of A (method; time from the start of the rejoin to A streaming from the primary)",
                "Возврат A в кластер (способ; время от начала повторного подключения до начала потоковой "
                "репликации A)"),
-    "rejoin_span": ("from {start} (start of the rejoin, after the checks of `fab recover`, which began at "
-                    "{command}) to {end} UTC ({until})",
-                    "с {start} (начало повторного подключения после проверок, которые `fab recover` начал в {command}) "
-                    "до {end} UTC ({until})"),
+    "rejoin_span": ("from {start} by the control machine's clock (start of the rejoin, after the checks of `fab "
+                    "recover`, which began at {command}) to {end} UTC by {clock}'s clock ({until})",
+                    "с {start} по часам управляющей машины (начало повторного подключения после проверок, которые "
+                    "`fab recover` начал в {command}) до {end} UTC по часам {clock} ({until})"),
+    "control_machine": ("the control machine", "управляющей машины"),  # whose clock: "by {clock}'s clock"
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "concluded_rewind_copy": (" pg_rewind copied {copy} of the source's {total} MB ({pct} %): on a database this small "
@@ -182,14 +183,17 @@ WORDS: dict[str, tuple[str, str]] = {
                   "запросы; «отключён»\u00a0— pgpool его отключил и ничего на него не направляет; в выводе pgpool "
                   "это `up` и `down`) и роль, "
                   "которую pgpool ему приписывает; столбец «Роль»\u00a0— что отвечает сам узел."),
-    "probes_note": ("The nodes are read one after another (a command over SSH and a query each: tens of milliseconds "
-                    "apart on fast hosts, seconds on emulated VMs), so a table's rows are not one instant: with "
-                    "clients writing, a standby read after its primary can show a later WAL position than the "
+    "probes_note": ("Each node answers one query (its role file read in it too), all nodes at once; the last column "
+                    "says when each answer came (the control machine's clock), so a row is one moment, but the rows "
+                    "are not the same one: milliseconds apart on fast hosts, seconds on emulated VMs. With clients "
+                    "writing, a standby that answered after its primary can show a later WAL position than the "
                     "primary's row.",
-                    "Узлы читаются по очереди (по команде через SSH и запросу на каждый: с интервалом в десятки "
-                    "миллисекунд на быстрых хостах и в секунды на эмулируемых виртуальных машинах), поэтому строки "
-                    "таблицы относятся к разным моментам: пока клиенты пишут, резервный узел, прочитанный после "
-                    "основного, может показать более позднюю позицию WAL, чем строка основного."),
+                    "Каждый узел отвечает на один запрос (файл роли читается в нём же), все узлы одновременно; "
+                    "последний столбец показывает, когда пришёл каждый ответ (по часам управляющей машины), поэтому "
+                    "строка относится к одному моменту, но строки\u00a0— к разным: они расходятся на миллисекунды на "
+                    "быстрых хостах и на секунды на эмулируемых виртуальных машинах. Пока клиенты пишут, резервный "
+                    "узел, ответивший после основного, может показать более позднюю позицию WAL, чем строка "
+                    "основного."),
     "detached_note": ("A detached node keeps a role in pgpool's books: the dead primary stays “primary” until the "
                       "failover is done, then pgpool calls it a standby, as it calls every node that is not its "
                       "primary (“down, standby”). That is pgpool's bookkeeping, not the node's state: the “Role” "
@@ -222,6 +226,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("total balance", "сумма балансов"),
     "probes": ("probe rows", "пробные строки"),
     "down": ("down", "недоступен"),
+    "pg_stopped": ("PostgreSQL stopped", "PostgreSQL остановлен"),
+    "stale_apply": ("{host}'s apply delay of {age} is the age of the last transaction it had applied when it answered "
+                    "(at {at}): the clients' first commit was then only {since} old, less than its replay delay of "
+                    "{delay} s, so it had applied none of theirs yet, and its last applied transaction was an older "
+                    "one.",
+                    "Отставание применения {host}, {age},\u00a0— возраст последней транзакции, которую он применил к "
+                    "моменту ответа ({at}): первому коммиту клиентов тогда было лишь {since}, меньше его задержки "
+                    "применения ({delay}\u00a0с), поэтому ни одного их коммита он ещё не применил, и последней "
+                    "применённой была более ранняя транзакция."),
+    "read_at": ("Read at (UTC)", "Прочитано (UTC)"),
     "sessions": ("Client sessions", "Клиентские сессии"),
     "session": ("Session", "Сессия"),
     "kind": ("Kind", "Тип"),
@@ -283,11 +297,13 @@ WORDS: dict[str, tuple[str, str]] = {
                    "С {start} до {end} ({seconds:.3f}\u00a0с) клиентские сессии сделали "
                    "{commits:|коммит|коммита|коммитов} ({commits_s:.1f} в секунду), читающие сессии\u00a0— "
                    "{reads:|чтение|чтения|чтений} ({reads_s:.1f} в секунду); {basis}"),
-    "basis_tables": ("the counts are the session table of this step (below) minus the previous step's",
-                     "числа\u00a0— разность таблицы сессий этого шага (ниже) и таблицы сессий предыдущего шага"),
-    "basis_start": ("the counts are the session table of this step (below): the sessions' totals since the clients "
-                    "started",
-                    "числа\u00a0— из таблицы сессий этого шага (ниже): итоги сессий с запуска клиентов"),
+    "basis_tables": ("the counts are table ⟦next:sessions⟧ (this step's sessions) minus table ⟦prev:sessions⟧ (the "
+                     "previous step's)",
+                     "числа\u00a0— разность таблиц ⟦next:sessions⟧ (сессии этого шага) и ⟦prev:sessions⟧ (сессии "
+                     "предыдущего шага)"),
+    "basis_start": ("the counts are table ⟦next:sessions⟧ (this step's sessions): the sessions' totals since the "
+                    "clients started",
+                    "числа\u00a0— из таблицы ⟦next:sessions⟧ (сессии этого шага): итоги сессий с запуска клиентов"),
     "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
     "plot_y": ("commits/s, reads/s", "коммитов/с, чтений/с"),  # the legend's words
     "commits_s": ("commits/s", "коммитов/с"),
@@ -325,9 +341,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "ph_city": ("[city]", "[город]"),
     # The replication demonstration, from its recorded figures.
     "demo_probe": ("probe row {id} committed through pgpool", "пробная строка {id} записана через pgpool"),
-    "demo_b": ("{host}: visible {ms:.0f} ms after the commit was acknowledged (read on {host} over SSH, the "
+    "demo_b": ("{host}: visible {s:.3f} s after the commit was acknowledged (read on {host} over SSH, the "
                "look's round trip included). {why}",
-               "{host}: строка видна через {ms:.0f}\u00a0мс после подтверждения коммита (чтение на {host} по SSH, "
+               "{host}: строка видна через {s:.3f}\u00a0с после подтверждения коммита (чтение на {host} по SSH, "
                "включая время самого запроса). {why}"),
     "demo_b_local": ("This alone does not prove synchrony: an asynchronous standby on the same machine is about as "
                      "quick; the wait below does",
@@ -355,21 +371,37 @@ WORDS: dict[str, tuple[str, str]] = {
                        "уровне, который действовал при его начале: `remote_apply`, то есть пока синхронный узел "
                        "не применит его, а {lagging} применяет каждый коммит лишь через {delay}\u00a0с после него "
                        "(`recovery_min_apply_delay`){tail}"),
-    "demo_b_delay_bound": (": the wait is {lagging}'s replay delay, not the time pgpool took to detach {host}",
-                           ": ожидание равно задержке {lagging}, а не времени, за которое pgpool отключил {host}"),
+    "demo_b_release": ("; `failover.sh` made {lagging} synchronous {switched} after the commit began ({primary}'s log "
+                       "line `role set to primary-sync-…` against the commit's own start, both on {primary}'s clock), "
+                       "and {lagging} replays a commit {delay} s after it was made: whichever came later released "
+                       "the commit - {which}",
+                       "; `failover.sh` назначил {lagging} синхронным через {switched} после начала коммита (строка "
+                       "журнала {primary} `role set to primary-sync-…` против начала самого коммита, оба момента по "
+                       "часам {primary}), а {lagging} применяет коммит через {delay}\u00a0с после него: коммит "
+                       "освободило то, что случилось позже,\u00a0— {which}"),
+    "demo_b_by_delay": ("here {lagging}'s delay: the wait is the delay, not the time pgpool and `failover.sh` took",
+                        "здесь задержка {lagging}: ожидание равно задержке, а не времени работы pgpool и "
+                        "`failover.sh`"),
+    "demo_b_by_switch": ("here the switch: the wait is the time pgpool and `failover.sh` took to hand the synchronous "
+                         "role to {lagging}",
+                         "здесь смена синхронного узла: ожидание равно времени, за которое pgpool и `failover.sh` "
+                         "передали роль синхронного узла {lagging}"),
+    "demo_b_by_either": ("here the two came within 0.5 s of each other, so this run does not tell which one held it",
+                         "здесь оба события пришлись на полсекунды друг от друга, и эта работа не различает, что "
+                         "именно держало коммит"),
     "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
                        "detaches nothing): a commit through pgpool waited; {waited:.3f} s after it was sent "
                        "{primary}'s `pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at "
                        "`{current}`, {host} had flushed to `{flush}` but replayed only to `{replay}` (`remote_apply` "
                        "waits for the replay). `pg_wal_replay_resume()` on {host}, {held:.3f} s after the commit was "
-                       "sent, released it: acknowledged {released} ms later, {total:.3f} s after it was sent",
+                       "sent, released it: acknowledged {released:.3f} s later, {total:.3f} s after it was sent",
                        "применение WAL на {host} приостановлено (`pg_wal_replay_pause()`; {host} работает и "
                        "получает WAL, поэтому pgpool его не отключает): коммит через pgpool ждал; через "
                        "{waited:.3f}\u00a0с после отправки коммита `pg_stat_activity` на {primary} показывал его с "
                        "`wait_event = SyncRep`, WAL {primary} был в позиции `{current}`, {host} записал на диск WAL "
                        "до `{flush}`, но применил только до `{replay}` (`remote_apply` ждёт применения). "
                        "`pg_wal_replay_resume()` на {host} через {held:.3f}\u00a0с после отправки освободил коммит: "
-                       "подтверждение пришло ещё через {released}\u00a0мс, всего через {total:.3f}\u00a0с после "
+                       "подтверждение пришло ещё через {released:.3f}\u00a0с, всего через {total:.3f}\u00a0с после "
                        "отправки"),
     "demo_sync_not_waiting": ("{host}'s replay paused: a commit through pgpool did NOT wait (no SyncRep wait)",
                               "применение WAL на {host} приостановлено, но коммит через pgpool НЕ ждал (ожидания "
@@ -425,16 +457,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_redo": ("WAL replay", "применение WAL"),
     # Verdicts and the conclusion: sentences filled in from the measured figures.
     "v1": ("{sync} is synchronous and {lagging} asynchronous in pg_stat_replication; a new row was on B within "
-           "{b_ms:.0f} ms of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
+           "{b_s:.3f} s of its commit's acknowledgement (one look over SSH), not on C at once, and on C "
            "{c_s:.2f} s later.",
            "в pg_stat_replication узел {sync} синхронный, а {lagging} асинхронный; новая строка была на B не "
-           "позже чем через {b_ms:.0f}\u00a0мс после подтверждения коммита (один запрос по SSH), а на C появилась "
+           "позже чем через {b_s:.3f}\u00a0с после подтверждения коммита (один запрос по SSH), а на C появилась "
            "не сразу, через {c_s:.2f}\u00a0с."),
     "v1_wait": (" While B did not replay, a commit waited in `SyncRep`: B's replay was resumed {held:.3f} s after "
-                "the commit was sent, and the commit was acknowledged {released} ms later, {total:.3f} s after it "
+                "the commit was sent, and the commit was acknowledged {released:.3f} s later, {total:.3f} s after it "
                 "was sent.",
                 " Пока B не применял WAL, коммит ждал в состоянии `SyncRep`: применение на B возобновлено через "
-                "{held:.3f}\u00a0с после отправки коммита, подтверждение пришло ещё через {released}\u00a0мс, "
+                "{held:.3f}\u00a0с после отправки коммита, подтверждение пришло ещё через {released:.3f}\u00a0с, "
                 "всего через {total:.3f}\u00a0с после отправки."),
     "v2_1": ("{sessions:|long-lived session|long-lived sessions} ({writers} writing, {readers} reading) through "
              "pgpool: {commits:|commit|commits}, {reads:|read|reads} by the reader sessions and {backs:|read-back|"
@@ -455,10 +487,14 @@ WORDS: dict[str, tuple[str, str]] = {
              "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
              "штатной остановки; о страничном кэше ядра см. «Где выполнялась работа»."),
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
-    "power_vagrant": ("`virsh destroy` ended the VM's QEMU process at once",
-                      "`virsh destroy` сразу завершил процесс QEMU этой виртуальной машины"),
-    "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that",
-                    "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке"),
+    "power_vagrant": ("`virsh destroy` ended the VM's QEMU process, with no shutdown inside the guest",
+                      "`virsh destroy` завершил процесс QEMU этой виртуальной машины без завершения работы гостевой "
+                      "системы"),
+    "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that: every interval from "
+                    "the power-off counts from that window's middle, and its error (±) includes half the window",
+                    "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке: каждый "
+                    "интервал от отключения питания отсчитан от середины этого промежутка, и в его погрешность (±) "
+                    "входит половина промежутка"),
     "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",

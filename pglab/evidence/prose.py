@@ -73,7 +73,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "for its client: it may "
         "or may not have reached B before the cut (such commits are looked up at the end). The snapshot below is "
         "taken once pglab has seen pgpool mark A down - on slow hosts that look itself takes seconds, and the "
-        "failover may be over by then; the note under it says, from the logs, when it was taken and whether B "
+        "failover may be over by then; the paragraph before its tables says, from the logs, when it was taken and "
+        "whether B "
         "had already been promoted.",
         "Хост основного узла обесточивается без предупреждения: все процессы прекращаются в один и тот же момент, "
         "ничего не останавливается штатно, ни один процесс не успевает записать то, что держит в своей памяти "
@@ -83,10 +84,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "и не дойти (такие коммиты "
         "проверяются в конце). Снимок ниже сделан, когда pglab увидел, что pgpool пометил A "
         "недоступным; на медленных хостах сам этот опрос занимает секунды, и переключение к тому времени может "
-        "уже закончиться. Под снимком по журналам сказано, когда он сделан и был ли B уже повышен."),
+        "уже закончиться. Абзац перед таблицами снимка по журналам говорит, когда он сделан и был ли B уже повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s (`connect_timeout` {connect_ms} ms, `health_check_timeout` "
-        "{hc_timeout} s, one retry; how long it took here is told below the table “Where the time went”); "
+        "{hc_timeout} s, one retry; how long it took here is told below table ⟦next:seq⟧, “Where the time went”); "
         "when A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
         "script's decision, and its own log line in this run says which and why: {choice}. The synchronous "
         "standby holds every commit acknowledged while the primary waited for it (none was acknowledged before "
@@ -94,7 +95,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "as at risk in stage 3. A node promoted to primary starts a new timeline (2): its WAL from then on "
         "carries the new number, so what it writes after the promotion can never be confused with WAL that A "
         "may have written on timeline 1 and never sent. Whether the new primary then waits for another "
-        "standby, the role file in the tables below says: with `primary-sync-pg_c` it waits for C's flush "
+        "standby, the role file in table ⟦next:cluster⟧ says: with `primary-sync-pg_c` it waits for C's flush "
         "(durability while degraded, see stage 3), with `primary-alone` it runs alone and each write is on its "
         "disk only until C has received it. The same script re-points C to the new primary while B is promoted "
         "(`pglab-node repoint`){c_follow}; pgpool keeps C attached throughout, because pglab gives it no "
@@ -114,7 +115,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с (`connect_timeout`\u00a0— {connect_ms}\u00a0мс, "
         "`health_check_timeout`\u00a0— {hc_timeout}\u00a0с, одна повторная попытка; сколько это заняло в этой "
-        "работе, сказано ниже, под таблицей «Куда ушло время»); когда не удаётся и повтор, pgpool "
+        "работе, сказано под таблицей ⟦next:seq⟧ «Куда ушло время»); когда не удаётся и повтор, pgpool "
         "отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
@@ -124,7 +125,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "(2): его WAL отныне "
         "несёт новый номер, и то, что он пишет после повышения, невозможно спутать с WAL, который A мог записать "
         "на линии времени 1 и не успел передать. Ждёт ли новый основной узел после этого другой резервный, "
-        "показывает файл роли в таблицах ниже: при `primary-sync-pg_c` он ждёт записи WAL на диск C "
+        "показывает файл роли в таблице ⟦next:cluster⟧: при `primary-sync-pg_c` он ждёт записи WAL на диск C "
         "(сохранность данных при неполном кластере, см. этап 3), при `primary-alone` работает один, и каждая "
         "запись есть "
         "только на его диске, пока её не получит C. Тот же сценарий перенаправляет C на новый основной узел, "
@@ -348,36 +349,37 @@ PROSE: dict[str, tuple[str, str]] = {
 
 # The words of the evidence added for stage 2.2 and 3, the data and the environment.
 PROSE |= {
-    "outage_note": ("Snapshot taken {after:.2f} s after the power cut; pgpool began detaching {host} {detached} "
+    "outage_note": ("Snapshot taken {after} after the power cut; pgpool began detaching {host} {detached} "
                     "after it ({how}). {sync_role}.",
-                    "Снимок сделан через {after:.2f}\u00a0с после отключения питания; pgpool начал отключать {host} "
+                    "Снимок сделан через {after} после отключения питания; pgpool начал отключать {host} "
                     "через {detached} после него ({how}). {sync_role}."),
-    "outage_read": ("pglab saw pgpool detach {host} {seen:.2f} s after the power cut and read the cluster from then "
-                    "on: its reading of pgpool and the nodes ended {after:.2f} s after the cut ({reading:.2f} s - "
+    "outage_read": ("pglab saw pgpool detach {host} {seen} after the power cut and read the cluster from then "
+                    "on: its reading of pgpool and the nodes ended {after} after the cut ({reading:.2f} s - "
                     "each host answers over SSH in turn; the rows are counted after it, each at the time the table "
                     "gives). pgpool began detaching {host} {detached} after the cut ({how}). {sync_role}.",
-                    "pglab увидел, что pgpool отключил {host}, через {seen:.2f}\u00a0с после отключения питания и с "
+                    "pglab увидел, что pgpool отключил {host}, через {seen} после отключения питания и с "
                     "этого момента читал состояние кластера: чтение pgpool и узлов закончилось через "
-                    "{after:.2f}\u00a0с после отключения ({reading:.2f}\u00a0с\u00a0— хосты по очереди отвечают "
+                    "{after} после отключения ({reading:.2f}\u00a0с\u00a0— хосты по очереди отвечают "
                     "по SSH; строки подсчитаны после него, каждая во время, указанное в таблице). pgpool начал "
                     "отключать {host} через {detached} после отключения питания ({how}). {sync_role}."),
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
     "promoted_before": ("{host} had already been promoted: its log line `selected new timeline ID: {timeline}` is at "
-                        "{clock} UTC, {gap} before the reading ended",
+                        "{clock} UTC by {host}'s clock, {gap} before the reading ended",
                         "{host} к концу чтения уже был повышен: строка его журнала "
-                        "`selected new timeline ID: {timeline}` — в {clock} UTC, за {gap} до конца чтения"),
+                        "`selected new timeline ID: {timeline}` — в {clock} UTC по его часам, за {gap} до конца "
+                        "чтения (по часам управляющей машины)"),
     "promoted_before_probe_standby": (
-        "{host} was being promoted: its log line `selected new timeline ID: {timeline}` is at {clock} UTC, "
-        "{gap} before the reading ended; its probe still answered as a standby (the promotion ends a moment after "
-        "that line), and its rows were counted after it",
+        "{host} was being promoted: its log line `selected new timeline ID: {timeline}` is at {clock} UTC by "
+        "{host}'s clock, {gap} before the reading ended; its probe still answered as a standby (the promotion ends a "
+        "moment after that line), and its rows were counted after it",
         "{host} в этот момент уже повышался: строка его журнала `selected new timeline ID: {timeline}` — в "
-        "{clock} UTC, за {gap} до конца чтения; его опрос ещё ответил как резервный узел (повышение "
+        "{clock} UTC по его часам, за {gap} до конца чтения; его опрос ещё ответил как резервный узел (повышение "
         "завершается чуть позже этой строки), а строки подсчитаны уже после неё"),
-    "promoted_after": ("{host} at that moment: still a standby; it was promoted at {clock} UTC (its log line "
-                       "`selected new timeline ID: {timeline}`), {gap} after the reading ended",
-                       "В момент снимка {host} ещё был резервным узлом: он повышен в {clock} UTC (строка его "
-                       "журнала `selected new timeline ID: {timeline}`), через {gap} после конца чтения"),
+    "promoted_after": ("{host} at that moment: still a standby; it was promoted at {clock} UTC by {host}'s clock "
+                       "(its log line `selected new timeline ID: {timeline}`), {gap} after the reading ended",
+                       "В момент снимка {host} ещё был резервным узлом: он повышен в {clock} UTC по его часам "
+                       "(строка его журнала `selected new timeline ID: {timeline}`), через {gap} после конца чтения"),
     "c_undelayed": ("{host} shows current rows because its replay delay had been removed by then: `failover.sh` set "
                     "its role to `{role}` at {clock} UTC (a synchronous standby of the new primary applies at once)",
                     "{host} показывает актуальные строки, потому что его задержка применения к этому моменту снята: "
@@ -431,9 +433,9 @@ PROSE |= {
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
-    "c_kept": ("pgpool kept {host} attached through the failover (its state in the snapshot above: up): "
+    "c_kept": ("pgpool kept {host} attached through the failover (its state in table ⟦prev:cluster⟧: up): "
                "`failover.sh` re-pointed it, and no session had to reconnect for an attach.",
-               "pgpool не отключал {host} во время переключения (в снимке выше он подключён): `failover.sh` "
+               "pgpool не отключал {host} во время переключения (в таблице ⟦prev:cluster⟧ он подключён): `failover.sh` "
                "перенаправил его, и ни одной сессии не пришлось переподключаться из-за повторного подключения узла."),
     "c_not_attached": ("The logs collected before `fab recover` hold no line of pgpool attaching {host} again: it "
                        "stays detached until `fab recover` attaches it (stage 3).",
@@ -600,12 +602,12 @@ PROSE |= {
     "conn_via": ("the same session's query was answered by {host}; there `pg_stat_ssl` shows pgpool's connection: "
                  "{tls}",
                  "на запрос той же сессии ответил {host}; `pg_stat_ssl` на нём показывает соединение pgpool: {tls}"),
-    "conn_health": ("pgpool's health check logs in to every node each second with its own account; in the table "
-                    "below each is attached (“up” or “waiting”)",
+    "conn_health": ("pgpool's health check logs in to every node each second with its own account; in table "
+                    "⟦next:cluster⟧ each is attached (“up” or “waiting”)",
                     "pgpool раз в секунду проверяет каждый узел, подключаясь к нему под своей учётной записью; в "
-                    "таблице ниже все узлы подключены (работают или ждут первого обращения)"),
-    "conn_health_failed": ("pgpool has NOT attached every node (see the table below)",
-                           "pgpool подключил НЕ все узлы (см. таблицу ниже)"),
+                    "таблице ⟦next:cluster⟧ все узлы подключены (работают или ждут первого обращения)"),
+    "conn_health_failed": ("pgpool has NOT attached every node (see table ⟦next:cluster⟧)",
+                           "pgpool подключил НЕ все узлы (см. таблицу ⟦next:cluster⟧)"),
     "conn_replication": ("replication", "репликация"),
     "conn_walsender": ("the primary's `pg_stat_ssl` for {app}'s replication connection: {tls}",
                        "`pg_stat_ssl` основного узла для соединения репликации {app}: {tls}"),
@@ -614,10 +616,10 @@ PROSE |= {
     "conn_failed": ("not recorded: the check failed", "не записано: проверка не удалась"),
     "conn_logins": ("Logins: pgpool's `pool_hba.conf` and the nodes' `pg_hba.conf` (Appendix A) admit network "
                     "connections only over TLS (`hostssl`) and only with `scram-sha-256` passwords, so every "
-                    "connection above logged in with scram.",
+                    "connection of table ⟦prev:conn⟧ logged in with scram.",
                     "Аутентификация: `pool_hba.conf` pgpool и `pg_hba.conf` узлов (приложение А) допускают сетевые "
                     "подключения только по TLS (`hostssl`) и только с паролем `scram-sha-256`, поэтому каждое "
-                    "соединение выше прошло аутентификацию `scram-sha-256`."),
+                    "соединение таблицы ⟦prev:conn⟧ прошло аутентификацию `scram-sha-256`."),
     "data_intro": ("What the client sessions write and read: the schema, the statements of their transactions, "
                    "sample rows as they were at the end of the run, and the errors the sessions saw during it. The "
                    "stages below refer to them.",
@@ -693,16 +695,18 @@ PROSE |= {
     "switch_errors": ("At the switch-back {sync} is shut down cleanly (its log line `received fast shutdown "
                       "request` at {stop} UTC by its clock) and pgpool detaches it ({detach_how}, at {detach} UTC by "
                       "pgpool's clock); {order}. A session whose query pgpool sent to {sync} while it was stopping "
-                      "got an error, reconnected and retried; over the whole recovery and switch-back the clients "
-                      "saw: {errors}. Those errors are in the rows "
-                      "“{phase}” of the table.",
+                      "got an error and reconnected (the failed transaction was rolled back, and the session went on "
+                      "with a new one); over the whole recovery and switch-back the clients "
+                      "saw: {errors} (the rows “{phase}” of the table).",
                       "При возврате на A узел {sync} штатно останавливается (строка его журнала `received fast "
                       "shutdown request` в {stop} UTC по его часам), и pgpool отключает его ({detach_how}, в {detach} "
                       "UTC по часам pgpool); {order}. Сессия, запрос которой pgpool направил на {sync}, пока тот "
-                      "останавливался, получала ошибку, подключалась заново и повторяла транзакцию; всего за "
+                      "останавливался, получала ошибку и подключалась заново (неудавшаяся транзакция откатывалась, и "
+                      "сессия "
+                      "начинала новую); всего за "
                       "восстановление и "
                       "возврат клиенты видели такие ошибки: "
-                      "{errors}. Эти ошибки\u00a0— в строках таблицы «{phase}»."),
+                      "{errors} (строки таблицы «{phase}»)."),
     "order_skew": ("these two lines are {gap} apart by their clocks, less than these hosts' clocks may differ (at "
                    "least {skew} ms, see “Where the run happened”), so which came first is not established",
                    "по их часам эти строки разделяет {gap}, меньше, чем могут расходиться часы этих хостов (не меньше "
@@ -729,14 +733,15 @@ PROSE |= {
                     "{abandoned:|request|requests} the client abandoned after no answer within its limit (it closed "
                     "the "
                     "connection and reconnected; counted apart, not in that column). An error at `COMMIT` is a "
-                    "commit of unknown outcome; the other transactions were retried after a reconnect.",
+                    "commit of unknown outcome; any other failed transaction was rolled back, not retried: after "
+                    "reconnecting, the session begins a new transfer.",
                     "Ошибки по журналу клиентской программы: всего записей\u00a0— {count}; из них {errors}\u00a0— "
                     "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий), и "
                     "{abandoned}\u00a0— запросы, которые клиент прервал, не дождавшись ответа за отведённое время "
                     "(клиент "
                     "закрыл соединение и подключился заново; в столбце «Ошибки» они не учитываются). Ошибка при "
-                    "выполнении `COMMIT` означает коммит с неизвестным исходом; остальные транзакции после "
-                    "переподключения выполнены заново."),
+                    "выполнении `COMMIT` означает коммит с неизвестным исходом; любая другая неудавшаяся транзакция "
+                    "откатывается и не повторяется: после переподключения сессия начинает новый перевод."),
     "gaps_text": ("The numbers `n` of `transfers` have gaps: an identity column takes numbers from a sequence, "
                   "which hands out numbers that a rolled-back transaction never uses and, after a crash or a "
                   "promotion, skips the values it had pre-logged in WAL (up to 32). A gap is not a lost row: "

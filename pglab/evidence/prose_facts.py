@@ -18,21 +18,20 @@ FACTS: dict[str, tuple[str, str]] = {
                         " Время в каждой строке\u00a0— по часам хоста этой строки; строки упорядочены по этим "
                         "временам, поэтому строки разных хостов, которые ближе друг к другу, чем расходятся часы "
                         "хостов (см. «Где выполнялась работа»), могли на самом деле идти в другом порядке."),
-    "env_offsets": ("Each host's clock against the control machine's, read {when} (the host's "
-                    "`date` over SSH between two readings of the control machine's clock, each reading's error half "
-                    "that round trip; with several readings the offset is the middle of what they span and the error "
-                    "covers them all, so a clock that drifted steadily or was set again at boot stays within it): "
-                    "{offsets}. Intervals in this report between a time of pglab's (power-off, "
-                    "snapshots, the start of the rejoin) and a host's log line are corrected by these offsets and "
-                    "given with that error.",
-                    "Часы каждого хоста относительно часов управляющей машины, измеренные {when} (`date` "
-                    "хоста по SSH между двумя отсчётами часов управляющей машины, погрешность отсчёта\u00a0— половина "
-                    "этого времени; при нескольких отсчётах смещение\u00a0— середина охваченного ими диапазона, а "
-                    "погрешность покрывает их все, так что часы, которые равномерно уходили или были заново "
-                    "выставлены при загрузке, остаются в её пределах): {offsets}. Интервалы в отчёте между временем "
-                    "pglab (отключение питания, снимки, начало "
-                    "повторного подключения) и строкой журнала хоста исправлены на эти смещения и даны с этой "
-                    "погрешностью."),
+    "env_offsets": ("pglab measured each host's clock against the control machine's {when}. Each reading takes the "
+                    "host's `date` over SSH between two readings of the control machine's clock; its error is half "
+                    "that round trip. With several readings, the offset is the middle of the range they span, and the "
+                    "error covers all of them: a clock that drifted steadily, or was set again at boot, stays within "
+                    "it. The offsets: {offsets}. Each interval in this report between a time of pglab's (the "
+                    "power-off, a snapshot, the start of the rejoin) and a host's log line is corrected by these "
+                    "offsets and given with that error.",
+                    "pglab измерил часы каждого хоста относительно часов управляющей машины {when}. Каждый отсчёт "
+                    "берёт `date` хоста по SSH между двумя отсчётами часов управляющей машины; его погрешность\u00a0— "
+                    "половина этого времени. При нескольких отсчётах смещение\u00a0— середина охваченного ими "
+                    "диапазона, а погрешность покрывает их все: часы, которые равномерно уходили или были заново "
+                    "выставлены при загрузке, остаются в её пределах. Смещения: {offsets}. Каждый интервал в отчёте "
+                    "между временем pglab (отключение питания, снимок, начало повторного подключения) и строкой "
+                    "журнала хоста исправлен на эти смещения и дан с этой погрешностью."),
     "env_offset": ("{host} {offset}\u00a0±\u00a0{bound}", "{host} {offset}\u00a0±\u00a0{bound}"),
     "env_offsets_when_end": ("at the end of the run", "в конце работы"),
     "env_offsets_when_three": ("once the hosts were up, after A's power-on and at the end of the run",
@@ -187,7 +186,7 @@ FACTS: dict[str, tuple[str, str]] = {
         "(`remote_apply`), and {b} is the look's own time on these hosts; on {lagging} it is the {delay} s delay, "
         "shortened by the skew of the two hosts' clocks, plus the looks. The commit's wait in SyncRep is not "
         "repeated here: the demonstration of stage 1 shows it.",
-        " Каждое число — момент, когда чтение на узле (один вызов `psql` по SSH, отсчёт от подтверждения "
+        " Каждое число\u00a0— момент, когда чтение на узле (один вызов `psql` по SSH, отсчёт от подтверждения "
         "коммита) впервые увидело строку, то есть оценка сверху: на {sync} строка есть уже в момент подтверждения "
         "(`remote_apply`), а {b}\u00a0— время самого чтения на этих хостах; на {lagging} это задержка {delay}\u00a0с, "
         "сокращённая на расхождение часов двух хостов, плюс время чтений. Ожидание коммита в `SyncRep` здесь не "

@@ -42,6 +42,9 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_new_timeline": ("{target} starts a new timeline", "{target} начал новую линию времени"),
     "seq_ready": ("{target} accepts writes", "{target} принимает запись"),
     "seq_script_done": ("`failover.sh` is done with the promotion", "`failover.sh` закончил повышение"),
+    "ref_next": ("below", "ниже"),  # a table the prose refers to by number, missing from this run's report
+    "ref_prev": ("above", "выше"),
+    "seq_primary_found": ("pgpool finds the new primary", "pgpool нашёл новый основной узел"),
     "seq_failover_done": ("pgpool: failover done", "pgpool: переключение завершено"),
     "seq_children": ("pgpool restarts its child processes", "pgpool перезапускает дочерние процессы"),
     "seq_stop": ("`fab recover` stops {failed}", "`fab recover` останавливает {failed}"),
@@ -221,12 +224,13 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "errors_text_all": ("Errors by the client program's journal: {count:|entry|entries}, all of them errors the "
                         "server or the connection returned (the “Errors” column of the session tables); the client "
                         "abandoned no request for want of an answer. An error at `COMMIT` is a commit of unknown "
-                        "outcome; the other transactions were retried after a reconnect.",
+                        "outcome; any other failed transaction was rolled back, not retried: after reconnecting, the "
+                        "session begins a new transfer.",
                         "Ошибки по журналу клиентской программы: {count:|запись|записи|записей}, и все они\u00a0— "
                         "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий); запросов, "
                         "которые клиент прервал, не дождавшись ответа, не было. Ошибка при выполнении `COMMIT` "
-                        "означает коммит с неизвестным исходом; остальные транзакции после переподключения "
-                        "выполнены заново."),
+                        "означает коммит с неизвестным исходом; любая другая неудавшаяся транзакция откатывается и не "
+                        "повторяется: после переподключения сессия начинает новый перевод."),
     "commands_on_node": ("The rows `pg_rewind` and `promote` are commands a node's helper runs on the node itself "
                          "(inside `pglab-node follow`, and when `failover.sh` on the pgpool host calls `pglab-node "
                          "promote`), so the command log does not hold them: they are the lines of "
@@ -315,12 +319,46 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "`connect_timeout` ({s} s) unanswered (the error `connection timeout expired` in the table of "
                        "client errors): {sessions}; those attempts began from {first} to {last} by the client's "
                        "clock. pgpool did not answer them within that time, and the session could try again only "
-                       "after it{later}; where such an attempt waited, pgpool's log at its level does not show.",
+                       "after it{later}. {why}",
                        "Сессии, у которых в этой паузе попытка подключения прождала весь `connect_timeout` libpq "
                        "({s}\u00a0с) без ответа (ошибка `connection timeout expired` в таблице ошибок клиентов): "
                        "{sessions}; эти попытки начаты с {first} до {last} по часам клиентского хоста. pgpool не "
-                       "ответил на них за это время, а повторить попытку сессия могла только после него{later}; где "
-                       "именно ждала попытка, журнал pgpool на его уровне не показывает."),
+                       "ответил на них за это время, а повторить попытку сессия могла только после него{later}. {why}"),
+    "pause_why_unknown": ("Where such an attempt waited, pgpool's log at its level does not show.",
+                          "Где именно ждала попытка, журнал pgpool на его уровне не показывает."),
+    "pause_why_no_child": ("They began while pgpool had no child process at all: pgpool-II 4.3.5 ends every child at "
+                           "`Restart all children` ({kill} by pgpool's clock) and forks new ones only once "
+                           "`failover.sh` has ended and it has found the new primary (`find_primary_node`, {found}; "
+                           "`failover()` in its source). Each session began its attempt within {gap} after its "
+                           "connection ended with `{error}` (the client's clock), which is its child ending, and the "
+                           "last attempt began {before} before the new primary was found. Until then no pgpool process "
+                           "accepts a connection: the kernel completes the attempt's TCP handshake, the attempt waits "
+                           "in the queue of pgpool's listening socket with its TLS request unanswered, and "
+                           "`connect_timeout` ends it.",
+                           "Они начаты, когда у pgpool не было ни одного дочернего процесса: pgpool-II 4.3.5 "
+                           "завершает все дочерние процессы по строке `Restart all children` ({kill} по часам "
+                           "pgpool) и порождает новые, только когда `failover.sh` закончился и новый основной узел "
+                           "найден (`find_primary_node`, {found}; функция `failover()` в его исходном коде). Каждая "
+                           "сессия начала попытку не позже чем через {gap} после того, как её соединение оборвалось с "
+                           "ошибкой `{error}` (по часам клиентского хоста),\u00a0— это и есть завершение её дочернего "
+                           "процесса, а последняя попытка начата за {before} до того, как найден новый основной узел. "
+                           "До тех пор соединение не принимает ни один процесс pgpool: ядро завершает TCP-рукопожатие "
+                           "попытки, она ждёт в очереди слушающего сокета pgpool без ответа на запрос TLS, и её "
+                           "прерывает `connect_timeout`."),
+    "pause_why_used_up": ("Before them the sessions' connections had ended {n:|time|times} (from {first} to {last}, "
+                          "mostly `{error}`), more than pgpool's {children} children: while pgpool-II 4.3.5 handles a "
+                          "failover, each child a connection reaches exits, and it forks replacements only after "
+                          "`failover done`. So these attempts found no child left to accept them (the attempts "
+                          "before them were accepted and ended at once): the kernel completed their TCP handshakes, "
+                          "they waited in the queue of pgpool's listening socket with their TLS requests "
+                          "unanswered, and `connect_timeout` ended them.",
+                          "До них соединения сессий обрывались {n:|раз|раза|раз} (с {first} до {last}, чаще всего "
+                          "с ошибкой `{error}`)\u00a0— больше, чем у pgpool дочерних процессов ({children}): пока "
+                          "pgpool-II 4.3.5 выполняет переключение, завершается каждый дочерний процесс, к которому "
+                          "приходит соединение, а замену главный процесс порождает только после `failover done`. "
+                          "Поэтому эти попытки не принял ни один дочерний процесс (предыдущие принимались и сразу "
+                          "обрывались): ядро завершило их TCP-рукопожатия, они ждали в очереди слушающего сокета "
+                          "pgpool без ответа на запрос TLS, и их прервал `connect_timeout`."),
     "pause_timeouts_later": (" - which is why those sessions came back later than the others",
                              "\u00a0— поэтому такие сессии и вернулись позже остальных"),
     "pause_timeouts_all": (": every session waited so, so this wait is part of the pause they share",

@@ -41,6 +41,7 @@ from pglab.evidence import (
     recover_time,
     rejoin,
     sequence,
+    step_names,
     titlepage,
 )
 from pglab.evidence import detection as detection_of
@@ -161,17 +162,37 @@ def sections(ev: Evidence, lang: str, found: dict, lab: Lab | None = None) -> li
     return out
 
 
+TABLE_REF = re.compile(r"⟦(next|prev):(\w+)⟧")  # in prose: the number of the next (previous) table of that key
+
+
 class Captions:
     """Numbered captions: 'Table 3. ...' above a table, 'Figure 1. ...' below a figure (Russian: 'Таблица 3 — ...',
-    'Рисунок 1 — ...'), as raw HTML the print style keeps with its table or figure."""
+    'Рисунок 1 — ...'), as raw HTML the print style keeps with its table or figure. A table given a `key` can be
+    referred to by number from prose: ⟦next:key⟧ becomes the first such table after the words, ⟦prev:key⟧ the last
+    one before them (`numbered`, once the whole report is rendered); with no such table, "below" or "above"."""
 
     def __init__(self, t: dict) -> None:
         self.t, self.counts = t, Counter()
+        self.keys: dict[int, str] = {}  # table number -> key
 
-    def __call__(self, kind: str, text: str) -> str:
+    def __call__(self, kind: str, text: str, key: str = "") -> str:
         self.counts[kind] += 1
+        if key and kind == "table":
+            self.keys[self.counts[kind]] = key
         words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
         return f'<p class="{kind}-caption" id="{kind}-{self.counts[kind]}">{inline_code(words)}</p>'
+
+    def numbered(self, text: str) -> str:
+        """Each ⟦next|prev:key⟧ replaced by its table's number (a run that lacks the table: by "below" or "above")."""
+        where = {n: text.index(f'id="table-{n}"') for n in self.keys}
+
+        def number(ref: re.Match) -> str:
+            found = [n for n, at in sorted(where.items()) if self.keys[n] == ref[2]
+                     and (at > ref.start() if ref[1] == "next" else at < ref.start())]
+            if not found:
+                return self.t["ref_" + ref[1]]
+            return str(found[0] if ref[1] == "next" else found[-1])
+        return TABLE_REF.sub(number, text)
 
 
 def outage(lab: Lab, ev: Evidence) -> dict | None:
@@ -190,9 +211,11 @@ def outage(lab: Lab, ev: Evidence) -> dict | None:
         t_role = ("promoted_before_probe_standby" if probe.get("in_recovery") else "promoted_before") \
             if gap.seconds <= 0 else "promoted_after"
     seen = ev.first("detached", host=lab.primary)  # pglab's event: it saw the detach and began the snapshot
-    return {"after": snap["ts"] - off["ts"], "host": lab.primary,
-            "seen": seen["ts"] - off["ts"] if seen and off["ts"] <= seen["ts"] <= snap["ts"] else None,
-            "detached": run.span(off["ts"], clocks.CONTROL, detached["ts"],
+    seen = seen if seen and off["ts"] <= seen["ts"] <= snap["ts"] else None
+    return {"after": run.span(off["ts"], clocks.POWER_OFF, snap["ts"], clocks.CONTROL), "host": lab.primary,
+            "seen": run.span(off["ts"], clocks.POWER_OFF, seen["ts"], clocks.CONTROL) if seen else None,
+            "reading": snap["ts"] - seen["ts"] if seen else None,
+            "detached": run.span(off["ts"], clocks.POWER_OFF, detached["ts"],
                                  "pgpool" if detached["source"] == "log" else clocks.CONTROL),
             "how": detached["source"], "sync": lab.sync_standby, "sync_role": t_role,
             "promoted": clock(promoted.ts) if promoted else "", "timeline": promoted.timeline if promoted else 0,
@@ -242,7 +265,7 @@ def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
     rows = [(r, error_ts(r)) for r in sorted(ev.journal, key=lambda r: r["ts"]) if r["outcome"] == "unknown"]
     return [{"session": r["session"], "ts": ts, "n": r.get("n", ""), "id": r["id"],
              "phase": next((p.key for p in parts if p.start <= ts < p.end), "w_other"),
-             "after_cut": run.span(off["ts"], clocks.CONTROL, ts, "client") if off and ts >= off["ts"] else None,
+             "after_cut": run.span(off["ts"], clocks.POWER_OFF, ts, "client") if off and ts >= off["ts"] else None,
              "present": None if present is None else r["id"] in present}
             for r, ts in rows]
 
@@ -280,9 +303,11 @@ def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
     return statistics.median(rates) if rates else None
 
 
-def login_timeouts(t: dict, lab: Lab, stories: list) -> str:
+def login_timeouts(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
+                   run: clocks.Clocks, secs) -> str:
     """The sessions whose pause holds a connection attempt that waited out libpq's connect_timeout: when those
-    attempts began and ended (the client's clock) - why such sessions came back later than the others."""
+    attempts began (the client's clock), why such sessions came back later than the others, and why pgpool left
+    them unanswered, where its log and the sessions' errors show it."""
     waited = [(s.session, ts) for s in stories for ts in s.timed_out]
     if not waited:
         return ""
@@ -290,7 +315,72 @@ def login_timeouts(t: dict, lab: Lab, stories: list) -> str:
     sessions = list(dict.fromkeys(s for s, _ in waited))
     later = t["pause_timeouts_all" if len(sessions) == len(stories) else "pause_timeouts_later"]
     return t["pause_timeouts"].format(sessions=", ".join(sessions), s=lab.timing.login_timeout_s,
-                                      first=clock(min(began)), last=clock(max(began)), later=later)
+                                      first=clock(min(began)), last=clock(max(began)), later=later,
+                                      why=unanswered_why(t, lab, stories, errors, marks, run, min(began), max(began),
+                                                         secs))
+
+
+def unanswered_why(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
+                   run: clocks.Clocks, first: float, last: float, secs) -> str:
+    """Why pgpool answered no attempt begun from `first` to `last` (client's clock): each begun just after its
+    session's connection ended (its child ended: `Restart all children`) and all surely before the new primary was
+    found, pgpool had no child; or the sessions' failed attempts before them had used up its children (none is
+    replaced before `failover done`)."""
+    kill = next((m for m in marks if m.what == "seq_children"), None)
+    found = next((m for m in marks if m.what == "seq_primary_found"), None)
+    began = {s.session: [ts - lab.timing.login_timeout_s for ts in s.timed_out] for s in stories if s.timed_out}
+    ended = {name: [e for e in errors if e["session"] == name and e["ts"] <= min(ts)] for name, ts in began.items()}
+    if kill and found and all(ended.values()):
+        after, before = run.span(kill.ts, kill.clock, first, "client"), run.span(last, "client", found.ts, found.clock)
+        if after.seconds + (after.bound or 0) > 0 and before.seconds - (before.bound or 0) > 0:
+            gap = max(min(ts) - ended[name][-1]["ts"] for name, ts in began.items())
+            error = Counter(shorten(ended[name][-1]["error"], 60) for name in began).most_common(1)[0][0]
+            return t["pause_why_no_child"].format(kill=clock(kill.ts), found=clock(found.ts), gap=secs(gap),
+                                                  error=error.replace("`", "'"), before=clocks.words(t, before))
+    since = min((s.last_before for s in stories if s.last_before), default=first)
+    failed = [e for e in errors if since <= e["ts"] < first and availability.LOGIN_TIMEOUT not in e.get("error", "")
+              and availability.ABANDONED not in e.get("error", "")]  # each a connection a child had accepted
+    if len(failed) > lab.timing.pool_children:
+        common = Counter(shorten(e["error"], 60) for e in failed).most_common(1)[0][0]
+        return t["pause_why_used_up"].format(n=len(failed), first=clock(failed[0]["ts"]), last=clock(failed[-1]["ts"]),
+                                             error=common.replace("`", "'"), children=lab.timing.pool_children)
+    return t["pause_why_unknown"]
+
+
+SAME_MOMENT_S = 0.5  # two causes this close in time: the run does not tell which one acted
+
+
+def b_released(t: dict, lab: Lab, ev: Evidence, secs) -> str:
+    """The demonstration's commit made with B stopped: when `failover.sh` made C synchronous after the commit began
+    (the primary's own log line against the commit's own start: one clock), against C's replay delay - which of the
+    two released it ('' for a run that did not record the commit's start)."""
+    demo = ev.demo or {}
+    began = demo.get("commit_with_b_stopped_began")
+    role = next((h for h in demo.get("b_stop_logs", []) if h["host"] == lab.primary
+                 and "role set to primary-sync-" in h["line"]), None)
+    if began is None or role is None:
+        return ""
+    switched, delay = role["ts"] - began, lab.timing.replay_delay_s
+    which = "demo_b_by_either" if abs(switched - delay) <= SAME_MOMENT_S else \
+        "demo_b_by_delay" if switched < delay else "demo_b_by_switch"
+    return t["demo_b_release"].format(switched=secs(switched), primary=lab.primary, lagging=lab.async_standby,
+                                      delay=delay, which=t[which].format(lagging=lab.async_standby))
+
+
+def stale_apply(t: dict, lab: Lab, ev: Evidence, snap: Snapshot, secs) -> str:
+    """Why a standby's apply delay in a snapshot is far above its replay delay: when it answered, the clients' first
+    commit was less than that delay old, so it had applied none of theirs and its last applied transaction was an
+    older one ('' when no row needs it, or the run did not record when each node answered)."""
+    first = min((r["ts"] for r in ev.journal if r["outcome"] == "ack"), default=None)
+    delay, run, out = lab.timing.replay_delay_s, clocks.of_run(lab, ev), []
+    for host, p in snap.probes.items():
+        if first is None or p.ts is None or p.replay_age_s is None or p.replay_age_s < 2 * delay:
+            continue
+        since = run.span(first, "client", p.ts, clocks.CONTROL)
+        if 0 < since.seconds < delay:
+            out.append(t["stale_apply"].format(host=host, age=secs(p.replay_age_s), at=clock(p.ts),
+                                               since=clocks.words(t, since), delay=delay))
+    return " ".join(out)
 
 
 def skew_words(t: dict, run: clocks.Clocks, host: str, other: str) -> str:
@@ -390,7 +480,7 @@ def silent_standby(lab: Lab, ev: Evidence) -> dict | None:
     notice = found.notice_s if found else timeout
     if not (off and promoted):
         return None
-    after = clocks.of_run(lab, ev).span(off["ts"], clocks.CONTROL, promoted.ts, lab.sync_standby)
+    after = clocks.of_run(lab, ev).span(off["ts"], clocks.POWER_OFF, promoted.ts, lab.sync_standby)
     if after.seconds >= notice:
         return None
     if any(h["host"] == lab.sync_standby and h["label"] in LOSS_LABELS and off["ts"] <= h["ts"] <= promoted.ts
@@ -478,7 +568,8 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         out[w] = {"rows": sequence.rows(lab, kind, found[w]),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
-                  "timeouts": login_timeouts(t, lab, stories),
+                  "timeouts": login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]), found[w],
+                                             run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
@@ -493,6 +584,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     found = outage(ctx.lab, ev)
     if found:
         found["detached"] = clocks.words(t, found["detached"])
+        found["after"] = clocks.words(t, found["after"])
+        found["seen"] = clocks.words(t, found["seen"]) if found["seen"] else None
         found["sync_role"] = t[found["sync_role"]].format(host=found["sync"], clock=found["promoted"],
                                                            timeline=found["timeline"],
                                                            gap=clocks.words(t, found["gap"]))
@@ -502,12 +595,13 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     i = assignment.LANGUAGES.index(lang)
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
+    captions = Captions(t)
     context = {"t": t, "timing": where_time_went(t, ctx.lab, ev, figs, secs), "lab": ctx.lab, "figs": figs,
                "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs), ctx.lab),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
-               "clip": shorten, "caption": Captions(t), "commands_file": COMMANDS_FILE,
+               "clip": shorten, "caption": captions, "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": secs,
                "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),
@@ -547,10 +641,13 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
                "recover_time": recover_time.of(ev), "writer_rate": lambda a, b: writer_rate(ev, a, b),
                "skew_words": lambda host, other: skew_words(t, clocks.of_run(ctx.lab, ev), host, other),
+               "stale_apply": lambda snap: stale_apply(t, ctx.lab, ev, snap, secs),
+               "b_released": b_released(t, ctx.lab, ev, secs),
+               "step_ru": lambda step: step_names.russian(step) if lang == "ru" else None,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),
                "c_at_fork": c_at_fork(t, ctx.lab, ev)}
-    return _environment().get_template("report.md.j2").render(**context)
+    return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 
 
 def printed_title(title_fields: dict, lang: str) -> str:
@@ -649,15 +746,27 @@ class ReportMarkup(Extension):
         md.treeprocessors.register(_OwnLinksOnly(md), "own_links_only", 0)
 
 
-def to_html(text: str, png: Path, lang: str, title: str | None = None) -> str:
+def to_html(text: str, png: Path, lang: str, title: str | None = None, hosts: tuple[str, ...] = ()) -> str:
     """Self-contained HTML: the plot embedded as a data URI; no raw HTML but the template's. `title`: the
-    printed title, which the PDF's metadata carries too."""
+    printed title, which the PDF's metadata carries too; `hosts`: names never broken at their hyphen."""
     data = base64.b64encode(png.read_bytes()).decode()
     inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
-    body = continued(code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code",
-                                                                      ReportMarkup()])), TEXT[lang])
+    html = code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()]))
+    html = INLINE_CODE.sub(lambda m: f"<code>{whole_words(m[1])}</code>", html)  # it too breaks between words only
+    body = continued(hosts_whole(html, hosts), TEXT[lang])
     return _environment().get_template("report.html.j2").render(body=body, title=title or TEXT[lang]["title"],
                                                                 lang=lang)
+
+
+def hosts_whole(html: str, names: tuple[str, ...]) -> str:
+    """Each hyphenated name (a host: pg-a) in the text kept on one line: a line may break after a hyphen, and
+    "pg-" at a line's end with "a" on the next reads as two words. Tags and their attributes are left alone."""
+    hyphenated = [re.escape(n) for n in names if "-" in n]
+    if not hyphenated:
+        return html
+    name = re.compile(rf"(?<![\w-])({'|'.join(hyphenated)})(?![\w-])")
+    return "".join(part if part.startswith("<") else name.sub(r'<span class="nw">\1</span>', part)
+                   for part in re.split(r"(<[^<>]*>)", html))
 
 
 CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
@@ -665,14 +774,27 @@ LONG_BLOCK = 25  # lines: a code block this long may run on to the next page (a 
 TABLE_END = '</table>\n<span class="cont-end"></span>'  # ends a table's "continued" running header
 
 
+def whole_words(line: str) -> str:
+    """A code line whose words break only at its spaces: a word with a '/', '-' or '=' (where a line may otherwise
+    break: '2>/dev/' and 'null') kept on one line, unless longer than UNBROKEN_MAX (it may break rather than run
+    off the page). The line is escaped text: no tag in it."""
+    return " ".join(f'<span class="nw">{w}</span>' if len(w) <= UNBROKEN_MAX and re.search(r"[/=-]", w) else w
+                    for w in line.split(" "))
+
+
+INLINE_CODE = re.compile(r"<code>([^<]*)</code>")  # code in the text (a block's code holds a span per line)
+
+
 def code_lines(html: str) -> str:
     """Each line of a code block in its own block span: the print style gives it a hanging indent, so a line
-    too long for the page visibly continues indented instead of starting again at the left edge. A long block is
-    marked so it may run on to the next page; each table's end is marked for the 'continued' running header."""
+    too long for the page visibly continues indented instead of starting again at the left edge, broken only
+    between words. A long block is marked so it may run on to the next page; each table's end is marked for the
+    'continued' running header."""
     def lines(block: re.Match) -> str:
         rows = block[2].rstrip("\n").split("\n")
         start = block[1].replace("<pre>", '<pre class="long">') if len(rows) > LONG_BLOCK else block[1]
-        return start + "".join(f'<span class="ln">{line or chr(0x200b)}</span>' for line in rows) + block[3]
+        return start + "".join(f'<span class="ln">{whole_words(line) or chr(0x200b)}</span>' for line in rows) \
+            + block[3]
     return CODE_BLOCK.sub(lines, html).replace("</table>", TABLE_END)
 
 
@@ -738,7 +860,7 @@ def build(ctx: LabContext, out_dir: Path, lang: str = "en", pdf: bool = False,
     paths = {"markdown": out_dir / "report.md", "html": out_dir / "report.html", "plot": png,
              "commands": write_commands(ev, out_dir / COMMANDS_FILE)}
     paths["markdown"].write_text(text)
-    html = to_html(text, png, lang, printed_title(title_fields, lang))
+    html = to_html(text, png, lang, printed_title(title_fields, lang), ctx.lab.host_names)
     paths["html"].write_text(html)
     if pdf:
         paths["pdf"] = to_pdf(html, out_dir / "report.pdf")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pglab.evidence import clocks
 from pglab.evidence.availability import FaultAvailability
 from pglab.evidence.i18n import lang_of, number
 from pglab.evidence.logs import LogHit
@@ -43,6 +44,7 @@ LOG_MARKS = (
     ("seq_new_timeline", "target", "new timeline", ""),
     ("seq_ready", "target", "accepting writes", ""),
     ("seq_script_done", "pgpool", "failover script", "failover.sh: promoted "),
+    ("seq_primary_found", "pgpool", "primary found", ""),  # then pgpool forks its new children
     ("seq_failover_done", "pgpool", "failover done", ""),
     ("seq_children", "pgpool", "children restarted", ""),
 )
@@ -82,7 +84,7 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
     start, end = event["ts"], window.until + LATE_S
     failed, hits = failed_host(lab, kind), ev.logs if kind == "poweroff" else ev.recover_logs
     hits = sorted((h for h in hits if start - 5 <= h["ts"] <= end), key=lambda h: h["ts"])
-    found = [Mark(start, CONTROL, "seq_" + kind)]
+    found = [Mark(start, clocks.POWER_OFF if kind == "poweroff" else CONTROL, "seq_" + kind)]
     after = start - 5
     target = None
     for what, host, label, contains in LOG_MARKS:

@@ -84,15 +84,15 @@ def figures(lab: Lab, ev: Evidence) -> dict:
     lab_done = ev.first("lab-done")
     checks = judge(ev.reads, ev.journal, lab.accounts * lab.initial_balance, lab.host(lab.async_standby).app_name)
     run = clocks.of_run(lab, ev)
-    # The power-off and the rejoin's start are the control machine's times; failover done, pgpool's log line; A's
-    # streaming, A's log line; a commit, the client host's clock.
-    failover = run.span(off["ts"], clocks.CONTROL, done["ts"], "pgpool") if off and done else None
+    # The power-off is the cut's window (clocks.POWER_OFF), the rejoin's start the control machine's time; failover
+    # done, pgpool's log line; A's streaming, A's log line; a commit, the client host's clock.
+    failover = run.span(off["ts"], clocks.POWER_OFF, done["ts"], "pgpool") if off and done else None
     rejoined = run.span(span.start, clocks.CONTROL, span.end, lab.primary if span.logged else clocks.CONTROL) \
         if span else None
     pooled = windows["failover"].pooled_s if "failover" in windows else None
     return {"windows": windows,
             "failover_s": failover.seconds if failover else None, "failover_span": failover,
-            "pooled_span": None if pooled is None or not off else run.span(off["ts"], clocks.CONTROL,
+            "pooled_span": None if pooled is None or not off else run.span(off["ts"], clocks.POWER_OFF,
                                                                            off["ts"] + pooled, "client"),
             "rejoin_clock_span": rejoined,
             "acknowledged": ev.verify.get("acknowledged", sum(r["outcome"] == "ack" for r in ev.journal)),
@@ -172,7 +172,7 @@ def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
           and demo["visible_on_b_after_s"] < demo["visible_on_c_after_s"] and (not wait or wait.get("waiting")))
     # Host names in prose; the application names pg_stat_replication shows, in code beside them.
     named = {"sync": f"{lab.sync_standby} (`{sync}`)", "lagging": f"{lab.async_standby} (`{lagging}`)"}
-    text = t["v1"].format(**named, b_ms=demo["visible_on_b_after_s"] * 1000,
+    text = t["v1"].format(**named, b_s=demo["visible_on_b_after_s"],
                           c_s=demo["visible_on_c_after_s"])
     if wait.get("waiting"):  # the proof of synchrony: a commit held until B replays
         text += t["v1_wait"].format(**wait_parts(wait))
@@ -180,11 +180,11 @@ def stage_1(t: dict, lab: Lab, ev: Evidence) -> Verdict:
 
 
 def wait_parts(wait: dict) -> dict:
-    """The held commit's times in whole milliseconds, from the same two recorded spans (sent to resume, resume
-    to acknowledgement), so that the parts the report states add up to the total it states."""
+    """The held commit's times in seconds to the millisecond, from the same two recorded spans (sent to resume,
+    resume to acknowledgement), so that the parts the report states add up to the total it states."""
     held = round(wait.get("held_s", 0) * 1000)
     released = round((wait.get("released_after_s") or 0) * 1000)
-    return {"waited": round(wait.get("waited_s", 0) * 1000) / 1000, "held": held / 1000, "released": released,
+    return {"waited": round(wait.get("waited_s", 0) * 1000) / 1000, "held": held / 1000, "released": released / 1000,
             "total": (held + released) / 1000}
 
 

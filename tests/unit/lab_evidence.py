@@ -97,7 +97,9 @@ def stages() -> list[dict]:
               {**original, "ts": T0 + 159, "clients": final_clients(),
                "rows": {h: _rows(final_rows()) for h in HOSTS}}))
     return [{"key": k, "section": s, "title": list(title), "command": cmd, "start": T0 + a, "end": T0 + b,
-             "snapshot": {"ts": T0 + b, **snap} if snap else {}} for k, s, title, cmd, a, b, snap in steps]
+             "snapshot": {"ts": T0 + b, **snap, "probes": {h: {**p, "ts": T0 + b - 0.5}  # each node's answer, then the
+                                                           for h, p in snap.get("probes", {}).items()}} if snap else {}}
+            for k, s, title, cmd, a, b, snap in steps]
 
 
 def final_clients() -> dict:
@@ -294,6 +296,9 @@ def configuration() -> dict:
 def demo() -> dict:
     return {"probe_id": 1, "visible_on_b_after_s": 0.004, "visible_on_c_immediately": False,
             "visible_on_c_after_s": 5.62, "commit_wait_with_b_stopped_s": 5.004, "commit_with_c_stopped_s": 0.006,
+            "commit_with_b_stopped_began": T0 + 45.0,  # pg-a's clock; failover.sh made C synchronous 0.9 s later:
+            "b_stop_logs": [{"ts": T0 + 45.9, "host": "pg-a", "source": "pgpool", "label": "failover script",
+                             "line": "2026-12-01 10:30:45.900 pglab-node[pg-a]: role set to primary-sync-pg_c"}],
             "sync_wait": {"waiting": True, "held_s": 2.21, "released_after_s": 0.012, "probe_id": 2,
                           "wait_event": "SyncRep", "waited_s": 2.003, "current_lsn": "0/3000148",
                           "flush_lsn": "0/3000148", "replay_lsn": "0/30000D8"},

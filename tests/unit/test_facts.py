@@ -35,14 +35,16 @@ def test_replication_rows():
 
 
 def test_node_probe_of_a_standby_and_of_a_stopped_node():
-    standby = facts.parse_node_probe("pg-c", [["t", "1", "0/4000000", "pg-b", "streaming", "2", "5.0213"]],
-                                     "standby-of-pg-b")
+    standby = facts.parse_node_probe("pg-c", [["t", "1", "0/4000000", "pg-b", "streaming", "2", "5.0213",
+                                               "standby-of-pg-b\n"]])
     assert standby.role == "standby" and standby.timeline == 2 and standby.upstream == "pg-b" and standby.receiving
     assert standby.replay_age_s == pytest.approx(5.0213)  # now() - pg_last_xact_replay_timestamp()
-    primary = facts.parse_node_probe("pg-a", [["f", "3", "0/9000000", "", "", "", ""]], "primary-sync-pg_b")
+    primary = facts.parse_node_probe("pg-a", [["f", "3", "0/9000000", "", "", "", "", "primary-sync-pg_b"]])
     assert primary.role == "primary" and primary.timeline == 3 and not primary.receiving
     assert primary.replay_age_s is None
-    assert facts.parse_node_probe("pg-a", [], "").role == "down"
+    assert standby.role_file == "standby-of-pg-b" and primary.role_file == "primary-sync-pg_b"
+    stopped = facts.parse_node_probe("pg-a", [], "standby-of-pg-b")  # the file read without PostgreSQL
+    assert stopped.role == "down" and stopped.role_file == "standby-of-pg-b"
 
 
 def test_lsn_arithmetic():
