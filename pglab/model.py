@@ -77,7 +77,10 @@ class Timing:
     # client abandons an unanswered request, the node ends a transaction left idle.
     stuck_request_ms: int = 1000
     # A new connection through pgpool (TLS and scram with pgpool, then pgpool's own TLS logins to every backend) may
-    # take this long: milliseconds on fast hosts, seconds on emulated ones (2 s there failed fab's probe once).
+    # take this long: milliseconds on fast hosts, seconds on emulated ones (2 s there failed fab's probe once). An
+    # attempt made while pgpool has no child to take it waits in its listening socket's queue until one is forked,
+    # then still needs its ~2.5 s of logins on emulated VMs: with 8 s the switch-back's queued attempts timed out
+    # just before they would have got in, and each session began again 3 s later.
     login_timeout_s: int = 2
     # Orchestration's waits: how long pglab gives something before it says what it last saw.
     state_s: float = 60  # a node or pgpool reaching a state: streaming, caught up, promoted, a new primary
@@ -95,7 +98,10 @@ class Timing:
     # pgpool's pre-forked children. While pgpool-II 4.3.5 handles a failover, each child a client connects to
     # exits (sessions retry every 100 ms), and the main process forks replacements only after `failover done`
     # and the 1 s sleep that follows it: with 32 children, 10 sessions used them all up within the switch-back's
-    # failover and waited that second. Each fork costs emulated CPU in every failover, so slow hosts keep 32.
+    # failover and waited that second. Each fork costs emulated CPU in every failover, so slow hosts keep 32: with
+    # 96 on VMs (one run, 14x) `failover done` came 4.4 s after the new primary was set (1.5 s with 32), and the
+    # sessions' longest pauses grew from 16.6-17.0 to 19.5-24.3 s at the failover and from 21.3-22.0 to ~49 s at
+    # the switch-back.
     pool_children: int = 96
 
     WAITS: ClassVar[tuple[str, ...]] = ("state_s", "follow_s", "pgpool_s", "pcp_patience_s", "boot_s", "settle_s",
@@ -129,7 +135,7 @@ class Timing:
             roomy = cls(profile="roomy", health_check_period=1, health_check_timeout=5, health_check_max_retries=1,
                         health_check_retry_delay=0, connect_timeout_ms=1000, syn_timeout_ms=1000,
                         wal_receiver_timeout_s=30, replay_delay_s=10, tcp_retries2=3, dead_peer_ms=15000,
-                        ssh_dead_after_s=20, stuck_request_ms=6000, login_timeout_s=8, facts_s=120,
+                        ssh_dead_after_s=20, stuck_request_ms=6000, login_timeout_s=15, facts_s=120,
                         pool_children=32)
             return replace(roomy, **{f: getattr(roomy, f) * ROOMY_PATIENCE for f in cls.WAITS})
         if profile != "fast":

@@ -12,9 +12,11 @@ import re
 import statistics
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape as html_escape
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import jinja2
@@ -577,7 +579,19 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
     return out
 
 
+def as_recorded(lab: Lab, ev: Evidence) -> Lab:
+    """The lab as the run had it where the code's model may have changed since: pgpool's children from the
+    pgpool.conf read back, the clients' login timeout from their start (a later revision reports an older run)."""
+    children = pgpool_setting(ev, "num_init_children")
+    login = (ev.first("clients-start") or {}).get("login_timeout_s")
+    return replace(lab, timing=replace(lab.timing, pool_children=int(children) if children and children.isdigit()
+                                       else lab.timing.pool_children,
+                                       login_timeout_s=login or lab.timing.login_timeout_s))
+
+
 def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
+    # the report reads the lab's model and its measured speed, nothing else of ctx
+    ctx = SimpleNamespace(lab=as_recorded(ctx.lab, ev), **({"speed": ctx.speed} if hasattr(ctx, "speed") else {}))
     t = TEXT[lang]
     figs = figures(ctx.lab, ev)
     why = reasoning_figures(lang, ctx.lab, ev, figs)

@@ -39,7 +39,8 @@ def start(ctx: LabContext, writers: int = 3, readers: int = 1, rate: float = 20)
         raise StageOrderError("the client host is not set up: run `fab setup` first")
     pace = 0 if math.isinf(rate) else rate  # the client program's spelling of full speed
     out = _client(ctx, f"start --writers {writers} --readers {readers} --rate {pace}")
-    ctx.state.record_event("clients-start", writers=writers, readers=readers, rate=pace)
+    ctx.state.record_event("clients-start", writers=writers, readers=readers, rate=pace,
+                           login_timeout_s=ctx.lab.timing.login_timeout_s)  # what the report explains waits by
     return json.loads(out)["started"]
 
 

@@ -946,6 +946,16 @@ def test_a_code_line_breaks_only_between_words():
     assert report.whole_words(long_path) == long_path  # may break rather than run off the page
 
 
+def test_the_report_explains_a_run_by_its_own_settings_not_todays_model():
+    """A VM run made with 96 pgpool children was reported with the model's 32 when the model had changed back."""
+    ev = lab_evidence.evidence()
+    assert report.as_recorded(Lab(), ev).timing == Lab().timing  # nothing recorded beyond the model: the model
+    ev.configuration["files"][0]["text"] += "\nnum_init_children = 7\n"
+    ev.events = [{**e, "login_timeout_s": 15} if e["event"] == "clients-start" else e for e in ev.events]
+    timing = report.as_recorded(Lab(), ev).timing
+    assert (timing.pool_children, timing.login_timeout_s) == (7, 15)
+
+
 def test_host_names_are_kept_whole_in_text_and_code_but_not_in_tags():
     html = '<p id="pg-a">pg-a, pg-b.</p><pre><code>ssh pg-c xpg-a pg-ab</code></pre>'
     assert report.hosts_whole(html, ("pg-a", "pg-b", "pg-c", "client")) == (
