@@ -239,6 +239,10 @@ def recover(ctx: LabContext, say: Say) -> RecoveryReport:
         raise NothingToRecoverError(f"nothing to recover: {lab.primary} is primary, {lab.sync_standby} sync, "
                               f"{lab.async_standby} async and all are attached")
     ctx.state.record_event("recover-start", primary=primary)
+    # pgpool's reused SSH connection to a node that lost power died with it; the switch-back's failover.sh reads
+    # every node's facts, and a new connection's handshake there cost seconds of emulated CPU (A's facts: 10-17 s
+    # against 2-7 s for the others in two VM runs). Opened now, in the background, it is ready long before.
+    ctx.shell("pgpool").run(f"{coldstart.PGPOOL} warm-ssh", step="open pgpool's SSH connections")
     if not is_original_topology(ctx, view):  # a cold start of every node may have restored it already
         converge_standbys(ctx, primary, report, say)
         if primary != lab.primary:

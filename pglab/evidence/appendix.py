@@ -21,8 +21,9 @@ OBSERVATIONS = frozenset({"ssh round trip", "speed probe", "role", "probe node",
                           "transfer ids", "role log", "total", "sample rows", "pgpool set up?",
                           "follow child running?", "check packages", "check cluster", "environment", "",
                           "demo: commit waiting?", "replication slots"})
-# One step name per table or host; closing pgpool's SSH connection is housekeeping, not part of the lab.
+# One step name per table or host; closing or opening pgpool's SSH connections is housekeeping, not the lab's work.
 OBSERVATION_KINDS = ("checksum ", "disk facts of ", "demo: probe on ", "close pgpool's SSH connection",
+                     "open pgpool's SSH connections",
                      connectivity.STEP)
 
 

@@ -55,16 +55,21 @@ PROSE: dict[str, tuple[str, str]] = {
         "`COMMIT` has returned, so the journal never claims a write the database did not confirm. A reader reads, "
         "in one statement, the bank's total balance - which every transfer keeps equal to the initial total (the "
         "invariant) - and which node served it. pgpool sends writes to the primary and balances reads over A and "
-        "B; after each commit a writer reads its own write back, which checks that a read on B sees every "
-        "acknowledged commit.",
+        "B: it draws a session's read node by the nodes' weights when the session connects and keeps it until the "
+        "session reconnects (`statement_level_load_balance = off`), so how many reads each node serves depends on "
+        "the nodes the few sessions drew (the conclusion counts them by node). After each commit a writer reads its "
+        "own write back, which checks that a read on B sees every acknowledged commit.",
         "На клиентском хосте работают долгоживущие сессии, у каждой своё соединение с pgpool (порт {port}), "
         "напрямую к узлам клиенты не подключаются. Транзакция пишущей сессии переводит сумму с одного счёта на "
         "другой и записывает перевод (операторы приведены выше, в разделе «Данные»); клиент заносит её в журнал "
         "как подтверждённую только после того, как вернулся `COMMIT`, поэтому журнал никогда не приписывает базе "
         "запись, которую она не подтвердила. Читающая сессия одним запросом читает сумму всех балансов, которую "
         "каждый перевод сохраняет равной начальной (инвариант), и имя узла, который ответил. pgpool направляет "
-        "запись на основной узел и распределяет чтения между A и B; после каждого коммита пишущая сессия читает "
-        "свою запись обратно и тем самым проверяет, что чтение на B видит каждый подтверждённый коммит."),
+        "запись на основной узел и распределяет чтения между A и B: узел для чтений сессии он выбирает по весам "
+        "узлов, когда сессия подключается, и сохраняет до её переподключения (`statement_level_load_balance = "
+        "off`), поэтому сколько чтений обслужил каждый узел, зависит от того, какие узлы выпали немногим сессиям "
+        "(вывод считает их по узлам). После каждого коммита пишущая сессия читает свою запись обратно и тем самым "
+        "проверяет, что чтение на B видит каждый подтверждённый коммит."),
     "why_2.2": (
         "The primary's host loses power without warning: every process dies at the same instant, nothing is "
         "shut down and no process gets to write out what it holds in its own memory (what the kernel's page cache "

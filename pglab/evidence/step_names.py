@@ -28,6 +28,7 @@ NAMES = {
     "sample rows": "образцы строк", "schema": "схема", "speed probe": "замер скорости",
     "ssh round trip": "время ответа по SSH", "total": "итоговая сумма", "transfer ids": "идентификаторы переводов",
     "demo: commit waiting?": "демонстрация: ждёт ли коммит?",
+    "open pgpool's SSH connections": "открытие SSH-соединений pgpool",
 }
 PATTERNS = tuple((re.compile(rf"^{english}$"), russian) for english, russian in (
     (rf"stop {HOST} for switchover", r"остановка \1 для возврата"),
