@@ -491,10 +491,11 @@ WORDS: dict[str, tuple[str, str]] = {
                       "`virsh destroy` завершил процесс QEMU этой виртуальной машины без завершения работы гостевой "
                       "системы"),
     "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that: every interval from "
-                    "the power-off counts from that window's middle, and its error (±) includes half the window",
+                    "the power-off counts from that window's middle, {middle} UTC, and its error (±) includes half "
+                    "the window",
                     "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке: каждый "
-                    "интервал от отключения питания отсчитан от середины этого промежутка, и в его погрешность (±) "
-                    "входит половина промежутка"),
+                    "интервал от отключения питания отсчитан от середины этого промежутка, {middle} UTC, и в его "
+                    "погрешность (±) входит половина промежутка"),
     "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "
              "timeline {timeline}; longest pause of each writer session: {writers}; of each reader: {readers}; "
              "{hits:|relevant log message|relevant log messages} found.",

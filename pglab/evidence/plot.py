@@ -60,8 +60,9 @@ def windows(events: list[dict]) -> list[tuple[str, float, float, str]]:
     out = []
     for word, start_kind, end_kind, colour in WINDOWS:
         start = next((e["ts"] for e in events if e["event"] == start_kind and e.get("ts")), None)
-        end = next((e["ts"] for e in events if e["event"] == end_kind and e.get("ts") and start
-                    and e["ts"] >= start), None)
+        # the power-on event is stamped when the host's sshd answers: the power came back `boot_s` before
+        end = next((e["ts"] - (e.get("boot_s") or 0 if end_kind == "poweron" else 0) for e in events
+                    if e["event"] == end_kind and e.get("ts") and start and e["ts"] >= start), None)
         if start and end:
             out.append((word, start, end, colour))
     return out

@@ -58,7 +58,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "B: it draws a session's read node by the nodes' weights when the session connects and keeps it until the "
         "session reconnects (`statement_level_load_balance = off`), so how many reads each node serves depends on "
         "the nodes the few sessions drew (the conclusion counts them by node). After each commit a writer reads its "
-        "own write back, which checks that a read on B sees every acknowledged commit.",
+        "own write back: each read-back that pgpool sends to B checks that B already shows that acknowledged commit "
+        "(the conclusion says how many B served).",
         "На клиентском хосте работают долгоживущие сессии, у каждой своё соединение с pgpool (порт {port}), "
         "напрямую к узлам клиенты не подключаются. Транзакция пишущей сессии переводит сумму с одного счёта на "
         "другой и записывает перевод (операторы приведены выше, в разделе «Данные»); клиент заносит её в журнал "
@@ -68,8 +69,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "запись на основной узел и распределяет чтения между A и B: узел для чтений сессии он выбирает по весам "
         "узлов, когда сессия подключается, и сохраняет до её переподключения (`statement_level_load_balance = "
         "off`), поэтому сколько чтений обслужил каждый узел, зависит от того, какие узлы выпали немногим сессиям "
-        "(вывод считает их по узлам). После каждого коммита пишущая сессия читает свою запись обратно и тем самым "
-        "проверяет, что чтение на B видит каждый подтверждённый коммит."),
+        "(вывод считает их по узлам). После каждого коммита пишущая сессия читает свою запись обратно: каждое такое "
+        "чтение, которое pgpool направил на B, проверяет, что B уже показывает этот подтверждённый коммит (сколько "
+        "их обслужил B, сказано в выводе)."),
     "why_2.2": (
         "The primary's host loses power without warning: every process dies at the same instant, nothing is "
         "shut down and no process gets to write out what it holds in its own memory (what the kernel's page cache "

@@ -256,7 +256,7 @@ def orphans(page_lines: list[list[str]], headings: list[str]) -> list[str]:
     """Pages whose last line of text (the page number aside) is a heading or the end of one."""
     found = []
     for lines in page_lines:
-        body = [ln for ln in lines if not re.fullmatch(r"\d+ / \d+", ln)]
+        body = [ln for ln in lines if not re.fullmatch(r"\d+", ln)]
         last = body[-1] if body else ""
         if any(h and (h == last or len(last) >= 8 and h.endswith(last)) for h in headings):
             found.append(last)
