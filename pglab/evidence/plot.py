@@ -55,14 +55,19 @@ def bin_width(seconds: float) -> int:
     return 1 if seconds <= 120 else 5 if seconds <= 600 else 10
 
 
+def happened(event: dict) -> float:
+    """When an event's action took place: a power-on's event is stamped once the host's sshd answers, the power
+    came back `boot_s` before that; any other event's stamp is its moment."""
+    return event["ts"] - (event.get("boot_s") or 0) if event["event"] == "poweron" else event["ts"]
+
+
 def windows(events: list[dict]) -> list[tuple[str, float, float, str]]:
     """(word, start, end, colour) for each window whose start and end were both recorded."""
     out = []
     for word, start_kind, end_kind, colour in WINDOWS:
         start = next((e["ts"] for e in events if e["event"] == start_kind and e.get("ts")), None)
-        # the power-on event is stamped when the host's sshd answers: the power came back `boot_s` before
-        end = next((e["ts"] - (e.get("boot_s") or 0 if end_kind == "poweron" else 0) for e in events
-                    if e["event"] == end_kind and e.get("ts") and start and e["ts"] >= start), None)
+        end = next((happened(e) for e in events if e["event"] == end_kind and e.get("ts") and start
+                    and e["ts"] >= start), None)
         if start and end:
             out.append((word, start, end, colour))
     return out

@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape as html_escape
 from pathlib import Path
-from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import jinja2
@@ -310,27 +309,26 @@ def login_timeouts(t: dict, lab: Lab, stories: list, errors: list[dict], marks: 
     """The sessions whose pause holds a connection attempt that waited out libpq's connect_timeout: when those
     attempts began (the client's clock), why such sessions came back later than the others, and why pgpool left
     them unanswered, where its log and the sessions' errors show it."""
-    waited = [(s.session, ts) for s in stories for ts in s.timed_out]
-    if not waited:
+    # when each session's unanswered attempts began (the client's clock): they ended connect_timeout later
+    began = {s.session: [ts - lab.timing.login_timeout_s for ts in s.timed_out] for s in stories if s.timed_out}
+    if not began:
         return ""
-    began = [ts - lab.timing.login_timeout_s for _, ts in waited]
-    sessions = list(dict.fromkeys(s for s, _ in waited))
-    later = t["pause_timeouts_all" if len(sessions) == len(stories) else "pause_timeouts_later"]
-    return t["pause_timeouts"].format(sessions=", ".join(sessions), s=lab.timing.login_timeout_s,
-                                      first=clock(min(began)), last=clock(max(began)), later=later,
-                                      why=unanswered_why(t, lab, stories, errors, marks, run, min(began), max(began),
-                                                         secs))
+    first, last = min(min(ts) for ts in began.values()), max(max(ts) for ts in began.values())
+    later = t["pause_timeouts_all" if len(began) == len(stories) else "pause_timeouts_later"]
+    return t["pause_timeouts"].format(sessions=", ".join(began), s=lab.timing.login_timeout_s,
+                                      first=clock(first), last=clock(last), later=later,
+                                      why=unanswered_why(t, lab, stories, began, errors, marks, run, secs))
 
 
-def unanswered_why(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
-                   run: clocks.Clocks, first: float, last: float, secs) -> str:
-    """Why pgpool answered no attempt begun from `first` to `last` (client's clock): each begun just after its
-    session's connection ended (its child ended: `Restart all children`) and all surely before the new primary was
-    found, pgpool had no child; or the sessions' failed attempts before them had used up its children (none is
-    replaced before `failover done`)."""
+def unanswered_why(t: dict, lab: Lab, stories: list, began: dict[str, list[float]], errors: list[dict],
+                   marks: list[sequence.Mark], run: clocks.Clocks, secs) -> str:
+    """Why pgpool answered no attempt of `began` (session -> when its unanswered attempts began, client's clock):
+    each begun just after its session's connection ended (its child ended: `Restart all children`) and all surely
+    before the new primary was found, pgpool had no child; or the sessions' failed attempts before them had used up
+    its children (none is replaced before `failover done`)."""
     kill = next((m for m in marks if m.what == "seq_children"), None)
     found = next((m for m in marks if m.what == "seq_primary_found"), None)
-    began = {s.session: [ts - lab.timing.login_timeout_s for ts in s.timed_out] for s in stories if s.timed_out}
+    first, last = min(min(ts) for ts in began.values()), max(max(ts) for ts in began.values())
     ended = {name: [e for e in errors if e["session"] == name and e["ts"] <= min(ts)] for name, ts in began.items()}
     if kill and found and all(ended.values()):
         after, before = run.span(kill.ts, kill.clock, first, "client"), run.span(last, "client", found.ts, found.clock)
@@ -590,12 +588,11 @@ def as_recorded(lab: Lab, ev: Evidence) -> Lab:
 
 
 def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_fields: dict) -> str:
-    # the report reads the lab's model and its measured speed, nothing else of ctx
-    ctx = SimpleNamespace(lab=as_recorded(ctx.lab, ev), **({"speed": ctx.speed} if hasattr(ctx, "speed") else {}))
+    lab = as_recorded(ctx.lab, ev)  # the run's own settings where the model may have changed since
     t = TEXT[lang]
-    figs = figures(ctx.lab, ev)
-    why = reasoning_figures(lang, ctx.lab, ev, figs)
-    found = outage(ctx.lab, ev)
+    figs = figures(lab, ev)
+    why = reasoning_figures(lang, lab, ev, figs)
+    found = outage(lab, ev)
     if found:
         found["detached"] = clocks.words(t, found["detached"])
         found["after"] = clocks.words(t, found["after"])
@@ -610,8 +607,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
     captions = Captions(t)
-    context = {"t": t, "timing": where_time_went(t, ctx.lab, ev, figs, secs), "lab": ctx.lab, "figs": figs,
-               "sections": sections(ev, lang, verdicts(t, ctx.lab, ev, figs), ctx.lab),
+    context = {"t": t, "timing": where_time_went(t, lab, ev, figs, secs), "lab": lab, "figs": figs,
+               "sections": sections(ev, lang, verdicts(t, lab, ev, figs), lab),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
@@ -624,7 +621,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
                "png_name": png.name,
                "placeholders": {k: t.get("ph_" + k) for k in titlepage.FIELDS},
-               "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(ctx.lab, ev),
+               "why": why, "outage": found, "slots": last_event(ev, "slots"), "unknown_rows": unknown_rows(lab, ev),
                "reads_by_node": reads_by_node(t, ev),
                "event_names": plot.event_names(ev, lang),
                "plot_bin": plot.binned_span(ev)[2],
@@ -635,32 +632,32 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                          "rows_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": failover_window(ev), "collapse": collapse,
-               "silent_standby": silent_standby(ctx.lab, ev),
-               "c_attached": attached([LogHit(**h) for h in ev.logs], ctx.lab.async_standby),
+               "silent_standby": silent_standby(lab, ev),
+               "c_attached": attached([LogHit(**h) for h in ev.logs], lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
-               "env": environment_of(ctx, ev), "schema": data.schema(ctx.lab, comments=lang == "en"),
+               "env": environment_of(ctx, ev), "schema": data.schema(lab, comments=lang == "en"),
                "tx_sql": data.transaction_sql(t), "sample_columns": data.COLUMNS,
                "samples": data.Samples(**ev.samples) if ev.samples else data.Samples(),
                "error_kinds": data.error_kinds(ev.errors, data.phases(ev)),
-               "switch_gap": data.switch_gap(ctx.lab, ev),
+               "switch_gap": data.switch_gap(lab, ev),
                "client": client_program,
-               "attach_breaks": attaches.attach_breaks(ctx.lab, ev), "attach_after": attaches.AFTER_S,
-               "switch_order": switch_order(t, ctx.lab, ev, data.switch_gap(ctx.lab, ev)),
+               "attach_breaks": attaches.attach_breaks(lab, ev), "attach_after": attaches.AFTER_S,
+               "switch_order": switch_order(t, lab, ev, data.switch_gap(lab, ev)),
                "switch_errors": switch_errors(ev),
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
-               "skew_ms": clocks.skew_ms(ctx.lab, ev),
+               "skew_ms": clocks.skew_ms(lab, ev),
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
                "recover_time": recover_time.of(ev), "writer_rate": lambda a, b: writer_rate(ev, a, b),
-               "skew_words": lambda host, other: skew_words(t, clocks.of_run(ctx.lab, ev), host, other),
-               "stale_apply": lambda snap: stale_apply(t, ctx.lab, ev, snap, secs),
-               "b_released": b_released(t, ctx.lab, ev, secs),
+               "skew_words": lambda host, other: skew_words(t, clocks.of_run(lab, ev), host, other),
+               "stale_apply": lambda snap: stale_apply(t, lab, ev, snap, secs),
+               "b_released": b_released(t, lab, ev, secs),
                "step_ru": lambda step: step_names.russian(step) if lang == "ru" else None,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
-               "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, ctx.lab.async_standby),
-               "c_at_fork": c_at_fork(t, ctx.lab, ev)}
+               "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, lab.async_standby),
+               "c_at_fork": c_at_fork(t, lab, ev)}
     return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 
 

@@ -17,7 +17,7 @@ from pglab.evidence.verdicts import clock
 from pglab.model import Lab
 
 LATE_S = 30.0  # a fault's log lines are read up to this long after its window (pgpool's own lines come late)
-CONTROL = "control"  # the control machine's clock (pglab's events and command log)
+CONTROL = clocks.CONTROL  # the control machine's clock (pglab's events and command log)
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,8 @@ def stage_2_2(t: dict, lab: Lab, ev: Evidence) -> Verdict:
     provider = off.get("provider", "?")
     how = t.get(f"power_{provider}", f"`{provider}`")
     if off.get("cut_s") is not None:  # runs recorded before it was timed have no such figure
-        how += t["power_cut_s"].format(s=off["cut_s"], middle=clock(off["ts"] + off["cut_s"] / 2))
+        middle, _ = clocks.of_run(lab, ev).to_control(off["ts"], clocks.POWER_OFF)  # what intervals count from
+        how += t["power_cut_s"].format(s=off["cut_s"], middle=clock(middle))
     return Verdict(power == "off", t["v2_2"].format(host=lab.primary, clock=clock(off["ts"]), provider=how))
 
 

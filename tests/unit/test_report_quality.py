@@ -255,8 +255,8 @@ def pages(pdf: Path) -> list[list[str]]:
 def orphans(page_lines: list[list[str]], headings: list[str]) -> list[str]:
     """Pages whose last line of text (the page number aside) is a heading or the end of one."""
     found = []
-    for lines in page_lines:
-        body = [ln for ln in lines if not re.fullmatch(r"\d+", ln)]
+    for page, lines in enumerate(page_lines, 1):
+        body = lines[:-1] if lines and lines[-1] == str(page) else lines  # the page number at its foot
         last = body[-1] if body else ""
         if any(h and (h == last or len(last) >= 8 and h.endswith(last)) for h in headings):
             found.append(last)
@@ -928,7 +928,7 @@ def test_an_apply_delay_far_above_cs_delay_is_explained_by_when_c_answered():
     assert "had applied none of theirs" not in markdown_of(ev, "en")
 
 
-def test_a_node_row_is_read_in_one_query_and_says_when():
+def test_a_node_row_says_when_it_was_read_and_a_stopped_postgresql_is_not_down():
     text = markdown("en")
     assert "| Read at (UTC) |" in text and "PostgreSQL stopped" not in text
     ev = lab_evidence.evidence()
