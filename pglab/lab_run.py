@@ -162,6 +162,7 @@ def collect_client_records(ctx: LabContext) -> None:
     ctx.state.save_json("journal.json", control.journal(ctx))
     ctx.state.save_json("reads.json", control.reads(ctx))
     ctx.state.save_json("client_errors.json", control.errors(ctx))
+    ctx.state.save_json("client_connects.json", control.connects(ctx))
     log = ctx.state.root / "commands.log"
     if log.exists():
         ctx.state.save_json("commands.json", parse_jsonl(log.read_bytes()))

@@ -86,6 +86,20 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
                                              step="pg_stat_replication"))
 
 
+BEFORE_STOP_SQL = ("SELECT extract(epoch FROM clock_timestamp())::text, pg_current_wal_lsn()::text, "
+                   "r.application_name, r.state, r.sync_state, r.sent_lsn::text, coalesce(r.flush_lsn::text, ''), "
+                   "coalesce(r.replay_lsn::text, '') FROM pg_stat_replication r ORDER BY r.application_name")
+
+
+def replication_snapshot(ctx: LabContext, primary: str) -> dict:
+    """The primary's WAL position and its pg_stat_replication read in one query (one moment, the primary's clock):
+    what the switch-back's evidence shows about the standbys just before the primary stops."""
+    rows = sql.query(ctx.shell(primary), BEFORE_STOP_SQL, step="pg_stat_replication before the stop")
+    keys = ("app_name", "state", "sync_state", "sent_lsn", "flush_lsn", "replay_lsn")
+    return {"host": primary, "ts": float(rows[0][0]) if rows else time.time(), "lsn": rows[0][1] if rows else "",
+            "peers": [dict(zip(keys, row[2:], strict=True)) for row in rows]}
+
+
 def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:
     """Gather everything reachable; hosts that are off are reported, not fatal.
 

@@ -122,8 +122,9 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     # pgpool takes the detach below only after the 1 s sleep that ended its last failback (A's attach, just
     # before): stopping the primary during that sleep would add the rest of it to every session's outage.
     wait_until("pgpool to end its last failback", lambda: inspect.pgpool_settled(ctx), ctx.lab.timing.pgpool_s)
+    before_stop = inspect.replication_snapshot(ctx, current)  # the evidence that A is synchronous and caught up
     started = time.monotonic()
-    ctx.state.record_event("switchover", host=home.name)
+    ctx.state.record_event("switchover", host=home.name, before_stop=before_stop)
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)

@@ -169,6 +169,7 @@ class AtTheCut:
     first_after: float | None
     abandoned: int = 0  # requests the client abandoned unanswered (its own journal entry, not counted as errors)
     timed_out: tuple[float, ...] = ()  # when connection attempts ended unanswered (libpq's connect_timeout)
+    connected: tuple[float, float] | None = None  # the connection attempt that got in: began, ended (newer runs)
 
 
 # The client program's journal entry for a request it abandoned (pglab/workload/client_program.py): its counters
@@ -177,16 +178,20 @@ ABANDONED = "request abandoned"
 LOGIN_TIMEOUT = "timeout expired"  # libpq: a connection attempt unanswered within connect_timeout
 
 
-def pause_stories(window: FaultAvailability, errors: Iterable[dict]) -> list[AtTheCut]:
+def pause_stories(window: FaultAvailability, errors: Iterable[dict], connects: Iterable[dict] = ()) -> list[AtTheCut]:
     """Each session's (readers' too) longest pause in a window, told from its own records: its last success
-    before the pause, its first error in it, how many errors and abandoned requests, its first success after."""
+    before the pause, its first error in it, how many errors and abandoned requests, the connection attempt that
+    got in (a run that journaled its attempts), its first success after."""
     errors = sorted(errors, key=lambda e: e["ts"])
+    connects = [c for c in connects if c.get("ok")]
     out = []
     for p in window.sessions:
         start, end = p.since if p.since is not None else window.fault_ts, p.resumed
         mine = [e for e in errors if e["session"] == p.session and start <= e["ts"] and (end is None or e["ts"] <= end)]
         dropped = sum(1 for e in mine if ABANDONED in e.get("error", ""))
         timed_out = tuple(e["ts"] for e in mine if LOGIN_TIMEOUT in e.get("error", ""))
+        got_in = max((c for c in connects if c["session"] == p.session and start <= c["ts"]
+                       and (end is None or c["ts"] <= end)), key=lambda c: c["ts"], default=None)
         out.append(AtTheCut(p.session, p.since, mine[0] if mine else None, len(mine) - dropped, p.resumed, dropped,
-                            timed_out))
+                            timed_out, (got_in["began"], got_in["ts"]) if got_in else None))
     return out

@@ -305,6 +305,8 @@ WORDS: dict[str, tuple[str, str]] = {
                     "clients started",
                     "числа\u00a0— из таблицы ⟦next:sessions⟧ (сессии этого шага): итоги сессий с запуска клиентов"),
     "basis_journal": ("counted in the client journal", "числа подсчитаны по журналу клиентов"),
+    "plot_x": ("Time (UTC) on the client host's clock (the events: see the caption)",
+               "Время (UTC) по часам клиентского хоста (события\u00a0— см. подпись)"),
     "plot_y": ("commits/s, reads/s", "коммитов/с, чтений/с"),  # the legend's words
     "commits_s": ("commits/s", "коммитов/с"),
     "reads_s": ("reads/s", "чтений/с"),
@@ -361,34 +363,32 @@ WORDS: dict[str, tuple[str, str]] = {
                "{host}: строка видна через {s:.2f}\u00a0с после коммита; это искусственная задержка "
                "(`recovery_min_apply_delay` = {delay}\u00a0с), заданная, чтобы асинхронность вообще была видна"),
     "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s. "
-                       "pgpool detached {host} and `failover.sh` made {lagging} {primary}'s synchronous standby (at "
-                       "flush level), but a commit waits at the level in force when it started: `remote_apply`, "
-                       "until the synchronous standby has replayed it, and {lagging} replays each commit only "
+                       "pgpool detached {host}, and `failover.sh` made {lagging} {primary}'s synchronous standby (at "
+                       "flush level). But a commit waits at the level in force when it started: `remote_apply`, "
+                       "until the synchronous standby has replayed it. And {lagging} replays each commit only "
                        "{delay} s after it was made (`recovery_min_apply_delay`){tail}",
                        "{host} остановлен (PostgreSQL штатно выключен): коммит, сделанный прямо на {primary}, ждал "
                        "{s:.2f}\u00a0с. pgpool отключил {host}, и `failover.sh` назначил {lagging} синхронным "
-                       "резервным узлом {primary} (с ожиданием только записи на диск), но коммит ждёт на том "
-                       "уровне, который действовал при его начале: `remote_apply`, то есть пока синхронный узел "
-                       "не применит его, а {lagging} применяет каждый коммит лишь через {delay}\u00a0с после него "
+                       "резервным узлом {primary} (с ожиданием только записи на диск). Но коммит ждёт на уровне, "
+                       "действовавшем при его начале: `remote_apply`, то есть пока синхронный узел его не применит. "
+                       "А {lagging} применяет каждый коммит лишь через {delay}\u00a0с после него "
                        "(`recovery_min_apply_delay`){tail}"),
-    "demo_b_release": ("; `failover.sh` made {lagging} synchronous {switched} after the commit began ({primary}'s log "
-                       "line `role set to primary-sync-…` against the commit's own start, both on {primary}'s clock), "
-                       "and {lagging} replays a commit {delay} s after it was made: whichever came later released "
-                       "the commit - {which}",
-                       "; `failover.sh` назначил {lagging} синхронным через {switched} после начала коммита (строка "
+    "demo_b_release": (". `failover.sh` made {lagging} synchronous {switched} after the commit began ({primary}'s log "
+                       "line `role set to primary-sync-…` against the commit's own start, both on {primary}'s clock). "
+                       "Whichever of the two came later released the commit: {which}",
+                       ". `failover.sh` назначил {lagging} синхронным через {switched} после начала коммита (строка "
                        "журнала {primary} `role set to primary-sync-…` против начала самого коммита, оба момента по "
-                       "часам {primary}), а {lagging} применяет коммит через {delay}\u00a0с после него: коммит "
-                       "освободило то, что случилось позже,\u00a0— {which}"),
-    "demo_b_by_delay": ("here {lagging}'s delay: the wait is the delay, not the time pgpool and `failover.sh` took",
-                        "здесь задержка {lagging}: ожидание равно задержке, а не времени работы pgpool и "
+                       "часам {primary}). Коммит освободило то из двух событий, что случилось позже: {which}"),
+    "demo_b_by_delay": ("{lagging}'s delay, so the wait is the delay, not the time pgpool and `failover.sh` took",
+                        "задержка {lagging}, поэтому ожидание равно задержке, а не времени работы pgpool и "
                         "`failover.sh`"),
-    "demo_b_by_switch": ("here the switch: the wait is the time pgpool and `failover.sh` took to hand the synchronous "
+    "demo_b_by_switch": ("the switch, so the wait is the time pgpool and `failover.sh` took to hand the synchronous "
                          "role to {lagging}",
-                         "здесь смена синхронного узла: ожидание равно времени, за которое pgpool и `failover.sh` "
+                         "смена синхронного узла, поэтому ожидание равно времени, за которое pgpool и `failover.sh` "
                          "передали роль синхронного узла {lagging}"),
-    "demo_b_by_either": ("here the two came within 0.5 s of each other, so this run does not tell which one held it",
-                         "здесь оба события пришлись на полсекунды друг от друга, и эта работа не различает, что "
-                         "именно держало коммит"),
+    "demo_b_by_either": ("the two came within 0.5 s of each other, so this run does not tell which one held it",
+                         "между событиями меньше полсекунды, и по этой работе не понять, какое из них держало "
+                         "коммит"),
     "demo_sync_wait": ("{host}'s replay paused (`pg_wal_replay_pause()`; {host} stays up and streaming, so pgpool "
                        "detaches nothing): a commit through pgpool waited; {waited:.3f} s after it was sent "
                        "{primary}'s `pg_stat_activity` showed it with `wait_event = SyncRep`, {primary}'s WAL at "
@@ -586,6 +586,15 @@ def lang_of(t: dict) -> str:
 def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f") -> str:
     """'1.62 s' / '1,62\u00a0с': a measured value and its unit ('—' when absent)."""
     return "\u2014" if value is None else f"{number(value, spec, lang)}{space(lang)}{unit}"
+
+
+def duration(ms: float, lang: str = "en") -> str:
+    """A measured duration in the unit a reader compares at a glance: under a second in milliseconds ('640 мс'),
+    from a second up in seconds ('2,79 с', never '2793 мс' beside other figures in seconds)."""
+    unit = "ms" if lang != "ru" else "мс"
+    if ms < 1000:
+        return f"{ms:.0f}\u00a0{unit}"  # never broken from its number
+    return quantity(ms / 1000, "s" if lang != "ru" else "с", lang)
 
 
 # Small counts in running text are written out (a Russian engineer writes "из трёх сессий", "четыре сессии"):

@@ -188,7 +188,7 @@ def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
         locator, fmt = clock_ticks(right - origin)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=UTC))
-        ax.set_xlabel(t["time"])
+        ax.set_xlabel(t["plot_x"])
         ax.set_ylabel(t["plot_y"])
         if title:
             ax.set_title(title)

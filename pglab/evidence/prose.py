@@ -552,9 +552,9 @@ PROSE |= {
                       "; по смещениям, измеренным во время работы, часы {other} {way} часов {host} на {s}"),
     "skew_ahead": ("ahead of", "впереди"),
     "skew_behind": ("behind", "позади"),
-    "skew_below_delay": ("; sooner than the delay by {ms} ms: the hosts' clocks differ by at least that much (they "
+    "skew_below_delay": (". Sooner than the delay by {ms} ms: the hosts' clocks differ by at least that much (they "
                          "are not synchronised, see “Where the run happened”)",
-                         "; это на {ms}\u00a0мс меньше задержки: часы хостов расходятся по меньшей мере на столько "
+                         ". Это на {ms}\u00a0мс меньше задержки: часы хостов расходятся по меньшей мере на столько "
                          "(они не синхронизированы, см. «Где выполнялась работа»)"),
     "env_clocks": ("Times taken on different VMs (each host's log lines, `now()` on a standby) come from each VM's "
                    "own clock, and the VMs' clocks are not synchronised: times compared across hosts may differ by "
@@ -855,4 +855,29 @@ PROSE |= {
     "dis_in_verification": ("the verification table", "таблице проверки"),
     "dis_in_sessions": ("the client sessions' final counters", "итоговых счётчиках сессий"),
     "dis_in_rows": ("the final row counts", "итоговом подсчёте строк"),
+    # The switch-back's read of the primary just before its stop (pglab/evidence/before_stop.py).
+    "bs_lead": ("Just before the stop, one query on {current} ({at} on its clock) read its WAL position `{lsn}` and "
+                "its `pg_stat_replication` (table ⟦next:before_stop⟧).",
+                "Непосредственно перед остановкой один запрос на {current} ({at} по его часам) прочитал позицию его "
+                "WAL `{lsn}` и его `pg_stat_replication` (таблица ⟦next:before_stop⟧)."),
+    "bs_caption": ("`pg_stat_replication` on {current} just before its stop",
+                   "`pg_stat_replication` на {current} непосредственно перед его остановкой"),
+    "bs_sync": ("{home} streams as {current}'s synchronous standby (`sync_state = sync`) and had replayed up to "
+                "`{replay}`{behind}. With `remote_apply`, {current} acknowledges a commit only once {home} has "
+                "replayed it, so every acknowledged commit was on {home} before {current} stopped; the clean "
+                "shutdown then sent {home} the rest of {current}'s WAL.",
+                "{home} получает WAL как синхронный резервный узел {current} (`sync_state = sync`) и применил его "
+                "до `{replay}`{behind}. При `remote_apply` {current} подтверждает коммит, только когда {home} его "
+                "применил, поэтому каждый подтверждённый коммит был на {home} до остановки {current}; штатная "
+                "остановка затем передала {home} остаток WAL {current}."),
+    "bs_level": (", the whole of that position", ", то есть до самой этой позиции"),
+    "bs_behind": (", {bytes:|byte|bytes} behind that position: the WAL of commits still waiting for {home}'s replay, "
+                  "none of them acknowledged yet",
+                  ", на {bytes:|байт|байта|байт} позади этой позиции: это WAL коммитов, ещё ждавших применения на "
+                  "{home} и ещё не подтверждённых"),
+    "bs_not_sync": ("In this read {home} was not {current}'s streaming synchronous standby (its row: {row}): the "
+                    "switch-back's claim that every acknowledged commit is on {home} does not rest on it.",
+                    "В этом чтении {home} не был синхронным резервным узлом {current}, получающим WAL (его строка: "
+                    "{row}): утверждение, что каждый подтверждённый коммит есть на {home}, на это чтение не "
+                    "опирается."),
 }

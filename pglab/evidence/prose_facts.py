@@ -22,15 +22,17 @@ FACTS: dict[str, tuple[str, str]] = {
                     "host's `date` over SSH between two readings of the control machine's clock; its error is half "
                     "that round trip. With several readings, the offset is the middle of the range they span, and the "
                     "error covers all of them: a clock that drifted steadily, or was set again at boot, stays within "
-                    "it. The offsets: {offsets}. Each interval in this report between a time of pglab's (the "
-                    "power-off, a snapshot, the start of the rejoin) and a host's log line is corrected by these "
-                    "offsets and given with that error.",
+                    "it. The offsets (the host's clock minus the control machine's: a negative one is a host's clock "
+                    "behind): {offsets}. Each interval in this report between a time of pglab's (the power-off, a "
+                    "snapshot, the start of the rejoin) and a host's log line is corrected by these offsets and "
+                    "given with that error.",
                     "pglab измерил часы каждого хоста относительно часов управляющей машины {when}. Каждый отсчёт "
                     "берёт `date` хоста по SSH между двумя отсчётами часов управляющей машины; его погрешность\u00a0— "
                     "половина этого времени. При нескольких отсчётах смещение\u00a0— середина охваченного ими "
                     "диапазона, а погрешность покрывает их все: часы, которые равномерно уходили или были заново "
-                    "выставлены при загрузке, остаются в её пределах. Смещения: {offsets}. Каждый интервал в отчёте "
-                    "между временем pglab (отключение питания, снимок, начало повторного подключения) и строкой "
+                    "выставлены при загрузке, остаются в её пределах. Смещения (часы хоста минус часы управляющей "
+                    "машины: у отрицательного часы хоста отстают): {offsets}. Каждый интервал в отчёте между "
+                    "временем pglab (отключение питания, снимок, начало повторного подключения) и строкой "
                     "журнала хоста исправлен на эти смещения и дан с этой погрешностью."),
     "env_offset": ("{host} {offset}\u00a0±\u00a0{bound}", "{host} {offset}\u00a0±\u00a0{bound}"),
     "env_offsets_when_end": ("at the end of the run", "в конце работы"),

@@ -131,13 +131,13 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_facts_each": ("Its own lines give each node's read: {nodes}; the slowest read, {slowest}'s, set the pace.",
                        "Его собственные строки дают время чтения каждого узла: {nodes}; дольше всех читался "
                        "{slowest}, он и задал темп."),
-    "seq_facts_node": ("{node} {ms}\u00a0ms", "{node}\u00a0— {ms}\u00a0мс"),
-    "seq_facts_syn": ("{node} {ms}\u00a0ms (its SYN unanswered: not read)",
-                      "{node}\u00a0— {ms}\u00a0мс (ответа на SYN не было, состояние не читалось)"),
-    "seq_facts_silent": ("`failover.sh` gave up on {node}: no answer to a SYN within {ms}\u00a0ms, its facts not read",
-                         "`failover.sh` не дождался от {node} ответа на SYN ({ms}\u00a0мс), его состояние не читалось"),
-    "seq_facts": ("`failover.sh` has read {node}'s facts ({ms}\u00a0ms by its own line)",
-                  "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {ms}\u00a0мс)"),
+    "seq_facts_node": ("{node} {took}", "{node}\u00a0— {took}"),
+    "seq_facts_syn": ("{node} {took} (its SYN unanswered: not read)",
+                      "{node}\u00a0— {took} (ответа на SYN не было, состояние не читалось)"),
+    "seq_facts_silent": ("`failover.sh` gave up on {node}: no answer to a SYN within {took}, its facts not read",
+                         "`failover.sh` не дождался от {node} ответа на SYN ({took}), его состояние не читалось"),
+    "seq_facts": ("`failover.sh` has read {node}'s facts ({took} by its own line)",
+                  "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {took})"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
                            "host that answers on its SSH port at once, so it read those of the two others (to "
                            "{failed} it only sent a SYN, which went unanswered for `SYN_TIMEOUT` = {syn} s, "
@@ -311,6 +311,11 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                              "{rel} начала возврата на A (событие pglab перед остановкой B), до первого "
                              "успешного запроса через {after} после `failover done` pgpool, который пришёл через "
                              "{failover} после начала возврата{clocks}."),
+    "pause_sum_login": (" Its connection attempt that got in began {began} after `failover done` and took {took} "
+                        "(TCP, TLS and the login through pgpool); its first transaction then took {tx}.",
+                        " Её попытка подключения, которая удалась, началась через {began} после `failover done` и "
+                        "заняла {took} (TCP, TLS и вход через pgpool); первая транзакция после неё заняла {tx}."),
+    "pause_login": ("Connected: attempt began (took)", "Подключение: начало попытки (длительность)"),
     "pause_rel_before": ("{s} before", "за {s} до"),
     "pause_rel_after": ("{s} after", "через {s} после"),
     "pause_sum_clocks": (" (each part spans two clocks, with their measured offsets' error)",

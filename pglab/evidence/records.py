@@ -34,6 +34,7 @@ class Evidence:
     journal: list[dict] = field(default_factory=list)
     reads: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    connects: list[dict] = field(default_factory=list)  # each connection attempt: began, ended, ok (newer runs)
     logs: list[dict] = field(default_factory=list)
     demo: dict = field(default_factory=dict)
     verify: dict = field(default_factory=dict)

@@ -31,6 +31,7 @@ from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
     attaches,
     availability,
+    before_stop,
     clocks,
     configuration,
     connectivity,
@@ -48,7 +49,7 @@ from pglab.evidence import (
 from pglab.evidence import detection as detection_of
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
-from pglab.evidence.i18n import TEXT, number, quantity
+from pglab.evidence.i18n import TEXT, lang_of, number, quantity
 from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
@@ -85,6 +86,7 @@ def load_evidence(ctx: LabContext) -> Evidence:
         demo = {**demo, "b_stop_logs": relayed_to_their_nodes(demo["b_stop_logs"])}
     return Evidence(stages=stages, events=ctx.state.events(), journal=load("journal.json", []),
                     reads=load("reads.json", []), errors=load("client_errors.json", []),
+                    connects=load("client_connects.json", []),
                     logs=relayed_to_their_nodes(load("logs.json", [])),
                     demo=demo, verify=load("verify.json", {}) or {},
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
@@ -284,11 +286,14 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
     parts = (run.span(worst.last_before, "client", begin.ts, begin.clock),
              run.span(begin.ts, begin.clock, done.ts, done.clock),
              run.span(done.ts, done.clock, worst.first_after, "client"))
+    login = "" if worst.connected is None else t["pause_sum_login"].format(
+        began=clocks.words(t, run.span(done.ts, done.clock, worst.connected[0], "client")),
+        took=secs(worst.connected[1] - worst.connected[0]), tx=secs(worst.first_after - worst.connected[1]))
     return t["pause_sum_" + kind].format(
         session=worst.session, pause=secs(worst.first_after - worst.last_before),
         rel=t["pause_rel_before" if parts[0].seconds >= 0 else "pause_rel_after"].format(s=clocks.words(t, parts[0])),
         failover=clocks.words(t, parts[1]), after=clocks.words(t, parts[2]),
-        clocks="" if run.single else t["pause_sum_clocks"])
+        clocks="" if run.single else t["pause_sum_clocks"]) + login
 
 
 def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
@@ -562,10 +567,10 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         if not found[w]:
             continue
         detect = sequence.detection(t, lab, found[w], between, secs) if kind == "poweroff" else None
-        stories = availability.pause_stories(windows[w], ev.errors)
+        stories = availability.pause_stories(windows[w], ev.errors, ev.connects)
         pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
         resumed = [s.first_after for s in stories if s.first_after]
-        out[w] = {"rows": sequence.rows(lab, kind, found[w]),
+        out[w] = {"rows": sequence.rows(lab, kind, found[w], lang_of(t)),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories,
                   "timeouts": login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]), found[w],
@@ -607,6 +612,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
     captions = Captions(t)
+    stop_read = before_stop.of(lab, ev)
     context = {"t": t, "timing": where_time_went(t, lab, ev, figs, secs), "lab": lab, "figs": figs,
                "sections": sections(ev, lang, verdicts(t, lab, ev, figs), lab),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
@@ -657,7 +663,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "step_ru": lambda step: step_names.russian(step) if lang == "ru" else None,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, lab.async_standby),
-               "c_at_fork": c_at_fork(t, lab, ev)}
+               "c_at_fork": c_at_fork(t, lab, ev), "before_stop": stop_read,
+               "bs_verdict": before_stop.verdict(t, lab, stop_read) if stop_read else ""}
     return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 
 

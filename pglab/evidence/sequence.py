@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pglab.evidence import clocks
 from pglab.evidence.availability import FaultAvailability
-from pglab.evidence.i18n import lang_of, number
+from pglab.evidence.i18n import duration, lang_of, number
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence
 from pglab.evidence.verdicts import clock
@@ -141,9 +141,9 @@ def syn_only(kind: str, failed: str, node: str) -> bool:
     return kind == "poweroff" and node == failed
 
 
-def rows(lab: Lab, kind: str, found: list[Mark]) -> list[tuple[Mark, str, dict[str, str | int]]]:
+def rows(lab: Lab, kind: str, found: list[Mark], lang: str) -> list[tuple[Mark, str, dict[str, str | int]]]:
     """The sequence table: each mark with its text's key and fields - a facts line says whose facts were read (or
-    that the powered-off host went unread) and in how many milliseconds; any other mark is its own key."""
+    that the powered-off host went unread) and how long that took; any other mark is its own key."""
     out = []
     for m in found:
         line = FACTS_LINE.search(m.detail) if m.what == "seq_facts" else None
@@ -151,7 +151,7 @@ def rows(lab: Lab, kind: str, found: list[Mark]) -> list[tuple[Mark, str, dict[s
             out.append((m, m.what, {}))
             continue
         key = "seq_facts_silent" if syn_only(kind, failed_host(lab, kind), line.group(1)) else "seq_facts"
-        out.append((m, key, {"node": line.group(1), "ms": int(line.group(2))}))
+        out.append((m, key, {"node": line.group(1), "took": duration(int(line.group(2)), lang)}))
     return out
 
 
@@ -216,7 +216,7 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
 def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:
     """The paragraphs saying where the time went, each figure from `found` (`before`: the failover's marks, which
     the switch-back compares with). `secs` writes seconds the language's way."""
-    failed = failed_host(lab, kind)
+    failed, lang = failed_host(lab, kind), lang_of(t)
     target = next((m.detail.split(": promoting ", 1)[1].split()[0] for m in found if m.what == "seq_decision"), "?")
     out = []
     decide = span(found, "seq_script_start", "seq_decision")
@@ -228,7 +228,7 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
         read = [(n, ms, syn_only(kind, failed, n)) for n, ms in facts_times(found)]
         asked = [r for r in read if not r[2]]
         each = t["seq_facts_each"].format(
-            nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, ms=ms)
+            nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, took=duration(ms, lang))
                             for n, ms, syn in read),
             slowest=max(asked, key=lambda r: r[1])[0]) if asked else t["seq_facts_unlogged"]
         out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes, each=each).replace("  ", " "))

@@ -32,7 +32,8 @@ import uuid
 
 DATA = os.environ.get("PGLAB_CLIENT_DIR", "/var/log/pglab-client")
 PID_FILE, STATUS_FILE, PAUSE_FILE = (f"{DATA}/{n}" for n in ("client.pid", "status.json", "pause"))
-JOURNAL, READS, ERRORS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl", "client.log"))
+JOURNAL, READS, ERRORS, CONNECTS, LOG = (f"{DATA}/{n}" for n in ("journal.jsonl", "reads.jsonl", "errors.jsonl",
+                                                                  "connects.jsonl", "client.log"))
 # keepalives catch a dead peer on an idle connection, tcp_user_timeout one that never answers a request.
 # idle_in_transaction_session_timeout (sent in the startup packet, which pgpool hands to every backend):
 # a session's transactions take milliseconds, so one idle in a transaction for longer is stuck - pgpool
@@ -109,6 +110,7 @@ class Session(threading.Thread):
     def connect(self) -> None:
         import psycopg
         while not self.stop_event.is_set():
+            began = time.time()
             try:
                 a = self.args
                 self.conn = psycopg.connect(CONNINFO.format(host=a.host, port=a.port, db=a.db, sslmode=a.sslmode,
@@ -117,10 +119,17 @@ class Session(threading.Thread):
                                                               login_s=a.login_timeout_s))
                 self.counters["connected"] = True
                 self.counters["connections"] += 1
+                self.attempted(began, True)
                 return
             except psycopg.Error as exc:
+                self.attempted(began, False)
                 self.fail(exc, "connect")
                 time.sleep(RETRY_S)
+
+    def attempted(self, began: float, ok: bool) -> None:
+        """Each connection attempt, when it began and ended (TCP, TLS and the login through pgpool): where a
+        session's time goes between pgpool's failover and its first commit."""
+        self.journals[CONNECTS].append({"ts": time.time(), "began": began, "session": self.name, "ok": ok})
 
     def fail(self, exc: Exception, phase: str) -> None:
         message = " ".join(str(exc).split())[:200]
@@ -240,7 +249,7 @@ class Session(threading.Thread):
 def run(args: argparse.Namespace) -> None:
     stop, flushed = threading.Event(), threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    journals = {path: Journal(path) for path in (JOURNAL, READS, ERRORS)}
+    journals = {path: Journal(path) for path in (JOURNAL, READS, ERRORS, CONNECTS)}
     flusher = threading.Thread(target=flush_journals, args=(list(journals.values()), flushed), daemon=True)
     flusher.start()
     sessions = [Session(f"w{i + 1}", "writer", args, stop, journals) for i in range(args.writers)]

@@ -87,6 +87,11 @@ def errors(ctx: LabContext) -> list[dict]:
     return _records(ctx, "errors")
 
 
+def connects(ctx: LabContext) -> list[dict]:
+    """Every connection attempt: {'ts' (ended), 'began', 'session', 'ok'}."""
+    return _records(ctx, "connects")
+
+
 def wait_for_commits(ctx: LabContext, after: float, count: int = 1, timeout: float | None = None) -> float | None:
     """The time of the first of `count` acknowledged commits after `after` (polls the journal tail), or None."""
     def first_ack() -> float | None:

@@ -104,7 +104,7 @@ def stages() -> list[dict]:
 
 def final_clients() -> dict:
     """The sessions' counters after they stopped: what the journal holds, session by session."""
-    journal, reads, _ = client_records()
+    journal, reads, _, _ = client_records()
     sessions = {f"w{i}": {"kind": "writer", "commits": sum(r["session"] == f"w{i}" for r in journal),
                           "reads": 0, "errors": 1, "reconnects": 1} for i in range(1, WRITERS + 1)}
     sessions |= {f"r{i}": {"kind": "reader", "commits": 0, "reads": sum(r["session"] == f"r{i}" for r in reads),
@@ -137,7 +137,12 @@ def events() -> list[dict]:
              "role_file": "primary-sync-pg_b"},
             {"ts": RECOVER, "event": "recover-start", "primary": "pg-b"},
             {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1},
-            {"ts": SWITCH, "event": "switchover", "host": "pg-a"},
+            {"ts": SWITCH, "event": "switchover", "host": "pg-a", "before_stop": {
+                "host": "pg-b", "ts": SWITCH - 0.05, "lsn": "0/6001A40", "peers": [
+                    {"app_name": "pg_a", "state": "streaming", "sync_state": "sync", "sent_lsn": "0/6001A40",
+                     "flush_lsn": "0/6001A40", "replay_lsn": "0/60019B8"},
+                    {"app_name": "pg_c", "state": "streaming", "sync_state": "async", "sent_lsn": "0/6001A40",
+                     "flush_lsn": "0/6001A40", "replay_lsn": "0/5F00028"}]}},
             {"ts": SWITCHED, "event": "switched-back", "host": "pg-a", "seconds": 3.5},
             {"ts": RECOVERED, "event": "recovered", "seconds": 24.0, "methods": {"pg-a": "rewind"}},
             {"ts": RECOVERED - 0.2, "event": "probe-again", "probe_id": 3, "b_s": 0.061, "c_at_once": False,
@@ -150,10 +155,11 @@ def events() -> list[dict]:
             {"ts": END, "event": "lab-done", "seconds": 170.0}]
 
 
-def client_records() -> tuple[list[dict], list[dict], list[dict]]:
-    """Writers commit ~20/s (none while A is off until the failover, nor in the switch-back), readers read."""
+def client_records() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Writers commit ~20/s (none while A is off until the failover, nor in the switch-back), readers read; the
+    last list: the writers' connection attempts that got in after each fault."""
     rnd = random.Random(18)
-    journal, reads, errors, n = [], [], [], 0
+    journal, reads, errors, connects, n = [], [], [], [], 0
     for i in range(1, WRITERS + 1):
         ts = CLIENTS + rnd.random() * 0.05
         while ts < PAUSE:
@@ -162,6 +168,7 @@ def client_records() -> tuple[list[dict], list[dict], list[dict]]:
                 errors.append({"ts": ts, "session": f"w{i}", "phase": "transfer",
                                "error": "server closed the connection unexpectedly"})
                 ts = (FAILOVER_DONE + 0.2 * i) if ts < SWITCH else (SWITCHED + 0.1 * i)
+                connects.append({"ts": ts - 0.01, "began": ts - 0.04, "session": f"w{i}", "ok": True})
                 continue
             n += 1
             journal.append({"id": f"w{i}-{n}", "session": f"w{i}", "ts": ts, "outcome": "ack", "n": n})
@@ -174,7 +181,7 @@ def client_records() -> tuple[list[dict], list[dict], list[dict]]:
                 continue
             reads.append({"ts": ts, "session": f"r{i}", "kind": "reader", "node": "pg-b", "standby": True,
                           "n": 1, "total": 100_000, "invariant": True})
-    return journal, reads, errors
+    return journal, reads, errors, connects
 
 
 def logs() -> list[dict]:
@@ -323,10 +330,11 @@ UNKNOWN = [{"id": "u1-aaaaaaaa", "session": "w1", "ts": OFF + 0.01, "outcome": "
 
 
 def evidence() -> Evidence:
-    journal, reads, errors = client_records()
+    journal, reads, errors, connects = client_records()
     acked = len(journal)
     journal = sorted(journal + UNKNOWN, key=lambda r: r["ts"])  # 3 commits whose outcome the client never learned
-    return Evidence(stages=stages(), events=events(), journal=journal, reads=reads, errors=errors, logs=logs(),
+    return Evidence(stages=stages(), events=events(), journal=journal, reads=reads, errors=errors,
+                    connects=connects, logs=logs(),
                     demo=demo(), verify=verify(acked), configuration=configuration(), commands=commands(),
                     recover_logs=recover_logs(), environment=environment(), samples=samples())
 
@@ -338,7 +346,8 @@ def write(home: Path) -> None:
     state.ensure()
     (home / "lab.json").write_text(json.dumps({"provider": "local", "subnet": "10.213.27.0/24"}))
     for name, data in (("stages.json", ev.stages), ("journal.json", ev.journal), ("reads.json", ev.reads),
-                       ("client_errors.json", ev.errors), ("logs.json", ev.logs), ("demo.json", ev.demo),
+                       ("client_errors.json", ev.errors), ("client_connects.json", ev.connects),
+                       ("logs.json", ev.logs), ("demo.json", ev.demo),
                        ("verify.json", ev.verify), ("configuration.json", ev.configuration),
                        ("commands.json", ev.commands), ("recover_logs.json", ev.recover_logs),
                        ("environment.json", ev.environment), ("sample_rows.json", ev.samples)):

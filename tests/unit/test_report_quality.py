@@ -218,15 +218,18 @@ def test_title_page_without_a_file_shows_placeholders_and_one_warning(monkeypatc
 # (d) the real PDF: no orphan heading, no row split across pages; (f) the warning on stderr
 
 class Headings(HTMLParser):
-    """The texts of headings, table captions and lead-ins to a list: what must not end a page."""
+    """The texts of headings, table captions, lead-ins and the stages' task boxes (the blockquotes that open a
+    stage, before its first line of work) to a list: what must not end a page."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
         self.depth = 0
+        self.after_heading = False  # the last element closed was a heading: a blockquote now is a task box
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("h1", "h2", "h3", "h4", "h5") or dict(attrs).get("class") in ("table-caption", "lead-in"):
+        if tag in ("h1", "h2", "h3", "h4", "h5") or dict(attrs).get("class") in ("table-caption", "lead-in") \
+                or tag == "blockquote" and self.after_heading:
             self.found.append("")
             self.depth = 1
         elif self.depth:
@@ -235,6 +238,7 @@ class Headings(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.depth:
             self.depth -= 1
+        self.after_heading = tag in ("h1", "h2", "h3", "h4", "h5")
 
     def handle_data(self, data: str) -> None:
         if self.depth:
@@ -253,12 +257,14 @@ def pages(pdf: Path) -> list[list[str]]:
 
 
 def orphans(page_lines: list[list[str]], headings: list[str]) -> list[str]:
-    """Pages whose last line of text (the page number aside) is a heading or the end of one."""
+    """Pages whose last line of text (the page number aside) is a heading or the end of one - the whole of it on
+    that page (a task box ends with the words of a requirement that may end the task page too)."""
     found = []
     for page, lines in enumerate(page_lines, 1):
         body = lines[:-1] if lines and lines[-1] == str(page) else lines  # the page number at its foot
-        last = body[-1] if body else ""
-        if any(h and (h == last or len(last) >= 8 and h.endswith(last)) for h in headings):
+        last, text = (body[-1] if body else ""), " ".join(body)
+        if any(h and (h == last or len(last) >= 8 and h.endswith(last) and " ".join(h.split())[:30] in text)
+               for h in headings):
             found.append(last)
     return found
 
@@ -1395,11 +1401,11 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
              mark(10.6, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 13513 ms"),
              mark(10.62, "pgpool", "seq_decision", "failover.sh: primary pg-b failed: promoting pg-a (pgpool's)")]
     english = " ".join(sequence.explain(TEXT["en"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-b 118\u00a0ms, pg-a 13513\u00a0ms; the slowest read, pg-a's," in english, english
+    assert "pg-b 118\u00a0ms, pg-a 13.51 s; the slowest read, pg-a's," in english, english
     cut = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-a 13513\u00a0ms (its SYN unanswered: not read); the slowest read, pg-b's," in cut, cut
+    assert "pg-a 13.51 s (its SYN unanswered: not read); the slowest read, pg-b's," in cut, cut
     russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} с"))
-    assert "pg-a\u00a0— 13\u00a0513\u00a0мс" in russian and "не записано" not in russian, russian
+    assert "pg-b\u00a0— 118\u00a0мс, pg-a\u00a0— 13,51\u00a0с" in russian and "не записано" not in russian, russian
     hits = [{"ts": 10.3, "host": "pgpool", "source": "pgpool", "label": "failover script",
              "line": "2026-12-01 04:57:39.464 failover.sh: facts of pg-c read in 5284 ms"},
             {"ts": 11.0, "host": "pgpool", "source": "pgpool", "label": "failover script",
@@ -1543,3 +1549,43 @@ def test_a_size_across_two_clocks_is_said_with_its_error_not_as_an_order():
     said = report.skew_words(TEXT["en"], run, "pg-a", "pg-c")
     assert "pg-c's clock 0.90 s\u00a0±\u00a01.12 s ahead of pg-a's" in said
     assert Timing.named("roomy").tcp_waits_s == (0.2, 0.4, 0.8, 1.6)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_switch_back_shows_a_synchronous_and_caught_up_before_b_stops(lang):
+    """The read of B just before its stop is a numbered table; the text says what it shows of A, and says so
+    differently when A was not B's synchronous standby (a planted row), and says nothing for a run without it."""
+    t = TEXT[lang]
+    text = markdown(lang)
+    tail = t["bs_caption"].split("{current}")[1]
+    table = re.search(r'id="table-(\d+)">[^\n]*' + re.escape(tail), text)
+    assert table, "no numbered table of pg_stat_replication before the stop"
+    lead = t["bs_lead"].split("{current}")[0]
+    assert lead in text and "⟦" not in text
+    assert text.index(lead) < table.start()
+    assert t["bs_sync"].format(home="pg-a", current="pg-b", replay="0/60019B8",
+                               behind=t["bs_behind"].format(bytes=136, home="pg-a")) in text  # 0x6001A40 - 0x60019B8
+    ev = lab_evidence.evidence()
+    peers = ev.first("switchover")["before_stop"]["peers"]
+    peers[0]["sync_state"] = "async"
+    planted = markdown_of(ev, lang)
+    assert t["bs_not_sync"].split("{home}")[0] in planted and t["bs_sync"].split("{home}")[1][:20] not in planted
+    del ev.first("switchover")["before_stop"]
+    assert lead not in markdown_of(ev, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_pause_names_the_connection_attempt_that_got_in_and_how_long_it_took(lang):
+    """A teacher could not tell where 3-5 s between pgpool's `failover done` and the sessions' return went: each
+    session's attempt that got in is a column, and the longest pause is broken down by it; an older run without
+    the attempts' journal shows neither."""
+    t = TEXT[lang]
+    text = markdown(lang)
+    assert t["pause_login"] in text
+    assert t["pause_sum_login"].split("{began}")[0] in text
+    took = quantity(0.03, t["seconds"], lang)  # the fixture's attempts: began 0.04 s before, ended 0.01 s before
+    assert f"({took})" in text
+    ev = lab_evidence.evidence()
+    ev.connects = []
+    older = markdown_of(ev, lang)
+    assert t["pause_login"] not in older and t["pause_sum_login"].split("{began}")[0] not in older
