@@ -315,6 +315,17 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                         "(TCP, TLS and the login through pgpool); its first transaction then took {tx}.",
                         " Её попытка подключения, которая удалась, началась через {began} после `failover done` и "
                         "заняла {took} (TCP, TLS и вход через pgpool); первая транзакция после неё заняла {tx}."),
+    "pause_readers_begin": ("A reader pauses from the power-off like the writers, even one whose read node is "
+                            "{sync}: its reads run in transactions, and pgpool sends a transaction's `BEGIN` (and "
+                            "`COMMIT`) to the primary as well as to the session's read node (pgpool-II's source, "
+                            "`send_to_where`: transaction statements go to both), so each read first waited on the "
+                            "connection to {primary}, which no longer answered, until pgpool's failover ended it.",
+                            "Читающая сессия останавливается с отключением питания так же, как пишущие, даже если "
+                            "её узел чтения — {sync}: её чтения идут в транзакциях, а `BEGIN` (и `COMMIT`) "
+                            "транзакции pgpool отправляет и основному узлу, и узлу чтения сессии (исходный код "
+                            "pgpool-II, `send_to_where`: команды управления транзакцией идут на оба), поэтому каждое "
+                            "чтение сначала ждало на соединении с {primary}, который уже не отвечал, пока его не "
+                            "оборвало переключение pgpool."),
     "pause_login": ("Connected: attempt began (took)", "Подключение: начало попытки (длительность)"),
     "pause_rel_before": ("{s} before", "за {s} до"),
     "pause_rel_after": ("{s} after", "через {s} после"),

@@ -572,7 +572,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         resumed = [s.first_after for s in stories if s.first_after]
         out[w] = {"rows": sequence.rows(lab, kind, found[w], lang_of(t)),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
-                  "phase": t["seq_" + w], "stories": stories,
+                  "phase": t["seq_" + w], "stories": stories, "readers": bool(windows[w].of("reader")),
                   "timeouts": login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]), found[w],
                                              run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),

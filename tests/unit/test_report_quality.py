@@ -1589,3 +1589,11 @@ def test_a_pause_names_the_connection_attempt_that_got_in_and_how_long_it_took(l
     ev.connects = []
     older = markdown_of(ev, lang)
     assert t["pause_login"] not in older and t["pause_sum_login"].split("{began}")[0] not in older
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_reader_paused_by_the_power_off_is_explained_by_begin_going_to_the_primary(lang):
+    """A teacher asked why a reader whose reads go to the live B paused from the power-off: pgpool sends BEGIN to
+    the primary too. Said once, at the failover (the switch-back stops B cleanly)."""
+    sentence = TEXT[lang]["pause_readers_begin"].format(primary="pg-a", sync="pg-b")
+    assert markdown(lang).count(sentence) == 1
