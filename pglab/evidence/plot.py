@@ -129,14 +129,23 @@ def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
         ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
         text = ax.text(x, ymax, str(number), va="top", ha="center", fontsize=FONT_PT["marks"],
                        bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": 0.15})
-        box = text.get_window_extent(renderer)
-        if box.x1 > right_edge:  # no room around the line: the number goes to its left
+        left, right, size = circle(text, renderer)
+        if right > right_edge:  # no room around the line: the number goes to its left
             text.set_horizontalalignment("right")
-            box = text.get_window_extent(renderer)
-        row = next((i for i, right in enumerate(rows) if right < box.x0 - 3), len(rows))
-        rows[row:row + 1] = [box.x1]
-        y_pixels = ax.transData.transform((x, ymax))[1] - box.height * (0.25 + 1.2 * row)  # clear of the frame
+            left, right, size = circle(text, renderer)
+        row = next((i for i, edge in enumerate(rows) if edge < left - 3), len(rows))
+        rows[row:row + 1] = [right]
+        y_pixels = ax.transData.transform((x, ymax))[1] - size * (0.2 + 1.1 * row)  # clear of the frame
         text.set_y(ax.transData.inverted().transform((0, y_pixels))[1])
+
+
+def circle(text, renderer) -> tuple[float, float, float]:
+    """The left and right edges and the diameter, in pixels, of a number's circle: the text's own extent is only
+    the digits, and two circles placed by it touched (a teacher saw markers 1 and 2 overlap)."""
+    box = text.get_window_extent(renderer)
+    size = max(box.width, box.height) * (1 + 2 * 0.15) + 2  # the bbox pad, and its edge line
+    middle = (box.x0 + box.x1) / 2
+    return middle - size / 2, middle + size / 2, size
 
 
 def clock_ticks(seconds: float) -> tuple[mdates.DateLocator, str]:
