@@ -163,7 +163,8 @@ def converge_standbys(ctx: LabContext, primary: str, report: RecoveryReport, say
         if not streams_from(ctx, host, primary):
             report.rejoined[host], report.rejoin_seconds[host] = rejoin(ctx, host, primary, say)
             ctx.state.record_event("rejoined", host=host, method=report.rejoined[host],
-                                   seconds=round(report.rejoin_seconds[host], 2))
+                                   seconds=round(report.rejoin_seconds[host], 2),
+                                   slots=[vars(s) for s in slots.slots_of(ctx, host)])  # what pg_rewind left
         pool = inspect.pool_nodes(ctx)
         if not pool_down(pool, host):
             continue

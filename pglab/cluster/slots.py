@@ -28,15 +28,17 @@ def stale(slots: list[Slot], primary: str, standby_apps: set[str]) -> list[Slot]
     return [s for s in slots if not s.active and (s.host != primary or s.name not in standby_apps)]
 
 
+def slots_of(ctx: LabContext, host: str) -> list[Slot]:
+    """pg_replication_slots of one node."""
+    rows = sql.query(ctx.shell(host), "SELECT slot_name, active, coalesce(restart_lsn::text, '') "
+                                      "FROM pg_replication_slots ORDER BY slot_name", check=False,
+                     step="replication slots")
+    return [Slot(host, r[0], r[1] == "t", r[2]) for r in rows]
+
+
 def all_slots(ctx: LabContext) -> list[Slot]:
     """pg_replication_slots of every PostgreSQL node."""
-    out = []
-    for host in (h.name for h in ctx.lab.pg_hosts):
-        rows = sql.query(ctx.shell(host), "SELECT slot_name, active, coalesce(restart_lsn::text, '') "
-                                          "FROM pg_replication_slots ORDER BY slot_name", check=False,
-                         step="replication slots")
-        out += [Slot(host, r[0], r[1] == "t", r[2]) for r in rows]
-    return out
+    return [s for h in ctx.lab.pg_hosts for s in slots_of(ctx, h.name)]
 
 
 def drop_stale(ctx: LabContext, say=lambda _: None) -> list[Slot]:

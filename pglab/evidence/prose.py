@@ -855,6 +855,17 @@ PROSE |= {
     "dis_in_verification": ("the verification table", "таблице проверки"),
     "dis_in_sessions": ("the client sessions' final counters", "итоговых счётчиках сессий"),
     "dis_in_rows": ("the final row counts", "итоговом подсчёте строк"),
+    "rewind_slots": ("pg_rewind removes what the target had in `pg_replslot` (the directory is on its exclusion "
+                     "list, with `pg_stat_tmp` and the like): {host} did not keep the slots it had as primary before "
+                     "the power cut. Right after the rejoin `pg_replication_slots` on {host} listed: {slots}. Its "
+                     "standbys create their slots on it when they follow it (`pglab-node`'s `ensure_slot`); the "
+                     "slots table at the end shows them.",
+                     "pg_rewind удаляет то, что было у целевого узла в `pg_replslot` (каталог в его списке "
+                     "исключений, как и `pg_stat_tmp` и подобные): слоты, которые были у {host} как у основного "
+                     "до отключения питания, не сохранились. Сразу после возвращения `pg_replication_slots` на "
+                     "{host} показывал: {slots}. Свои слоты на нём создают резервные узлы, когда начинают "
+                     "следовать за ним (`ensure_slot` в `pglab-node`); таблица слотов в конце их показывает."),
+    "rewind_no_slot": ("no slot", "ни одного слота"),
     # The switch-back's read of the primary just before its stop (pglab/evidence/before_stop.py).
     "bs_lead": ("Just before the stop, one query on {current} ({at} on its clock) read its WAL position `{lsn}` and "
                 "its `pg_stat_replication` (table ⟦next:before_stop⟧).",

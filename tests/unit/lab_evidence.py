@@ -136,7 +136,8 @@ def events() -> list[dict]:
              "cluster_state": "in production", "wal_timeline": 1, "wal_end": "0/05000F10",
              "role_file": "primary-sync-pg_b"},
             {"ts": RECOVER, "event": "recover-start", "primary": "pg-b"},
-            {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1},
+            {"ts": RECOVER + 4.1, "event": "rejoined", "host": "pg-a", "method": "rewind", "seconds": 4.1,
+             "slots": []},
             {"ts": SWITCH, "event": "switchover", "host": "pg-a", "before_stop": {
                 "host": "pg-b", "ts": SWITCH - 0.05, "lsn": "0/6001A40", "peers": [
                     {"app_name": "pg_a", "state": "streaming", "sync_state": "sync", "sent_lsn": "0/6001A40",

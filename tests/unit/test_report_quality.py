@@ -1611,3 +1611,18 @@ def test_a_reader_paused_by_the_power_off_is_explained_by_begin_going_to_the_pri
     the primary too. Said once, at the failover (the switch-back stops B cleanly)."""
     sentence = TEXT[lang]["pause_readers_begin"].format(primary="pg-a", sync="pg-b")
     assert markdown(lang).count(sentence) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_rewound_nodes_slots_are_shown_as_the_rejoin_left_them(lang):
+    """A teacher asked what became of A's own slots after pg_rewind: the slots read right after the rejoin, and
+    why (pg_rewind removes pg_replslot's contents); a run that did not read them says nothing."""
+    t = TEXT[lang]
+    said = t["rewind_slots"].format(host="pg-a", slots=t["rewind_no_slot"])
+    assert said in markdown(lang)
+    ev = lab_evidence.evidence()
+    ev.first("rejoined", host="pg-a")["slots"] = [{"host": "pg-a", "name": "pg_c", "active": False,
+                                                   "restart_lsn": "0/5000000"}]
+    assert t["rewind_slots"].format(host="pg-a", slots="`pg_c`") in markdown_of(ev, lang)
+    del ev.first("rejoined", host="pg-a")["slots"]
+    assert t["rewind_slots"].split("{host}")[0] not in markdown_of(ev, lang)
