@@ -115,11 +115,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
     "concluded_rewind_copy": (" pg_rewind copied {copy} of the source's {total} MB ({pct} %): on a database this small "
-                              "not much less than a full copy; its cost grows with the changes since the divergence, "
-                              "a copy's with the database.",
+                              "not much less than a full copy: it copies whole the files it does not compare block by "
+                              "block (WAL segments, `pg_xact`, the configuration), and beyond them its cost grows with "
+                              "the changes since the last common checkpoint before the divergence, a copy's with the "
+                              "database.",
                               " pg_rewind скопировал {copy} из {total}\u00a0МБ источника ({pct}\u00a0%): на такой "
-                              "маленькой базе это ненамного меньше полной копии; его стоимость растёт с объёмом "
-                              "изменений после расхождения, а стоимость копии\u00a0— с размером базы."),
+                              "маленькой базе это ненамного меньше полной копии: файлы, которые он не сравнивает по "
+                              "блокам (сегменты WAL, `pg_xact`, конфигурация), он копирует целиком, а сверх них его "
+                              "стоимость растёт с объёмом изменений после последней общей контрольной точки перед "
+                              "расхождением, а стоимость копии\u00a0— с размером базы."),
     "recover_checks": ("Before the rejoin `fab recover` read every node's own facts over SSH (running or not, its "
                        "control file's state, where its WAL ends) and pgpool's node states, to decide which primary "
                        "holds every acknowledged commit: {s} here.",
@@ -185,13 +189,17 @@ WORDS: dict[str, tuple[str, str]] = {
                   "которую pgpool ему приписывает; столбец «Роль»\u00a0— что отвечает сам узел."),
     "probes_note": ("Each node answers one query (its role file read in it too), all nodes at once; the last column "
                     "says when each answer came (the control machine's clock), so a row is one moment, but the rows "
-                    "are not the same one: milliseconds apart on fast hosts, seconds on emulated VMs. With clients "
-                    "writing, a standby that answered after its primary can show a later WAL position than the "
-                    "primary's row.",
+                    "are not the same one: milliseconds apart on fast hosts, seconds on emulated VMs. While anything "
+                    "writes WAL - the clients, and before them pglab's own steps (the schema, the bootstrap's rows, "
+                    "the demonstration's probe rows, checkpoints) - a standby that answered after its primary can "
+                    "show a later WAL position "
+                    "than the primary's row.",
                     "Каждый узел отвечает на один запрос (файл роли читается в нём же), все узлы одновременно; "
                     "последний столбец показывает, когда пришёл каждый ответ (по часам управляющей машины), поэтому "
                     "строка относится к одному моменту, но строки\u00a0— к разным: они расходятся на миллисекунды на "
-                    "быстрых хостах и на секунды на эмулируемых виртуальных машинах. Пока клиенты пишут, резервный "
+                    "быстрых хостах и на секунды на эмулируемых виртуальных машинах. Пока что-либо пишет WAL (клиенты, "
+                    "а до них собственные шаги pglab: схема, начальные строки, пробные строки демонстрации, "
+                    "контрольные точки), резервный "
                     "узел, ответивший после основного, может показать более позднюю позицию WAL, чем строка "
                     "основного."),
     "detached_note": ("A detached node keeps a role in pgpool's books: the dead primary stays “primary” until the "
@@ -228,13 +236,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "down": ("down", "недоступен"),
     "pg_stopped": ("PostgreSQL stopped", "PostgreSQL остановлен"),
     "stale_apply": ("{host}'s apply delay of {age} is the age of the last transaction it had applied when it answered "
-                    "(at {at}): the clients' first commit was then only {since} old, less than its replay delay of "
-                    "{delay} s, so it had applied none of theirs yet, and its last applied transaction was an older "
-                    "one.",
+                    "(at {at}): the clients' first commit was then only {since} old, and {host} applies a commit no "
+                    "sooner than {delay} s after it was made (later while its replay lags), so it had applied none "
+                    "of theirs yet, and its last applied transaction was an older one.",
                     "Отставание применения {host}, {age},\u00a0— возраст последней транзакции, которую он применил к "
-                    "моменту ответа ({at}): первому коммиту клиентов тогда было лишь {since}, меньше его задержки "
-                    "применения ({delay}\u00a0с), поэтому ни одного их коммита он ещё не применил, и последней "
-                    "применённой была более ранняя транзакция."),
+                    "моменту ответа ({at}): первому коммиту клиентов тогда было лишь {since}, а {host} применяет "
+                    "коммит не раньше чем через {delay}\u00a0с после него (и позже, пока его применение отстаёт), "
+                    "поэтому ни одного их коммита он ещё не применил, и последней применённой была более ранняя "
+                    "транзакция."),
     "read_at": ("Read at (UTC)", "Прочитано (UTC)"),
     "sessions": ("Client sessions", "Клиентские сессии"),
     "session": ("Session", "Сессия"),

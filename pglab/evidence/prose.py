@@ -207,7 +207,7 @@ PROSE: dict[str, tuple[str, str]] = {
                  "сообщение длиннее столбца обрывается на целом слове и помечено «…»; сообщение, которое хост "
                  "повторил подряд (без учёта номеров процессов), показано одной строкой с числом повторов "
                  "(«×12, с … до …»); журналы целиком остаются на хостах."),
-    "unknown_table": ("Commits of unknown outcome, each", "Коммиты с неизвестным исходом, каждый"),
+    "unknown_table": ("Each commit of unknown outcome", "Каждый коммит с неизвестным исходом"),
     "after_cut": ("After the power cut", "После отключения питания"),
     "on_primary": ("On the final primary", "Есть на итоговом основном узле"),
     "unknown_time": ("Error at `COMMIT` (UTC, client)", "Ошибка при `COMMIT` (UTC, клиент)"),
@@ -258,7 +258,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "divergence point is discarded, and none of it can be an acknowledged commit: under `remote_apply` A "
         "acknowledged a commit only after B had replayed it (what A's WAL held in this run is shown below). A full "
         "`pg_basebackup` would copy the whole "
-        "database: its cost grows with the database, pg_rewind's with the changes since the divergence. Then "
+        "database: its cost grows with the database; pg_rewind's with the WAL and the blocks changed since the "
+        "last common checkpoint before the divergence, plus the files it copies whole (WAL segments, `pg_xact`, "
+        "the configuration), which on a small database are most of it. Then "
         "the switch-back: A becomes B's synchronous standby (so every commit is on A before it is acknowledged), "
         "B is shut down cleanly so that A and C receive all of its WAL, pgpool detaches B and `failover.sh` "
         "promotes A, which starts timeline 3. B follows A and becomes its synchronous standby again, C follows "
@@ -286,7 +288,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "Всё, что есть в WAL A после точки расхождения, отбрасывается, и подтверждённого коммита среди этого быть "
         "не может: при `remote_apply` A подтверждал коммит только после того, как B его применил (что было в WAL A "
         "в этой работе, показано ниже). Полная копия `pg_basebackup` переносит всю базу: её стоимость растёт с "
-        "размером базы, а стоимость pg_rewind\u00a0— с объёмом изменений после расхождения. Затем возврат на A: "
+        "размером базы, а стоимость pg_rewind\u00a0— с объёмом WAL и блоков, изменённых после последней общей "
+        "контрольной точки перед расхождением, плюс файлы, которые он копирует целиком (сегменты WAL, `pg_xact`, "
+        "конфигурация); на маленькой базе они и составляют большую часть. Затем возврат на A: "
         "A становится синхронным резервным узлом B (каждый коммит попадает на A до того, как будет "
         "подтверждён), B штатно останавливается, чтобы A и C получили весь его WAL, pgpool отключает B, "
         "и `failover.sh` повышает A, "
@@ -425,18 +429,29 @@ PROSE |= {
                  "abandoned`), which the client counts apart and the session tables do not include in their "
                  "errors. A watchdog thread looks at every session every {watchdog} (“The data”) and abandons a "
                  "request older than {ms} ms; a request whose connection fails before that ends with the "
-                 "connection's error instead. So a pause longer than {ms} ms with no abandoned request is spent in "
-                 "connection attempts: each failed one is counted under “Errors”, and one may wait up to libpq's "
-                 "`connect_timeout` ({login} s) before it fails.",
+                 "connection's error instead. The watchdog abandons a request by shutting its socket, so the "
+                 "abandoned request then also ends with an error of its own (`EOF detected` and the like), "
+                 "counted under “Errors” - the client's doing, not the server's; a commit abandoned so has an "
+                 "unknown outcome. So a pause longer than {ms} ms with no abandoned request is spent in "
+                 "connection attempts: each failed one is counted under “Errors”. `connect_timeout` ({login} s) "
+                 "bounds each wait of an attempt for the server, not the attempt as a whole: `psycopg` applies it "
+                 "to every wait for the socket (`wait_conn` in `psycopg/waiting.py`), so an attempt answered step "
+                 "by step (TCP, TLS, the login) may take longer in all, as the column “Connected” shows.",
                  "«Ошибок»\u00a0— как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
                  "последним успешным запросом до паузы и первым после неё; «Запросов без ответа»\u00a0— запросы, на "
                  "которые клиент не дождался ответа за {ms}\u00a0мс и отказался от них (запись журнала `request "
                  "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Отдельный поток "
                  "клиента раз в {watchdog} (см. «Данные») проверяет все сессии и прерывает запрос, ждущий ответа "
                  "дольше {ms}\u00a0мс; запрос, соединение которого обрывается раньше, завершается ошибкой этого "
-                 "соединения. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов уходит на попытки "
-                 "подключения: каждая неудавшаяся учтена в столбце «Ошибок», а одна попытка может ждать до "
-                 "`connect_timeout` libpq ({login}\u00a0с), прежде чем не удастся."),
+                 "соединения. Запрос сторожевой поток прерывает, закрывая его сокет, поэтому прерванный запрос "
+                 "затем завершается и собственной ошибкой (`EOF detected` и подобные), учтённой в столбце "
+                 "«Ошибок»,\u00a0— это действие клиента, а не сервера; коммит, прерванный так, получает "
+                 "неизвестный исход. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов уходит на попытки "
+                 "подключения: каждая неудавшаяся учтена в столбце «Ошибок». `connect_timeout` ({login}\u00a0с) "
+                 "ограничивает каждое ожидание попыткой ответа сервера, а не попытку целиком: `psycopg` применяет "
+                 "его к каждому ожиданию сокета (`wait_conn` в `psycopg/waiting.py`), поэтому попытка, на которую "
+                 "сервер отвечает по шагам (TCP, TLS, вход), может в сумме длиться дольше, как показывает столбец "
+                 "«Подключение»."),
     "cut_pause": ("Pause", "Пауза"),
     "c_attached": ("pgpool attached {host} again at {clock} UTC (`follow_primary.sh`'s line above).",
                    "pgpool снова подключил {host} в {clock} UTC (строка `follow_primary.sh` выше)."),
@@ -588,15 +603,20 @@ PROSE |= {
     "tl_other": ("a promotion", "повышение узла"),
     "timelines_text": ("**Why timeline {last}:** every promotion starts a new timeline, and this run had "
                        "{count:|promotion|promotions}. A standby follows a timeline switch by itself when its replay "
-                       "has not "
-                       "passed the fork point; the former primary cannot: the crash recovery pg_rewind runs writes "
-                       "checkpoints on the old timeline past the fork, so it is rewound.",
+                       "has not passed the fork point. A former primary cannot be trusted to: after a power cut "
+                       "its WAL may go past the fork (records no standby received, none of them an acknowledged "
+                       "commit), and its crash recovery ends with a checkpoint on the old timeline, itself past the "
+                       "fork. So pglab always rejoins a former primary with pg_rewind, which takes back both; what "
+                       "A's WAL held in this run and what pg_rewind took back are shown above with its output.",
                        "**Почему линия времени {last}:** каждое повышение начинает новую линию, а за время работы "
                        "было {count:wn|повышение|повышения|повышений}. Резервный узел переходит на новую линию "
-                       "сам, если применил WAL не "
-                       "дальше точки ветвления; бывший основной узел так не может: восстановление после сбоя, "
-                       "которое выполняет pg_rewind, записывает на старой линии контрольные точки после точки "
-                       "ветвления, поэтому его возвращают через pg_rewind."),
+                       "сам, если применил WAL не дальше точки ветвления. На бывший основной узел в этом положиться "
+                       "нельзя: после отключения питания его WAL может идти дальше точки ветвления (записи, которых "
+                       "не получил ни один резервный узел, и подтверждённых коммитов среди них нет), а его "
+                       "восстановление после сбоя заканчивается контрольной точкой на старой линии, тоже после "
+                       "точки ветвления. Поэтому pglab всегда возвращает бывший основной узел через pg_rewind, "
+                       "который откатывает и то и другое; что было в WAL A в этой работе и что откатил pg_rewind, "
+                       "показано выше вместе с его выводом."),
     "data": ("The data", "Данные"),
     "conn_table": ("Connectivity between the hosts, checked after the setup",
                    "Связность хостов, проверенная после настройки"),
@@ -640,15 +660,18 @@ PROSE |= {
                "Операторы клиентских сессий (параметры `psycopg`\u00a0— `%s`)"),
     "client_policy": ("How a session behaves on an error (`pglab/workload/client_program.py`): a failed transaction "
                       "is rolled back and the next one starts at once; a session whose connection broke waits {pause} "
-                      "and reconnects, retrying every {retry} (each try bounded by `connect_timeout` = {login}), so "
+                      "and reconnects, retrying every {retry} (each wait of a try for the server bounded by "
+                      "`connect_timeout` = "
+                      "{login}), so "
                       "after pgpool ends a child a session needs at least one reconnection and, while pgpool is "
                       "still switching, may need several. A watchdog looks at every session each {watchdog} and "
                       "abandons a transaction (its statements, commit and read-back together) unanswered for "
                       "{ms} ms: it shuts the socket, and the session reconnects.",
                       "Как сессия реагирует на ошибку (`pglab/workload/client_program.py`): неудачная транзакция "
                       "откатывается, и сразу начинается следующая; сессия, у которой оборвалось соединение, ждёт "
-                      "{pause} и подключается заново, повторяя попытку каждые {retry} (каждая ограничена "
-                      "`connect_timeout` = {login}), поэтому после того, как pgpool завершил дочерний процесс, "
+                      "{pause} и подключается заново, повторяя попытку каждые {retry} (каждое ожидание "
+                      "попыткой ответа сервера ограничено `connect_timeout` = {login}), поэтому после того, как "
+                      "pgpool завершил дочерний процесс, "
                       "сессии нужно хотя бы одно переподключение, а пока pgpool ещё переключается\u00a0— "
                       "несколько. Сторожевой поток каждые {watchdog} проверяет все сессии и прерывает транзакцию "
                       "(её операторы, фиксацию и перечитывание вместе), оставшуюся без ответа {ms}\u00a0мс: он "
@@ -739,14 +762,18 @@ PROSE |= {
                     "errors the server or the connection returned (the “Errors” column of the session tables) and "
                     "{abandoned:|request|requests} the client abandoned after no answer within its limit (it closed "
                     "the "
-                    "connection and reconnected; counted apart, not in that column). An error at `COMMIT` is a "
+                    "connection and reconnected; counted apart, not in that column - but the abandoned request's own "
+                    "failure on the connection the client shut, `EOF detected` or the like, is one of those "
+                    "errors). An error at `COMMIT` is a "
                     "commit of unknown outcome; any other failed transaction was rolled back, not retried: after "
                     "reconnecting, the session begins a new transfer.",
                     "Ошибки по журналу клиентской программы: всего записей\u00a0— {count}; из них {errors}\u00a0— "
                     "ошибки, которые вернул сервер или соединение (столбец «Ошибки» таблиц сессий), и "
                     "{abandoned}\u00a0— запросы, которые клиент прервал, не дождавшись ответа за отведённое время "
                     "(клиент "
-                    "закрыл соединение и подключился заново; в столбце «Ошибки» они не учитываются). Ошибка при "
+                    "закрыл соединение и подключился заново; в столбце «Ошибки» они не учитываются, но собственная "
+                    "ошибка прерванного запроса на закрытом клиентом соединении, `EOF detected` или подобная, "
+                    "среди этих ошибок есть). Ошибка при "
                     "выполнении `COMMIT` означает коммит с неизвестным исходом; любая другая неудавшаяся транзакция "
                     "откатывается и не повторяется: после переподключения сессия начинает новый перевод."),
     "gaps_text": ("The numbers `n` of `transfers` have gaps: an identity column takes numbers from a sequence, "
@@ -773,7 +800,8 @@ PROSE |= {
     "env_vagrant_vbox": ("virtual machines: five VMs made by Vagrant in VirtualBox",
                          "виртуальные машины: пять машин, созданных Vagrant в VirtualBox"),
     "env_machine": ("Machine (where `fab` runs)", "Управляющая машина (на ней запускается `fab`)"),
-    "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}", "{os}, `Linux {kernel}`, процессоров: {cpus}"),
+    "env_machine_value": ("{os}, `Linux {kernel}`, {cpus:|CPU|CPUs}",
+                          "{os}, `Linux {kernel}`, {cpus:|процессор|процессора|процессоров}"),
     "env_hosts_os": ("System of the lab's hosts", "ОС узлов стенда"),
     "env_software": ("Software", "Программы"),
     "env_speed": ("CPU slowdown of the hosts relative to this machine (a time ratio)",
@@ -802,11 +830,11 @@ PROSE |= {
     "env_power_vagrant": ("Power-off: `virsh destroy` kills the VM's emulator process at once (no shutdown); "
                           "power-on is `virsh start` and a wait for the VM's `sshd`: a whole boot (firmware, kernel, "
                           "`systemd`, the journal's recovery after the cut), every instruction of it emulated when the "
-                          "hypervisor is QEMU without KVM - minutes, not seconds.",
+                          "hypervisor is QEMU without KVM: a minute or more, not seconds.",
                           "Отключение питания: `virsh destroy` сразу завершает процесс эмулятора машины (без "
                           "штатной остановки); включение\u00a0— `virsh start` и ожидание `sshd` машины: полная "
                           "загрузка (прошивка, ядро, `systemd`, восстановление журнала файловой системы после обрыва), "
-                          "и при QEMU без KVM каждая её инструкция эмулируется\u00a0— это минуты, а не секунды."),
+                          "и при QEMU без KVM каждая её инструкция эмулируется: минута и больше, а не секунды."),
     "not_simulated": ("What this power-off does not simulate", "Чего такое отключение питания не моделирует"),
     "not_simulated_local": (
         "The hosts share one Linux kernel, and it keeps running when a host is powered off. Hence: (1) data a "
@@ -865,6 +893,7 @@ PROSE |= {
                      "до отключения питания, не сохранились. Сразу после возвращения `pg_replication_slots` на "
                      "{host} показывал: {slots}. Свои слоты на нём создают резервные узлы, когда начинают "
                      "следовать за ним (`ensure_slot` в `pglab-node`); таблица слотов в конце их показывает."),
+    "at_step": ("{text}, step “{step}”", "{text}, шаг «{step}»"),  # a caption that recurs: which step's
     "rewind_no_slot": ("no slot", "ни одного слота"),
     # The switch-back's read of the primary just before its stop (pglab/evidence/before_stop.py).
     "bs_lead": ("Just before the stop, one query on {current} ({at} on its clock) read its WAL position `{lsn}` and "

@@ -13,11 +13,14 @@ FACTS: dict[str, tuple[str, str]] = {
     "span_unknown": ("{s} (by two clocks whose offset this run did not measure)",
                      "{s} (по двум разным часам, расхождение которых в этой записи не измерено)"),
     "log_clocks_note": (" Each time is read on the clock of the host in its row; the rows are sorted by those "
-                        "times, so rows of different hosts closer together than the hosts' clock skew (see “Where "
-                        "the run happened”) may be in either order.",
+                        "times corrected for each host's measured clock offset (see “Where the run happened”), so "
+                        "the time column may step back between hosts, and rows of different hosts closer together "
+                        "than the offsets' error may still be in either order.",
                         " Время в каждой строке\u00a0— по часам хоста этой строки; строки упорядочены по этим "
-                        "временам, поэтому строки разных хостов, которые ближе друг к другу, чем расходятся часы "
-                        "хостов (см. «Где выполнялась работа»), могли на самом деле идти в другом порядке."),
+                        "временам, исправленным на измеренное смещение часов каждого хоста (см. «Где выполнялась "
+                        "работа»), поэтому время в столбце может между хостами идти назад, а строки разных хостов, "
+                        "которые ближе друг к другу, чем погрешность смещений, всё равно могли идти в другом "
+                        "порядке."),
     "env_offsets": ("pglab measured each host's clock against the control machine's {when}. Each reading takes the "
                     "host's `date` over SSH between two readings of the control machine's clock; its error is half "
                     "that round trip. With several readings, the offset is the middle of the range they span, and the "
@@ -55,7 +58,7 @@ FACTS: dict[str, tuple[str, str]] = {
                    "QEMU выполняет процессор гостевой системы с аппаратной виртуализацией (KVM)"),
     "env_sizes": ("Size of each host (as each host reports it)", "Ресурсы каждого хоста (по данным самого хоста)"),
     "env_size": ("{host}: {cpus:|vCPU|vCPUs}, {memory} MB of memory, a {disk} GB disk",
-                 "{host}: процессоров\u00a0— {cpus}, память {memory}\u00a0МБ, диск {disk}\u00a0ГБ"),
+                 "{host}: {cpus:|процессор|процессора|процессоров}, память {memory}\u00a0МБ, диск {disk}\u00a0ГБ"),
     "env_virt": ("What the guest sees (`systemd-detect-virt` on each host)",
                  "Что видит гостевая система (`systemd-detect-virt` на каждом хосте)"),
     "not_recorded": ("not recorded in this run", "в этой работе не измерено"),

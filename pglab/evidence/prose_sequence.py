@@ -17,13 +17,16 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_event": ("What was recorded", "Что записано"),
     "seq_since": ("Since the last line on this clock", "Интервал по тем же часам"),
     "seq_control": ("control machine", "управляющая машина"),
-    "seq_note": ("Each line is placed by its own host's clock; the clocks are not synchronised (see “Where the "
-                 "work ran”), so the order of two lines from different hosts and the time between them are not "
-                 "established by this table: the last column compares lines of one clock only.",
+    "seq_note": ("Each line is placed by its own host's clock, and the clocks are not synchronised (see “Where the "
+                 "work ran”): the rows are sorted by those times corrected for each host's measured clock offset, "
+                 "so the time column may step back between hosts; two lines of different hosts closer together "
+                 "than the offsets' error may still be in either order, and the last column compares lines of one "
+                 "clock only.",
                  "Время каждой строки\u00a0— по часам записавшего её хоста, а часы хостов не синхронизированы "
-                 "(см. «Где выполнялась работа»), поэтому порядок строк разных хостов и промежутки между ними эта "
-                 "таблица "
-                 "не устанавливает: последний столбец сравнивает только строки одних и тех же часов."),
+                 "(см. «Где выполнялась работа»): строки упорядочены по этим временам, исправленным на измеренное "
+                 "смещение часов каждого хоста, поэтому время в столбце может между хостами идти назад; две строки "
+                 "разных хостов, которые ближе друг к другу, чем погрешность смещений, всё равно могли идти в "
+                 "другом порядке, а последний столбец сравнивает только строки одних и тех же часов."),
     "seq_note_local": ("Each line is placed by its own host's clock; on the local provider every host shares the "
                        "machine's one clock, so lines of different hosts compare directly.",
                        "Время каждой строки\u00a0— по часам записавшего её хоста; у локального провайдера все "
@@ -108,11 +111,23 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                             "говорит (он не записывает ни начало проверки, ни здесь её конец): первый её след\u00a0— "
                             "строка повтора."),
     "seq_detect_late": (" The retry came later after the power-off than the alarm's {hc_timeout} s and an unanswered "
-                        "SYN's {connect_ms} ms together; what held the first attempt that long is not established by "
-                        "the log.",
+                        "SYN's {connect_ms} ms together. By pgpool-II 4.3.5's source "
+                        "(`establish_persistent_connection` "
+                        "in `src/main/health_check.c`) each attempt runs under an alarm of `health_check_timeout` "
+                        "({hc_timeout} s), and the retry is logged as soon as the attempt returns (before any "
+                        "`health_check_retry_delay`): the retry line ends an attempt that either ran into its "
+                        "alarm, having begun {hc_timeout} s before it, after the power-off, or returned on its own. "
+                        "pgpool's log at its level does not record when an attempt began (its debug level would), so "
+                        "which of the two held the first attempt is not established.",
                         " Повтор записан позже, чем через {hc_timeout}\u00a0с сигнала и {connect_ms}\u00a0мс "
-                        "неотвеченного SYN вместе после отключения питания; что так долго держало первую попытку, по "
-                        "журналу не установить."),
+                        "неотвеченного SYN вместе после отключения питания. По исходному коду pgpool-II 4.3.5 "
+                        "(`establish_persistent_connection` в `src/main/health_check.c`) каждая попытка идёт под "
+                        "сигналом `health_check_timeout` ({hc_timeout}\u00a0с), а повтор записывается сразу, как "
+                        "попытка вернулась (до паузы `health_check_retry_delay`): строка повтора заканчивает попытку, "
+                        "которая либо дождалась сигнала, начавшись за {hc_timeout}\u00a0с до неё, уже после "
+                        "отключения питания, либо вернулась сама. Когда началась попытка, журнал pgpool на его уровне "
+                        "не записывает (записал бы уровень отладки), поэтому что из двух задержало первую попытку, не "
+                        "установлено."),
     "seq_last_success": ("the last session's last success before the pause", "последний успешный запрос сессий "
                          "перед паузой"),
     "seq_first_error": ("the sessions' first error", "первая ошибка сессий"),
@@ -311,10 +326,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                              "{rel} начала возврата на A (событие pglab перед остановкой B), до первого "
                              "успешного запроса через {after} после `failover done` pgpool, который пришёл через "
                              "{failover} после начала возврата{clocks}."),
-    "pause_sum_login": (" Its connection attempt that got in began {began} after `failover done` and took {took} "
-                        "(TCP, TLS and the login through pgpool); its first transaction then took {tx}.",
-                        " Её попытка подключения, которая удалась, началась через {began} после `failover done` и "
-                        "заняла {took} (TCP, TLS и вход через pgpool); первая транзакция после неё заняла {tx}."),
+    "pause_sum_login": (" Its connection attempt that got in began {began} `failover done` and ended {ended} it, "
+                        "{took} in all (TCP, TLS and the login through pgpool; an attempt begun before `failover "
+                        "done` waits in pgpool's listening queue until a child takes it); its first transaction "
+                        "then took {tx}.",
+                        " Её удавшаяся попытка подключения началась {began} `failover done` и закончилась {ended} "
+                        "него, всего {took} (TCP, TLS и вход через pgpool; попытка, начатая до `failover done`, "
+                        "ждёт в очереди входящих соединений pgpool, пока её не примет дочерний процесс); первая "
+                        "транзакция после неё заняла {tx}."),
     "pause_readers_begin": ("A reader pauses from the power-off like the writers, even one whose read node is "
                             "{sync}: its reads run in transactions, and pgpool sends a transaction's `BEGIN` (and "
                             "`COMMIT`) to the primary as well as to the session's read node (pgpool-II's source, "
@@ -331,13 +350,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "pause_rel_after": ("{s} after", "через {s} после"),
     "pause_sum_clocks": (" (each part spans two clocks, with their measured offsets' error)",
                          " (каждая часть отсчитана по двум часам, с погрешностью их измеренных смещений)"),
-    "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited out libpq's whole "
-                       "`connect_timeout` ({s} s) unanswered (the error `connection timeout expired` in the table of "
+    "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited `connect_timeout` ({s} s) "
+                       "for an answer that never came (the error `connection timeout expired` in the table of "
                        "client errors): {sessions}; those attempts began from {first} to {last} by the client's "
                        "clock. pgpool did not answer them within that time, and the session could try again only "
                        "after it{later}. {why}",
-                       "Сессии, у которых в этой паузе попытка подключения прождала весь `connect_timeout` libpq "
-                       "({s}\u00a0с) без ответа (ошибка `connection timeout expired` в таблице ошибок клиентов): "
+                       "Сессии, у которых в этой паузе попытка подключения прождала `connect_timeout` "
+                       "({s}\u00a0с) ответа, который так и не пришёл (ошибка `connection timeout expired` в таблице "
+                       "ошибок клиентов): "
                        "{sessions}; эти попытки начаты с {first} до {last} по часам клиентского хоста. pgpool не "
                        "ответил на них за это время, а повторить попытку сессия могла только после него{later}. {why}"),
     "pause_why_unknown": ("Where such an attempt waited, pgpool's log at its level does not show.",

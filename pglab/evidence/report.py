@@ -49,7 +49,7 @@ from pglab.evidence import (
 from pglab.evidence import detection as detection_of
 from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
 from pglab.evidence.environment import Environment
-from pglab.evidence.i18n import TEXT, lang_of, number, quantity
+from pglab.evidence.i18n import TEXT, duration, lang_of, number, quantity
 from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
@@ -286,9 +286,13 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
     parts = (run.span(worst.last_before, "client", begin.ts, begin.clock),
              run.span(begin.ts, begin.clock, done.ts, done.clock),
              run.span(done.ts, done.clock, worst.first_after, "client"))
-    login = "" if worst.connected is None else t["pause_sum_login"].format(
-        began=clocks.words(t, run.span(done.ts, done.clock, worst.connected[0], "client")),
-        took=secs(worst.connected[1] - worst.connected[0]), tx=secs(worst.first_after - worst.connected[1]))
+    login = ""
+    if worst.connected is not None:
+        began, ended = (run.span(done.ts, done.clock, at, "client") for at in worst.connected)
+        login = t["pause_sum_login"].format(
+            began=t["pause_rel_after" if began.seconds >= 0 else "pause_rel_before"].format(s=clocks.words(t, began)),
+            ended=t["pause_rel_after" if ended.seconds >= 0 else "pause_rel_before"].format(s=clocks.words(t, ended)),
+            took=secs(worst.connected[1] - worst.connected[0]), tx=secs(worst.first_after - worst.connected[1]))
     return t["pause_sum_" + kind].format(
         session=worst.session, pause=secs(worst.first_after - worst.last_before),
         rel=t["pause_rel_before" if parts[0].seconds >= 0 else "pause_rel_after"].format(s=clocks.words(t, parts[0])),
@@ -373,16 +377,19 @@ def b_released(t: dict, lab: Lab, ev: Evidence, secs) -> str:
 
 
 def stale_apply(t: dict, lab: Lab, ev: Evidence, snap: Snapshot, secs) -> str:
-    """Why a standby's apply delay in a snapshot is far above its replay delay: when it answered, the clients' first
-    commit was less than that delay old, so it had applied none of theirs and its last applied transaction was an
-    older one ('' when no row needs it, or the run did not record when each node answered)."""
+    """Why a standby's apply delay in a snapshot is far above its replay delay: its last applied transaction was
+    older than the clients' first commit (beyond the clocks' error), so it had applied none of theirs yet - it applies
+    a commit no sooner than its delay after it, later while its replay lags ('' when no row needs it, or the run
+    did not record when each node answered)."""
     first = min((r["ts"] for r in ev.journal if r["outcome"] == "ack"), default=None)
     delay, run, out = lab.timing.replay_delay_s, clocks.of_run(lab, ev), []
     for host, p in snap.probes.items():
         if first is None or p.ts is None or p.replay_age_s is None or p.replay_age_s < 2 * delay:
             continue
         since = run.span(first, "client", p.ts, clocks.CONTROL)
-        if 0 < since.seconds < delay:
+        bound = since.bound or 0
+        # none of the clients' commits applied, and the first of them young enough that a delay explains it
+        if 0 < since.seconds - bound < 2 * delay and p.replay_age_s > since.seconds + bound:
             out.append(t["stale_apply"].format(host=host, age=secs(p.replay_age_s), at=clock(p.ts),
                                                since=clocks.words(t, since), delay=delay))
     return " ".join(out)
@@ -612,7 +619,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     title = {k: html_escape(v, quote=False) for k, v in title_fields.items()}  # the user's text is data, not HTML
     secs = lambda value, spec=".2f": quantity(value, t["seconds"], lang, spec)  # noqa: E731
     captions = Captions(t)
-    stop_read = before_stop.of(lab, ev)
+    stop_read, run_clocks = before_stop.of(lab, ev), clocks.of_run(lab, ev)
     context = {"t": t, "timing": where_time_went(t, lab, ev, figs, secs), "lab": lab, "figs": figs,
                "sections": sections(ev, lang, verdicts(t, lab, ev, figs), lab),
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
@@ -621,7 +628,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "clip": shorten, "caption": captions, "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": secs,
-               "msecs": lambda value: quantity(None if value is None else value * 1000, t["ms"], lang, ".0f"),
+               "msecs": lambda value: t["nothing"] if value is None else duration(value * 1000, lang),
                "assignment": {"title": assignment.TITLE[i], "goal": assignment.GOAL[i],
                               "requirements": [r[i] for r in assignment.REQUIREMENTS]},
                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "run_date": run_date(ev, lang),
@@ -664,6 +671,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, lab.async_standby),
                "c_at_fork": c_at_fork(t, lab, ev), "before_stop": stop_read,
+               "control_order": lambda hits: sorted(hits, key=lambda h: (run_clocks.to_control(h.ts, h.host)[0], h.ts)),
                "bs_verdict": before_stop.verdict(t, lab, stop_read) if stop_read else ""}
     return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 

@@ -109,7 +109,7 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
     if kind == "poweroff":
         found += detection_marks(lab, hits, start, failed)
     found += client_marks(ev, window)
-    return with_intervals(found)
+    return with_intervals(found, clocks.of_run(lab, ev))
 
 
 FACTS_LINE = re.compile(r"failover\.sh: facts of (\S+) read in (\d+) ms")
@@ -171,11 +171,13 @@ def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
     return out
 
 
-def with_intervals(found: list[Mark]) -> list[Mark]:
-    """The marks in time order, each with the seconds since the previous one on its own clock."""
+def with_intervals(found: list[Mark], run: clocks.Clocks) -> list[Mark]:
+    """The marks in time order - each time corrected for its clock's measured offset, so a host whose clock is
+    behind does not put its line before the command that caused it - each with the seconds since the previous one
+    on its own clock."""
     last: dict[str, float] = {}
     out = []
-    for m in sorted(found, key=lambda m: m.ts):
+    for m in sorted(found, key=lambda m: (run.to_control(m.ts, m.clock)[0], m.ts)):
         out.append(Mark(m.ts, m.clock, m.what, m.detail, round(m.ts - last[m.clock], 3) if m.clock in last else None))
         last[m.clock] = m.ts
     return out

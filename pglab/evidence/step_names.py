@@ -12,6 +12,7 @@ HOST = r"(pg-[a-z]|pgpool|client|[AB])"
 NAMES = {
     "probe node": "опрос узла", "role": "файл роли", "row counts": "подсчёт строк",
     "replication slots": "слоты репликации", "drop stale slot": "удаление лишнего слота",
+    "pg_stat_replication before the stop": "pg_stat_replication перед остановкой",
     "guard switchover": "проверка перед возвратом", "restore synchronous standby": "восстановление синхронного узла",
     "synchronous standby": "синхронный узел", "collect log lines": "сбор строк журналов",
     "check cluster": "проверка кластера", "environment": "сведения об окружении",

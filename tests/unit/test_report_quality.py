@@ -33,7 +33,7 @@ from pglab.evidence import (
     titlepage,
     verdicts,
 )
-from pglab.evidence.i18n import TEXT, WORDS, Phrase, number, plural, quantity
+from pglab.evidence.i18n import TEXT, WORDS, Phrase, duration, number, plural, quantity
 from pglab.model import Lab, Timing
 from tests.conftest import run_without_lab
 from tests.unit import lab_evidence
@@ -715,7 +715,7 @@ def test_stage_3_shows_a_down_after_power_on_the_fencing_limits_and_the_probe_re
     stage_3 = markdown(lang).split('id="s3"')[1].split('id="conclusion"')[0]
     assert "`pglab-node facts`" in stage_3 and TEXT[lang]["state_in_production"] in stage_3 and "`0/5000F10`" in stage_3
     assert "`use_watchdog = off`" in stage_3 and "STONITH" in stage_3
-    assert TEXT[lang]["probe_again"].format(id=3, b=quantity(61, TEXT[lang]["ms"], lang, ".0f"),
+    assert TEXT[lang]["probe_again"].format(id=3, b=duration(61, lang),
                                             c=quantity(5.34, TEXT[lang]["seconds"], lang),
                                             at_once=TEXT[lang]["probe_c_not_yet"], sync="pg-b",
                                             lagging="pg-c") in stage_3
@@ -943,7 +943,10 @@ def test_an_apply_delay_far_above_cs_delay_is_explained_by_when_c_answered():
     clients["probes"]["pg-c"].update(replay_age_s=49.9, ts=first + 4)
     text = markdown_of(ev, "en")
     assert "pg-c's apply delay of 49.90 s is the age of the last transaction it had applied when it answered" in text
-    assert "first commit was then only 4.00 s old, less than its replay delay of" in text
+    assert "first commit was then only 4.00 s old, and pg-c applies a commit no sooner than" in text
+    # A teacher saw 45.99 s beside a first commit 10.27 s old - just past the delay, which the note did not cover
+    clients["probes"]["pg-c"].update(replay_age_s=45.99, ts=first + Lab().timing.replay_delay_s + 0.27)
+    assert "had applied none of theirs" in markdown_of(ev, "en")
     clients["probes"]["pg-c"].update(ts=first + 40)  # C should have applied the clients' commits by then: no excuse
     assert "had applied none of theirs" not in markdown_of(ev, "en")
 
@@ -1600,6 +1603,14 @@ def test_a_pause_names_the_connection_attempt_that_got_in_and_how_long_it_took(l
     took = quantity(0.03, t["seconds"], lang)  # the fixture's attempts: began 0.04 s before, ended 0.01 s before
     assert f"({took})" in text
     ev = lab_evidence.evidence()
+    done = ev.first("failover-done")["ts"]
+    for c in ev.connects:  # attempts begun 2 s before `failover done` (they wait in pgpool's queue): 'before'
+        if abs(c["ts"] - done) < 5:
+            c["began"] = done - 2.0
+    queued = markdown_of(ev, lang)
+    began = t["pause_sum_login"].split("{began}")[0] + t["pause_rel_before"].format(
+        s=quantity(2.0, t["seconds"], lang)) + " `failover done`"
+    assert began in queued, began  # the teacher's sign error: 'began 1.91 s after' for an attempt begun before
     ev.connects = []
     older = markdown_of(ev, lang)
     assert t["pause_login"] not in older and t["pause_sum_login"].split("{began}")[0] not in older
@@ -1626,3 +1637,14 @@ def test_a_rewound_nodes_slots_are_shown_as_the_rejoin_left_them(lang):
     assert t["rewind_slots"].format(host="pg-a", slots="`pg_c`") in markdown_of(ev, lang)
     del ev.first("rejoined", host="pg-a")["slots"]
     assert t["rewind_slots"].split("{host}")[0] not in markdown_of(ev, lang)
+
+
+
+def test_the_sequence_puts_a_line_after_the_command_that_caused_it_by_the_measured_offsets():
+    """A teacher saw B's 'fast shutdown requested' (16:29:52.947 on pg-b's clock, 0.98 s behind) listed before the
+    command that stopped B (16:29:53.159 on the control machine's): rows go by the times corrected for the offsets."""
+    mark = sequence.Mark
+    run = clocks.Clocks(False, {"pg-b": clocks.Offset(-0.98, 0.05)})
+    found = [mark(52.947, "pg-b", "seq_b_shutdown"), mark(53.159, clocks.CONTROL, "seq_stop")]
+    assert [m.what for m in sequence.with_intervals(found, run)] == ["seq_stop", "seq_b_shutdown"]
+    assert [m.what for m in sequence.with_intervals(found, clocks.Clocks(True, {}))] == ["seq_b_shutdown", "seq_stop"]
