@@ -110,7 +110,7 @@ def transaction_sql(comments: dict[str, str]) -> str:
     read = client_program.READ_SQL.replace(", (", ",\n       (").replace(", EXISTS", ",\n       EXISTS")
     return "\n".join(("BEGIN;", f"{client_program.DEBIT_CREDIT_SQL};  -- {comments['sql_first']}",
                       f"{client_program.DEBIT_CREDIT_SQL};  -- {comments['sql_then']}", f"{insert};", "COMMIT;", "",
-                      f"-- {comments['sql_read']}", f"{read};"))
+                      f"-- {comments['sql_read']}", "BEGIN;", f"{read};", "COMMIT;"))
 
 
 def sample_rows(ctx: LabContext, host: str) -> dict[str, list[list[str]]]:

@@ -348,10 +348,16 @@ PROSE: dict[str, tuple[str, str]] = {
         "задержкой {delay}\u00a0с, поэтому там узлы различались."),
     "unknown_none": ("No commit had an unknown outcome.", "Коммитов с неизвестным исходом не было."),
     "unknown_present": ("The {n:|commit|commits} of unknown outcome committed all the same (found on the primary).",
-                        "Коммитов с неизвестным исходом: {n}; все всё же зафиксированы (найдены на основном "
-                        "узле)."),
+                        "Коммитов с неизвестным исходом\u00a0— {n}; все они всё же зафиксированы (найдены на "
+                        "основном узле)."),
+    "unknown_present_one": ("The commit of unknown outcome committed all the same (found on the primary).",
+                            "Коммит с неизвестным исходом\u00a0— один; он всё же зафиксирован (найден на основном "
+                            "узле)."),
     "unknown_absent": ("The {n:|commit|commits} of unknown outcome did not commit (not on the primary).",
-                       "Коммитов с неизвестным исходом: {n}; ни один не зафиксирован (на основном узле их нет)."),
+                       "Коммитов с неизвестным исходом\u00a0— {n}; ни один не зафиксирован (на основном узле их "
+                       "нет)."),
+    "unknown_absent_one": ("The commit of unknown outcome did not commit (not on the primary).",
+                           "Коммит с неизвестным исходом\u00a0— один; он не зафиксирован (на основном узле его нет)."),
     "unknown_mixed": ("Of {n:|commit|commits} of unknown outcome, {present} committed all the same (found on the "
                       "primary) and {absent} did not.",
                       "Коммитов с неизвестным исходом: {n}; из них зафиксированы всё же (найдены на основном "
@@ -420,14 +426,16 @@ PROSE |= {
                        "хост не посылает ни `FIN`, ни `RST`, поэтому приёмник WAL на {host} заметил бы потерю только "
                        "после `wal_receiver_timeout` ({timeout}) тишины, а {host} был повышен через {after} после "
                        "отключения питания, то есть раньше."),
-    "cut_error": ("First error after it (UTC; step; message)", "Первая ошибка после него (UTC; шаг; сообщение)"),
+    "cut_error": ("First failure after it: an error or an abandoned request (UTC; step; message)",
+                  "Первый сбой после него: ошибка или прерванный запрос (UTC; шаг; сообщение)"),
     "cut_errors": ("Errors", "Ошибок"),
     "cut_abandoned": ("Abandoned requests", "Запросов без ответа"),
     "cut_note": ("“Errors” counts, as the session tables do, the errors the server or the connection returned "
                  "between the last success before the pause and the first after it; “Abandoned requests” are the "
                  "requests the client gave up after {ms} ms without an answer (its journal entry `request "
                  "abandoned`), which the client counts apart and the session tables do not include in their "
-                 "errors. A watchdog thread looks at every session every {watchdog} (“The data”) and abandons a "
+                 "errors. A request here is a whole transaction - its statements, `COMMIT` and the read-back together. "
+                 "A watchdog thread looks at every session every {watchdog} (“The data”) and abandons a "
                  "request older than {ms} ms; a request whose connection fails before that ends with the "
                  "connection's error instead. The watchdog abandons a request by shutting its socket, so the "
                  "abandoned request then also ends with an error of its own (`EOF detected` and the like), "
@@ -440,7 +448,8 @@ PROSE |= {
                  "«Ошибок»\u00a0— как и в таблицах сессий, ошибки, которые вернул сервер или соединение, между "
                  "последним успешным запросом до паузы и первым после неё; «Запросов без ответа»\u00a0— запросы, на "
                  "которые клиент не дождался ответа за {ms}\u00a0мс и отказался от них (запись журнала `request "
-                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Отдельный поток "
+                 "abandoned`): клиент считает их отдельно, и в числе ошибок таблиц сессий их нет. Запрос здесь\u00a0— "
+                 "вся транзакция: её операторы, `COMMIT` и перечитывание вместе. Отдельный поток "
                  "клиента раз в {watchdog} (см. «Данные») проверяет все сессии и прерывает запрос, ждущий ответа "
                  "дольше {ms}\u00a0мс; запрос, соединение которого обрывается раньше, завершается ошибкой этого "
                  "соединения. Запрос сторожевой поток прерывает, закрывая его сокет, поэтому прерванный запрос "
@@ -448,7 +457,8 @@ PROSE |= {
                  "«Ошибок»,\u00a0— это действие клиента, а не сервера; коммит, прерванный так, получает "
                  "неизвестный исход. Поэтому пауза дольше {ms}\u00a0мс без прерванных запросов уходит на попытки "
                  "подключения: каждая неудавшаяся учтена в столбце «Ошибок». `connect_timeout` ({login}\u00a0с) "
-                 "ограничивает каждое ожидание попыткой ответа сервера, а не попытку целиком: `psycopg` применяет "
+                 "ограничивает каждое ожидание ответа сервера при попытке подключения, а не попытку целиком: "
+                 "`psycopg` применяет "
                  "его к каждому ожиданию сокета (`wait_conn` в `psycopg/waiting.py`), поэтому попытка, на которую "
                  "сервер отвечает по шагам (TCP, TLS, вход), может в сумме длиться дольше, как показывает столбец "
                  "«Подключение»."),
@@ -534,8 +544,9 @@ PROSE |= {
                  "Apply delay on the standby: measured there as "
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
                  "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no "
-                 "writes (before the clients start) both are just the time since the last transaction "
-                 "was replayed, not a delay. A dash is a value PostgreSQL does not report: `replay_lag` is NULL "
+                 "writes (before the clients start) the apply delay just grows with the time since the last "
+                 "transaction was replayed, not a delay; `replay_lag` keeps its last measured value meanwhile. A "
+                 "dash is a value PostgreSQL does not report: `replay_lag` is NULL "
                  "once the standby has replayed everything and no new WAL has come for a while (it is reset until "
                  "the next change) and before its first report; the apply delay is NULL while the standby has "
                  "applied no transaction since it started.",
@@ -545,8 +556,9 @@ PROSE |= {
                  "может быть заметно меньше задержки. Отставание применения на узле "
                  "измерено на самом резервном узле как `now() - pg_last_xact_replay_timestamp()`, возраст "
                  "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
-                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), обе "
-                 "величины\u00a0— просто время с момента последней применённой транзакции, а не задержка. Прочерк "
+                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), "
+                 "отставание применения просто растёт со временем с момента последней применённой транзакции и "
+                 "задержкой не является, а `replay_lag` сохраняет последнее измеренное значение. Прочерк "
                  "означает значение, которого PostgreSQL не сообщает (`NULL`): `replay_lag` пуст, когда резервный "
                  "узел применил всё и новый WAL какое-то время не приходил (до следующего изменения он сброшен), "
                  "и до первого отчёта узла; отставание пусто, пока резервный узел с запуска не применил ни одной "
@@ -670,7 +682,7 @@ PROSE |= {
                       "Как сессия реагирует на ошибку (`pglab/workload/client_program.py`): неудачная транзакция "
                       "откатывается, и сразу начинается следующая; сессия, у которой оборвалось соединение, ждёт "
                       "{pause} и подключается заново, повторяя попытку каждые {retry} (каждое ожидание "
-                      "попыткой ответа сервера ограничено `connect_timeout` = {login}), поэтому после того, как "
+                      "ответа сервера при попытке ограничено `connect_timeout` = {login}), поэтому после того, как "
                       "pgpool завершил дочерний процесс, "
                       "сессии нужно хотя бы одно переподключение, а пока pgpool ещё переключается\u00a0— "
                       "несколько. Сторожевой поток каждые {watchdog} проверяет все сессии и прерывает транзакцию "
@@ -687,8 +699,10 @@ PROSE |= {
                          "Последние строки `transfers` на {host} в конце работы"),
     "sql_first": ("the account with the smaller id first", "сначала счёт с меньшим id"),
     "sql_then": ("then the other", "затем второй"),
-    "sql_read": ("a read (readers; a writer reads its own last write back the same way)",
-                 "чтение (читающие сессии; пишущая сессия так же перечитывает свою последнюю запись)"),
+    "sql_read": ("a read in a transaction of its own (readers; a writer reads its own last write back the same way; "
+                 "psycopg, not in autocommit mode, sends the BEGIN itself before the first statement)",
+                 "чтение в отдельной транзакции (читающие сессии; пишущая сессия так же перечитывает свою последнюю "
+                 "запись; BEGIN перед первым оператором отправляет сам psycopg, режим autocommit выключен)"),
     "client_errors": ("Errors the client sessions saw, one row per part of the run and message",
                       "Ошибки, которые видели клиентские сессии, по одной строке на часть работы и сообщение"),
     "count": ("Count", "Число"),
@@ -894,6 +908,22 @@ PROSE |= {
                      "{host} показывал: {slots}. Свои слоты на нём создают резервные узлы, когда начинают "
                      "следовать за ним (`ensure_slot` в `pglab-node`); таблица слотов в конце их показывает."),
     "at_step": ("{text}, step “{step}”", "{text}, шаг «{step}»"),  # a caption that recurs: which step's
+    "rewind_sync": ("pglab runs pg_rewind with `--no-sync` and then makes {host}'s data directory durable with one "
+                    "`syncfs` of its filesystem (`sync -f`, `pglab-node`'s `durable`) before starting PostgreSQL: "
+                    "the same guarantee as pg_rewind's own fsync of every file, at a fraction of its cost on an "
+                    "emulated disk. Nothing of {host}'s is acknowledged to a client before that: it starts as a "
+                    "standby only afterwards.",
+                    "pglab запускает pg_rewind с `--no-sync`, а затем делает каталог данных {host} надёжно "
+                    "записанным одним `syncfs` его файловой системы (`sync -f`, функция `durable` в `pglab-node`) "
+                    "до запуска PostgreSQL: та же гарантия, что и у собственного `fsync` каждого файла в "
+                    "pg_rewind, но намного дешевле на эмулируемом диске. До этого ничего с {host} клиентам не "
+                    "подтверждается: резервным узлом он запускается только после синхронизации."),
+    "log_note_again": ("{n:|log line|log lines}, chosen and ordered as the note under the first table of log "
+                       "lines says.",
+                       "Строк журналов: {n}; отобраны и упорядочены так, как сказано под первой таблицей строк "
+                       "журналов."),
+    "seq_note_again": ("Lines placed and ordered as the note under the first such table says.",
+                       "Строки расположены и упорядочены так, как сказано под первой такой таблицей."),
     "rewind_no_slot": ("no slot", "ни одного слота"),
     # The switch-back's read of the primary just before its stop (pglab/evidence/before_stop.py).
     "bs_lead": ("Just before the stop, one query on {current} ({at} on its clock) read its WAL position `{lsn}` and "

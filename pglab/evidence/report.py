@@ -155,8 +155,9 @@ def sections(ev: Evidence, lang: str, found: dict, lab: Lab | None = None) -> li
         for step in steps:
             step["snapshot"] = Snapshot.from_dict(step.get("snapshot") or {})  # the template reads typed objects
             mine = [c for c, owner in zip(ev.commands, owners, strict=True) if owner == step["index"]]
-            step["commands"] = sorted(power_rows(ev, step["index"]) + command_summary(mine) + (
-                host_commands.rows(lab, ev, step["index"]) if lab else []), key=lambda row: row["ts"])
+            step["commands"] = [placeholders_in(row, lang) for row in sorted(
+                power_rows(ev, step["index"]) + command_summary(mine) + (
+                    host_commands.rows(lab, ev, step["index"]) if lab else []), key=lambda row: row["ts"])]
             step["rates"] = rates(ev, step["index"])
         out.append({"key": sec.key, "anchor": "s" + sec.key.replace(".", "-"), "title": sec.text("title", lang),
                     "parent": sec.parent[assignment.LANGUAGES.index(lang)] if sec.parent else None,
@@ -250,6 +251,20 @@ def run_date(ev: Evidence, lang: str) -> str:
     done = last_event(ev, "lab-done") or next((e for e in reversed(ev.events) if e["event"] != "report"), None)
     ts = done["ts"] if done else datetime.now(UTC).timestamp()  # not a later `fab report`'s own event
     return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
+
+
+PLACEHOLDERS_RU = (("<uploaded file>", "<загруженный файл>"), ("<domain of ", "<домен ВМ "))
+
+
+def placeholders_in(row: dict, lang: str) -> dict:
+    """A command row with the words pglab puts in angle brackets for what differs per run (a temporary file's
+    name, a VM's libvirt domain) in the report's language."""
+    if lang != "ru":
+        return row
+    command = str(row.get("command", ""))
+    for english, russian in PLACEHOLDERS_RU:
+        command = command.replace(english, russian)
+    return {**row, "command": command}
 
 
 def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
@@ -515,6 +530,7 @@ def reasoning_figures(lang: str, lab: Lab, ev: Evidence, figs: dict) -> dict:
              for w in v.get("at_risk_windows", [])]
     n = unknown["n"] or 0
     kind = "none" if not n else "present" if present == n else "absent" if not present else "mixed"
+    kind += "_one" if n == 1 and kind in ("present", "absent") else ""
     return {"unknown": t[f"unknown_{kind}"].format(n=n, present=present, absent=unknown["absent"] or 0),
             "choice": promotion_choice(t, ev), "c_follow": follow_without_rewind(t, lab, ev),
             "single_pgpool": t["single_pgpool"] if pgpool_setting(ev, "use_watchdog") == "off" else "",
@@ -642,7 +658,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False,
-                         "rows_said": False},
+                         "rows_said": False, "log_said": False, "seq_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": failover_window(ev), "collapse": collapse,
                "silent_standby": silent_standby(lab, ev),

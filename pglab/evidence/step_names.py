@@ -24,7 +24,7 @@ NAMES = {
     "connectivity check": "проверка связности", "create cluster": "создание кластера",
     "pglab-client start": "запуск pglab-client", "pglab-client stats": "счётчики pglab-client",
     "pglab-client stop": "остановка pglab-client", "pgpool files": "файлы pgpool",
-    "pgpool fresh": "pgpool запущен заново?", "pgpool set up?": "pgpool настроен?",
+    "pgpool fresh": "проверка: запущен ли pgpool заново", "pgpool set up?": "проверка: настроен ли pgpool",
     "postgres files": "файлы PostgreSQL", "postgresql config": "конфигурация PostgreSQL",
     "sample rows": "образцы строк", "schema": "схема", "speed probe": "замер скорости",
     "ssh round trip": "время ответа по SSH", "total": "итоговая сумма", "transfer ids": "идентификаторы переводов",

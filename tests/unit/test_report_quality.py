@@ -1648,3 +1648,18 @@ def test_the_sequence_puts_a_line_after_the_command_that_caused_it_by_the_measur
     found = [mark(52.947, "pg-b", "seq_b_shutdown"), mark(53.159, clocks.CONTROL, "seq_stop")]
     assert [m.what for m in sequence.with_intervals(found, run)] == ["seq_stop", "seq_b_shutdown"]
     assert [m.what for m in sequence.with_intervals(found, clocks.Clocks(True, {}))] == ["seq_b_shutdown", "seq_stop"]
+
+
+def test_one_commit_of_unknown_outcome_is_spoken_of_in_the_singular_and_placeholders_are_russian():
+    """A teacher read 'Коммитов с неизвестным исходом: 1; все всё же зафиксированы' and '<uploaded file>' in the
+    Russian appendix."""
+    lab = Lab()
+    figs = {"unknown": {"n": 1, "present": 1, "absent": 0}}
+    ev = lab_evidence.evidence()
+    assert report.reasoning_figures("ru", lab, ev, figs)["unknown"] == TEXT["ru"]["unknown_present_one"]
+    figs["unknown"] = {"n": 1, "present": 0, "absent": 1}
+    assert report.reasoning_figures("ru", lab, ev, figs)["unknown"] == TEXT["ru"]["unknown_absent_one"]
+    row = {"command": "install -m 0644 <uploaded file> /etc/x; virsh destroy <domain of pg-a>"}
+    assert report.placeholders_in(row, "ru")["command"] == \
+        "install -m 0644 <загруженный файл> /etc/x; virsh destroy <домен ВМ pg-a>"
+    assert report.placeholders_in(row, "en") == row
