@@ -1653,9 +1653,9 @@ def test_the_sequence_puts_a_line_after_the_command_that_caused_it_by_the_measur
 def test_one_commit_of_unknown_outcome_is_spoken_of_in_the_singular_and_placeholders_are_russian():
     """A teacher read 'Коммитов с неизвестным исходом: 1; все всё же зафиксированы' and '<uploaded file>' in the
     Russian appendix."""
-    lab = Lab()
-    figs = {"unknown": {"n": 1, "present": 1, "absent": 0}}
-    ev = lab_evidence.evidence()
+    lab, ev = Lab(), lab_evidence.evidence()
+    figs = report.figures(lab, ev)
+    figs["unknown"] = {"n": 1, "present": 1, "absent": 0}
     assert report.reasoning_figures("ru", lab, ev, figs)["unknown"] == TEXT["ru"]["unknown_present_one"]
     figs["unknown"] = {"n": 1, "present": 0, "absent": 1}
     assert report.reasoning_figures("ru", lab, ev, figs)["unknown"] == TEXT["ru"]["unknown_absent_one"]
