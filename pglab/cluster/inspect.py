@@ -86,9 +86,11 @@ def replication_of(ctx: LabContext, primary: str) -> list[facts.ReplicationPeer]
                                              step="pg_stat_replication"))
 
 
+# LEFT JOIN: one row even with no standby streaming, so the primary's position and time are always read
 BEFORE_STOP_SQL = ("SELECT extract(epoch FROM clock_timestamp())::text, pg_current_wal_lsn()::text, "
-                   "r.application_name, r.state, r.sync_state, r.sent_lsn::text, coalesce(r.flush_lsn::text, ''), "
-                   "coalesce(r.replay_lsn::text, '') FROM pg_stat_replication r ORDER BY r.application_name")
+                   "coalesce(r.application_name, ''), coalesce(r.state, ''), coalesce(r.sync_state, ''), "
+                   "coalesce(r.sent_lsn::text, ''), coalesce(r.flush_lsn::text, ''), coalesce(r.replay_lsn::text, '') "
+                   "FROM (SELECT 1) one LEFT JOIN pg_stat_replication r ON true ORDER BY r.application_name")
 
 
 def replication_snapshot(ctx: LabContext, primary: str) -> dict:
@@ -96,8 +98,8 @@ def replication_snapshot(ctx: LabContext, primary: str) -> dict:
     what the switch-back's evidence shows about the standbys just before the primary stops."""
     rows = sql.query(ctx.shell(primary), BEFORE_STOP_SQL, step="pg_stat_replication before the stop")
     keys = ("app_name", "state", "sync_state", "sent_lsn", "flush_lsn", "replay_lsn")
-    return {"host": primary, "ts": float(rows[0][0]) if rows else time.time(), "lsn": rows[0][1] if rows else "",
-            "peers": [dict(zip(keys, row[2:], strict=True)) for row in rows]}
+    return {"host": primary, "ts": float(rows[0][0]), "lsn": rows[0][1],
+            "peers": [dict(zip(keys, row[2:], strict=True)) for row in rows if row[2]]}
 
 
 def view(ctx: LabContext, pcp_patience: float | None = None) -> ClusterView:

@@ -57,6 +57,21 @@ POWER_LOCAL = {"poweroff": "ip link del {ns}; kill -KILL <init of {ns}'s pid nam
 POWER_VM = {"poweroff": "virsh destroy <domain of {host}>", "poweron": "virsh start <domain of {host}>"}
 
 
+# The placeholders above and in command_summary, as the Russian report writes them
+PLACEHOLDERS_RU = (("<uploaded file>", "<загруженный файл>"), ("<domain of ", "<домен ВМ "))
+
+
+def placeholders_in(row: dict, lang: str) -> dict:
+    """A command row with the words pglab puts in angle brackets for what differs per run (a temporary file's
+    name, a VM's libvirt domain) in the report's language."""
+    if lang != "ru":
+        return row
+    command = str(row.get("command", ""))
+    for english, russian in PLACEHOLDERS_RU:
+        command = command.replace(english, russian)
+    return {**row, "command": command}
+
+
 def repeats(command: dict) -> bool:
     """A command a reader repeats to do the run again: not a read-only look, a timing probe or housekeeping."""
     step, line = command["step"], str(command.get("command", "")).strip()

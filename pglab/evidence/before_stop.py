@@ -20,15 +20,30 @@ COLUMNS = ("app_name", "state", "sync_state", "sent_lsn", "flush_lsn", "replay_l
 
 @dataclass(frozen=True)
 class BeforeStop:
-    """The read: the primary, when (its clock), its WAL position, pg_stat_replication's rows, and what they say of
-    A: synchronous and streaming, and how many bytes its replay was behind the position (None: A not in the rows)."""
+    """The read: the primary, when (its clock), its WAL position, pg_stat_replication's rows, and A's app name;
+    what they say of A is derived from them."""
 
     host: str
     ts: float
     lsn: str
     rows: list[dict]
-    home_sync: bool
-    behind: int | None
+    home_app: str
+
+    @property
+    def home(self) -> dict | None:
+        """A's row (None: A was not streaming from the primary at all)."""
+        return next((r for r in self.rows if r["app_name"] == self.home_app), None)
+
+    @property
+    def home_sync(self) -> bool:
+        return self.home is not None and self.home["state"] == "streaming" and self.home["sync_state"] == "sync"
+
+    @property
+    def behind(self) -> int | None:
+        """Bytes A's replay was behind the primary's position (None: no replay position for A)."""
+        if self.home is None or not self.home["replay_lsn"]:
+            return None
+        return max(0, lsn_to_int(self.lsn) - lsn_to_int(self.home["replay_lsn"]))
 
 
 def of(lab: Lab, ev: Evidence) -> BeforeStop | None:
@@ -37,21 +52,14 @@ def of(lab: Lab, ev: Evidence) -> BeforeStop | None:
                 None)
     if not read or not read.get("lsn"):
         return None
-    app = lab.host(lab.primary).app_name
-    home = next((r for r in read["peers"] if r["app_name"] == app), None)
-    behind = None if home is None or not home["replay_lsn"] else \
-        max(0, lsn_to_int(read["lsn"]) - lsn_to_int(home["replay_lsn"]))
-    sync = home is not None and home["state"] == "streaming" and home["sync_state"] == "sync"
-    return BeforeStop(read["host"], read["ts"], read["lsn"], read["peers"], sync, behind)
+    return BeforeStop(read["host"], read["ts"], read["lsn"], read["peers"], lab.host(lab.primary).app_name)
 
 
 def verdict(t: dict, lab: Lab, read: BeforeStop) -> str:
     """What the read shows of A, in the report's words."""
-    home, current = lab.primary, read.host
+    home, current, row = lab.primary, read.host, read.home
     if not read.home_sync:
-        row = next((r for r in read.rows if r["app_name"] == lab.host(home).app_name), None)
         return t["bs_not_sync"].format(home=home, current=current,
                                        row=", ".join(f"{k} = {row[k]}" for k in COLUMNS[1:]) if row else t["nothing"])
-    replay = next(r["replay_lsn"] for r in read.rows if r["app_name"] == lab.host(home).app_name)
     behind = t["bs_level"] if not read.behind else t["bs_behind"].format(bytes=read.behind, home=home)
-    return t["bs_sync"].format(home=home, current=current, replay=replay, behind=behind)
+    return t["bs_sync"].format(home=home, current=current, replay=row["replay_lsn"], behind=behind)

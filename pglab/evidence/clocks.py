@@ -131,6 +131,11 @@ class Clocks:
         return cls(provider == "local", {h: Offset(o["offset_s"], o["bound_s"]) for h, o in (recorded or {}).items()},
                    cut_s)
 
+    def order_key(self, ts: float, host: str) -> tuple[float, float]:
+        """How lines read on different clocks are put in order: by their times corrected for each clock's measured
+        offset (a host whose clock is behind does not put its line before the command that caused it)."""
+        return self.to_control(ts, host)[0], ts
+
     def to_control(self, ts: float, host: str) -> tuple[float, float | None]:
         """A time read on `host`'s clock as the control machine's clock would read it, and the error bound (for
         POWER_OFF: the middle of the cut, ± half its length)."""

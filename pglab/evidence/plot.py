@@ -128,7 +128,7 @@ def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
         x = _clock(event["ts"])
         ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
         text = ax.text(x, ymax, str(number), va="top", ha="center", fontsize=FONT_PT["marks"],
-                       bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": 0.15})
+                       bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": MARK_PAD})
         left, right, size = circle(text, renderer)
         if right > right_edge:  # no room around the line: the number goes to its left
             text.set_horizontalalignment("right")
@@ -139,11 +139,14 @@ def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
         text.set_y(ax.transData.inverted().transform((0, y_pixels))[1])
 
 
+MARK_PAD = 0.15  # the circle around an event's number: its padding, in fractions of the font size
+
+
 def circle(text, renderer) -> tuple[float, float, float]:
     """The left and right edges and the diameter, in pixels, of a number's circle: the text's own extent is only
     the digits, and two circles placed by it touched (a teacher saw markers 1 and 2 overlap)."""
     box = text.get_window_extent(renderer)
-    size = max(box.width, box.height) * (1 + 2 * 0.15) + 2  # the bbox pad, and its edge line
+    size = max(box.width, box.height) * (1 + 2 * MARK_PAD) + 2  # the bbox pad, and its edge line
     middle = (box.x0 + box.x1) / 2
     return middle - size / 2, middle + size / 2, size
 

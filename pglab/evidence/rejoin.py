@@ -149,3 +149,10 @@ def last_known_up(rewind: Rewind) -> str:
     """The time (HH:MM:SS, the node's clock) its control file was last updated before the crash, as its crash
     recovery reports it; every checkpoint updates it ('' if not reported)."""
     return next((m[1] for line in rewind.crash_recovery if (m := KNOWN_UP.search(line))), "")
+
+
+def slots_left(ev: Evidence, host: str) -> list[str] | None:
+    """The replication slots `host` had right after its last rejoin (pg_rewind removes the target's pg_replslot
+    contents), by name; None for a run that did not read them."""
+    read = [e["slots"] for e in ev.events if e["event"] == "rejoined" and e.get("host") == host and "slots" in e]
+    return [s["name"] for s in read[-1]] if read else None

@@ -47,7 +47,15 @@ from pglab.evidence import (
     titlepage,
 )
 from pglab.evidence import detection as detection_of
-from pglab.evidence.appendix import COMMANDS_FILE, command_summary, power_rows, shorten, step_of, write_commands
+from pglab.evidence.appendix import (
+    COMMANDS_FILE,
+    command_summary,
+    placeholders_in,
+    power_rows,
+    shorten,
+    step_of,
+    write_commands,
+)
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, duration, lang_of, number, quantity
 from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
@@ -253,20 +261,6 @@ def run_date(ev: Evidence, lang: str) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%d.%m.%Y, %H:%M UTC" if lang == "ru" else "%Y-%m-%d %H:%M UTC")
 
 
-PLACEHOLDERS_RU = (("<uploaded file>", "<загруженный файл>"), ("<domain of ", "<домен ВМ "))
-
-
-def placeholders_in(row: dict, lang: str) -> dict:
-    """A command row with the words pglab puts in angle brackets for what differs per run (a temporary file's
-    name, a VM's libvirt domain) in the report's language."""
-    if lang != "ru":
-        return row
-    command = str(row.get("command", ""))
-    for english, russian in PLACEHOLDERS_RU:
-        command = command.replace(english, russian)
-    return {**row, "command": command}
-
-
 def unknown_rows(lab: Lab, ev: Evidence) -> list[dict]:
     """Each commit of unknown outcome: session, when its error came (the client's clock), the part of the run it
     fell in, the interval from the power cut (pglab's clock to the client's, corrected by the measured offsets),
@@ -305,14 +299,20 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
     if worst.connected is not None:
         began, ended = (run.span(done.ts, done.clock, at, "client") for at in worst.connected)
         login = t["pause_sum_login"].format(
-            began=t["pause_rel_after" if began.seconds >= 0 else "pause_rel_before"].format(s=clocks.words(t, began)),
-            ended=t["pause_rel_after" if ended.seconds >= 0 else "pause_rel_before"].format(s=clocks.words(t, ended)),
+            began=relative(t, began), ended=relative(t, ended),
             took=secs(worst.connected[1] - worst.connected[0]), tx=secs(worst.first_after - worst.connected[1]))
     return t["pause_sum_" + kind].format(
         session=worst.session, pause=secs(worst.first_after - worst.last_before),
-        rel=t["pause_rel_before" if parts[0].seconds >= 0 else "pause_rel_after"].format(s=clocks.words(t, parts[0])),
+        rel=relative(t, parts[0], ahead="pause_rel_before"),
         failover=clocks.words(t, parts[1]), after=clocks.words(t, parts[2]),
         clocks="" if run.single else t["pause_sum_clocks"]) + login
+
+
+def relative(t: dict, span: clocks.Span, ahead: str = "pause_rel_after") -> str:
+    """'2.00 s after' / 'за 2,00 с до': a span from a moment, worded by its sign - `ahead` for a span that is not
+    negative ('after' when the span runs from that moment; 'before' when it runs to it)."""
+    behind = "pause_rel_before" if ahead == "pause_rel_after" else "pause_rel_after"
+    return t[ahead if span.seconds >= 0 else behind].format(s=clocks.words(t, span))
 
 
 def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
@@ -680,14 +680,14 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
                "recover_time": recover_time.of(ev), "writer_rate": lambda a, b: writer_rate(ev, a, b),
-               "skew_words": lambda host, other: skew_words(t, clocks.of_run(lab, ev), host, other),
+               "skew_words": lambda host, other: skew_words(t, run_clocks, host, other),
                "stale_apply": lambda snap: stale_apply(t, lab, ev, snap, secs),
                "b_released": b_released(t, lab, ev, secs),
                "step_ru": lambda step: step_names.russian(step) if lang == "ru" else None,
                "wait_parts": wait_parts, "checkpoint_when": lambda r: checkpoint_when(t, ev, r, i),
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, lab.async_standby),
-               "c_at_fork": c_at_fork(t, lab, ev), "before_stop": stop_read,
-               "control_order": lambda hits: sorted(hits, key=lambda h: (run_clocks.to_control(h.ts, h.host)[0], h.ts)),
+               "c_at_fork": c_at_fork(t, lab, ev), "before_stop": stop_read, "slots_left": rejoin.slots_left,
+               "control_order": lambda hits: sorted(hits, key=lambda h: run_clocks.order_key(h.ts, h.host)),
                "bs_verdict": before_stop.verdict(t, lab, stop_read) if stop_read else ""}
     return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 

@@ -172,12 +172,11 @@ def client_marks(ev: Evidence, window: FaultAvailability) -> list[Mark]:
 
 
 def with_intervals(found: list[Mark], run: clocks.Clocks) -> list[Mark]:
-    """The marks in time order - each time corrected for its clock's measured offset, so a host whose clock is
-    behind does not put its line before the command that caused it - each with the seconds since the previous one
-    on its own clock."""
+    """The marks in time order across clocks (Clocks.order_key), each with the seconds since the previous one on its
+    own clock."""
     last: dict[str, float] = {}
     out = []
-    for m in sorted(found, key=lambda m: (run.to_control(m.ts, m.clock)[0], m.ts)):
+    for m in sorted(found, key=lambda m: run.order_key(m.ts, m.clock)):
         out.append(Mark(m.ts, m.clock, m.what, m.detail, round(m.ts - last[m.clock], 3) if m.clock in last else None))
         last[m.clock] = m.ts
     return out

@@ -1660,6 +1660,6 @@ def test_one_commit_of_unknown_outcome_is_spoken_of_in_the_singular_and_placehol
     figs["unknown"] = {"n": 1, "present": 0, "absent": 1}
     assert report.reasoning_figures("ru", lab, ev, figs)["unknown"] == TEXT["ru"]["unknown_absent_one"]
     row = {"command": "install -m 0644 <uploaded file> /etc/x; virsh destroy <domain of pg-a>"}
-    assert report.placeholders_in(row, "ru")["command"] == \
+    assert appendix.placeholders_in(row, "ru")["command"] == \
         "install -m 0644 <загруженный файл> /etc/x; virsh destroy <домен ВМ pg-a>"
-    assert report.placeholders_in(row, "en") == row
+    assert appendix.placeholders_in(row, "en") == row
