@@ -162,14 +162,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "equal": ("equal", "совпадают"),
     "differ": ("DIFFER", "РАЗЛИЧАЮТСЯ"),
     "timeline": ("Client sessions over time", "Клиентские сессии во времени"),
-    "timeline_caption": ("Commits per second of each writer session and reads per second of each reader (every "
-                         "read checks the bank invariant), averaged over bins of {bin} s aligned to whole seconds; "
-                         "a red cross marks a bin with client errors; shaded: A off, failover, "
-                         "recovery, switch-back.",
-                         "Коммиты в секунду по пишущим сессиям и чтения в секунду по читающим (каждое чтение "
-                         "проверяет инвариант), в среднем по интервалам {bin}\u00a0с, выровненным по целым секундам; "
-                         "красный крестик\u00a0— интервал, в котором у клиентов были ошибки; заливка: A выключен, "
-                         "переключение, восстановление, возврат на A."),
+    "timeline_caption": ("A strip per session, on one time axis: commits per second of a writer session, reads per "
+                         "second of a reader (every read checks the bank invariant), averaged over bins of {bin} s "
+                         "aligned to whole seconds; a red cross marks a bin in which that session got errors; "
+                         "shaded: A off, failover, recovery, switch-back.",
+                         "По полосе на сессию, с общей осью времени: коммиты в секунду пишущей сессии, чтения в "
+                         "секунду читающей (каждое чтение проверяет инвариант), в среднем по интервалам "
+                         "{bin}\u00a0с, выровненным по целым секундам; красный крестик\u00a0— интервал, в котором "
+                         "эта сессия получала ошибки; заливка: A выключен, переключение, восстановление, возврат "
+                         "на A."),
     "command": ("Command", "Команда"),
     "duration": ("Duration", "Длительность"),
     "cluster": ("Cluster as pgpool sees it", "Состояние кластера по данным pgpool"),
@@ -257,13 +258,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "commits": ("Commits", "Коммиты"),
     "reads": ("Reads", "Чтения"),
     "errors": ("Errors", "Ошибки"),
-    "plot_errors": ("a bin with client errors", "интервал с ошибками клиентов"),
+    "plot_errors": ("a bin with the session's errors", "интервал с ошибками сессии"),
     "plot_events": ("Numbered events", "События по номерам"),
-    "see_figure": ("Figure 1 shows each session's commits and reads per second over the whole run with clients, "
+    "see_figure": ("Figure 1 shows each session's commits or reads per second, a strip per session, over the whole "
+    "run with clients, "
                    "averaged over bins of {bin} s: the outage after the power-off, the failover, and the recovery "
                    "with the switch-back. A bin in which a session did nothing is a gap in its line; a bin in which "
                    "it did even one request is a dip, not a gap (so a pause shorter than a bin shows as a dip).",
-                   "На рисунке 1 показаны коммиты и чтения каждой сессии в секунду за всё время работы клиентов, "
+                   "На рисунке 1 показаны коммиты или чтения каждой сессии в секунду, по полосе на сессию, за всё "
+                   "время работы клиентов, "
                    "в среднем по интервалам {bin}\u00a0с: перерыв после отключения питания, переключение, "
                    "восстановление и возврат на A. Интервал, в котором сессия не выполнила ни одного запроса,\u00a0— "
                    "разрыв её линии; интервал, в котором она успела выполнить хотя бы один,\u00a0— провал, а не "
@@ -336,6 +339,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nothing": ("\u2014", "\u2014"),
     "figure_caption": ("Figure {n}. {text}", "Рисунок {n}\u00a0— {text}"),
     "table_caption": ("Table {n}. {text}", "Таблица {n}\u00a0— {text}"),
+    "listing_caption": ("Listing {n}. {text}", "Листинг {n}\u00a0— {text}"),
     "step_line": ("Command `{command}`, {seconds:.2f} s (from {start} to {end} UTC)",
                   "Команда `{command}`, {seconds:.2f}\u00a0с (с {start} до {end} UTC)"),
     "hosts_table": ("The lab's hosts", "Хосты стенда"),

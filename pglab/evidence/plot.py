@@ -1,5 +1,5 @@
-"""The timeline plot: writers' commits/s and readers' reads/s per session, errors, and shaded windows
-of the power-off, failover, recovery and switch-back, on the clock (UTC) the report's text uses.
+"""The timeline plot: a strip per session (writers' commits/s, readers' reads/s), its errors, and shaded
+windows of the power-off, failover, recovery and switch-back, on the clock (UTC) the report's text uses.
 
 The figure is drawn at the printed width (the A4 text width of the PDF), so a font size here is the
 size on paper: nothing is smaller than MIN_FONT_PT.
@@ -36,6 +36,7 @@ PRINT_WIDTH_MM = 210 - 14 - 14  # A4 less the PDF's left and right margins (repo
 MIN_FONT_PT = 8.0
 FONT_PT = {"base": 8.5, "marks": 8.0, "legend": 8.0}
 FIGURE_IN = (PRINT_WIDTH_MM / MM_PER_INCH, 4.9)
+STRIP_IN, LANE_IN, LEGEND_IN = 0.62, 0.35, 0.32  # a session's strip, the events' lane, the legend and axis
 
 
 def per_second(times: list[float], origin: float, width: int = 1) -> Counter:
@@ -117,26 +118,30 @@ def span(ev: Evidence) -> tuple[float, float]:
     return origin, max(acks + [r["ts"] for r in ev.reads], default=origin + 1)
 
 
-def _marks(ax, ev: Evidence, t: dict, origin: float, end: float) -> None:
-    """A dotted line at each event and its number in a lane above the curves (the caption names them): a
-    number goes to the first row where it does not touch the one before it, so close events never overlap."""
-    renderer = ax.figure.canvas.get_renderer()
-    right_edge = ax.get_window_extent(renderer).x1
+def _marks(axes: list, ev: Evidence, t: dict, origin: float, end: float) -> None:
+    """A dotted line at each event through every session's strip and its number in a lane above the top strip
+    (the caption names them): a number goes to the first row where it does not touch the one before it, so close
+    events never overlap."""
+    top = axes[0]
+    renderer = top.figure.canvas.get_renderer()
+    right_edge = top.get_window_extent(renderer).x1
     rows: list[float] = []  # the right edge, in pixels, of the last label in each row
-    ymax = ax.get_ylim()[1]
+    lane = top.get_xaxis_transform()  # x: the clock, y: a fraction of the top strip's height
     for number, event in enumerate(marked_events(ev, origin, end), 1):
         x = _clock(event["ts"])
-        ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
-        text = ax.text(x, ymax, str(number), va="top", ha="center", fontsize=FONT_PT["marks"],
-                       bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": MARK_PAD})
+        for ax in axes:
+            ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
+        text = top.text(x, 1.0, str(number), va="bottom", ha="center", fontsize=FONT_PT["marks"], transform=lane,
+                        clip_on=False,
+                        bbox={"facecolor": "white", "edgecolor": "grey", "boxstyle": "circle", "pad": MARK_PAD})
         left, right, size = circle(text, renderer)
         if right > right_edge:  # no room around the line: the number goes to its left
             text.set_horizontalalignment("right")
             left, right, size = circle(text, renderer)
         row = next((i for i, edge in enumerate(rows) if edge < left - 3), len(rows))
         rows[row:row + 1] = [right]
-        y_pixels = ax.transData.transform((x, ymax))[1] - size * (0.2 + 1.1 * row)  # clear of the frame
-        text.set_y(ax.transData.inverted().transform((0, y_pixels))[1])
+        y_pixels = top.transAxes.transform((0, 1.0))[1] + size * (0.2 + 1.1 * row)  # clear of the frame
+        text.set_y(top.transAxes.inverted().transform((0, y_pixels))[1])
 
 
 MARK_PAD = 0.15  # the circle around an event's number: its padding, in fractions of the font size
@@ -163,51 +168,72 @@ def clock_ticks(seconds: float) -> tuple[mdates.DateLocator, str]:
     return mdates.SecondLocator(bysecond=range(0, 60, step), tz=UTC), "%H:%M:%S"
 
 
-def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
-    """The timeline as a matplotlib figure of the printed size; x is the clock (UTC), as in the text."""
-    t = TEXT[lang]
+def sessions_drawn(ev: Evidence) -> list[tuple[str, list[float], str]]:
+    """(session, its successes' times, the unit's word) for each strip: the writers' commits, then the readers'
+    reads, each session in name order."""
     acks = [r for r in ev.journal if r["outcome"] == "ack"]
+    return [(session, [r["ts"] for r in records if r["session"] == session], unit)
+            for records, unit in ((acks, "commits_s"), (ev.reader_reads, "reads_s"))
+            for session in sorted({r["session"] for r in records})]
+
+
+def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
+    """The timeline as a matplotlib figure of the printed size: a strip per session, one above another on a shared
+    x axis, so that sessions with equal rates do not hide one another and each session's own pauses show; x is
+    the clock (UTC), as in the text."""
+    t = TEXT[lang]
     origin, end, width = binned_span(ev)  # bins aligned to whole seconds
+    drawn = sessions_drawn(ev) or [("", [], "commits_s")]
+    height = LEGEND_IN + LANE_IN + STRIP_IN * max(len(drawn), 1)
     with plt.rc_context({"font.size": FONT_PT["base"], "font.family": "DejaVu Sans"}):
-        fig, ax = plt.subplots(figsize=FIGURE_IN, dpi=200)
-        for word, start, stop, colour in windows(ev.events):
-            ax.axvspan(_clock(start), _clock(stop), color=colour, alpha=0.45, label=t[word], zorder=0)
+        fig, axes = plt.subplots(len(drawn), 1, sharex=True, squeeze=False, figsize=(FIGURE_IN[0], height), dpi=200)
+        axes = list(axes[:, 0])
         seconds = list(range(0, int(end - origin) + 1, width))
         xs = [_clock(origin + s) for s in seconds]
-        drawn = 0
-        for records, unit, style in ((acks, "commits_s", "-"), (ev.reader_reads, "reads_s", "--")):
-            for session in sorted({r["session"] for r in records}):
-                counts = per_second([r["ts"] for r in records if r["session"] == session], origin, width)
-                # A step per 1 s bin; a second without any is a gap, not a dip drawn between two points. The
-                # first sessions are drawn widest, so equal rates do not hide one under another.
-                ax.step(xs, [(counts.get(s) or float("nan")) / width for s in seconds], style, where="post",
-                        linewidth=max(0.9, 2.4 - 0.5 * drawn), alpha=0.85, label=f"{session}: {t[unit]}")
-                drawn += 1
-        error_counts = per_second([e["ts"] for e in ev.errors if e["ts"] >= origin], origin, width)
-        if error_counts:
-            seen = sorted(error_counts)
-            ax.scatter([_clock(origin + s) for s in seen], [0.3] * len(seen), marker="x", color="red",
-                       s=20, label=t["plot_errors"], zorder=3)
-        broken = [_clock(r["ts"]) for r in ev.reads if r.get("invariant") is False]
-        if broken:
-            ax.scatter(broken, [0.6] * len(broken), marker="v", color="black", label=t["invariant_broken"],
-                       zorder=3)
-        bottom, top = ax.get_ylim()
-        ax.set_ylim(bottom, top * 1.45)  # room above the curves for the events' names
+        shaded = windows(ev.events)
+        for row, (ax, (session, times, unit)) in enumerate(zip(axes, drawn, strict=True)):
+            for word, start, stop, colour in shaded:
+                ax.axvspan(_clock(start), _clock(stop), color=colour, alpha=0.45, label=t[word] if row == 0 else None,
+                           zorder=0)
+            counts = per_second(times, origin, width)
+            # A step per bin; a bin without any is a gap, not a dip drawn between two points
+            ax.step(xs, [(counts.get(s) or float("nan")) / width for s in seconds], "-", where="post",
+                    linewidth=1.2, color="#1f4e79" if unit == "commits_s" else "#7f3f00")
+            errors = per_second([e["ts"] for e in ev.errors if e["session"] == session and e["ts"] >= origin], origin,
+                                width)
+            ax.set_ylim(bottom=0)
+            top = ax.get_ylim()[1]
+            if errors:
+                ax.scatter([_clock(origin + s) for s in sorted(errors)], [top * 0.12] * len(errors), marker="x",
+                           color="red", s=18, label=t["plot_errors"] if row == 0 else None, zorder=3)
+            broken = [_clock(r["ts"]) for r in ev.reads if r.get("invariant") is False and r["session"] == session]
+            if broken:
+                ax.scatter(broken, [top * 0.3] * len(broken), marker="v", color="black", label=t["invariant_broken"],
+                           zorder=3)
+            ax.set_ylabel(session, rotation=0, ha="right", va="center", fontsize=FONT_PT["base"])
+            ax.locator_params(axis="y", nbins=3)
         right = max([end] + [e["ts"] for e in marked_events(ev, origin, end)])
         pad = max(1.0, (right - origin) * 0.02)
-        ax.set_xlim(_clock(origin - pad), _clock(right + pad))  # the run's clients, not matplotlib's default day
+        bottom = axes[-1]
+        bottom.set_xlim(_clock(origin - pad), _clock(right + pad))  # the run's clients, not matplotlib's default day
         locator, fmt = clock_ticks(right - origin)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=UTC))
-        ax.set_xlabel(t["plot_x"])
-        ax.set_ylabel(t["plot_y"])
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=UTC))
+        bottom.set_xlabel(t["plot_x"])
         if title:
-            ax.set_title(title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=FONT_PT["legend"],
-                  frameon=False)
-        fig.tight_layout()
-        _marks(ax, ev, t, origin, end)
+            fig.suptitle(title)
+        handles, labels = [], []
+        for ax in axes:  # the windows from the top strip, the marks from whichever strip has them
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                if label not in labels:
+                    handles.append(handle)
+                    labels.append(label)
+        fig.supylabel(t["plot_y"], fontsize=FONT_PT["legend"])
+        if handles:
+            fig.legend(handles, labels, loc="lower center", ncol=len(handles), fontsize=FONT_PT["legend"],
+                       frameon=False, handlelength=1.2, columnspacing=1.0)
+        fig.tight_layout(rect=(0, LEGEND_IN / height, 1, 1 - LANE_IN / height), h_pad=0.3)
+        _marks(axes, ev, t, origin, end)
     return fig
 
 

@@ -94,7 +94,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "уже закончиться. Абзац перед таблицами снимка по журналам говорит, когда он сделан и был ли B уже повышен."),
     "why_2.3": (
         "pgpool checks every node every {period} s (`connect_timeout` {connect_ms} ms, `health_check_timeout` "
-        "{hc_timeout} s, one retry; how long it took here is told below table ⟦next:seq⟧, “Where the time went”); "
+        "{hc_timeout} s, one retry; how long it took here is told below table ⟦next:seq⟧, the time of the failover "
+        "step by step); "
         "when A fails the retry too, pgpool detaches it and runs `failover.sh`. Which standby is promoted is that "
         "script's decision, and its own log line in this run says which and why: {choice}. The synchronous "
         "standby holds every commit acknowledged while the primary waited for it (none was acknowledged before "
@@ -122,7 +123,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с (`connect_timeout`\u00a0— {connect_ms}\u00a0мс, "
         "`health_check_timeout`\u00a0— {hc_timeout}\u00a0с, одна повторная попытка; сколько это заняло в этой "
-        "работе, сказано под таблицей ⟦next:seq⟧ «Куда ушло время»); когда не удаётся и повтор, pgpool "
+        "работе, сказано под таблицей ⟦next:seq⟧ «Распределение времени»); когда не удаётся и повтор, pgpool "
         "отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "

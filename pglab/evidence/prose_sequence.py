@@ -7,10 +7,10 @@ from __future__ import annotations
 NB = "\u00a0"
 
 SEQUENCE: dict[str, tuple[str, str]] = {
-    "seq_table": ("Where the time of the {phase} went: the recorded lines in time order, each on the clock of the "
-                  "host that wrote it",
-                  "Куда ушло время ({phase}): записанные строки в порядке времени, каждая по часам записавшего "
-                  "её хоста"),
+    "seq_table": ("The time of the {phase}, step by step: the recorded lines in time order, each on the clock of "
+                  "the host that wrote it",
+                  "Распределение времени ({phase}): записанные строки в порядке времени, каждая по часам "
+                  "записавшего её хоста"),
     "seq_failover": ("failover", "переключение на B"),
     "seq_switchback": ("switch-back", "возврат на A"),
     "seq_clock": ("Clock", "Чьи часы"),
@@ -209,9 +209,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "session reaches exits; the main process replaces the children that exited only after "
                                 "`failover done` and a 1 s sleep (`sleep(1)` before it restarts its PCP process). "
                                 "pgpool ran {children:|child|children} here: a session that reconnects after "
-                                "`failover done` "
-                                "finds a live one unless the retries during the failover used them all up, and then "
-                                "it waits for that second.",
+                                "`failover done` finds a live one unless the retries during the failover used them "
+                                "all up; whether they did is counted under the table of pauses below.",
                                 "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
                                 "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
                                 "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
@@ -224,7 +223,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "Здесь у pgpool было {children:|дочерний процесс|дочерних процесса|дочерних "
                                 "процессов}: сессия, подключающаяся после "
                                 "`failover done`, находит живой процесс, если только повторные попытки во время "
-                                "переключения не израсходовали их все, а тогда ждёт эту секунду."),
+                                "переключения не израсходовали их все; так ли было здесь, подсчитано под "
+                                "таблицей пауз ниже."),
     "seq_children_two_clocks": (" The interval from `failover done` to the sessions' return is measured across two "
                                 "clocks only and is not broken down further.",
                                 " Промежуток от `failover done` до возвращения сессий измерен только по двум разным "
@@ -290,13 +290,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "друг от друга: пауза определяется кластером, а не отдельной сессией. Различаются же сессии "
                    "моментом последнего запроса перед сбоем и моментом, когда их очередная попытка подключения "
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
-    "rt_text": ("Where the recovery's {wall} went, from its start (pglab's event `recover-start`, after its checks "
+    "rt_text": ("What the recovery's {wall} were spent on, from its start (pglab's event `recover-start`, after its "
+    "checks "
                 "of the cluster) to its end (`recovered`), by the log of its commands (Appendix B lists each): a "
                 "command was running on some host during {busy} of it; the other {idle} is pglab's own time between "
                 "commands - the pauses of its polls for a state (a node streaming, pgpool seeing a node up) and "
                 "starting the next command. The table sums each kind of command (pglab's name for it); commands run "
                 "side by side (the nodes read in parallel) are each counted in full.",
-                "Куда ушли {wall} восстановления\u00a0— от его начала (событие pglab `recover-start`, после "
+                "Из чего сложились {wall} восстановления\u00a0— от его начала (событие pglab `recover-start`, после "
                 "проверок кластера) до конца (`recovered`), по журналу его команд (каждая команда\u00a0— в "
                 "приложении Б): команда на каком-либо хосте выполнялась {busy}; остальные {idle}\u00a0— собственное "
                 "время pglab между командами: паузы его опросов состояния (узел ведёт потоковую репликацию, pgpool "
@@ -396,6 +397,29 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                           "Поэтому эти попытки не принял ни один дочерний процесс (предыдущие принимались и сразу "
                           "обрывались): ядро завершило их TCP-рукопожатия, они ждали в очереди слушающего сокета "
                           "pgpool без ответа на запрос TLS, и их прервал `connect_timeout`."),
+    "spent_children": ("During their pauses pgpool closed the sessions' connections {n:|time|times}, from {first} "
+                       "to {last} (the client's clock): {lost} in a query and {refused} at a connection attempt, these "
+                       "mostly with `{error}`. Each was a pgpool child ending: a child ends with a fatal error when "
+                       "its session's node goes, one that takes a connection while the failover runs exits at once, "
+                       "and the main process forks replacements only at the end of the failover.",
+                       "За время пауз pgpool обрывал соединения сессий {n:|раз|раза|раз}, с {first} до {last} по "
+                       "часам клиентского хоста: {lost} во время запроса и {refused} при попытке подключения, "
+                       "последние чаще всего с ошибкой `{error}`. Каждый такой обрыв\u00a0— завершение дочернего "
+                       "процесса pgpool: процесс завершается с неустранимой ошибкой, когда пропадает узел его сессии, "
+                       "а получивший подключение, пока идёт переключение,\u00a0— сразу, и замену главный процесс "
+                       "порождает только в конце переключения."),
+    "spent_children_none": ("That is no fewer than pgpool's {children} children, so none was left to accept a "
+                            "connection: the attempts that got in, begun from {a} to {b}, were closed by none and "
+                            "waited in the queue of pgpool's listening socket for the children forked at the end of "
+                            "the failover - which is why they took {took}.",
+                            "Это не меньше, чем у pgpool дочерних процессов ({children}), поэтому принять "
+                            "подключение было некому: удавшиеся попытки, начатые с {a} до {b}, никто не оборвал, и "
+                            "они ждали в очереди слушающего сокета pgpool дочерних процессов, порождённых в конце "
+                            "переключения,\u00a0— потому они и длились {took}."),
+    "spent_children_left": ("That is fewer than pgpool's {children} children: live ones were left, so the attempts "
+                            "that got in (they took {took}) had no need to wait for new ones.",
+                            "Это меньше, чем у pgpool дочерних процессов ({children}): живые процессы оставались, "
+                            "и удавшимся попыткам (они длились {took}) не нужно было ждать новых."),
     "pause_timeouts_later": (" - which is why those sessions came back later than the others",
                              "\u00a0— поэтому такие сессии и вернулись позже остальных"),
     "pause_timeouts_all": (": every session waited so, so this wait is part of the pause they share",

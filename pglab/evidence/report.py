@@ -40,6 +40,7 @@ from pglab.evidence import (
     environment,
     host_commands,
     plot,
+    reconnects,
     recover_time,
     rejoin,
     sequence,
@@ -178,21 +179,23 @@ TABLE_REF = re.compile(r"⟦(next|prev):(\w+)⟧")  # in prose: the number of th
 
 
 class Captions:
-    """Numbered captions: 'Table 3. ...' above a table, 'Figure 1. ...' below a figure (Russian: 'Таблица 3 — ...',
-    'Рисунок 1 — ...'), as raw HTML the print style keeps with its table or figure. A table given a `key` can be
-    referred to by number from prose: ⟦next:key⟧ becomes the first such table after the words, ⟦prev:key⟧ the last
-    one before them (`numbered`, once the whole report is rendered); with no such table, "below" or "above"."""
+    """Numbered captions: 'Table 3. ...' above a table, 'Listing 2. ...' above a listing, 'Figure 1. ...' below a
+    figure (Russian: 'Таблица 3 — ...', 'Листинг 2 — ...', 'Рисунок 1 — ...'), as raw HTML the print style keeps
+    with its table, listing or figure. A table given a `key` can be referred to by number from prose: ⟦next:key⟧
+    becomes the first such table after the words, ⟦prev:key⟧ the last one before them (`numbered`, once the whole
+    report is rendered); with no such table, "below" or "above"."""
 
     def __init__(self, t: dict) -> None:
         self.t, self.counts = t, Counter()
         self.keys: dict[int, str] = {}  # table number -> key
 
-    def __call__(self, kind: str, text: str, key: str = "") -> str:
+    def __call__(self, kind: str, text: str, key: str = "", file: bool = False) -> str:
+        """`kind`: table, figure or listing; `file`: a listing of a whole file, which may run on to the next page."""
         self.counts[kind] += 1
         if key and kind == "table":
             self.keys[self.counts[kind]] = key
         words = self.t[f"{kind}_caption"].format(n=self.counts[kind], text=text)
-        return f'<p class="{kind}-caption" id="{kind}-{self.counts[kind]}">{inline_code(words)}</p>'
+        return f'<p class="{kind}-caption{" file" * file}" id="{kind}-{self.counts[kind]}">{inline_code(words)}</p>'
 
     def numbered(self, text: str) -> str:
         """Each ⟦next|prev:key⟧ replaced by its table's number (a run that lacks the table: by "below" or "above")."""
@@ -326,49 +329,6 @@ def writer_rate(ev: Evidence, start: float, end: float) -> float | None:
         if len(acks) >= 2 and acks[-1] > acks[0]:
             rates.append((len(acks) - 1) / (acks[-1] - acks[0]))
     return statistics.median(rates) if rates else None
-
-
-def login_timeouts(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
-                   run: clocks.Clocks, secs) -> str:
-    """The sessions whose pause holds a connection attempt that waited out libpq's connect_timeout: when those
-    attempts began (the client's clock), why such sessions came back later than the others, and why pgpool left
-    them unanswered, where its log and the sessions' errors show it."""
-    # when each session's unanswered attempts began (the client's clock): they ended connect_timeout later
-    began = {s.session: [ts - lab.timing.login_timeout_s for ts in s.timed_out] for s in stories if s.timed_out}
-    if not began:
-        return ""
-    first, last = min(min(ts) for ts in began.values()), max(max(ts) for ts in began.values())
-    later = t["pause_timeouts_all" if len(began) == len(stories) else "pause_timeouts_later"]
-    return t["pause_timeouts"].format(sessions=", ".join(began), s=lab.timing.login_timeout_s,
-                                      first=clock(first), last=clock(last), later=later,
-                                      why=unanswered_why(t, lab, stories, began, errors, marks, run, secs))
-
-
-def unanswered_why(t: dict, lab: Lab, stories: list, began: dict[str, list[float]], errors: list[dict],
-                   marks: list[sequence.Mark], run: clocks.Clocks, secs) -> str:
-    """Why pgpool answered no attempt of `began` (session -> when its unanswered attempts began, client's clock):
-    each begun just after its session's connection ended (its child ended: `Restart all children`) and all surely
-    before the new primary was found, pgpool had no child; or the sessions' failed attempts before them had used up
-    its children (none is replaced before `failover done`)."""
-    kill = next((m for m in marks if m.what == "seq_children"), None)
-    found = next((m for m in marks if m.what == "seq_primary_found"), None)
-    first, last = min(min(ts) for ts in began.values()), max(max(ts) for ts in began.values())
-    ended = {name: [e for e in errors if e["session"] == name and e["ts"] <= min(ts)] for name, ts in began.items()}
-    if kill and found and all(ended.values()):
-        after, before = run.span(kill.ts, kill.clock, first, "client"), run.span(last, "client", found.ts, found.clock)
-        if after.seconds + (after.bound or 0) > 0 and before.seconds - (before.bound or 0) > 0:
-            gap = max(min(ts) - ended[name][-1]["ts"] for name, ts in began.items())
-            error = Counter(shorten(ended[name][-1]["error"], 60) for name in began).most_common(1)[0][0]
-            return t["pause_why_no_child"].format(kill=clock(kill.ts), found=clock(found.ts), gap=secs(gap),
-                                                  error=error.replace("`", "'"), before=clocks.words(t, before))
-    since = min((s.last_before for s in stories if s.last_before), default=first)
-    failed = [e for e in errors if since <= e["ts"] < first and availability.LOGIN_TIMEOUT not in e.get("error", "")
-              and availability.ABANDONED not in e.get("error", "")]  # each a connection a child had accepted
-    if len(failed) > lab.timing.pool_children:
-        common = Counter(shorten(e["error"], 60) for e in failed).most_common(1)[0][0]
-        return t["pause_why_used_up"].format(n=len(failed), first=clock(failed[0]["ts"]), last=clock(failed[-1]["ts"]),
-                                             error=common.replace("`", "'"), children=lab.timing.pool_children)
-    return t["pause_why_unknown"]
 
 
 SAME_MOMENT_S = 0.5  # two causes this close in time: the run does not tell which one acted
@@ -596,9 +556,11 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         out[w] = {"rows": sequence.rows(lab, kind, found[w], lang_of(t)),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
                   "phase": t["seq_" + w], "stories": stories, "readers": bool(windows[w].of("reader")),
-                  "timeouts": login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]), found[w],
+                  "timeouts": reconnects.login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]),
+                                                        found[w],
                                              run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),
+                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, secs) if kind == "switchover" else "",
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
@@ -756,7 +718,7 @@ def lsn(value: str) -> str:
 # The only raw HTML the Markdown may carry is the template's own (the title page's blocks and placeholders,
 # its line break, the section anchors, the captions) and the code blocks Markdown makes of fenced text. Any
 # other tag (from recorded evidence, say) is shown as text.
-TEMPLATE_TAG = re.compile(r'</?(?:div|p|span|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w-]*")*\s*/?>')
+TEMPLATE_TAG = re.compile(r'</?(?:div|p|span|h1|br|a|pre|code)(?:\s+(?:class|id)="[\w -]*")*\s*/?>')
 EMBEDDED = "data:image/"  # the report's own assets: the plot, embedded as a data URI
 
 

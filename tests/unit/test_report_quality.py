@@ -27,6 +27,7 @@ from pglab.evidence import (
     data,
     logs,
     plot,
+    reconnects,
     rejoin,
     report,
     sequence,
@@ -175,8 +176,24 @@ def test_plot_text_is_at_least_8_pt_when_printed_and_marks_do_not_overlap():
     assert len(marks) >= 5
     overlapping = [(a, b) for i, a in enumerate(marks) for b in marks[i + 1:] if a.overlaps(b)]
     assert overlapping == []
-    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    ticks = [t.get_text() for t in fig.axes[-1].get_xticklabels() if t.get_text()]
     assert ticks and all(re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in ticks), ticks
+
+
+def test_each_session_has_its_own_strip_so_equal_rates_do_not_hide_one_another():
+    """A teacher could not tell w1, w2 and w3 apart: their equal rates drew one line over another. Each session gets
+    a strip of its own on the shared clock axis, named by its session and unit, with its own errors only."""
+    ev = lab_evidence.evidence()
+    fig = plot.figure(ev, "en")
+    drawn = plot.sessions_drawn(ev)
+    assert len(drawn) >= 3 and len(fig.axes) == len(drawn)
+    assert [ax.get_ylabel() for ax in fig.axes] == [name for name, _, _ in drawn]
+    assert all(len(ax.get_lines()) >= 1 for ax in fig.axes)
+    origin = plot.binned_span(ev)[0]
+    erred = {e["session"] for e in ev.errors if e["ts"] >= origin}
+    crossed = {name for ax, (name, _, _) in zip(fig.axes, drawn, strict=True)
+               if any(len(c.get_offsets()) for c in ax.collections)}  # the scatter marks: errors (no broken read)
+    assert erred and crossed == erred & {name for name, _, _ in drawn}
 
 
 def test_plot_marks_of_events_a_moment_apart_do_not_touch():
@@ -207,7 +224,7 @@ def test_plot_marks_stand_at_the_logged_times_named_with_their_clock_and_the_axi
     assert all(re.search(r"\(\d\d:\d\d:\d\d\.\d{3}, по часам ", n) for n in names)
     fig = plot.figure(ev, "ru")
     fig.canvas.draw()
-    labels = [tick.get_text() for tick in fig.axes[0].get_xticklabels() if tick.get_text()]
+    labels = [tick.get_text() for tick in fig.axes[-1].get_xticklabels() if tick.get_text()]
     assert len(labels) >= 6 and all(re.fullmatch(r"\d\d:\d\d(:\d\d)?", x) for x in labels), labels
     for seconds in (75, 11 * 60, 40 * 60):  # a local run, the VM run the teacher read (two labels), a long one
         locator, _ = plot.clock_ticks(seconds)
@@ -242,7 +259,8 @@ class Headings(HTMLParser):
         self.after_heading = False  # the last element closed was a heading: a blockquote now is a task box
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("h1", "h2", "h3", "h4", "h5") or dict(attrs).get("class") in ("table-caption", "lead-in") \
+        kind = (dict(attrs).get("class") or "").split(" ")[0]
+        if tag in ("h1", "h2", "h3", "h4", "h5") or kind in ("table-caption", "listing-caption", "lead-in") \
                 or tag == "blockquote" and self.after_heading:
             self.found.append("")
             self.depth = 1
@@ -349,6 +367,13 @@ def test_pdf_title_warning_captions_and_full_command_log(built):
         assert "university" not in warnings[0]
         html = (folder / "report.html").read_text()
         assert all(w in html for w in words)
+        # a teacher found the schema, the statements, pg_rewind's output and the files unnumbered: every listing
+        # (a code block) has its numbered caption right before it
+        assert len(re.findall("<pre", html)) >= 5
+        blocks = [m.end() for m in re.finditer("<pre", html)]
+        before = [html[:at].rsplit("</p>", 1)[0].rsplit("<p ", 1)[-1] for at in blocks]
+        assert all(b.startswith('class="listing-caption') for b in before), [b[:80] for b in before]
+        assert ("Listing 1. " if lang == "en" else "Листинг 1\u00a0— ") in html
         assert "<td></td>" not in html and "<code></code>" not in html and "<td>|" not in html
         assert "`" not in re.sub(r"<pre[^>]*>.*?</pre>", "", html, flags=re.S), "a code span left as backticks"
         full = (folder / report.COMMANDS_FILE).read_text().splitlines()
@@ -1517,13 +1542,35 @@ def test_sessions_that_waited_out_a_connection_attempt_are_named_with_when_the_a
     client errors holding the reason (`connection timeout expired` for exactly those three) never linked to it."""
     story = availability.AtTheCut("w2", 10.0, None, 2, 30.0, 0, (21.0,))
     def said_of(stories: list, marks: tuple = ()) -> str:
-        return report.login_timeouts(TEXT["en"], Lab(), stories, [], list(marks), clocks.Clocks(True, {}), str)
+        return reconnects.login_timeouts(TEXT["en"], Lab(), stories, [], list(marks), clocks.Clocks(True, {}), str)
 
     said = said_of([story, availability.AtTheCut("r1", 10.0, None, 1, 20.0)])
     assert ": w2;" in said and "2 s" in said and verdicts.clock(19.0) in said and "r1" not in said
     assert TEXT["en"]["pause_why_unknown"] in said  # neither a log nor the errors say why
     assert said_of([availability.AtTheCut("r1", 10.0, None, 1, 20.0)]) == ""
     assert TEXT["en"]["pause_timeouts_all"] in said_of([story])  # no "others"
+
+
+def test_the_switch_backs_closed_connections_are_counted_against_pgpools_children():
+    """A teacher read 4 x 8 failed reconnections as pgpool's 32 children used up, a guess the report left open: it
+    counts the connections pgpool closed in each session's pause (lost in a query, or closed at an attempt) and says
+    whether they reach the children - the attempts that got in then waited for new ones - or not."""
+    def story(name: str, abandoned: int = 0) -> availability.AtTheCut:
+        return availability.AtTheCut(name, 10.0, None, 0, 30.0, abandoned, (), (18.0, 28.0))
+    def errors(name: str, attempts: int) -> list[dict]:
+        lost = [{"session": name, "ts": 11.0, "error": "consuming input failed: EOF detected"}]
+        return lost + [{"session": name, "ts": 12.0 + i, "error": "connection failed: SSL SYSCALL error: EOF detected"}
+                       for i in range(attempts)] + [{"session": name, "ts": 40.0, "error": "connection failed: x"}]
+    lab = Lab(timing=Timing(pool_children=8))
+    def said(stories: list, errs: list[dict]) -> str:
+        return reconnects.children_spent(TEXT["en"], lab, stories, errs, lambda v: f"{v:.2f} s")
+    used_up = said([story("w1"), story("w2")], errors("w1", 3) + errors("w2", 3))
+    assert "connections 8 times" in used_up and "2 in a query and 6 at a connection attempt" in used_up
+    assert "none was left" in used_up and "took 10.00 s" in used_up
+    left = said([story("w1"), story("w2")], errors("w1", 3) + errors("w2", 2))
+    assert "7 times" in left and "live ones were left" in left
+    assert said([story("w1", abandoned=1)], errors("w1", 9)) == ""  # the client closed a socket itself
+    assert said([story("w1")], errors("w1", 0)) == ""
 
 
 def test_the_longest_failover_pause_is_added_up_from_its_parts():
