@@ -31,6 +31,14 @@ on_node() {  # pglab-node VERB [ARG] on node $1, over pgpool's SSH key (its forc
   ssh "${ssh_args[@]}" "postgres@$host" /etc/pglab/bin/pglab-node "$@"
 }
 
+weighed() {  # the facts of block $1 that pglab-rules weighs, as `key=value` words in $said (built-ins only)
+  local key re
+  said=""
+  for key in unreachable running standby_signal cluster_state wal_timeline wal_end; do
+    re="(^|"$'\n'")$key: ([^"$'\n'"]*)"
+    if [[ $1 =~ $re ]]; then said+=" $key=${BASH_REMATCH[2]// /_}"; fi
+  done
+}
 facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent.
   # $1 quick: `pglab-node facts quick`, no query on the node (the primary's loss: the rule reads no upstream)
   local tmp node how=${1:-}
@@ -40,11 +48,12 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
     else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
       { start=$EPOCHREALTIME
-        echo "host: $node"
-        { [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
+        block=$({ [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
           timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null ||
-          echo "unreachable: yes"
-        log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms"; } > "$tmp/$node" &
+          echo "unreachable: yes")
+        printf 'host: %s\n%s\n' "$node" "$block"
+        weighed "$block"
+        log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms:$said"; } > "$tmp/$node" &
     fi
   done
   wait
