@@ -20,7 +20,8 @@ OBSERVATIONS = frozenset({"ssh round trip", "speed probe", "role", "probe node",
                           "pg_stat_replication", "row counts", "pglab-client stats", "collect log lines",
                           "transfer ids", "role log", "total", "sample rows", "pgpool set up?",
                           "follow child running?", "check packages", "check cluster", "environment", "",
-                          "demo: commit waiting?", "replication slots", "pgpool's newest failover line"})
+                          "demo: commit waiting?", "replication slots", "pgpool's newest failover line",
+                          "pg_stat_replication before the stop"})
 # One step name per table or host; closing or opening pgpool's SSH connections is housekeeping, not the lab's work.
 OBSERVATION_KINDS = ("checksum ", "disk facts of ", "demo: probe on ", "close pgpool's SSH connection",
                      "open pgpool's SSH connections",

@@ -175,8 +175,8 @@ def of_run(lab: Lab, ev: Evidence) -> Clocks:
 def words(t: dict, span: Span, spec: str = ".2f", ordered: bool = True) -> str:
     """An interval as the text may state it: on one clock as measured; across two clocks with their measured error
     ('2.07 s ± 0.08 s', saying so when the error is larger than the interval: which came first is then not
-    established - unless not `ordered`: a size, such as a skew, has no order to establish), or saying that this run
-    did not measure the two clocks' offset."""
+    established - unless not `ordered`: a size, such as a skew, has no order to establish, and cause and effect fix
+    the order of a fault and what it caused), or saying that this run did not measure the two clocks' offset."""
     lang = lang_of(t)
     value = quantity(abs(span.seconds), t["seconds"], lang, spec)
     if span.bound == 0:

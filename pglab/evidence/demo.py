@@ -18,6 +18,7 @@ from pglab.cluster import operations, sql
 from pglab.context import LabContext
 from pglab.errors import ClusterStateError, StageOrderError
 from pglab.evidence import logs
+from pglab.model import Lab
 from pglab.polling import poll
 
 Say = Callable[[str], None]
@@ -59,10 +60,21 @@ def insert_probe(conn: psycopg.Connection, note: str) -> tuple[int, float]:
     return row[0], time.time()
 
 
+LOOK = "SELECT count(*) FROM replication_probes WHERE id = {id}"  # on a node itself: is the probe row there?
+
+
 def seen(ctx: LabContext, host: str, probe_id: int) -> bool:
     """Is the probe row visible on a node? Read on the node itself (SSH, psql on its local socket)."""
-    return sql.value(ctx.shell(host), f"SELECT count(*) FROM replication_probes WHERE id = {int(probe_id)}",
-                     ctx.lab.database, step=f"demo: probe on {host}") == "1"
+    return sql.value(ctx.shell(host), LOOK.format(id=int(probe_id)), ctx.lab.database,
+                     step=f"demo: probe on {host}") == "1"
+
+
+def statements(lab: Lab, probe_id: int) -> dict[str, str]:
+    """The demonstration's statements as the report lists them: the probe row through pgpool, the look for it on
+    a node, and the read on the primary while a commit waits for B (its one row follows in the listing)."""
+    return {"probe": PROBE.replace("%s", "'stage 1 demonstration'") + ";  -- " + "through pgpool",
+            "look": LOOK.format(id=int(probe_id)) + ";  -- on " + lab.sync_standby + " and " + lab.async_standby,
+            "waiting": WAITING.format(app=lab.host(lab.sync_standby).app_name) + ";  -- on " + lab.primary}
 
 
 def wait_seen(ctx: LabContext, host: str, probe_id: int, since: float, timeout: float) -> float | None:

@@ -140,12 +140,15 @@ WORDS: dict[str, tuple[str, str]] = {
                         "всё его пространство имён процессов (чего это не воспроизводит, см. «Где выполнялась "
                         "работа»). Те же команды выполняются и на виртуальных машинах (`vagrant up`, затем `fab "
                         "setup`), где отключение питания\u00a0— `virsh destroy`."),
-    "concluded_emulated": ("The figures below are those of slow VMs: their CPU loop ran {slowdown:.1f} times "
-                           "slower than on the control machine{why}, so steps that are CPU work - process "
+    "concluded_emulated": ("The figures below are those of slow VMs: a CPU loop timed on pg-a ran {slowdown:.1f} "
+                           "times slower than on the control machine{why}; the other VMs are of the same size on the "
+                           "same emulator, not timed themselves. So steps that are CPU work - process "
                            "starts, TLS, promotion - are expected to take longer by a like factor (one loop measured, "
                            "not each step); fixed waits (health checks, C's replay delay) do not.",
-                           "Приведённые ниже числа получены на медленных виртуальных машинах: их цикл процессора "
-                           "шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}, поэтому шаги, "
+                           "Приведённые ниже числа получены на медленных виртуальных машинах: цикл процессора, "
+                           "замеренный на pg-a, шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}; "
+                           "остальные машины того же размера и работают в том же эмуляторе, но отдельно не "
+                           "замерялись. Поэтому шаги, "
                            "которые заняты работой процессора (запуск процессов, TLS, повышение), предположительно "
                            "длиннее примерно во столько же раз (измерен один цикл, а не каждый шаг), а фиксированные "
                            "ожидания (проверки pgpool, задержка C)\u00a0— нет."),
@@ -293,8 +296,11 @@ WORDS: dict[str, tuple[str, str]] = {
                          "checksum that decides whether a file is copied at all) and timing probes. Files are "
                          "uploaded over SFTP into a private temporary file with a new name every run, shown as "
                          "`<uploaded file>`. The power-off and power-on are run by `fab` on this machine, not over "
-                         "SSH: their rows say what they do. Every command, with its time, exit code and duration, is "
-                         "in `{file}` beside this report.",
+                         "SSH: their rows say what they do. The demonstration's probe rows are written through "
+                         "pgpool over pglab's own connection from this machine, not over SSH, so they are in neither: "
+                         "`INSERT INTO replication_probes (note) VALUES (…)`, each just before the look that finds it "
+                         "on B and C. Every command over SSH, with its time, exit code and duration, is in `{file}` "
+                         "beside this report.",
                          "Команды, которые что-то меняли на хостах, по шагам (по времени начала команды): то, что "
                          "нужно выполнить, чтобы повторить работу,\u00a0— сколько раз, на каких хостах, сколько "
                          "завершились с ненулевым кодом. Опущены (они есть в полном журнале) команды, которые только "
@@ -304,8 +310,25 @@ WORDS: dict[str, tuple[str, str]] = {
                          "которого в каждом запуске новое; в таблицах он обозначен `<загруженный файл>`. Отключение и "
                          "включение питания выполняет `fab` на управляющей машине, а не по SSH: их строки "
                          "описывают, что "
-                         "делается. Все команды со временем, кодом завершения и длительностью\u00a0— в файле `{file}` "
-                         "рядом с отчётом."),
+                         "делается. Пробные строки демонстрации записываются через pgpool по собственному соединению "
+                         "pglab с управляющей машины, а не по SSH, поэтому их нет ни здесь, ни в журнале: `INSERT "
+                         "INTO replication_probes (note) VALUES (…)`, каждая непосредственно перед проверкой, которая "
+                         "ищет её на B и C. Все команды по SSH со временем, кодом завершения и длительностью\u00a0— "
+                         "в файле `{file}` рядом с отчётом."),
+    "up_evidence": ("What it made is shown in “Where the run happened”: the five hosts, each of the same size on one "
+                    "network (table ⟦prev:hosts⟧), and the machine, the software and the hosts' measured speed (table "
+                    "⟦prev:env⟧); how they reach one another over TLS is checked once the next step has set the lab "
+                    "up (table ⟦next:conn⟧).",
+                    "Что она создала, показано в разделе «Где выполнялась работа»: пять хостов одного размера в "
+                    "одной сети (таблица ⟦prev:hosts⟧), а также машина, программы и измеренная скорость хостов "
+                    "(таблица ⟦prev:env⟧); как хосты связываются друг с другом по TLS, проверяется после того, как "
+                    "следующий шаг настроит стенд (таблица ⟦next:conn⟧)."),
+    "demo_listing": ("The demonstration's statements: the probe row committed through pgpool, the look for it on "
+                     "{sync} and {lagging}, and the read on {primary} while a commit waited for {sync}, with the row "
+                     "it returned (psql's unaligned output)",
+                     "Операторы демонстрации: пробная строка, записанная через pgpool, её поиск на {sync} и "
+                     "{lagging} и чтение на {primary}, пока коммит ждал {sync},\u00a0— с возвращённой строкой "
+                     "(вывод psql без выравнивания)"),
     "action": ("Label in the command log", "Метка в журнале команд"),
     "runs": ("Runs", "Запусков"),
     "failed_runs": ("Non-zero exit", "С ненулевым кодом"),
@@ -377,17 +400,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "demo_b_not": ("{host}: NOT visible", "{host}: строка НЕ видна"),
     "demo_c_now": ("{host}: not yet visible right after the commit", "{host}: сразу после коммита строки ещё нет"),
     "demo_c_at_once": ("{host}: visible right after the commit", "{host}: строка видна сразу после коммита"),
-    "demo_c": ("{host}: visible {s:.2f} s after the commit: an artificial delay (`recovery_min_apply_delay` = "
+    "demo_c": ("{host}: visible {s:.3f} s after the commit: an artificial delay (`recovery_min_apply_delay` = "
                "{delay} s), set so that asynchrony can be seen at all",
-               "{host}: строка видна через {s:.2f}\u00a0с после коммита; это искусственная задержка "
+               "{host}: строка видна через {s:.3f}\u00a0с после коммита; это искусственная задержка "
                "(`recovery_min_apply_delay` = {delay}\u00a0с), заданная, чтобы асинхронность вообще была видна"),
-    "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.2f} s. "
+    "demo_b_stopped": ("{host} stopped (PostgreSQL shut down): a commit made on {primary} itself waited {s:.3f} s. "
                        "pgpool detached {host}, and `failover.sh` made {lagging} {primary}'s synchronous standby (at "
                        "flush level). But a commit waits at the level in force when it started: `remote_apply`, "
                        "until the synchronous standby has replayed it. And {lagging} replays each commit only "
                        "{delay} s after it was made (`recovery_min_apply_delay`){tail}",
                        "{host} остановлен (PostgreSQL штатно выключен): коммит, сделанный прямо на {primary}, ждал "
-                       "{s:.2f}\u00a0с. pgpool отключил {host}, и `failover.sh` назначил {lagging} синхронным "
+                       "{s:.3f}\u00a0с. pgpool отключил {host}, и `failover.sh` назначил {lagging} синхронным "
                        "резервным узлом {primary} (с ожиданием только записи на диск). Но коммит ждёт на уровне, "
                        "действовавшем при его начале: `remote_apply`, то есть пока синхронный узел его не применит. "
                        "А {lagging} применяет каждый коммит лишь через {delay}\u00a0с после него "
@@ -456,7 +479,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "log_new_primary": ("new primary", "новый основной узел"),
     "log_follow_degeneration": ("follow degeneration", "отключение узла при переходе"),
     "log_failover_done": ("failover done", "переключение завершено"),
-    "log_failback_done": ("node attached again (failback done)", "узел снова подключён (failback завершён)"),
+    "log_failback_done": ("node attached again (failback done)", "узел снова подключён (возврат узла, failback, "
+    "завершён)"),
     "log_backend_read_error": ("backend read error", "ошибка чтения с узла"),
     "log_failover_script": ("failover script", "сценарий переключения"),
     "log_wal_stream_lost": ("WAL stream lost", "потерян поток WAL"),
@@ -501,18 +525,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
                             "читающие сессии: {readers}; пишущие сессии, перечитывая свою запись: {backs}"),
     "reads_on_standby": (" (as a standby: {n})", " (из них резервным узлом: {n})"),
-    "v2_2": ("{host} powered off hard at {clock} UTC ({provider}): every process of the host killed at once, no "
-             "shutdown; what the kernel's page cache held: see “Where the run happened”.",
-             "питание {host} отключено в {clock} UTC ({provider}): все процессы хоста прерваны одновременно, без "
-             "штатной остановки; о страничном кэше ядра см. «Где выполнялась работа»."),
+    "v2_2": ("{host} powered off hard at {clock} UTC: every process of the host killed at once, no shutdown. How: "
+             "{provider}. What the kernel's page cache held: see “Where the run happened”.",
+             "питание {host} отключено в {clock} UTC: все процессы хоста прерваны одновременно, без штатной "
+             "остановки. Как: {provider}. О страничном кэше ядра см. «Где выполнялась работа»."),
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
     "power_vagrant": ("`virsh destroy` ended the VM's QEMU process, with no shutdown inside the guest",
                       "`virsh destroy` завершил процесс QEMU этой виртуальной машины без завершения работы гостевой "
                       "системы"),
-    "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that: every interval from "
-                    "the power-off counts from that window's middle, {middle} UTC, and its error (±) includes half "
-                    "the window",
-                    "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке: каждый "
+    "power_cut_s": ("; the command returned {s:.3f} s later, so the host stopped within that time. Every interval "
+                    "from the power-off counts from that window's middle, {middle} UTC, and its error (±) includes "
+                    "half the window",
+                    "; команда вернулась через {s:.3f}\u00a0с, и хост остановился в этом промежутке. Каждый "
                     "интервал от отключения питания отсчитан от середины этого промежутка, {middle} UTC, и в его "
                     "погрешность (±) входит половина промежутка"),
     "v2_3": ("pgpool failed over to {primary} {failover} after the power-off; {follower} follows it on "

@@ -68,8 +68,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "каждый перевод сохраняет равной начальной (инвариант), и имя узла, который ответил. pgpool направляет "
         "запись на основной узел и распределяет чтения между A и B: узел для чтений сессии он выбирает по весам "
         "узлов, когда сессия подключается, и сохраняет до её переподключения (`statement_level_load_balance = "
-        "off`), поэтому сколько чтений обслужил каждый узел, зависит от того, какие узлы выпали немногим сессиям "
-        "(вывод считает их по узлам). После каждого коммита пишущая сессия читает свою запись обратно: каждое такое "
+        "off`), поэтому сколько чтений обслужил каждый узел, зависит от того, какой узел достался каждой из немногих "
+        "сессий (вывод считает их по узлам). После каждого коммита пишущая сессия читает свою запись обратно: каждое "
+        "такое "
         "чтение, которое pgpool направил на B, проверяет, что B уже показывает этот подтверждённый коммит (сколько "
         "их обслужил B, сказано в выводе)."),
     "why_2.2": (
@@ -361,7 +362,7 @@ PROSE: dict[str, tuple[str, str]] = {
                            "Коммит с неизвестным исходом\u00a0— один; он не зафиксирован (на основном узле его нет)."),
     "unknown_mixed": ("Of {n:|commit|commits} of unknown outcome, {present} committed all the same (found on the "
                       "primary) and {absent} did not.",
-                      "Коммитов с неизвестным исходом: {n}; из них зафиксированы всё же (найдены на основном "
+                      "Коммитов с неизвестным исходом: {n}; из них всё же зафиксированы (найдены на основном "
                       "узле): {present}, не зафиксированы: {absent}."),
 }
 
@@ -526,18 +527,28 @@ PROSE |= {
                          "расхождения (узел остановлен штатно, после того как {source} получил весь его WAL)."),
     "no_rewind_output": ("No pg_rewind output was recorded.", "Вывод pg_rewind не записан."),
     "slots_text": ("**Replication slots at the end.** PostgreSQL 15 does not carry slots over a failover: each standby "
-                   "makes its slot on the node it follows, and neither pg_rewind nor a restart removes a node's own "
-                   "slots (pg_rewind never copies `pg_replslot`), so B, primary for a while, kept the slots its "
-                   "standbys had made on it; inactive, such a slot holds WAL (up to "
-                   "`max_slot_wal_keep_size`). `fab recover` drops every inactive slot no standby of the primary "
-                   "uses; dropped in this run: {dropped}. `pg_replication_slots` of each node afterwards:",
+                   "makes its slot on the node it follows. A restart keeps a node's own slots; pg_rewind empties the "
+                   "target's `pg_replslot` when it rewinds it (as on A, above), not when it finds nothing to rewind. "
+                   "{kept} Inactive, such a slot holds WAL (up to `max_slot_wal_keep_size`). `fab recover` drops "
+                   "every inactive slot no standby of the primary uses; dropped in this run: {dropped}. "
+                   "`pg_replication_slots` of each node afterwards:",
                    "**Слоты репликации в конце.** PostgreSQL 15 не переносит слоты при переключении: каждый резервный "
-                   "узел создаёт свой слот на том узле, за которым следует, а собственные слоты узла не удаляет ни "
-                   "pg_rewind (он не копирует `pg_replslot`), ни перезапуск, поэтому на B, который какое-то время был "
-                   "основным, остались слоты его бывших резервных узлов; неактивный слот "
-                   "удерживает WAL (до `max_slot_wal_keep_size`). `fab recover` удаляет каждый неактивный слот, "
-                   "которым не пользуется ни один резервный узел основного; удалены в этой работе: {dropped}. "
-                   "Содержимое `pg_replication_slots` на каждом узле после этого:"),
+                   "узел создаёт свой слот на том узле, за которым следует. Перезапуск собственные слоты узла "
+                   "сохраняет; pg_rewind очищает `pg_replslot` целевого узла, когда откатывает его (как на A, "
+                   "выше), но не тогда, когда откатывать нечего. {kept} Неактивный слот удерживает WAL (до "
+                   "`max_slot_wal_keep_size`). `fab recover` удаляет каждый неактивный слот, которым не пользуется "
+                   "ни один резервный узел основного; удалены в этой работе: {dropped}. Содержимое "
+                   "`pg_replication_slots` на каждом узле после этого:"),
+    "slots_kept": ("So {host}, primary for a while, kept the slots its standbys had made on it: pg_rewind on {host} "
+                   "stopped at `no rewind required` and changed nothing.",
+                   "Поэтому на {host}, который какое-то время был основным, остались слоты его бывших резервных "
+                   "узлов: pg_rewind на {host} остановился на `no rewind required` и ничего не изменил."),
+    "slots_kept_plain": ("So {host}, primary for a while, kept the slots its standbys had made on it.",
+                         "Поэтому на {host}, который какое-то время был основным, остались слоты его бывших "
+                         "резервных узлов."),
+    "slots_gone": ("So the slots {host}'s standbys had made on it while it was primary went with its rewind.",
+                   "Поэтому слоты, которые резервные узлы создали на {host}, пока он был основным, ушли вместе с его "
+                   "откатом."),
     "replay_age": ("Apply delay on the standby", "Отставание применения на узле"),
     "lag_note": ("Replay lag: pg_stat_replication's `replay_lag`, the time from the primary's flush of a WAL "
                  "position to the standby's report that it replayed it, from sampled positions. C's delay holds only "
@@ -586,10 +597,19 @@ PROSE |= {
                          "(они не синхронизированы, см. «Где выполнялась работа»)"),
     "env_clocks": ("Times taken on different VMs (each host's log lines, `now()` on a standby) come from each VM's "
                    "own clock, and the VMs' clocks are not synchronised: times compared across hosts may differ by "
-                   "the clock skew.",
+                   "the clock skew. pglab leaves the clocks as the hypervisor sets them: the lab's network reaches "
+                   "only its own hosts, with no time server on it, and setting one up would be a part of the lab that "
+                   "the assignment does not ask for. It measures each host's offset from the control machine instead "
+                   "(below, from SSH round trips), and every interval across two clocks in this report is given "
+                   "with that error - wide where the round trips are slow.",
                    "Времена, взятые на разных виртуальных машинах (строки журналов хостов, `now()` на резервном "
                    "узле), идут по часам каждой машины, а часы машин не синхронизированы: времена разных хостов "
-                   "при сравнении могут различаться на величину расхождения часов."),
+                   "при сравнении могут различаться на величину расхождения часов. pglab оставляет часы такими, "
+                   "какими их задал гипервизор: сеть лаборатории связывает только её собственные хосты, сервера "
+                   "времени в ней нет, а его настройка была бы частью стенда, которой задание не требует. Вместо "
+                   "этого pglab измеряет смещение часов каждого хоста относительно управляющей машины (ниже, по "
+                   "времени обмена по SSH), и каждый интервал между временами по двум разным часам в отчёте указан "
+                   "с этой погрешностью\u00a0— тем большей, чем медленнее обмен."),
     "env_clocks_seen": ("In this run the measurements below imply a skew of at least {ms} ms.",
                         "В этой работе измерения ниже показывают расхождение не меньше {ms}\u00a0мс."),
     "env_offsets_short": ("The skew of at least {ms} ms implied above is more than these offsets allow between any "
@@ -602,7 +622,7 @@ PROSE |= {
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),
-    "no_slots": ("none", "нет"),
+    "no_slots": ("no slots", "слотов нет"),
     "yes": ("yes", "да"),
     "no": ("no", "нет"),
     "switch_logs": ("Log messages of the rejoin and the switch-back", "Сообщения журналов при возврате A и "
@@ -735,14 +755,15 @@ PROSE |= {
                     "было раньше; её пауза длится от последнего успешного запроса перед этой ошибкой до первого "
                     "успешного после неё, и ошибки (в том числе при переподключении) считаются до этого момента, по её "
                     "собственным записям (часы клиентского хоста). Почему подключение "
-                    "узла вообще прерывает сессии, объяснено в 2.3: пока pgpool-II 4.3.5 выполняет failback, каждый "
+                    "узла вообще прерывает сессии, объяснено в 2.3: пока pgpool-II 4.3.5 выполняет возврат узла "
+                    "(failback), каждый "
                     "его дочерний процесс, получивший запрос, завершается."),
     "switch_errors": ("At the switch-back {sync} is shut down cleanly (its log line `received fast shutdown "
                       "request` at {stop} UTC by its clock) and pgpool detaches it ({detach_how}, at {detach} UTC by "
                       "pgpool's clock); {order}. A session whose query pgpool sent to {sync} while it was stopping "
                       "got an error and reconnected (the failed transaction was rolled back, and the session went on "
                       "with a new one); over the whole recovery and switch-back the clients "
-                      "saw: {errors} (the rows “{phase}” of the table).",
+                      "saw: {errors} (the rows “{phase}” of table ⟦prev:errors⟧).",
                       "При возврате на A узел {sync} штатно останавливается (строка его журнала `received fast "
                       "shutdown request` в {stop} UTC по его часам), и pgpool отключает его ({detach_how}, в {detach} "
                       "UTC по часам pgpool); {order}. Сессия, запрос которой pgpool направил на {sync}, пока тот "
@@ -751,7 +772,7 @@ PROSE |= {
                       "начинала новую); всего за "
                       "восстановление и "
                       "возврат клиенты видели такие ошибки: "
-                      "{errors} (строки таблицы «{phase}»)."),
+                      "{errors} (строки «{phase}» таблицы ⟦prev:errors⟧)."),
     "order_skew": ("these two lines are {gap} apart by their clocks, less than these hosts' clocks may differ (at "
                    "least {skew} ms, see “Where the run happened”), so which came first is not established",
                    "по их часам эти строки разделяет {gap}, меньше, чем могут расходиться часы этих хостов (не меньше "
@@ -913,12 +934,15 @@ PROSE |= {
                     "`syncfs` of its filesystem (`sync -f`, `pglab-node`'s `durable`) before starting PostgreSQL: "
                     "the same guarantee as pg_rewind's own fsync of every file, at a fraction of its cost on an "
                     "emulated disk. Nothing of {host}'s is acknowledged to a client before that: it starts as a "
-                    "standby only afterwards.",
+                    "standby only afterwards. The line `syncing target data directory` in its output above does not "
+                    "contradict this: with `--progress` pg_rewind prints it whether or not it then syncs.",
                     "pglab запускает pg_rewind с `--no-sync`, а затем делает каталог данных {host} надёжно "
                     "записанным одним `syncfs` его файловой системы (`sync -f`, функция `durable` в `pglab-node`) "
                     "до запуска PostgreSQL: та же гарантия, что и у собственного `fsync` каждого файла в "
                     "pg_rewind, но намного дешевле на эмулируемом диске. До этого ничего с {host} клиентам не "
-                    "подтверждается: резервным узлом он запускается только после синхронизации."),
+                    "подтверждается: резервным узлом он запускается только после синхронизации. Строка "
+                    "`syncing target data directory` в его выводе выше этому не противоречит: с `--progress` "
+                    "pg_rewind печатает её независимо от того, синхронизирует ли он затем каталог."),
     "log_note_again": ("{n:|log line|log lines}, chosen and ordered as the note under the first table of log "
                        "lines says.",
                        "Строк журналов: {n}; отобраны и упорядочены так, как сказано под первой таблицей строк "

@@ -113,15 +113,16 @@ FACTS: dict[str, tuple[str, str]] = {
     # Why the asynchronous standby needed no rewind (rejoin.timeline_switches).
     "c_no_rewind": (
         "**Why {host} needed no rewind.** A primary sends a standby only WAL it has flushed, so {host} received "
-        "nothing "
-        "past the end of {primary}'s WAL, `{end}`, the divergence point. {snapshot}; its own log says the rest: "
+        "nothing past the end of {primary}'s WAL, `{end}`; the timelines fork at `{fork}`, and WAL past the fork "
+        "does {host} no harm unless it replays it. {snapshot}; its own log says the rest: "
         "{lines}. PostgreSQL switches a standby to a new timeline only if its replay has not passed the point where "
         "that timeline forks off; otherwise it logs `new timeline … forked off current database system timeline … "
         "before current recovery point …` and stays. So each time {host}'s replay was at or before the fork point.",
         "**Почему {host} не понадобился pg_rewind.** Основной узел передаёт резервному только WAL, который уже "
         "записал на "
-        "диск, поэтому {host} не мог получить ничего дальше конца WAL {primary}, `{end}`, то есть точки "
-        "расхождения. {snapshot}; остальное показывает его собственный журнал: {lines}. PostgreSQL "
+        "диск, поэтому {host} не мог получить ничего дальше конца WAL {primary}, `{end}`; линии времени "
+        "расходятся в `{fork}`, и WAL после этой точки не мешает {host}, пока он его не применил. {snapshot}; "
+        "остальное показывает его собственный журнал: {lines}. PostgreSQL "
         "переводит резервный узел на новую линию времени, только если тот применил WAL не дальше точки, где эта "
         "линия ответвляется; иначе он пишет в журнал `new timeline … forked off current database system timeline "
         "… before current recovery point …` и остаётся на старой линии. Значит, каждый раз {host} применил WAL не "
@@ -136,11 +137,33 @@ FACTS: dict[str, tuple[str, str]] = {
                       "`{lsn}` "
                       "на линии "
                       "времени 1"),
+    "c_snap_facts": ("`failover.sh` read {host}'s WAL end for its decision as `{lsn}` on timeline {timeline} ({clock}, "
+                     "pgpool's clock)",
+                     "`failover.sh` для своего решения прочитал конец WAL {host}: `{lsn}` на линии времени "
+                     "{timeline} ({clock} по часам pgpool)"),
     "c_snap_none": ("No snapshot recorded {host}'s position at that moment",
                     "Позиция {host} в этот момент ни в одном снимке не записана"),
     "c_switch": ("`new target timeline is {timeline}` at {clock} UTC",
                  "`new target timeline is {timeline}` в {clock} UTC"),
     # How soon the synchronous standby could notice its primary gone (report.detection_bound).
+    "stream_lost": (
+        "The standbys logged the loss of their WAL stream ({lost} after the power cut; the log lines above). A "
+        "powered-off host sends no `FIN` or `RST`, so only a standby's own timeouts end that connection: "
+        "`primary_conninfo` sets `keepalives_idle={idle}`, `keepalives_interval={interval}`, "
+        "`keepalives_count={count}` "
+        "and `tcp_user_timeout={user_ms}`; keepalives alone would give up after {idle} + {count} × {interval} = "
+        "{keepalive} s of silence, but with `tcp_user_timeout` set Linux ends the connection only when {user} have "
+        "passed without an answer (`TCP_USER_TIMEOUT` overrides the keepalive count, see `man 7 tcp`) - which is "
+        "when the lines came. The failover does not wait for it: `failover.sh` re-points the standbys itself.",
+        "Резервные узлы записали в журнал потерю потока WAL ({lost} после отключения питания; строки журналов "
+        "выше). Обесточенный хост не посылает ни `FIN`, ни `RST`, поэтому это соединение закрывает только "
+        "собственный тайм-аут резервного узла: в `primary_conninfo` заданы `keepalives_idle={idle}`, "
+        "`keepalives_interval={interval}`, `keepalives_count={count}` и `tcp_user_timeout={user_ms}`; одни проверки "
+        "`keepalive` прекратили бы ожидание через {idle} + {count} × {interval} = {keepalive}\u00a0с тишины, но при "
+        "заданном `tcp_user_timeout` Linux закрывает соединение, только когда без ответа прошло {user} "
+        "(`TCP_USER_TIMEOUT` заменяет число проверок `keepalive`, см. `man 7 tcp`),\u00a0— тогда строки и "
+        "появились. Переключение этого не ждёт: `failover.sh` сам перенаправляет резервные узлы."),
+    "stream_lost_at": ("{host} {after}", "{host}\u00a0— через {after}"),
     "silent_keepalive": (
         "{host} logged no loss of its primary before its promotion, and none is expected: a powered-off host sends "
         "no `FIN` or `RST`, so only {host}'s own timeouts can end its WAL receiver's connection. Its "

@@ -37,7 +37,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_detach_request": ("pgpool receives the request to detach {failed}", "pgpool получил запрос на отключение "
                            "{failed}"),
     "seq_degeneration": ("pgpool detaches {failed}", "pgpool отключает {failed}"),
-    "seq_script_start": ("`failover.sh` starts", "`failover.sh` запущен"),
+    "seq_script_start": ("pgpool runs `failover.sh`", "pgpool запускает `failover.sh`"),
+    "seq_script_log": ("`failover.sh`'s first line", "первая строка журнала `failover.sh`"),
     "seq_decision": ("`failover.sh` has decided which node to promote", "`failover.sh` решил, какой узел повысить"),
     "seq_promote_sent": ("`failover.sh` asks {target} to promote", "`failover.sh` отправил {target} команду "
                          "повышения"),
@@ -135,18 +136,37 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_last_error": ("the sessions' last error", "последняя ошибка сессий"),
     "seq_first_back": ("the first session succeeds again", "первая сессия снова выполнила запрос"),
     "seq_all_back": ("the last session succeeds again", "последняя сессия снова выполнила запрос"),
-    "seq_decide": ("From its start to its decision `failover.sh` took {decide} (pgpool's clock): it reads every "
-                   "node's facts (`pglab-node facts` over SSH, the nodes in parallel) and hands them to "
-                   "`pglab-rules`. {nodes} {each}",
-                   "От запуска до решения `failover.sh` прошло {decide} (по часам pgpool): сценарий читает "
-                   "состояние каждого узла (`pglab-node facts` по SSH, узлы параллельно) и передаёт его "
-                   "`pglab-rules`. {nodes} {each}"),
+    "seq_decide": ("From pgpool running `failover.sh` (its line `execute command`) to the script's decision took "
+                   "{decide} (pgpool's clock): it reads every node's facts (`pglab-node facts` over SSH, the nodes in "
+                   "parallel) and hands them to `pglab-rules`. {startup} {nodes} {each}",
+                   "От запуска `failover.sh` (строка pgpool `execute command`) до решения сценария прошло "
+                   "{decide} (по часам pgpool): сценарий читает состояние каждого узла (`pglab-node facts` по SSH, "
+                   "узлы параллельно) и передаёт его `pglab-rules`. {startup} {nodes} {each}"),
+    "seq_startup": ("Its own first line came {startup} after the start: `bash` starting and reading its settings.",
+                    "Его собственная первая строка появилась через {startup} после запуска: столько заняли запуск "
+                    "`bash` и чтение настроек."),
     "seq_facts_unlogged": ("How long each node's facts took is not logged (a run before `failover.sh` logged it).",
                            "Сколько времени заняло чтение каждого узла, в журнале не записано (работа выполнена до "
                            "того, как `failover.sh` стал это записывать)."),
-    "seq_facts_each": ("Its own lines give each node's read: {nodes}; the slowest read, {slowest}'s, set the pace.",
-                       "Его собственные строки дают время чтения каждого узла: {nodes}; дольше всех читался "
-                       "{slowest}, он и задал темп."),
+    "seq_facts_each": ("Its own lines give each node's read: {nodes}; the last, {last}'s, came {rules} before the "
+                       "decision, which is `pglab-rules` itself: a Python program, started while the facts are read, "
+                       "parsing them and applying its rule.",
+                       "Его собственные строки дают время чтения каждого узла: {nodes}; последним прочитан {last}, "
+                       "за {rules} до решения\u00a0— это время самого `pglab-rules`: программа на Python, "
+                       "запущенная, пока читается состояние, разбирает его и применяет правило."),
+    "seq_weighed": ("The facts `pglab-rules` weighed, as those lines give them: {facts}. Its rule promotes the running "
+                    "standby with the most WAL on the newest timeline, pgpool's new main node on a tie, and only one "
+                    "that holds every acknowledged commit: {target}.",
+                    "Состояние, которое взвешивал `pglab-rules`, по тем же строкам: {facts}. Его правило повышает "
+                    "работающий резервный узел с наибольшим WAL на самой новой линии времени, при равенстве\u00a0— "
+                    "новый главный узел pgpool, и только такой, у которого есть каждый подтверждённый коммит: "
+                    "{target}."),
+    "seq_weighed_node": ("{node} {state}, WAL to `{end}` on timeline {timeline}",
+                         "{node}\u00a0— {state}, WAL до `{end}` на линии времени {timeline}"),
+    "seq_weighed_unread": ("{node} not read", "{node}\u00a0— не прочитан"),
+    "seq_weighed_standby": ("running as a standby", "работает как резервный"),
+    "seq_weighed_primary": ("running, not a standby", "работает, не резервный"),
+    "seq_weighed_stopped": ("stopped", "остановлен"),
     "seq_facts_node": ("{node} {took}", "{node}\u00a0— {took}"),
     "seq_facts_syn": ("{node} {took} (its SYN unanswered: not read)",
                       "{node}\u00a0— {took} (ответа на SYN не было, состояние не читалось)"),
@@ -292,14 +312,16 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "пришлась на время после того, как pgpool снова начал обслуживать клиентов."),
     "rt_text": ("What the recovery's {wall} were spent on, from its start (pglab's event `recover-start`, after its "
     "checks "
-                "of the cluster) to its end (`recovered`), by the log of its commands (Appendix B lists each): a "
+                "of the cluster) to its end (`recovered`), by the log of its commands (the full log beside the "
+                "report has each): a "
                 "command was running on some host during {busy} of it; the other {idle} is pglab's own time between "
                 "commands - the pauses of its polls for a state (a node streaming, pgpool seeing a node up) and "
                 "starting the next command. The table sums each kind of command (pglab's name for it); commands run "
                 "side by side (the nodes read in parallel) are each counted in full.",
                 "Из чего сложились {wall} восстановления\u00a0— от его начала (событие pglab `recover-start`, после "
                 "проверок кластера) до конца (`recovered`), по журналу его команд (каждая команда\u00a0— в "
-                "приложении Б): команда на каком-либо хосте выполнялась {busy}; остальные {idle}\u00a0— собственное "
+                "полном журнале рядом с отчётом): команда на каком-либо хосте выполнялась {busy}; остальные "
+                "{idle}\u00a0— собственное "
                 "время pglab между командами: паузы его опросов состояния (узел ведёт потоковую репликацию, pgpool "
                 "видит узел работающим) и запуск следующей команды. Таблица суммирует команды каждого вида "
                 "(название команды в pglab); команды, выполнявшиеся одновременно (узлы читаются параллельно), "
@@ -429,7 +451,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                          "when one of its own connection attempts got through, so the pause depends on the session "
                          "as well as on the cluster - which is why the table gives each session's.",
                          "Успешный запрос\u00a0— коммит у пишущей сессии и чтение у читающей. Паузы сессий "
-                         "различаются до {spread}, а снова выполнять запросы сессии начали с разницей до {resumed}: "
+                         "различаются не более чем на {spread}, а снова выполнять запросы сессии начали с разницей "
+                         "не более {resumed}: "
                          "каждая вернулась, когда прошла одна из её собственных попыток подключения, поэтому пауза "
                          "зависит не только от кластера, но и от сессии\u00a0— потому таблица и даёт паузу каждой."),
 }

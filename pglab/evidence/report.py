@@ -57,6 +57,7 @@ from pglab.evidence.appendix import (
     step_of,
     write_commands,
 )
+from pglab.evidence.demo import statements as demo_statements
 from pglab.evidence.environment import Environment
 from pglab.evidence.i18n import TEXT, duration, lang_of, number, quantity
 from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
@@ -307,7 +308,7 @@ def pause_parts(t: dict, kind: str, found: list, run: clocks.Clocks, stories: li
     return t["pause_sum_" + kind].format(
         session=worst.session, pause=secs(worst.first_after - worst.last_before),
         rel=relative(t, parts[0], ahead="pause_rel_before"),
-        failover=clocks.words(t, parts[1]), after=clocks.words(t, parts[2]),
+        failover=clocks.words(t, parts[1], ordered=False), after=clocks.words(t, parts[2], ordered=False),
         clocks="" if run.single else t["pause_sum_clocks"]) + login
 
 
@@ -412,8 +413,18 @@ def follow_without_rewind(t: dict, lab: Lab, ev: Evidence) -> str:
 
 
 def c_at_fork(t: dict, lab: Lab, ev: Evidence) -> str:
-    """What step 2.2's snapshot says of the async standby's position at the fork: its position if still on
-    timeline 1, else that it had already switched (then only its log tells)."""
+    """The async standby's position at the fork: as `failover.sh` read it for its decision (newer runs log it), else
+    what step 2.2's snapshot says - its position if still on timeline 1, else that it had already switched (then
+    only its log tells)."""
+    off = ev.first("poweroff")
+    read = [(h, line) for h in ev.logs if off and h["host"] == "pgpool" and h["ts"] >= off["ts"]
+            for line in [sequence.FACTS_LINE.search(h["line"])] if line and line[1] == lab.async_standby and line[3]]
+    if read:
+        hit, line = read[0]
+        facts = dict(word.split("=", 1) for word in line[3].split())
+        if facts.get("wal_end"):
+            return t["c_snap_facts"].format(host=lab.async_standby, lsn=facts["wal_end"], clock=clock(hit["ts"]),
+                                            timeline=facts.get("wal_timeline", "?"))
     probe = ev.snapshot("2.2").get("probes", {}).get(lab.async_standby, {})
     if probe.get("timeline") == 1 and probe.get("lsn"):
         return t["c_snap_before"].format(host=lab.async_standby, lsn=probe["lsn"])
@@ -474,6 +485,27 @@ def silent_standby(lab: Lab, ev: Evidence) -> dict | None:
            for h in ev.logs):
         return None
     return {"host": lab.sync_standby, "after": after, "timeout": timeout, "detection": found}
+
+
+STREAM_LOST_WITHIN_S = 120.0  # a standby's loss of its stream this long after the power cut is the cut's
+
+
+def lost_streams(lab: Lab, ev: Evidence) -> dict | None:
+    """The standbys whose log says they lost their WAL stream after the power cut, each with how long after it
+    (across two clocks), and the connection settings that decide when: a powered-off primary sends no FIN, so
+    only the standby's own timeouts end the connection (None when none logged it, or no TCP_USER_TIMEOUT is set)."""
+    off = ev.first("poweroff", host=lab.primary)
+    settings = dict(next((n["settings"] for n in ev.configuration.get("nodes", []) if n["host"] == lab.sync_standby),
+                         []))
+    found = detection_of.of(settings.get("primary_conninfo", ""), lab.timing.wal_receiver_timeout_s)
+    if not (off and found and found.user_ms):
+        return None
+    run, lost = clocks.of_run(lab, ev), {}
+    for h in sorted(ev.logs, key=lambda h: h["ts"]):
+        if h["label"] == "WAL stream lost" and h["host"] != lab.primary and h["host"] not in lost \
+                and off["ts"] <= h["ts"] <= off["ts"] + STREAM_LOST_WITHIN_S:
+            lost[h["host"]] = run.span(off["ts"], clocks.POWER_OFF, h["ts"], h["host"])
+    return {"lost": lost, "detection": found} if lost else None
 
 
 def seconds_of(setting: str) -> float | None:
@@ -544,7 +576,8 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
     found = {w: sequence.marks(lab, ev, kind, windows.get(w)) for w, kind in (("failover", "poweroff"),
                                                                               ("switchback", "switchover"))}
     run = clocks.of_run(lab, ev)
-    between = lambda a, b: clocks.words(t, run.span(a.ts, a.clock, b.ts, b.clock))  # noqa: E731
+    # from the fault to what it caused: cause and effect fix the order the clocks alone may not
+    between = lambda a, b: clocks.words(t, run.span(a.ts, a.clock, b.ts, b.clock), ordered=False)  # noqa: E731
     out = {}
     for w, kind in (("failover", "poweroff"), ("switchback", "switchover")):
         if not found[w]:
@@ -584,9 +617,10 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
     why = reasoning_figures(lang, lab, ev, figs)
     found = outage(lab, ev)
     if found:
-        found["detached"] = clocks.words(t, found["detached"])
-        found["after"] = clocks.words(t, found["after"])
-        found["seen"] = clocks.words(t, found["seen"]) if found["seen"] else None
+        # each from the power cut to what it caused: cause and effect fix the order
+        found["detached"] = clocks.words(t, found["detached"], ordered=False)
+        found["after"] = clocks.words(t, found["after"], ordered=False)
+        found["seen"] = clocks.words(t, found["seen"], ordered=False) if found["seen"] else None
         found["sync_role"] = t[found["sync_role"]].format(host=found["sync"], clock=found["promoted"],
                                                            timeline=found["timeline"],
                                                            gap=clocks.words(t, found["gap"]))
@@ -624,6 +658,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": failover_window(ev), "collapse": collapse,
                "silent_standby": silent_standby(lab, ev),
+               "lost_streams": lost_streams(lab, ev),
+               "demo_sql": demo_statements(lab, (ev.demo or {}).get("probe_id") or 1),
                "c_attached": attached([LogHit(**h) for h in ev.logs], lab.async_standby),
                "recover_logs": [LogHit(**h) for h in ev.recover_logs],
                "env": environment_of(ctx, ev), "schema": data.schema(lab, comments=lang == "en"),
@@ -704,6 +740,7 @@ def _environment() -> jinja2.Environment:
         host=item[0], offset=f"{item[1]['offset_s'] * 1000:+.0f}\u00a0{t['ms']}".replace("-", "\u2212"),
         bound=quantity(item[1]["bound_s"] * 1000, t["ms"], getattr(t["ms"], "lang", "en"), ".0f"))
     env.filters["c_switch"] = lambda sw, t: t["c_switch"].format(timeline=sw.timeline, clock=clock(sw.ts))
+    env.filters["lost_at"] = lambda item, t, across: t["stream_lost_at"].format(host=item[0], after=across(item[1]))
     env.filters["fork_item"] = lambda item, t: t["tl_fork_item"].format(next=item[0], timeline=item[0] - 1,
                                                                          lsn=item[1])
     return env
@@ -757,6 +794,7 @@ def to_html(text: str, png: Path, lang: str, title: str | None = None, hosts: tu
     inline = text.replace(f"]({png.name})", f"]({EMBEDDED}png;base64,{data})")
     html = code_lines(markdown.markdown(inline, extensions=["tables", "md_in_html", "fenced_code", ReportMarkup()]))
     html = INLINE_CODE.sub(lambda m: f"<code>{whole_words(m[1])}</code>", html)  # it too breaks between words only
+    html = NUMBERED.sub("\\1\u00a0\\2", html)  # "таблицей" never at a line's end with "27" on the next
     body = continued(hosts_whole(html, hosts), TEXT[lang])
     return _environment().get_template("report.html.j2").render(body=body, title=title or TEXT[lang]["title"],
                                                                 lang=lang)
@@ -773,6 +811,7 @@ def hosts_whole(html: str, names: tuple[str, ...]) -> str:
                    for part in re.split(r"(<[^<>]*>)", html))
 
 
+NUMBERED = re.compile(r"\b((?:[Тт]аблиц|[Лл]истинг|[Рр]исун|[Tt]able|[Ll]isting|[Ff]igure)\w*) (\d+)\b")
 CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
 LONG_BLOCK = 25  # lines: a code block this long may run on to the next page (a shorter one moves whole)
 TABLE_END = '</table>\n<span class="cont-end"></span>'  # ends a table's "continued" running header

@@ -37,7 +37,8 @@ LOG_MARKS = (
     ("seq_shutdown", "failed", "shutdown requested", ""),
     ("seq_detach_request", "pgpool", "degenerate request", ""),
     ("seq_degeneration", "pgpool", "degeneration", ""),
-    ("seq_script_start", "pgpool", "failover script", "failover.sh: failed node"),
+    ("seq_script_start", "pgpool", "failover command", "failover.sh"),  # pgpool's `execute command` line
+    ("seq_script_log", "pgpool", "failover script", "failover.sh: failed node"),  # the script's own first line
     ("seq_decision", "pgpool", "failover script", ": promoting "),
     ("seq_promote_sent", "target", "failover script", "]: promoting"),  # pglab-node's line: the target's clock
     ("seq_promote_received", "target", "promotion", ""),
@@ -112,7 +113,8 @@ def marks(lab: Lab, ev: Evidence, kind: str, window: FaultAvailability | None) -
     return with_intervals(found, clocks.of_run(lab, ev))
 
 
-FACTS_LINE = re.compile(r"failover\.sh: facts of (\S+) read in (\d+) ms")
+# failover.sh's line per node: how long its facts took, then (newer runs) the facts pglab-rules weighs, key=value
+FACTS_LINE = re.compile(r"failover\.sh: facts of (\S+) read in (\d+) ms(?::((?: \w+=\S+)+))?")
 
 
 def facts_marks(hits: list[dict], found: list[Mark]) -> list[Mark]:
@@ -123,6 +125,29 @@ def facts_marks(hits: list[dict], found: list[Mark]) -> list[Mark]:
         return []
     return [Mark(h["ts"], "pgpool", "seq_facts", LogHit(**h).message) for h in hits
             if h["host"] == "pgpool" and start <= h["ts"] <= decided and FACTS_LINE.search(h["line"])]
+
+
+def weighed(found: list[Mark]) -> dict[str, dict[str, str]]:
+    """node -> the facts `failover.sh` logged for it (`wal_end`, `wal_timeline`, `running`, `standby_signal`,
+    `unreachable`), for a run whose script logged them."""
+    out = {}
+    for m in found:
+        line = FACTS_LINE.search(m.detail) if m.what == "seq_facts" else None
+        if line and line.group(3):
+            out[line.group(1)] = dict(word.split("=", 1) for word in line.group(3).split())
+    return out
+
+
+def weighed_words(t: dict, facts: dict[str, dict[str, str]]) -> str:
+    """Each node's weighed facts in words: unread, or running or not, a standby or not, where its WAL ends."""
+    def node(name: str, f: dict[str, str]) -> str:
+        if f.get("unreachable") == "yes":
+            return t["seq_weighed_unread"].format(node=name)
+        state = t["seq_weighed_" + ("standby" if f.get("standby_signal") == "yes" else "primary")
+                  if f.get("running") == "yes" else "seq_weighed_stopped"]
+        return t["seq_weighed_node"].format(node=name, state=state, end=f.get("wal_end", "?"),
+                                            timeline=f.get("wal_timeline", "?"))
+    return "; ".join(node(name, f) for name, f in facts.items())
 
 
 def facts_times(found: list[Mark]) -> list[tuple[str, int]]:
@@ -227,12 +252,20 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
             if kind == "poweroff" else \
             t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
         read = [(n, ms, syn_only(kind, failed, n)) for n, ms in facts_times(found)]
-        asked = [r for r in read if not r[2]]
+        last = max((m for m in found if m.what == "seq_facts"), key=lambda m: m.ts, default=None)
+        decision = next(m for m in found if m.what == "seq_decision")
         each = t["seq_facts_each"].format(
             nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, took=duration(ms, lang))
                             for n, ms, syn in read),
-            slowest=max(asked, key=lambda r: r[1])[0]) if asked else t["seq_facts_unlogged"]
-        out.append(t["seq_decide"].format(decide=secs(decide), nodes=nodes, each=each).replace("  ", " "))
+            last=FACTS_LINE.search(last.detail).group(1), rules=duration((decision.ts - last.ts) * 1000, lang)) \
+            if read and last else t["seq_facts_unlogged"]
+        first = span(found, "seq_script_start", "seq_script_log")
+        startup = t["seq_startup"].format(startup=duration(first * 1000, lang)) if first is not None else ""
+        facts = weighed(found)
+        if facts:
+            each += " " + t["seq_weighed"].format(facts=weighed_words(t, facts), target=target)
+        out.append(t["seq_decide"].format(decide=secs(decide), startup=startup, nodes=nodes,
+                                          each=each).replace("  ", " "))
     promote, node = span(found, "seq_decision", "seq_script_done"), span(found, "seq_promote_received", "seq_ready")
     if promote is not None and node is not None:
         out.append(t["seq_promote"].format(promote=secs(promote), node=secs(node), target=target))

@@ -224,8 +224,8 @@ def stage_2_3(t: dict, lab: Lab, ev: Evidence, figs: dict) -> Verdict:
     probe = snap["probes"].get(follower, {})
     follows = probe.get("upstream") == primary and probe.get("timeline") == snap["probes"][primary]["timeline"]
     ok = primary != lab.primary and follows and bool(ev.logs) and not window.never_back
-    return Verdict(ok, t["v2_3"].format(primary=primary, failover=clocks.words(t, figs["failover_span"], ".1f"),
-                                        follower=follower,
+    failover = clocks.words(t, figs["failover_span"], ".1f", ordered=False)  # the cut to what it caused
+    return Verdict(ok, t["v2_3"].format(primary=primary, failover=failover, follower=follower,
                                         timeline=probe.get("timeline"), writers=pauses_text(t, window, "writer"),
                                         readers=pauses_text(t, window, "reader"), hits=len(failover_lines(ev))))
 
@@ -278,7 +278,7 @@ def conclusion(t: dict, figs: dict) -> str:
     if any(figs[k] is None for k in ("failover_s", "rejoin_s", "missing")) or not {"failover", "switchback"} <= set(
             windows):
         return ""
-    return t["concluded"].format(failover=clocks.words(t, figs["failover_span"], ".1f"),
+    return t["concluded"].format(failover=clocks.words(t, figs["failover_span"], ".1f", ordered=False),
                                  writers=pauses_text(t, windows["failover"], "writer"),
                                  readers=pauses_text(t, windows["failover"], "reader"),
                                  method=figs["rejoin_method"], rejoin=rejoin_words(t, figs),

@@ -45,7 +45,7 @@ NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
 ALLOWED_LATIN = {"pgpool-II", "pgpool", "PostgreSQL", "Postgres", "postgres", "pg_rewind", "pglab", "UTC", "WAL",
                  "MD5", "SSH", "SFTP", "TLS", "Linux", "failover", "Power", "Off", "A", "B", "C", "p95", "TOML",
                  "STONITH", "psql", "split-brain", "QEMU", "KVM", "TCG", "Vagrant", "libvirt", "vagrant-libvirt",
-                 "VirtualBox", "PCP", "SYN", "TCP", "libpq"}
+                 "VirtualBox", "PCP", "SYN", "TCP", "libpq", "Python"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*")
 UNIT_RU = r"(?:с|мс|%)(?![а-яё])"
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdfinfo"),
@@ -357,7 +357,9 @@ def test_pdf_has_no_orphan_heading_and_no_split_row(built, lang):
 
 @needs_poppler
 def test_pdf_title_warning_captions_and_full_command_log(built):
-    for lang, words in (("en", ("Figure 1. ", "Table 1. ")), ("ru", ("Рисунок 1\u00a0— ", "Таблица 1\u00a0— "))):
+    # a number never on a line apart from its word: "Table\u00a01"
+    for lang, words in (("en", ("Figure\u00a01. ", "Table\u00a01. ")),
+                        ("ru", ("Рисунок\u00a01\u00a0— ", "Таблица\u00a01\u00a0— "))):
         folder = built[lang]["dir"]
         info = subprocess.run(["pdfinfo", str(folder / "report.pdf")], capture_output=True, text=True,
                               check=True).stdout
@@ -373,7 +375,7 @@ def test_pdf_title_warning_captions_and_full_command_log(built):
         blocks = [m.end() for m in re.finditer("<pre", html)]
         before = [html[:at].rsplit("</p>", 1)[0].rsplit("<p ", 1)[-1] for at in blocks]
         assert all(b.startswith('class="listing-caption') for b in before), [b[:80] for b in before]
-        assert ("Listing 1. " if lang == "en" else "Листинг 1\u00a0— ") in html
+        assert ("Listing\u00a01. " if lang == "en" else "Листинг\u00a01\u00a0— ") in html
         assert "<td></td>" not in html and "<code></code>" not in html and "<td>|" not in html
         assert "`" not in re.sub(r"<pre[^>]*>.*?</pre>", "", html, flags=re.S), "a code span left as backticks"
         full = (folder / report.COMMANDS_FILE).read_text().splitlines()
@@ -659,7 +661,7 @@ def test_stage_3_shows_every_nodes_slots_at_the_end_and_what_was_dropped(lang):
     assert "pg-b:pg_c" in stage_3 and "(pg_replication_slots)" in stage_3
     assert re.search(r"\| pg-a \| `pg_b` \| (yes|да) \| `0/7000148` \|", stage_3)
     for host in ("pg-b", "pg-c"):  # a node without a slot has a row saying so
-        assert re.search(rf"\| {host} \| (none|нет) \|", stage_3), host
+        assert re.search(rf"\| {host} \| (no slots|слотов нет) \|", stage_3), host
 
 
 def test_cs_apply_delay_is_measured_on_c_and_replay_lag_explained_once():
@@ -1291,9 +1293,12 @@ def with_script_lines(ev):
         lines = ((0, f"failover.sh: failed node 1 ({failed}); old primary 1 ({failed}); new main 0 ({target})"),
                  (decide, f"failover.sh: primary {failed} failed: promoting {target} (pgpool's choice: {target})"),
                  (decide + 0.5, f"failover.sh: promoted {target}"))
-        hits[:] = [h for h in hits if not re.search(r": promoting |failover\.sh: (failed node|facts of)", h["line"])]
+        hits[:] = [h for h in hits if not re.search(r": promoting |failover\.sh: (failed node|facts of)", h["line"])
+                   and h["label"] != "failover command"]
         hits += [{"ts": base + d, "host": "pgpool", "source": "pgpool", "label": "failover script",
                   "line": f"2026-12-01 10:32:00.000 {line}"} for d, line in lines]
+        hits.append({"ts": base - 0.1, "host": "pgpool", "source": "pgpool", "label": "failover command",
+                     "line": "2026-12-01 10:32:00.000: main pid 9: LOG:  execute command: /etc/pgpool2/failover.sh"})
     return ev
 
 
@@ -1307,14 +1312,15 @@ def test_the_failover_and_the_switch_back_are_each_timed_from_their_own_lines():
     failover = text.split('id="s2-3"')[1].split('id="s3"')[0]
     stage_3 = text.split('id="s3"')[1].split('id="conclusion"')[0]
     assert "failover.sh" not in prose(data_part)
-    assert t["seq_decide"].format(decide="0,50\u00a0с", nodes=t["seq_nodes_poweroff"].format(failed="pg-a", syn=0.1),
-                                  each=t["seq_facts_unlogged"]) in failover
-    assert t["seq_decide"].format(decide="1,70\u00a0с", nodes=t["seq_nodes_switchover"].format(
-        failed="pg-b", before="0,50\u00a0с"), each=t["seq_facts_unlogged"]) in stage_3
+    startup = t["seq_startup"].format(startup="100\u00a0мс")  # pgpool's `execute command` to the script's own line
+    assert t["seq_decide"].format(decide="0,60\u00a0с", startup=startup, nodes=t["seq_nodes_poweroff"].format(
+        failed="pg-a", syn=0.1), each=t["seq_facts_unlogged"]) in failover
+    assert t["seq_decide"].format(decide="1,80\u00a0с", startup=startup, nodes=t["seq_nodes_switchover"].format(
+        failed="pg-b", before="0,60\u00a0с"), each=t["seq_facts_unlogged"]) in stage_3
     assert t["seq_table"].format(phase=t["seq_switchback"]) in stage_3
     assert t["pause_table"].format(phase=t["seq_switchback"]) in stage_3
     marks = sequence.marks(Lab(), ev, "switchover", verdicts.availability_windows(ev)["switchback"])
-    assert [m.what for m in marks if m.clock == "pgpool"][:2] == ["seq_script_start", "seq_decision"]
+    assert [m.what for m in marks if m.clock == "pgpool"][:3] == ["seq_script_start", "seq_script_log", "seq_decision"]
     for clock_ in {m.clock for m in marks}:  # each interval is taken on one clock only
         mine = [m for m in marks if m.clock == clock_]
         assert mine[0].since is None
@@ -1443,9 +1449,9 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
              mark(10.6, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 13513 ms"),
              mark(10.62, "pgpool", "seq_decision", "failover.sh: primary pg-b failed: promoting pg-a (pgpool's)")]
     english = " ".join(sequence.explain(TEXT["en"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-b 118\u00a0ms, pg-a 13.51 s; the slowest read, pg-a's," in english, english
+    assert "pg-b 118\u00a0ms, pg-a 13.51 s; the last, pg-a's, came 20\u00a0ms before the decision" in english, english
     cut = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-a 13.51 s (its SYN unanswered: not read); the slowest read, pg-b's," in cut, cut
+    assert "pg-a 13.51 s (its SYN unanswered: not read); the last" in cut, cut
     russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} с"))
     assert "pg-b\u00a0— 118\u00a0мс, pg-a\u00a0— 13,51\u00a0с" in russian and "не записано" not in russian, russian
     hits = [{"ts": 10.3, "host": "pgpool", "source": "pgpool", "label": "failover script",
@@ -1453,6 +1459,29 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
             {"ts": 11.0, "host": "pgpool", "source": "pgpool", "label": "failover script",
              "line": "2026-12-01 04:57:40.000 failover.sh: facts of pg-c read in 1 ms"}]  # after the decision
     assert [m.detail for m in sequence.facts_marks(hits, found)] == ["failover.sh: facts of pg-c read in 5284 ms"]
+
+def test_the_decision_shows_the_facts_pglab_rules_weighed_from_failover_shs_lines():
+    """A teacher found the failover decision not backed by its inputs: failover.sh logs, with each node's read time,
+    the facts the rule weighs (WAL end and timeline, running, a standby), and the report says them in words."""
+    mark = sequence.Mark
+    found = [mark(10.0, "pgpool", "seq_script_start"),
+             mark(10.2, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 103 ms: unreachable=yes"),
+             mark(10.4, "pgpool", "seq_facts", "failover.sh: facts of pg-b read in 380 ms: running=yes "
+                  "standby_signal=yes cluster_state=in_archive_recovery wal_timeline=1 wal_end=0/5031EF0"),
+             mark(10.5, "pgpool", "seq_facts", "failover.sh: facts of pg-c read in 470 ms: running=yes "
+                  "standby_signal=yes cluster_state=in_archive_recovery wal_timeline=1 wal_end=0/5031E00"),
+             mark(10.9, "pgpool", "seq_decision", "failover.sh: primary pg-a failed: promoting pg-b (pgpool's choice)")]
+    assert sequence.weighed(found)["pg-c"]["wal_end"] == "0/5031E00"
+    english = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
+    assert ("pg-a not read; pg-b running as a standby, WAL to `0/5031EF0` on timeline 1; pg-c running as a standby, "
+            "WAL to `0/5031E00` on timeline 1") in english, english
+    assert english.rstrip().endswith("acknowledged commit: pg-b.")
+    russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} с"))
+    assert "pg-b\u00a0— работает как резервный, WAL до `0/5031EF0` на линии времени 1" in russian
+    older = [m if m.what != "seq_facts" else mark(m.ts, m.clock, m.what, m.detail.split(":", 2)[0] + ":"
+                                                     + m.detail.split(":", 2)[1]) for m in found]
+    assert sequence.weighed(older) == {}  # a run before failover.sh logged them: no sentence
+
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

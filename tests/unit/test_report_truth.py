@@ -168,8 +168,12 @@ def test_c_needed_no_rewind_because_its_own_log_followed_each_new_timeline(lang)
     probe = ev.snapshot("2.2")["probes"]["pg-c"]
     assert at_fork == (t["c_snap_before"].format(host="pg-c", lsn=probe["lsn"]) if probe["timeline"] == 1 else
                        t["c_snap_after"].format(host="pg-c", timeline=probe["timeline"]))
-    assert t["c_no_rewind"].format(host="pg-c", primary="pg-a", end="0/5000F48", snapshot=at_fork,
-                                   lines=lines) in markdown_of(ev, lang)
+    fork = rejoin.wal_ends(ev).fork
+    said = t["c_no_rewind"].format(host="pg-c", primary="pg-a", end="0/5000F48", fork=fork, snapshot=at_fork,
+                                   lines=lines)
+    assert said in markdown_of(ev, lang)
+    # a teacher found A's WAL end called the divergence point: the two are named apart
+    assert "`0/5000F48`, the divergence point" not in said and f"`{fork}`" in said
 
 
 # How soon B could notice its primary gone (item 5)
