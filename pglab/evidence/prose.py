@@ -374,12 +374,14 @@ PROSE |= {
                     "через {detached} после него ({how}). {sync_role}."),
     "outage_read": ("pglab saw pgpool detach {host} {seen} after the power cut and read the cluster from then "
                     "on: its reading of pgpool and the nodes ended {after} after the cut ({reading:.2f} s - "
-                    "each host answers over SSH in turn; the rows are counted after it, each at the time the table "
+                    "pgpool's view, then the nodes all at once, then the primary's replication, each over SSH; the "
+                    "rows are counted after it, each at the time the table "
                     "gives). pgpool began detaching {host} {detached} after the cut ({how}). {sync_role}.",
                     "pglab увидел, что pgpool отключил {host}, через {seen} после отключения питания и с "
                     "этого момента читал состояние кластера: чтение pgpool и узлов закончилось через "
-                    "{after} после отключения ({reading:.2f}\u00a0с\u00a0— хосты по очереди отвечают "
-                    "по SSH; строки подсчитаны после него, каждая во время, указанное в таблице). pgpool начал "
+                    "{after} после отключения ({reading:.2f}\u00a0с\u00a0— сначала данные pgpool, затем "
+                    "все узлы одновременно, затем репликация основного узла, каждое по SSH; строки подсчитаны после "
+                    "него, каждая во время, указанное в таблице). pgpool начал "
                     "отключать {host} через {detached} после отключения питания ({how}). {sync_role}."),
     # What the synchronous standby answered in that snapshot.
     "was_standby": ("{host} at that moment: still a standby", "В момент снимка {host} ещё был резервным узлом"),
@@ -610,8 +612,10 @@ PROSE |= {
                    "этого pglab измеряет смещение часов каждого хоста относительно управляющей машины (ниже, по "
                    "времени обмена по SSH), и каждый интервал между временами по двум разным часам в отчёте указан "
                    "с этой погрешностью\u00a0— тем большей, чем медленнее обмен."),
-    "env_clocks_seen": ("In this run the measurements below imply a skew of at least {ms} ms.",
-                        "В этой работе измерения ниже показывают расхождение не меньше {ms}\u00a0мс."),
+    "env_clocks_seen": ("In this run a standby applied a commit sooner than its replay delay allows, or showed a "
+                        "negative apply delay (Stage 1), which implies a skew of at least {ms} ms.",
+                        "В этой работе резервный узел применил коммит раньше, чем позволяет его задержка, или "
+                        "показал отрицательное отставание (этап 1): это означает расхождение не меньше {ms}\u00a0мс."),
     "env_offsets_short": ("The skew of at least {ms} ms implied above is more than these offsets allow between any "
                           "two hosts (at most {allow} ms): the clocks moved beyond the readings at some time, so an "
                           "interval across two clocks may be off by more than the error given with it.",
@@ -923,12 +927,12 @@ PROSE |= {
                      "list, with `pg_stat_tmp` and the like): {host} did not keep the slots it had as primary before "
                      "the power cut. Right after the rejoin `pg_replication_slots` on {host} listed: {slots}. Its "
                      "standbys create their slots on it when they follow it (`pglab-node`'s `ensure_slot`); the "
-                     "slots table at the end shows them.",
+                     "slots table at the end (table ⟦next:slots⟧) shows them.",
                      "pg_rewind удаляет то, что было у целевого узла в `pg_replslot` (каталог в его списке "
                      "исключений, как и `pg_stat_tmp` и подобные): слоты, которые были у {host} как у основного "
                      "до отключения питания, не сохранились. Сразу после возвращения `pg_replication_slots` на "
                      "{host} показывал: {slots}. Свои слоты на нём создают резервные узлы, когда начинают "
-                     "следовать за ним (`ensure_slot` в `pglab-node`); таблица слотов в конце их показывает."),
+                     "следовать за ним (`ensure_slot` в `pglab-node`); таблица ⟦next:slots⟧ в конце их показывает."),
     "at_step": ("{text}, step “{step}”", "{text}, шаг «{step}»"),  # a caption that recurs: which step's
     "rewind_sync": ("pglab runs pg_rewind with `--no-sync` and then makes {host}'s data directory durable with one "
                     "`syncfs` of its filesystem (`sync -f`, `pglab-node`'s `durable`) before starting PostgreSQL: "
@@ -943,12 +947,10 @@ PROSE |= {
                     "подтверждается: резервным узлом он запускается только после синхронизации. Строка "
                     "`syncing target data directory` в его выводе выше этому не противоречит: с `--progress` "
                     "pg_rewind печатает её независимо от того, синхронизирует ли он затем каталог."),
-    "log_note_again": ("{n:|log line|log lines}, chosen and ordered as the note under the first table of log "
-                       "lines says.",
-                       "Строк журналов: {n}; отобраны и упорядочены так, как сказано под первой таблицей строк "
-                       "журналов."),
-    "seq_note_again": ("Lines placed and ordered as the note under the first such table says.",
-                       "Строки расположены и упорядочены так, как сказано под первой такой таблицей."),
+    "log_note_again": ("{n:|log line|log lines}, chosen and ordered as the note under table ⟦first:log⟧ says.",
+                       "Строк журналов: {n}; отобраны и упорядочены так, как сказано под таблицей ⟦first:log⟧."),
+    "seq_note_again": ("Lines placed and ordered as the note under table ⟦first:seq⟧ says.",
+                       "Строки расположены и упорядочены так, как сказано под таблицей ⟦first:seq⟧."),
     "rewind_no_slot": ("no slot", "ни одного слота"),
     # The switch-back's read of the primary just before its stop (pglab/evidence/before_stop.py).
     "bs_lead": ("Just before the stop, one query on {current} ({at} on its clock) read its WAL position `{lsn}` and "

@@ -142,18 +142,31 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "От запуска `failover.sh` (строка pgpool `execute command`) до решения сценария прошло "
                    "{decide} (по часам pgpool): сценарий читает состояние каждого узла (`pglab-node facts` по SSH, "
                    "узлы параллельно) и передаёт его `pglab-rules`. {startup} {nodes} {each}"),
-    "seq_startup": ("Its own first line came {startup} after the start: `bash` starting and reading its settings.",
-                    "Его собственная первая строка появилась через {startup} после запуска: столько заняли запуск "
-                    "`bash` и чтение настроек."),
+    "seq_startup": ("Its own first line came {startup} after that line (the interval holds the start of `bash`, its "
+                    "reading of the settings, and waiting for the pgpool host's CPU; not timed part by part).",
+                    "Его собственная первая строка появилась через {startup} после этой строки (в этот промежуток "
+                    "входят запуск `bash`, чтение настроек и ожидание процессора хоста pgpool; по частям он не "
+                    "замерялся)."),
     "seq_facts_unlogged": ("How long each node's facts took is not logged (a run before `failover.sh` logged it).",
                            "Сколько времени заняло чтение каждого узла, в журнале не записано (работа выполнена до "
                            "того, как `failover.sh` стал это записывать)."),
     "seq_facts_each": ("Its own lines give each node's read: {nodes}; the last, {last}'s, came {rules} before the "
-                       "decision, which is `pglab-rules` itself: a Python program, started while the facts are read, "
-                       "parsing them and applying its rule.",
+                       "decision. That interval holds `pglab-rules` parsing the facts and applying its rule, and "
+                       "whatever of its Python start-up the reading of the facts did not hide (it is started "
+                       "meanwhile); the run does not time these parts.",
                        "Его собственные строки дают время чтения каждого узла: {nodes}; последним прочитан {last}, "
-                       "за {rules} до решения\u00a0— это время самого `pglab-rules`: программа на Python, "
-                       "запущенная, пока читается состояние, разбирает его и применяет правило."),
+                       "за {rules} до решения. В этот промежуток входят разбор состояния и применение правила в "
+                       "`pglab-rules` и та часть запуска Python, которую не скрыло чтение состояния (программа "
+                       "запускается, пока оно идёт); по частям работа этот промежуток не замеряет."),
+    "seq_weighed_unlogged": ("In this run `failover.sh` did not yet log the facts it handed to `pglab-rules` (newer "
+                             "runs do), so the choice of {target} cannot be checked against its inputs here; what the "
+                             "report shows - {target}'s end of redo, the other standby's timeline switch, no "
+                             "acknowledged commit lost - confirms the outcome, not the decision.",
+                             "В этой работе `failover.sh` ещё не записывал в журнал состояние, которое передавал "
+                             "`pglab-rules` (более новые работы записывают), поэтому выбор {target} нельзя "
+                             "сверить с его исходными данными; то, что показывает отчёт,\u00a0— конец применения "
+                             "WAL на {target}, переход другого резервного узла на новую линию времени, ни одного "
+                             "потерянного подтверждённого коммита,\u00a0— подтверждает результат, а не решение."),
     "seq_weighed": ("The facts `pglab-rules` weighed, as those lines give them: {facts}. Its rule promotes the running "
                     "standby with the most WAL on the newest timeline, pgpool's new main node on a tie, and only one "
                     "that holds every acknowledged commit: {target}.",
@@ -185,20 +198,27 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
                              "`failover.sh` read the facts of all three nodes; at the failover the same step took "
                              "{before}. Its stop had also ended the WAL stream of both standbys, so no WAL receiver's "
-                             "process title gave a standby's WAL position and `pglab-node facts` asked PostgreSQL for "
-                             "it with a query (`psql`; at the failover the titles gave it without one); {failed}'s own "
+                             "process title gave a standby's WAL position, and `pglab-node facts quick` did what it "
+                             "does then: asked PostgreSQL for it with a query (`psql`; at the failover the titles gave "
+                             "it without one; `facts` in `pglab-node`); {failed}'s own "
                              "facts, its PostgreSQL stopped, come from its files (`pg_controldata`, `pg_waldump`).",
                              "Хост {failed} продолжал работать (остановлен был только PostgreSQL), поэтому "
                              "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
                              "{before}. Остановка {failed} к тому же прервала поток WAL обоих резервных узлов, поэтому "
                              "позицию WAL резервного узла не давало название процесса приёмника WAL, и `pglab-node "
-                             "facts` запрашивал её у PostgreSQL запросом (`psql`; при переключении на B её давали "
-                             "названия процессов, без запроса); состояние самого {failed}, где PostgreSQL остановлен, "
+                             "facts quick` сделал то, что делает в этом случае: запросил её у PostgreSQL запросом "
+                             "(`psql`; при переключении на B её давали названия процессов, без запроса; "
+                             "`facts` в `pglab-node`); состояние самого {failed}, где PostgreSQL остановлен, "
                              "берётся из его файлов (`pg_controldata`, `pg_waldump`)."),
     "seq_promote": ("From the decision to its line `promoted` it took {promote}; {target} itself went from the "
-                    "promote request to accepting writes in {node} by its own clock.",
+                    "promote request to accepting writes in {node} by its own clock. The rest is `pglab-node "
+                    "promote` over SSH around it - it waits for the node to accept writes, then sets its role "
+                    "(the line `role set to …` in the table) - on emulated CPUs; its parts are not timed one by one.",
                     "От решения до строки `promoted` прошло {promote}; сам {target} от запроса на повышение до "
-                    "готовности принимать запись потратил {node} по своим часам."),
+                    "готовности принимать запись потратил {node} по своим часам. Остальное\u00a0— вызов "
+                    "`pglab-node promote` по SSH вокруг этого: он ждёт, пока узел начнёт принимать запись, затем "
+                    "задаёт его роль (строка `role set to …` в таблице); части этого вызова по отдельности не "
+                    "замерялись."),
     "seq_after": ("From `promoted` to pgpool's `failover done`: {after}.",
                   "От строки `promoted` до `failover done` pgpool прошло {after}."),
     "seq_clients": ("On the client's clock the sessions got errors from {first} to {last} and succeeded again from "
@@ -230,7 +250,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "`failover done` and a 1 s sleep (`sleep(1)` before it restarts its PCP process). "
                                 "pgpool ran {children:|child|children} here: a session that reconnects after "
                                 "`failover done` finds a live one unless the retries during the failover used them "
-                                "all up; whether they did is counted under the table of pauses below.",
+                                "all up; whether they did is counted under table ⟦next:pause⟧.",
                                 "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
                                 "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
                                 "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
@@ -244,7 +264,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "процессов}: сессия, подключающаяся после "
                                 "`failover done`, находит живой процесс, если только повторные попытки во время "
                                 "переключения не израсходовали их все; так ли было здесь, подсчитано под "
-                                "таблицей пауз ниже."),
+                                "таблицей ⟦next:pause⟧."),
     "seq_children_two_clocks": (" The interval from `failover done` to the sessions' return is measured across two "
                                 "clocks only and is not broken down further.",
                                 " Промежуток от `failover done` до возвращения сессий измерен только по двум разным "
@@ -278,6 +298,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                          "`provision/scripts/pglab-node` со значениями этого стенда, поставленные по времени, когда "
                          "был записан вывод pg_rewind и когда узел записал в журнал своё повышение."),
     "table_continued": ("Table {n} (continued)", "Продолжение таблицы {n}"),
+    "listing_continued": ("Listing {n} (continued)", "Продолжение листинга {n}"),
     "tl_fork": ("Branches off at (pg_rewind's output)", "Ответвляется в позиции WAL (по выводу pg_rewind)"),
     "tl_fork_text": ("A promotion writes the new timeline's history file (`{file}.history` for timeline {last}: each "
                      "earlier timeline and the WAL position where the next one branched off) into `pg_wal` and "
@@ -375,13 +396,13 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "pause_sum_clocks": (" (each part spans two clocks, with their measured offsets' error)",
                          " (каждая часть отсчитана по двум часам, с погрешностью их измеренных смещений)"),
     "pause_timeouts": ("Sessions whose pause holds a connection attempt that waited `connect_timeout` ({s} s) "
-                       "for an answer that never came (the error `connection timeout expired` in the table of "
-                       "client errors): {sessions}; those attempts began from {first} to {last} by the client's "
+                       "for an answer that never came (the error `connection timeout expired` in table "
+                       "⟦prev:errors⟧): {sessions}; those attempts began from {first} to {last} by the client's "
                        "clock. pgpool did not answer them within that time, and the session could try again only "
                        "after it{later}. {why}",
                        "Сессии, у которых в этой паузе попытка подключения прождала `connect_timeout` "
                        "({s}\u00a0с) ответа, который так и не пришёл (ошибка `connection timeout expired` в таблице "
-                       "ошибок клиентов): "
+                       "⟦prev:errors⟧): "
                        "{sessions}; эти попытки начаты с {first} до {last} по часам клиентского хоста. pgpool не "
                        "ответил на них за это время, а повторить попытку сессия могла только после него{later}. {why}"),
     "pause_why_unknown": ("Where such an attempt waited, pgpool's log at its level does not show.",
@@ -419,18 +440,16 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                           "Поэтому эти попытки не принял ни один дочерний процесс (предыдущие принимались и сразу "
                           "обрывались): ядро завершило их TCP-рукопожатия, они ждали в очереди слушающего сокета "
                           "pgpool без ответа на запрос TLS, и их прервал `connect_timeout`."),
-    "spent_children": ("During their pauses pgpool closed the sessions' connections {n:|time|times}, from {first} "
-                       "to {last} (the client's clock): {lost} in a query and {refused} at a connection attempt, these "
-                       "mostly with `{error}`. Each was a pgpool child ending: a child ends with a fatal error when "
-                       "its session's node goes, one that takes a connection while the failover runs exits at once, "
-                       "and the main process forks replacements only at the end of the failover.",
-                       "За время пауз pgpool обрывал соединения сессий {n:|раз|раза|раз}, с {first} до {last} по "
-                       "часам клиентского хоста: {lost} во время запроса и {refused} при попытке подключения, "
-                       "последние чаще всего с ошибкой `{error}`. Каждый такой обрыв\u00a0— завершение дочернего "
-                       "процесса pgpool: процесс завершается с неустранимой ошибкой, когда пропадает узел его сессии, "
-                       "а получивший подключение, пока идёт переключение,\u00a0— сразу, и замену главный процесс "
-                       "порождает только в конце переключения."),
-    "spent_children_none": ("That is no fewer than pgpool's {children} children, so none was left to accept a "
+    "spent_children": ("During their pauses pgpool closed the sessions' connection attempts {n:|time|times}, from "
+                       "{first} to {last} (the client's clock), mostly with `{error}`: a pgpool child took each and "
+                       "exited, as every child does that takes a connection while the failover runs, and the main "
+                       "process forks no replacement until the failover's end (pgpool-II 4.3.5, `reaper()`).",
+                       "За время пауз pgpool обрывал попытки подключения сессий {n:|раз|раза|раз}, с {first} до "
+                       "{last} по часам клиентского хоста, чаще всего с ошибкой `{error}`: каждую принимал "
+                       "дочерний процесс pgpool и завершался, как завершается любой дочерний процесс, получивший "
+                       "подключение, пока идёт переключение, а замену главный процесс до конца переключения не "
+                       "порождает (pgpool-II 4.3.5, `reaper()`)."),
+    "spent_children_none": ("That is no fewer than pgpool's {children} children, so none was left to take a "
                             "connection: the attempts that got in, begun from {a} to {b}, were closed by none and "
                             "waited in the queue of pgpool's listening socket for the children forked at the end of "
                             "the failover - which is why they took {took}.",
@@ -442,6 +461,20 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                             "that got in (they took {took}) had no need to wait for new ones.",
                             "Это меньше, чем у pgpool дочерних процессов ({children}): живые процессы оставались, "
                             "и удавшимся попыткам (они длились {took}) не нужно было ждать новых."),
+    "spent_children_unexplained": (
+        "That is fewer than pgpool's {children} children, yet no attempt was closed after {last}, although the "
+        "failover ran {quiet} longer: the attempts that got in, begun from {a} to {b}, before `failover done`, "
+        "were taken by no child while it ran (a child that takes one then exits and closes it), so they waited in "
+        "the queue of pgpool's listening socket for the children forked at its end - which is why they took "
+        "{took}. Why no child was left to take them, the count does not show: pglab does not collect pgpool's lines "
+        "on its children (`selecting backend connection`, `child process … exits`), which would.",
+        "Это меньше, чем у pgpool дочерних процессов ({children}), однако после {last} ни одну попытку не "
+        "оборвали, хотя переключение шло ещё {quiet}: удавшиеся попытки, начатые с {a} до {b}, до `failover "
+        "done`, пока оно шло, не принял ни один дочерний процесс (принявший попытку процесс завершается и обрывает "
+        "её), поэтому они ждали в очереди слушающего сокета pgpool дочерних процессов, порождённых в его конце,\u00a0"
+        "— потому они и длились {took}. Почему принять их было некому, подсчёт не показывает: строки pgpool о его "
+        "дочерних процессах (`selecting backend connection`, `child process … exits`), которые это показали бы, "
+        "pglab не собирает."),
     "pause_timeouts_later": (" - which is why those sessions came back later than the others",
                              "\u00a0— поэтому такие сессии и вернулись позже остальных"),
     "pause_timeouts_all": (": every session waited so, so this wait is part of the pause they share",

@@ -56,37 +56,42 @@ def unanswered_why(t: dict, lab: Lab, stories: list, began: dict[str, list[float
     return t["pause_why_unknown"]
 
 
-# psycopg's words for a connection attempt that failed and for a query whose connection was lost (libpq's message
-# follows), and libpq's for a server that closed the connection: a pgpool child ended the session
+# psycopg's words for a connection attempt that failed (libpq's message follows), and libpq's for a server that
+# closed the connection during it: a pgpool child took the attempt and exited
 ATTEMPT_FAILED = "connection failed"
-QUERY_LOST = "consuming input failed"
 CLOSED = ("EOF detected", "server closed the connection")
 
 
-def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], secs) -> str:
-    """The switch-back's connections that pgpool closed during each session's pause - a session's own, lost in a
-    query, and the reconnection attempts a child accepted and closed - each a pgpool child ending, against pgpool's
-    children: as many or more, and none was left, so the attempts that got in waited in the queue of pgpool's
-    listening socket for the children forked at the end of the failover; fewer, and the count does not say why they
-    took long ('' for a run that did not journal its attempts, with a request the client abandoned - its own
-    closing of the socket - or with nothing closed)."""
+def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
+                   run: clocks.Clocks, secs) -> str:
+    """The switch-back's reconnection attempts a pgpool child took and closed (a child that takes a connection while
+    pgpool-II 4.3.5 runs a failover exits, and none is replaced before its end: `reaper()` forks no child while
+    `switching`), against pgpool's children: as many or more, and none was left; fewer, and what the records say
+    of the attempts that got in - begun before `failover done` and closed by no child, they waited in the queue of
+    pgpool's listening socket, though the count does not say why no child took them ('' for a run that did not
+    journal its attempts, with a request the client abandoned - its own closing of a socket - or none closed)."""
     if not stories or any(s.abandoned or not (s.last_before and s.first_after and s.connected) for s in stories):
         return ""
-    mine = [e for s in stories for e in errors
-            if e["session"] == s.session and s.last_before <= e["ts"] <= s.first_after]
-    lost = [e for e in mine if e.get("error", "").startswith(QUERY_LOST)]
-    refused = [e for e in mine
-               if e.get("error", "").startswith(ATTEMPT_FAILED) and any(c in e["error"] for c in CLOSED)]
-    closed = sorted(lost + refused, key=lambda e: e["ts"])
-    if not refused:
+    closed = sorted((e for s in stories for e in errors
+                     if e["session"] == s.session and s.last_before <= e["ts"] <= s.first_after
+                     and e.get("error", "").startswith(ATTEMPT_FAILED) and any(c in e["error"] for c in CLOSED)),
+                    key=lambda e: e["ts"])
+    if not closed:
         return ""
-    common = Counter(shorten(e["error"], 60) for e in refused).most_common(1)[0][0].replace("`", "'")
+    common = Counter(shorten(e["error"], 60) for e in closed).most_common(1)[0][0].replace("`", "'")
     took = sorted(end - began for began, end in (s.connected for s in stories))
+    took = secs(took[0]) if secs(took[0]) == secs(took[-1]) else f"{secs(took[0])}\u2013{secs(took[-1])}"
+    began = min(s.connected[0] for s in stories), max(s.connected[0] for s in stories)
     said = t["spent_children"].format(n=len(closed), first=clock(closed[0]["ts"]), last=clock(closed[-1]["ts"]),
-                                      lost=len(lost), refused=len(refused), error=common)
-    took = secs(took[0]) if len(took) == 1 else f"{secs(took[0])}\u2013{secs(took[-1])}"
-    if len(closed) < lab.timing.pool_children:
+                                      error=common)
+    if len(closed) >= lab.timing.pool_children:
+        return said + " " + t["spent_children_none"].format(children=lab.timing.pool_children, took=took,
+                                                            a=clock(began[0]), b=clock(began[1]))
+    done = next((m for m in marks if m.what == "seq_failover_done"), None)
+    waited = run.span(began[1], "client", done.ts, done.clock) if done else None
+    if waited is None or waited.seconds - (waited.bound or 0) <= 0:  # not all begun surely before it
         return said + " " + t["spent_children_left"].format(children=lab.timing.pool_children, took=took)
-    return said + " " + t["spent_children_none"].format(
-        children=lab.timing.pool_children, took=took,
-        a=clock(min(s.connected[0] for s in stories)), b=clock(max(s.connected[0] for s in stories)))
+    quiet = run.span(closed[-1]["ts"], "client", done.ts, done.clock)
+    return said + " " + t["spent_children_unexplained"].format(
+        children=lab.timing.pool_children, took=took, a=clock(began[0]), b=clock(began[1]),
+        last=clock(closed[-1]["ts"]), quiet=clocks.words(t, quiet))

@@ -11,6 +11,7 @@ import base64
 import re
 import statistics
 import sys
+import textwrap
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -176,7 +177,8 @@ def sections(ev: Evidence, lang: str, found: dict, lab: Lab | None = None) -> li
     return out
 
 
-TABLE_REF = re.compile(r"⟦(next|prev):(\w+)⟧")  # in prose: the number of the next (previous) table of that key
+TABLE_REF = re.compile(r"⟦(next|prev|first):(\w+)⟧")  # in prose: the number of the next (previous, first) table of
+# that key
 
 
 class Captions:
@@ -204,10 +206,10 @@ class Captions:
 
         def number(ref: re.Match) -> str:
             found = [n for n, at in sorted(where.items()) if self.keys[n] == ref[2]
-                     and (at > ref.start() if ref[1] == "next" else at < ref.start())]
+                     and (ref[1] == "first" or (at > ref.start() if ref[1] == "next" else at < ref.start()))]
             if not found:
-                return self.t["ref_" + ref[1]]
-            return str(found[0] if ref[1] == "next" else found[-1])
+                return self.t["ref_" + ("prev" if ref[1] == "first" else ref[1])]
+            return str(found[0] if ref[1] != "prev" else found[-1])
         return TABLE_REF.sub(number, text)
 
 
@@ -505,7 +507,8 @@ def lost_streams(lab: Lab, ev: Evidence) -> dict | None:
         if h["label"] == "WAL stream lost" and h["host"] != lab.primary and h["host"] not in lost \
                 and off["ts"] <= h["ts"] <= off["ts"] + STREAM_LOST_WITHIN_S:
             lost[h["host"]] = run.span(off["ts"], clocks.POWER_OFF, h["ts"], h["host"])
-    return {"lost": lost, "detection": found} if lost else None
+    early = any(span.seconds < found.user_ms / 1000 for span in lost.values())  # only within the cut's ±
+    return {"lost": lost, "detection": found, "early": early} if lost else None
 
 
 def seconds_of(setting: str) -> float | None:
@@ -544,7 +547,7 @@ def switch_order(t: dict, lab: Lab, ev: Evidence, gap: data.SwitchGap | None) ->
     skew = clocks.skew_ms(lab, ev)
     if span.bound is None and skew >= abs(span.seconds) * 1000:
         return t["order_skew"].format(gap=clocks.words(t, clocks.Span(span.seconds, 0.0)), skew=skew)
-    return t["order_span"].format(gap=clocks.words(t, span))
+    return t["order_span"].format(gap=clocks.words(t, span, ordered=False))  # B's stop caused the detach
 
 
 def switch_errors(ev: Evidence) -> list[str]:
@@ -593,7 +596,8 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
                                                         found[w],
                                              run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),
-                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, secs) if kind == "switchover" else "",
+                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, found[w], run, secs)
+                  if kind == "switchover" else "",
                   "spread": secs(max(pauses) - min(pauses)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
                   "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
@@ -740,6 +744,8 @@ def _environment() -> jinja2.Environment:
         host=item[0], offset=f"{item[1]['offset_s'] * 1000:+.0f}\u00a0{t['ms']}".replace("-", "\u2212"),
         bound=quantity(item[1]["bound_s"] * 1000, t["ms"], getattr(t["ms"], "lang", "en"), ".0f"))
     env.filters["c_switch"] = lambda sw, t: t["c_switch"].format(timeline=sw.timeline, clock=clock(sw.ts))
+    env.filters["number_cell"] = lambda value: str(value).replace("-", "\u2212")  # a number's minus, not a hyphen
+    env.tests["match_number"] = lambda value: re.fullmatch(r"-?\d+(?:\.\d+)?", value) is not None
     env.filters["lost_at"] = lambda item, t, across: t["stream_lost_at"].format(host=item[0], after=across(item[1]))
     env.filters["fork_item"] = lambda item, t: t["tl_fork_item"].format(next=item[0], timeline=item[0] - 1,
                                                                          lsn=item[1])
@@ -814,7 +820,7 @@ def hosts_whole(html: str, names: tuple[str, ...]) -> str:
 NUMBERED = re.compile(r"\b((?:[Тт]аблиц|[Лл]истинг|[Рр]исун|[Tt]able|[Ll]isting|[Ff]igure)\w*) (\d+)\b")
 CODE_BLOCK = re.compile(r"(<pre><code[^>]*>)(.*?)(</code></pre>)", re.S)
 LONG_BLOCK = 25  # lines: a code block this long may run on to the next page (a shorter one moves whole)
-TABLE_END = '</table>\n<span class="cont-end"></span>'  # ends a table's "continued" running header
+CONT_END = '<span class="cont-end"></span>'  # after a table or listing: ends its "continued" running header
 
 
 def whole_words(line: str) -> str:
@@ -834,21 +840,36 @@ def code_lines(html: str) -> str:
     between words. A long block is marked so it may run on to the next page; each table's end is marked for the
     'continued' running header."""
     def lines(block: re.Match) -> str:
-        rows = block[2].rstrip("\n").split("\n")
+        rows = [part for line in block[2].rstrip("\n").split("\n") for part in wrapped(line)]
         start = block[1].replace("<pre>", '<pre class="long">') if len(rows) > LONG_BLOCK else block[1]
         return start + "".join(f'<span class="ln">{whole_words(line) or chr(0x200b)}</span>' for line in rows) \
-            + block[3]
-    return CODE_BLOCK.sub(lines, html).replace("</table>", TABLE_END)
+            + block[3] + CONT_END
+    return CODE_BLOCK.sub(lines, html).replace("</table>", "</table>\n" + CONT_END)
 
 
-TABLE_CAPTION = re.compile(r'(<p class="table-caption" id="table-(\d+)">)(.*?)</p>', re.S)
+WRAP_AT = 100  # characters of a code line that fit the printed page (0.8 em DejaVu Sans Mono in 182 mm)
+WRAPPED = "\u21aa "  # marks a code line's continuation: a teacher read a wrapped line as a line of its own
+
+
+def wrapped(line: str) -> list[str]:
+    """A code line (HTML-escaped) too long for the page, cut between words, each continuation marked: what is
+    printed is then still the code that runs."""
+    if len(line) <= WRAP_AT:
+        return [line]
+    parts = textwrap.wrap(line, WRAP_AT - len(WRAPPED), break_long_words=False, break_on_hyphens=False,
+                          replace_whitespace=False)
+    return parts[:1] + [WRAPPED + part for part in parts[1:]] if parts else [line]
+
+
+CAPTION = re.compile(r'(<p class="(table|listing)-caption[^"]*" id="\2-(\d+)">)(.*?)</p>', re.S)
 
 
 def continued(html: str, t: dict) -> str:
-    """Each table caption also names its table for the pages the table runs on to: a hidden span the print style
-    turns into the running header «Продолжение таблицы N» (HTML only: the Markdown keeps plain captions)."""
-    return TABLE_CAPTION.sub(lambda m: f'{m[1]}{m[3]}<span class="cont">{t["table_continued"].format(n=int(m[2]))}'
-                                       "</span></p>", html)
+    """Each table or listing caption also names its table or listing for the pages it runs on to: a hidden span the
+    print style turns into the running header «Продолжение таблицы N» (HTML only: the Markdown keeps plain
+    captions)."""
+    return CAPTION.sub(lambda m: f'{m[1]}{m[4]}<span class="cont">{t[m[2] + "_continued"].format(n=int(m[3]))}'
+                                 "</span></p>", html)
 
 
 def to_pdf(html: str, path: Path) -> Path:

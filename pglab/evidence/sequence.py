@@ -264,6 +264,8 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
         facts = weighed(found)
         if facts:
             each += " " + t["seq_weighed"].format(facts=weighed_words(t, facts), target=target)
+        elif read and kind == "poweroff":
+            each += " " + t["seq_weighed_unlogged"].format(target=target)
         out.append(t["seq_decide"].format(decide=secs(decide), startup=startup, nodes=nodes,
                                           each=each).replace("  ", " "))
     promote, node = span(found, "seq_decision", "seq_script_done"), span(found, "seq_promote_received", "seq_ready")
