@@ -43,11 +43,19 @@ def negative_ages(ev: Evidence) -> list[float]:
 
 def skew_ms(lab: Lab, ev: Evidence) -> int:
     """The least skew between the hosts' clocks the run's measurements imply (0: none seen)."""
+    return skew_source(lab, ev)[0]
+
+
+def skew_source(lab: Lab, ev: Evidence) -> tuple[int, str]:
+    """That least skew and which measurement shows it: `c_early` (the async standby showed the demonstration's row
+    sooner than its replay delay allows), `commit_early` (the commit with B stopped was released sooner than the
+    async standby's delay), `negative_age` (a standby's apply delay below zero); (0, '') when none."""
     delay, demo = lab.timing.replay_delay_s, ev.demo or {}
-    found = [delay_shortfall_ms(demo.get("visible_on_c_after_s"), delay),
-             delay_shortfall_ms(demo.get("commit_wait_with_b_stopped_s"), delay)]
-    found += [round(-age * 1000) for age in negative_ages(ev)]
-    return max(found, default=0)
+    found = [(delay_shortfall_ms(demo.get("visible_on_c_after_s"), delay), "c_early"),
+             (delay_shortfall_ms(demo.get("commit_wait_with_b_stopped_s"), delay), "commit_early")]
+    found += [(round(-age * 1000), "negative_age") for age in negative_ages(ev)]
+    best = max(found, default=(0, ""))
+    return best if best[0] > 0 else (0, "")
 
 
 @dataclass(frozen=True)

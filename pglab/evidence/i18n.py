@@ -167,12 +167,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "timeline": ("Client sessions over time", "Клиентские сессии во времени"),
     "timeline_caption": ("A strip per session, on one time axis: commits per second of a writer session, reads per "
                          "second of a reader (every read checks the bank invariant), averaged over bins of {bin} s "
-                         "aligned to whole seconds; a red cross marks a bin in which that session got errors; "
+                         "aligned to whole seconds; a red cross: that session's first error in a bin, at its time "
+                         "(one per bin); "
                          "shaded: A off, failover, recovery, switch-back.",
                          "По полосе на сессию, с общей осью времени: коммиты в секунду пишущей сессии, чтения в "
                          "секунду читающей (каждое чтение проверяет инвариант), в среднем по интервалам "
-                         "{bin}\u00a0с, выровненным по целым секундам; красный крестик\u00a0— интервал, в котором "
-                         "эта сессия получала ошибки; заливка: A выключен, переключение, восстановление, возврат "
+                         "{bin}\u00a0с, выровненным по целым секундам; красный крестик\u00a0— первая ошибка этой "
+                         "сессии в интервале, в её момент "
+                         "(по одной на интервал); заливка: A выключен, переключение, восстановление, возврат "
                          "на A."),
     "command": ("Command", "Команда"),
     "duration": ("Duration", "Длительность"),
@@ -261,7 +263,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "commits": ("Commits", "Коммиты"),
     "reads": ("Reads", "Чтения"),
     "errors": ("Errors", "Ошибки"),
-    "plot_errors": ("a bin with the session's errors", "интервал с ошибками сессии"),
+    "plot_errors": ("the session's first error in a bin", "первая ошибка сессии в интервале"),
     "plot_events": ("Numbered events", "События по номерам"),
     "see_figure": ("Figure 1 shows each session's commits or reads per second, a strip per session, over the whole "
     "run with clients, "
@@ -323,6 +325,10 @@ WORDS: dict[str, tuple[str, str]] = {
                     "одной сети (таблица ⟦prev:hosts⟧), а также машина, программы и измеренная скорость хостов "
                     "(таблица ⟦prev:env⟧); как хосты связываются друг с другом по TLS, проверяется после того, как "
                     "следующий шаг настроит стенд (таблица ⟦next:conn⟧)."),
+    "demo_output": ("What the demonstration printed, as pglab measured it (`fab demo-replication`; times in whole "
+                    "seconds on the control machine's clock)",
+                    "Что напечатала демонстрация, по измерениям pglab (`fab demo-replication`; время\u00a0— в "
+                    "целых секундах по часам управляющей машины)"),
     "demo_listing": ("The demonstration's statements: the probe row committed through pgpool, the look for it on "
                      "{sync} and {lagging}, and the read on {primary} while a commit waited for {sync}, with the row "
                      "it returned (psql's unaligned output)",

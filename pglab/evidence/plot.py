@@ -199,13 +199,15 @@ def figure(ev: Evidence, lang: str = "en", title: str | None = None) -> Figure:
             # A step per bin; a bin without any is a gap, not a dip drawn between two points
             ax.step(xs, [(counts.get(s) or float("nan")) / width for s in seconds], "-", where="post",
                     linewidth=1.2, color="#1f4e79" if unit == "commits_s" else "#7f3f00")
-            errors = per_second([e["ts"] for e in ev.errors if e["session"] == session and e["ts"] >= origin], origin,
-                                width)
+            mine = sorted(e["ts"] for e in ev.errors if e["session"] == session and e["ts"] >= origin)
+            first = {}  # a bin's first error: its cross stands there, never before what caused it
+            for ts in mine:
+                first.setdefault(int(ts - origin) // width, ts)
             ax.set_ylim(bottom=0)
             top = ax.get_ylim()[1]
-            if errors:
-                ax.scatter([_clock(origin + s) for s in sorted(errors)], [top * 0.12] * len(errors), marker="x",
-                           color="red", s=18, label=t["plot_errors"] if row == 0 else None, zorder=3)
+            if first:
+                ax.scatter([_clock(ts) for ts in first.values()], [top * 0.12] * len(first), marker="x", color="red",
+                           s=18, label=t["plot_errors"] if row == 0 else None, zorder=3)
             broken = [_clock(r["ts"]) for r in ev.reads if r.get("invariant") is False and r["session"] == session]
             if broken:
                 ax.scatter(broken, [top * 0.3] * len(broken), marker="v", color="black", label=t["invariant_broken"],

@@ -113,7 +113,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "At a failover of a primary that is pgpool's main node (its lowest-numbered node up: A here) pgpool-II 4.3 "
         "restarts all its child processes (its log line `Restart all children`; the switch-back in stage 3 takes "
         "another branch), so every client session loses its connection there (the client errors are listed "
-        "under “The data”), reconnects and gets a new child. Attaching a node again (`pcp_attach_node`, pgpool's "
+        "in table ⟦prev:errors⟧), reconnects and gets a new child. Attaching a node again (`pcp_attach_node`, pgpool's "
         "`failback`) ends sessions too: while pgpool-II 4.3.5 handles any failover or failback, each of its "
         "children that is given a query exits (`pool_virtual_main_db_node_id()` in its source exits while "
         "`Req_info->switching` is set), so every session that sends one meanwhile loses its connection and "
@@ -124,7 +124,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "pgpool child was ended, not their database lost.",
         "pgpool проверяет каждый узел раз в {period}\u00a0с (`connect_timeout`\u00a0— {connect_ms}\u00a0мс, "
         "`health_check_timeout`\u00a0— {hc_timeout}\u00a0с, одна повторная попытка; сколько это заняло в этой "
-        "работе, сказано под таблицей ⟦next:seq⟧ «Распределение времени»); когда не удаётся и повтор, pgpool "
+        "работе, сказано под таблицей ⟦next:seq⟧); когда не удаётся и повтор, pgpool "
         "отключает A и запускает `failover.sh`. Какой "
         "резервный узел повысить, решает этот сценарий; в этой работе он записал в журнал: {choice}. На "
         "синхронном резервном узле есть каждый коммит, подтверждённый, пока основной узел его ждал (каждый такой "
@@ -144,7 +144,7 @@ PROSE: dict[str, tuple[str, str]] = {
         "pgpool (узел с наименьшим номером среди работающих, здесь A), pgpool-II 4.3 перезапускает все свои "
         "дочерние процессы (строка журнала `Restart all children`; возврат на этапе 3 идёт по другой ветке), "
         "поэтому каждая "
-        "клиентская сессия теряет соединение (ошибки клиентов приведены в разделе «Данные»), подключается "
+        "клиентская сессия теряет соединение (ошибки клиентов приведены в таблице ⟦prev:errors⟧), подключается "
         "заново и получает новый дочерний процесс. Повторное подключение узла (`pcp_attach_node`, в pgpool\u00a0— "
         "`failback`) тоже обрывает сессии: пока pgpool-II 4.3.5 обрабатывает любое переключение или "
         "подключение узла, каждый его дочерний процесс, получивший запрос, завершается (так написано в его "
@@ -242,11 +242,12 @@ PROSE: dict[str, tuple[str, str]] = {
     "choice_unknown": ("(not collected)", "(не собрана)"),
     "c_follow": (": C then switched to the new timeline by itself, which PostgreSQL does only when a standby "
                  "has replayed no WAL past `{fork}`, where timelines 1 and 2 fork (pg_rewind's divergence point): C's "
-                 "history is a prefix of the new primary's and it needs no rewind (the log lines are in stage 3)",
+                 "history is a prefix of the new primary's and it needs no rewind (the log lines are in table "
+                 "⟦next:log⟧)",
                  ": затем C сам перешёл на новую линию времени, а PostgreSQL делает это, только если резервный узел "
                  "не применил WAL дальше точки `{fork}`, где расходятся линии времени 1 и 2 (точка расхождения из "
                  "вывода pg_rewind): история C\u00a0— начало истории нового основного узла, и pg_rewind для C не "
-                 "нужен (строки журнала\u00a0— в разделе этапа 3)"),
+                 "нужен (строки журнала\u00a0— в таблице ⟦next:log⟧)"),
     "why_3": (
         "A node starts its PostgreSQL by itself only if it is a standby (`standby.signal`). A was a primary, so "
         "after power-on it stays down (fenced): started as it is, it would be a second primary on timeline 1, "
@@ -306,7 +307,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "последует за A, не находит, что перематывать. Каждая смена основного узла обрывает соединения клиентов "
         "(при отказе pgpool перезапускает все дочерние процессы, при возврате\u00a0— те, что обслуживали B, и "
         "каждый, к которому в это время подключается клиент), поэтому при каждой из них клиенты подключаются "
-        "заново (это видно по таблицам сессий).{single_pgpool}"),
+        "заново (это видно по столбцу «Переподключения» таблиц сессий, например таблицы "
+        "⟦next:sessions⟧).{single_pgpool}"),
     "why_at_risk": (
         "**Durability while degraded.** After any single fault every acknowledged commit is on two nodes: while B "
         "was lost (stopped in the demonstration) A waited for C instead, when A was lost B was promoted waiting "
@@ -612,10 +614,21 @@ PROSE |= {
                    "этого pglab измеряет смещение часов каждого хоста относительно управляющей машины (ниже, по "
                    "времени обмена по SSH), и каждый интервал между временами по двум разным часам в отчёте указан "
                    "с этой погрешностью\u00a0— тем большей, чем медленнее обмен."),
-    "env_clocks_seen": ("In this run a standby applied a commit sooner than its replay delay allows, or showed a "
-                        "negative apply delay (Stage 1), which implies a skew of at least {ms} ms.",
-                        "В этой работе резервный узел применил коммит раньше, чем позволяет его задержка, или "
-                        "показал отрицательное отставание (этап 1): это означает расхождение не меньше {ms}\u00a0мс."),
+    "env_clocks_seen": ("In this run Stage 1 shows a skew of at least {ms} ms: {how}.",
+                        "В этой работе этап 1 показывает расхождение не меньше {ms}\u00a0мс: {how}."),
+    "skew_c_early": ("{lagging} showed the demonstration's row {ms} ms sooner than its replay delay allows, so its "
+                     "clock is ahead of {primary}'s by at least that much",
+                     "{lagging} показал строку демонстрации на {ms}\u00a0мс раньше, чем позволяет его задержка "
+                     "применения, значит, его часы впереди часов {primary} по меньшей мере на столько"),
+    "skew_commit_early": ("the commit made with {sync} stopped was released {ms} ms sooner than {lagging}'s replay "
+                          "delay allows, so {lagging}'s clock is ahead of {primary}'s by at least that much",
+                          "коммит, сделанный при остановленном {sync}, освободился на {ms}\u00a0мс раньше, чем "
+                          "позволяет задержка {lagging}, значит, часы {lagging} впереди часов {primary} по меньшей "
+                          "мере на столько"),
+    "skew_negative_age": ("a standby showed an apply delay below zero, so its clock is behind its primary's by at "
+                          "least that much",
+                          "резервный узел показал отрицательное отставание применения, значит, его часы отстают от "
+                          "часов основного узла по меньшей мере на столько"),
     "env_offsets_short": ("The skew of at least {ms} ms implied above is more than these offsets allow between any "
                           "two hosts (at most {allow} ms): the clocks moved beyond the readings at some time, so an "
                           "interval across two clocks may be off by more than the error given with it.",

@@ -163,12 +163,13 @@ FACTS: dict[str, tuple[str, str]] = {
         "заданном `tcp_user_timeout` Linux закрывает соединение, только когда без ответа прошло {user} "
         "(`TCP_USER_TIMEOUT` заменяет число проверок `keepalive`, см. `man 7 tcp`),\u00a0— тогда строки и "
         "появились. Переключение этого не ждёт: `failover.sh` сам перенаправляет резервные узлы."),
-    "stream_lost_early": ("A figure under {user} fits only within its ± (the power-off command's window and the "
-                          "clocks' offsets): the power went off early in that window, or the offsets account for "
+    "stream_lost_early": ("A figure under {user} fits only within the error given with it (it holds the power-off "
+                          "command's window and the clocks' offsets): the power went off early in that window, or "
+                          "the offsets account for "
                           "the rest.",
-                          "Значение меньше {user} согласуется с этим лишь в пределах погрешности ± (время, которое "
-                          "заняла команда отключения питания, и смещения часов): питание пропало в начале этого "
-                          "промежутка, или остальное объясняют смещения часов."),
+                          "Значение меньше {user} согласуется с этим лишь в пределах указанной погрешности (в неё "
+                          "входят время, которое заняла команда отключения питания, и смещения часов): питание "
+                          "пропало в начале этого промежутка, или остальное объясняют смещения часов."),
     "stream_lost_at": ("{host} {after}", "{host}\u00a0— через {after}"),
     "silent_keepalive": (
         "{host} logged no loss of its primary before its promotion, and none is expected: a powered-off host sends "

@@ -157,13 +157,13 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "Его собственные строки дают время чтения каждого узла: {nodes}; последним прочитан {last}, "
                        "за {rules} до решения. В этот промежуток входят разбор состояния и применение правила в "
                        "`pglab-rules` и та часть запуска Python, которую не скрыло чтение состояния (программа "
-                       "запускается, пока оно идёт); по частям работа этот промежуток не замеряет."),
+                       "запускается, пока оно идёт); в этой работе этот промежуток по частям не измерялся."),
     "seq_weighed_unlogged": ("In this run `failover.sh` did not yet log the facts it handed to `pglab-rules` (newer "
                              "runs do), so the choice of {target} cannot be checked against its inputs here; what the "
                              "report shows - {target}'s end of redo, the other standby's timeline switch, no "
                              "acknowledged commit lost - confirms the outcome, not the decision.",
                              "В этой работе `failover.sh` ещё не записывал в журнал состояние, которое передавал "
-                             "`pglab-rules` (более новые работы записывают), поэтому выбор {target} нельзя "
+                             "`pglab-rules` (более новые версии pglab записывают), поэтому выбор {target} нельзя "
                              "сверить с его исходными данными; то, что показывает отчёт,\u00a0— конец применения "
                              "WAL на {target}, переход другого резервного узла на новую линию времени, ни одного "
                              "потерянного подтверждённого коммита,\u00a0— подтверждает результат, а не решение."),
@@ -206,7 +206,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                              "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
                              "{before}. Остановка {failed} к тому же прервала поток WAL обоих резервных узлов, поэтому "
                              "позицию WAL резервного узла не давало название процесса приёмника WAL, и `pglab-node "
-                             "facts quick` сделал то, что делает в этом случае: запросил её у PostgreSQL запросом "
+                             "facts quick` сделал то, что делает в этом случае: получил её запросом к PostgreSQL "
                              "(`psql`; при переключении на B её давали названия процессов, без запроса; "
                              "`facts` в `pglab-node`); состояние самого {failed}, где PostgreSQL остановлен, "
                              "берётся из его файлов (`pg_controldata`, `pg_waldump`)."),
@@ -244,7 +244,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "return. By pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function "
                                 "`failover()`), the detach of a primary that is not pgpool's main node (A, node 0, is "
                                 "attached again) takes the branch for a switchover: only the children whose session "
-                                "was balanced to {failed} are restarted at once, every other one is flagged to exit "
+                                "was balanced to {failed} are killed and forked anew - near its end, after "
+                                "`failover.sh` and the search for the new primary - every other one is flagged to exit "
                                 "when it next takes a client, and while the failover runs each child a reconnecting "
                                 "session reaches exits; the main process replaces the children that exited only after "
                                 "`failover done` and a 1 s sleep (`sleep(1)` before it restarts its PCP process). "
@@ -254,9 +255,11 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                                 "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
                                 "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
                                 "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
-                                "(A, узел 0, уже снова подключён), идёт по ветке плановой смены основного узла: сразу "
-                                "перезапускаются только дочерние процессы, сессии которых были направлены на {failed}, "
-                                "остальные помечаются на завершение при следующем подключении клиента, а пока идёт "
+                                "(A, узел 0, уже снова подключён), идёт по ветке плановой смены основного узла: только "
+                                "дочерние процессы, сессии которых были направлены на {failed}, завершаются и "
+                                "порождаются заново\u00a0— в конце, после `failover.sh` и поиска нового основного "
+                                "узла,\u00a0— остальные помечаются на завершение при следующем подключении клиента, "
+                                "а пока идёт "
                                 "переключение, завершается каждый дочерний процесс, к которому подключается сессия; "
                                 "главный процесс замещает завершившиеся только после "
                                 "`failover done` и паузы в 1\u00a0с (`sleep(1)` перед перезапуском процесса PCP). "
@@ -449,6 +452,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "дочерний процесс pgpool и завершался, как завершается любой дочерний процесс, получивший "
                        "подключение, пока идёт переключение, а замену главный процесс до конца переключения не "
                        "порождает (pgpool-II 4.3.5, `reaper()`)."),
+    "span_range": ("{low} to {high}", "от {low} до {high}"),
     "spent_children_none": ("That is no fewer than pgpool's {children} children, so none was left to take a "
                             "connection: the attempts that got in, begun from {a} to {b}, were closed by none and "
                             "waited in the queue of pgpool's listening socket for the children forked at the end of "

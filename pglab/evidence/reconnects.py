@@ -9,6 +9,7 @@ from collections import Counter
 
 from pglab.evidence import availability, clocks, sequence
 from pglab.evidence.appendix import shorten
+from pglab.evidence.i18n import lang_of, number
 from pglab.evidence.verdicts import clock
 from pglab.model import Lab
 
@@ -80,7 +81,8 @@ def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: 
         return ""
     common = Counter(shorten(e["error"], 60) for e in closed).most_common(1)[0][0].replace("`", "'")
     took = sorted(end - began for began, end in (s.connected for s in stories))
-    took = secs(took[0]) if secs(took[0]) == secs(took[-1]) else f"{secs(took[0])}\u2013{secs(took[-1])}"
+    took = secs(took[0]) if secs(took[0]) == secs(took[-1]) else t["span_range"].format(
+        low=number(took[0], ".2f", lang_of(t)), high=secs(took[-1]))
     began = min(s.connected[0] for s in stories), max(s.connected[0] for s in stories)
     said = t["spent_children"].format(n=len(closed), first=clock(closed[0]["ts"]), last=clock(closed[-1]["ts"]),
                                       error=common)

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -677,7 +678,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "switch_errors": switch_errors(ev),
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
-               "skew_ms": clocks.skew_ms(lab, ev),
+               "skew_ms": clocks.skew_ms(lab, ev), "skew_kind": clocks.skew_source(lab, ev)[1],
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
@@ -854,10 +855,11 @@ WRAPPED = "\u21aa "  # marks a code line's continuation: a teacher read a wrappe
 def wrapped(line: str) -> list[str]:
     """A code line (HTML-escaped) too long for the page, cut between words, each continuation marked: what is
     printed is then still the code that runs."""
-    if len(line) <= WRAP_AT:
+    text = html_unescape(line)  # counted as printed: '&quot;' is one character on the page
+    if len(text) <= WRAP_AT:
         return [line]
-    parts = textwrap.wrap(line, WRAP_AT - len(WRAPPED), break_long_words=False, break_on_hyphens=False,
-                          replace_whitespace=False)
+    parts = [html_escape(part, quote=False) for part in textwrap.wrap(
+        text, WRAP_AT - len(WRAPPED), break_long_words=False, break_on_hyphens=False, replace_whitespace=False)]
     return parts[:1] + [WRAPPED + part for part in parts[1:]] if parts else [line]
 
 

@@ -145,7 +145,8 @@ def weighed_words(t: dict, facts: dict[str, dict[str, str]]) -> str:
             return t["seq_weighed_unread"].format(node=name)
         state = t["seq_weighed_" + ("standby" if f.get("standby_signal") == "yes" else "primary")
                   if f.get("running") == "yes" else "seq_weighed_stopped"]
-        return t["seq_weighed_node"].format(node=name, state=state, end=f.get("wal_end", "?"),
+        end = re.sub(r"/0+(?=[0-9A-F])", "/", f.get("wal_end", "?"))  # as PostgreSQL writes an LSN: 0/50216C0
+        return t["seq_weighed_node"].format(node=name, state=state, end=end,
                                             timeline=f.get("wal_timeline", "?"))
     return "; ".join(node(name, f) for name, f in facts.items())
 

@@ -40,7 +40,8 @@ weighed() {  # the facts of block $1 that pglab-rules weighs, as `key=value` wor
   done
 }
 facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent.
-  # $1 quick: `pglab-node facts quick`, no query on the node (the primary's loss: the rule reads no upstream)
+  # $1 quick: `pglab-node facts quick`, no query where a WAL process title gives the position (the rule reads no
+  # upstream at the primary's loss; with no such title, pglab-node asks PostgreSQL)
   local tmp node how=${1:-}
   tmp=$(mktemp -d)
   for node in $NODE_HOSTS; do

@@ -1264,9 +1264,11 @@ def test_clock_skew_between_vms_is_said_and_negative_apply_ages_are_not_printed(
     ev.demo = {**ev.demo, "visible_on_c_after_s": Lab().timing.replay_delay_s - 0.22}
     probe = next(iter(ev.stages[-1]["snapshot"]["probes"].values()))
     probe["replay_age_s"] = -0.06
-    assert clocks.skew_ms(Lab(), ev) == 220
+    assert clocks.skew_ms(Lab(), ev) == 220 and clocks.skew_source(Lab(), ev) == (220, "c_early")
     text = markdown_of(ev, lang)
-    assert t["env_clocks"] in text and t["env_clocks_seen"].format(ms=220) in text
+    # the skew's source named, with its clocks (a teacher found "the measurements below" pointing elsewhere)
+    how = t["skew_c_early"].format(ms=220, lagging="pg-c", primary="pg-a", sync="pg-b")
+    assert t["env_clocks"] in text and t["env_clocks_seen"].format(ms=220, how=how) in text
     assert t["skew_below_delay"].format(ms=220) in text
     assert "-0,06" not in text and "-0.06" not in text and t["negative_age_note"] in text
     assert ("since the last transaction was replayed" if lang == "en" else "последней применённой транзакции") \
