@@ -7,6 +7,7 @@ Tested against recorded outputs under tests/data/.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +15,12 @@ from pglab.cluster import rules
 from pglab.cluster.rules import NodeFacts, lsn_to_int
 
 __all__ = ["lsn_to_int"]  # re-exported: parsers and callers read LSNs through this module
+
+
+def lsn_printed(value: str) -> str:
+    """A WAL position as PostgreSQL prints it ('0/40208B0'), whichever tool gave it ('0/040208B0')."""
+    match = re.fullmatch(r"([0-9A-Fa-f]+)/([0-9A-Fa-f]+)", str(value).strip())
+    return f"{int(match[1], 16):X}/{int(match[2], 16):X}" if match else str(value)
 
 
 class PoolStatus(enum.StrEnum):

@@ -80,9 +80,9 @@ def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: 
     if not closed:
         return ""
     common = Counter(shorten(e["error"], 60) for e in closed).most_common(1)[0][0].replace("`", "'")
-    took = sorted(end - began for began, end in (s.connected for s in stories))
-    took = secs(took[0]) if secs(took[0]) == secs(took[-1]) else t["span_range"].format(
-        low=number(took[0], ".2f", lang_of(t)), high=secs(took[-1]))
+    durations = sorted(end - began for began, end in (s.connected for s in stories))
+    took = secs(durations[0]) if secs(durations[0]) == secs(durations[-1]) else t["span_range"].format(
+        low=number(durations[0], ".2f", lang_of(t)), high=secs(durations[-1]))
     began = min(s.connected[0] for s in stories), max(s.connected[0] for s in stories)
     said = t["spent_children"].format(n=len(closed), first=clock(closed[0]["ts"]), last=clock(closed[-1]["ts"]),
                                       error=common)

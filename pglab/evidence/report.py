@@ -27,7 +27,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from pglab import assignment
-from pglab.cluster.facts import lsn_to_int
+from pglab.cluster.facts import lsn_printed, lsn_to_int
 from pglab.context import LabContext
 from pglab.errors import ConfigError, PglabError, StageOrderError
 from pglab.evidence import (
@@ -420,14 +420,12 @@ def c_at_fork(t: dict, lab: Lab, ev: Evidence) -> str:
     what step 2.2's snapshot says - its position if still on timeline 1, else that it had already switched (then
     only its log tells)."""
     off = ev.first("poweroff")
-    read = [(h, line) for h in ev.logs if off and h["host"] == "pgpool" and h["ts"] >= off["ts"]
-            for line in [sequence.FACTS_LINE.search(h["line"])] if line and line[1] == lab.async_standby and line[3]]
-    if read:
-        hit, line = read[0]
-        facts = dict(word.split("=", 1) for word in line[3].split())
-        if facts.get("wal_end"):
-            return t["c_snap_facts"].format(host=lab.async_standby, lsn=facts["wal_end"], clock=clock(hit["ts"]),
-                                            timeline=facts.get("wal_timeline", "?"))
+    read = [(h, facts) for h in ev.logs if off and h["host"] == "pgpool" and h["ts"] >= off["ts"]
+            for node, facts in [sequence.logged_facts(h["line"])] if node == lab.async_standby]
+    if read and read[0][1].get("wal_end"):
+        hit, facts = read[0]
+        return t["c_snap_facts"].format(host=lab.async_standby, lsn=lsn_printed(facts["wal_end"]),
+                                        clock=clock(hit["ts"]), timeline=facts.get("wal_timeline", "?"))
     probe = ev.snapshot("2.2").get("probes", {}).get(lab.async_standby, {})
     if probe.get("timeline") == 1 and probe.get("lsn"):
         return t["c_snap_before"].format(host=lab.async_standby, lsn=probe["lsn"])
@@ -737,7 +735,7 @@ def _environment() -> jinja2.Environment:
     env.filters["nowrap"] = nowrap
     env.filters["log_hit"] = lambda h: LogHit(**h)
     env.filters["code_of"] = lambda value: f"`{value}`"  # an identifier (an app or slot name) inside prose
-    env.filters["lsn"] = lsn
+    env.filters["lsn"] = lsn_printed
     env.filters["host_size"] = lambda item, t: t["env_size"].format(
         host=item[0], cpus=item[1]["cpus"], memory=item[1]["memory_mb"], disk=item[1]["disk_gb"])
     env.filters["host_virt"] = lambda item: f"{item[0]} `{item[1].get('virt') or '?'}`"
@@ -751,12 +749,6 @@ def _environment() -> jinja2.Environment:
     env.filters["fork_item"] = lambda item, t: t["tl_fork_item"].format(next=item[0], timeline=item[0] - 1,
                                                                          lsn=item[1])
     return env
-
-
-def lsn(value: str) -> str:
-    """A WAL position as PostgreSQL prints it ('0/40208B0'), whichever tool gave it ('0/040208B0')."""
-    match = re.fullmatch(r"([0-9A-Fa-f]+)/([0-9A-Fa-f]+)", str(value).strip())
-    return f"{int(match[1], 16):X}/{int(match[2], 16):X}" if match else str(value)
 
 
 # The only raw HTML the Markdown may carry is the template's own (the title page's blocks and placeholders,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pglab.cluster.facts import lsn_printed
 from pglab.evidence import clocks
 from pglab.evidence.availability import FaultAvailability
 from pglab.evidence.i18n import duration, lang_of, number
@@ -127,15 +128,18 @@ def facts_marks(hits: list[dict], found: list[Mark]) -> list[Mark]:
             if h["host"] == "pgpool" and start <= h["ts"] <= decided and FACTS_LINE.search(h["line"])]
 
 
+def logged_facts(line: str) -> tuple[str, dict[str, str]]:
+    """('', {}) or the node and the facts a `failover.sh` facts line gives for it (`wal_end`, `wal_timeline`,
+    `running`, `standby_signal`, `unreachable`), for a run whose script logged them."""
+    found = FACTS_LINE.search(line)
+    if not (found and found[3]):
+        return "", {}
+    return found[1], dict(word.split("=", 1) for word in found[3].split())
+
+
 def weighed(found: list[Mark]) -> dict[str, dict[str, str]]:
-    """node -> the facts `failover.sh` logged for it (`wal_end`, `wal_timeline`, `running`, `standby_signal`,
-    `unreachable`), for a run whose script logged them."""
-    out = {}
-    for m in found:
-        line = FACTS_LINE.search(m.detail) if m.what == "seq_facts" else None
-        if line and line.group(3):
-            out[line.group(1)] = dict(word.split("=", 1) for word in line.group(3).split())
-    return out
+    """node -> the facts `failover.sh` logged for it before its decision."""
+    return dict(pair for m in found if m.what == "seq_facts" for pair in [logged_facts(m.detail)] if pair[0])
 
 
 def weighed_words(t: dict, facts: dict[str, dict[str, str]]) -> str:
@@ -145,8 +149,7 @@ def weighed_words(t: dict, facts: dict[str, dict[str, str]]) -> str:
             return t["seq_weighed_unread"].format(node=name)
         state = t["seq_weighed_" + ("standby" if f.get("standby_signal") == "yes" else "primary")
                   if f.get("running") == "yes" else "seq_weighed_stopped"]
-        end = re.sub(r"/0+(?=[0-9A-F])", "/", f.get("wal_end", "?"))  # as PostgreSQL writes an LSN: 0/50216C0
-        return t["seq_weighed_node"].format(node=name, state=state, end=end,
+        return t["seq_weighed_node"].format(node=name, state=state, end=lsn_printed(f.get("wal_end", "?")),
                                             timeline=f.get("wal_timeline", "?"))
     return "; ".join(node(name, f) for name, f in facts.items())
 
