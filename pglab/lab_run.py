@@ -80,6 +80,7 @@ def recover_with_logs(ctx: LabContext) -> None:
     commands.recover(ctx)
     start = ctx.state.last_event("recover-start")
     logs.save(ctx, logs.collect(ctx, since=start["ts"] - 0.5 if start else 0.0), "recover_logs.json")
+    logs.save(ctx, logs.collect_children(ctx, logs.failure_window(ctx)[0]), "pool_children.json")
     probe = demo.probe_again(ctx)  # stage 1's test on the restored topology: B at once, C after the delay
     say(f"stage 1 probe again: row {probe['probe_id']} on B after {probe['b_s']} s, on C at once: "
         f"{probe['c_at_once']}, on C after {probe['c_s']} s")

@@ -18,7 +18,7 @@ COMMANDS_FILE = "commands.txt"  # every command over SSH, beside the report (App
 # Read-only looks at the hosts (and timing probes): Appendix B leaves them to the full log, commands.txt.
 OBSERVATIONS = frozenset({"ssh round trip", "speed probe", "role", "probe node", "pcp_health_check_stats",
                           "pg_stat_replication", "row counts", "pglab-client stats", "collect log lines",
-                          "transfer ids", "role log", "total", "sample rows", "pgpool set up?",
+                          "transfer ids", "role log", "total", "total and checksums", "sample rows", "pgpool set up?",
                           "follow child running?", "check packages", "check cluster", "environment", "",
                           "demo: commit waiting?", "replication slots", "pgpool's newest failover line",
                           "pg_stat_replication before the stop"})

@@ -50,6 +50,15 @@ POSTGRES_PATTERNS = (
     ("shut down", r"database system is shut down"),
     ("redo", r"redo starts at|redo done at"),
 )
+# pgpool's lines about its child processes (one per child and event: many, kept apart from the log tables):
+# what each child did while pgpool ran a failover, which the sessions' reconnections depend on.
+CHILD_PATTERNS = (
+    ("child killed for the failed node", r"needs to restart because pool [0-9]+ uses backend"),
+    ("child took a client", r"child pid [0-9]+: LOG: +selecting backend connection"),
+    ("child restarts itself", r"child pid [0-9]+: LOG: +failover or failback event detected *$"),
+    ("child exited", r"main pid [0-9]+: LOG: +child process with pid: [0-9]+ exits with status"),
+    ("child forked", r"main pid [0-9]+: LOG: +fork a new child process with pid"),
+)
 TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)")
 ANYWHERE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 
@@ -174,6 +183,14 @@ def collect(ctx: LabContext, since: float = 0.0, until: float = float("inf")) ->
             continue
         hits += classify(lines, node.name, "postgresql", POSTGRES_PATTERNS, since, until)
     return sorted(hits, key=lambda h: h.ts)
+
+
+def collect_children(ctx: LabContext, since: float = 0.0) -> list[LogHit]:
+    """pgpool's lines about its child processes since `since` ([] if pgpool's host is off)."""
+    if ctx.provider.power_state("pgpool") is not PowerState.RUNNING:
+        return []
+    return classify(_grep(ctx, "pgpool", ctx.lab.pgpool_log, CHILD_PATTERNS), "pgpool", "pgpool", CHILD_PATTERNS,
+                    since)
 
 
 def failure_window(ctx: LabContext) -> tuple[float, float]:

@@ -28,6 +28,7 @@ NAMES = {
     "postgres files": "файлы PostgreSQL", "postgresql config": "конфигурация PostgreSQL",
     "sample rows": "образцы строк", "schema": "схема", "speed probe": "замер скорости",
     "ssh round trip": "время ответа по SSH", "total": "итоговая сумма", "transfer ids": "идентификаторы переводов",
+    "total and checksums": "итоговая сумма и контрольные суммы",
     "demo: commit waiting?": "демонстрация: ждёт ли коммит?",
     "open pgpool's SSH connections": "открытие SSH-соединений pgpool",
 }

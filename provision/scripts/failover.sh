@@ -34,10 +34,17 @@ on_node() {  # pglab-node VERB [ARG] on node $1, over pgpool's SSH key (its forc
 weighed() {  # the facts of block $1 that pglab-rules weighs, as `key=value` words in $said (built-ins only)
   local key re
   said=""
-  for key in unreachable running standby_signal cluster_state wal_timeline wal_end; do
+  for key in unreachable unread running standby_signal cluster_state wal_timeline wal_end; do
     re="(^|"$'\n'")$key: ([^"$'\n'"]*)"
     if [[ $1 =~ $re ]]; then said+=" $key=${BASH_REMATCH[2]// /_}"; fi
   done
+}
+syn_answered() {  # $1's SSH port answers a SYN within SYN_TIMEOUT: a fork of this shell connects and a built-in
+  # read waits - no program is started, whose start-up on a busy emulated CPU ate the wait (a live host went unread)
+  local answer=""
+  read -rt "$SYN_TIMEOUT" answer < <({ exec 3<>"/dev/tcp/$1/22"; } 2>/dev/null && echo yes) || true
+  kill "$!" 2>/dev/null || true  # a powered-off host's connect would hang on until TCP gives up
+  [ "$answer" = yes ]
 }
 facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent.
   # $1 quick: `pglab-node facts quick`, no query where a WAL process title gives the position (the rule reads no
@@ -49,9 +56,11 @@ facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool h
       printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
     else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
       { start=$EPOCHREALTIME
-        block=$({ [ "$node" != "$failed_host" ] || timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22" 2>/dev/null; } &&
-          timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null ||
-          echo "unreachable: yes")
+        if [ "$node" = "$failed_host" ] && ! syn_answered "$node"; then
+          block=$'unreachable: yes\nunread: no_syn_answer'  # unread: why (the report shows it; rules ignore it)
+        elif ! block=$(timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null); then
+          block=$'unreachable: yes\nunread: ssh_failed'
+        fi
         printf 'host: %s\n%s\n' "$node" "$block"
         weighed "$block"
         log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms:$said"; } > "$tmp/$node" &

@@ -102,3 +102,30 @@ def test_how_pgpool_noticed_a_powered_off_node_is_found_by_grep_on_the_host_and_
     assert [h.label for h in logs.classify(passed.splitlines(), "pgpool", "pgpool", logs.PGPOOL_PATTERNS)] == [
         "backend read error", "health check handshake failed", "health check retry", "backend unreachable",
         "degenerate request"]
+
+
+# pgpool-II 4.3.5's lines about its children around a switch-back (vm-32), with the lines the patterns must skip
+CHILD_LINES = """\
+2026-12-01 21:06:57.852: child pid 1449: LOG:  selecting backend connection
+2026-12-01 21:06:57.853: child pid 1449: DETAIL:  failover or failback event detected, discarding existing connections
+2026-12-01 21:07:16.418: main pid 963: LOG:  PCP child 1628 exits with status 0 in failover()
+2026-12-01 21:07:16.477: main pid 963: LOG:  child process with pid: 1436 exits with status 256
+2026-12-01 21:07:16.496: main pid 963: LOG:  fork a new child process with pid: 1751
+2026-12-01 21:07:16.525: child pid 1751: LOG:  failover or failback event detected
+2026-12-01 21:07:16.525: child pid 1751: DETAIL:  restarting myself
+2026-12-01 21:07:17.581: main pid 963: LOG:  worker child process with pid: 1633 exits with status 256
+2026-12-01 21:07:17.653: main pid 963: LOG:  fork a new worker child process with pid: 1771
+2026-12-01 21:08:01.000: main pid 963: LOG:  child pid 1500 needs to restart because pool 0 uses backend 1
+"""
+
+
+def test_pgpools_lines_about_its_children_are_found_by_grep_on_the_host_and_labelled(tmp_path):
+    """Each child's own line and the main process's reaping and forking of children pass `grep -E`; the PCP
+    process's, the worker's and the DETAIL lines do not."""
+    log = tmp_path / "pgpool.log"
+    log.write_text(CHILD_LINES)
+    combined = "|".join(rx for _, rx in logs.CHILD_PATTERNS).replace("\\.", "[.]")
+    passed = subprocess.run(["grep", "-aiE", combined, str(log)], capture_output=True, text=True, check=True).stdout
+    assert [h.label for h in logs.classify(passed.splitlines(), "pgpool", "pgpool", logs.CHILD_PATTERNS)] == [
+        "child took a client", "child exited", "child forked", "child restarts itself",
+        "child killed for the failed node"]
