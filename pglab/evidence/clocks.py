@@ -35,27 +35,45 @@ def delay_shortfall_ms(measured_s: float | None, delay_s: float) -> int:
     return round((delay_s - measured_s) * 1000)
 
 
-def negative_ages(ev: Evidence) -> list[float]:
-    """The apply ages a standby reported below zero (its clock behind the primary's)."""
-    return [p["replay_age_s"] for s in ev.stages for p in ((s.get("snapshot") or {}).get("probes") or {}).values()
-            if isinstance(p.get("replay_age_s"), (int, float)) and p["replay_age_s"] < 0]
+@dataclass(frozen=True)
+class Skew:
+    """The least skew between two hosts' clocks a measurement of the run implies, and which one: `c_early` (the
+    async standby showed the demonstration's row sooner than its replay delay allows), `commit_early` (the commit
+    with B stopped was released sooner than that delay), `negative_age` (a standby's apply delay below zero, in
+    step `step`'s snapshot, `host` the standby, `primary` the primary then); ms 0 and kind '' when none."""
+
+    ms: int
+    kind: str
+    step: str = ""
+    host: str = ""
+    primary: str = ""
+
+
+def negative_ages(ev: Evidence) -> list[Skew]:
+    """The apply delays a standby reported below zero (its clock behind the primary's), each with its step."""
+    out = []
+    for stage in ev.stages:
+        probes = (stage.get("snapshot") or {}).get("probes") or {}
+        primary = next((h for h, p in probes.items() if p.get("running") and p.get("in_recovery") is False), "")
+        out += [Skew(round(-p["replay_age_s"] * 1000), "negative_age", str(stage.get("section", "")), host, primary)
+                for host, p in probes.items()
+                if isinstance(p.get("replay_age_s"), (int, float)) and p["replay_age_s"] < 0]
+    return out
 
 
 def skew_ms(lab: Lab, ev: Evidence) -> int:
     """The least skew between the hosts' clocks the run's measurements imply (0: none seen)."""
-    return skew_source(lab, ev)[0]
+    return skew_source(lab, ev).ms
 
 
-def skew_source(lab: Lab, ev: Evidence) -> tuple[int, str]:
-    """That least skew and which measurement shows it: `c_early` (the async standby showed the demonstration's row
-    sooner than its replay delay allows), `commit_early` (the commit with B stopped was released sooner than the
-    async standby's delay), `negative_age` (a standby's apply delay below zero); (0, '') when none."""
+def skew_source(lab: Lab, ev: Evidence) -> Skew:
+    """The largest of the least skews the run's measurements imply, with its source (Skew(0, '') when none)."""
     delay, demo = lab.timing.replay_delay_s, ev.demo or {}
-    found = [(delay_shortfall_ms(demo.get("visible_on_c_after_s"), delay), "c_early"),
-             (delay_shortfall_ms(demo.get("commit_wait_with_b_stopped_s"), delay), "commit_early")]
-    found += [(round(-age * 1000), "negative_age") for age in negative_ages(ev)]
-    best = max(found, default=(0, ""))
-    return best if best[0] > 0 else (0, "")
+    found = [Skew(delay_shortfall_ms(demo.get("visible_on_c_after_s"), delay), "c_early"),
+             Skew(delay_shortfall_ms(demo.get("commit_wait_with_b_stopped_s"), delay), "commit_early"),
+             *negative_ages(ev)]
+    best = max(found, key=lambda k: k.ms)
+    return best if best.ms > 0 else Skew(0, "")
 
 
 @dataclass(frozen=True)

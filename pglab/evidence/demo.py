@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -196,7 +197,8 @@ def demo(ctx: LabContext, say: Say) -> DemoResult:
         # B within C's replay delay at most (later, B would be no better than C)
         result.visible_on_b_after_s = wait_seen(ctx, sync, result.probe_id, committed, lab.timing.replay_delay_s)
         result.visible_on_c_immediately = seen(ctx, lagging, result.probe_id)
-        note(f"probe row {result.probe_id} committed through pgpool at {time.strftime('%H:%M:%S')}")
+        note(f"probe row {result.probe_id} committed through pgpool, acknowledged at "
+             f"{datetime.fromtimestamp(committed, UTC).strftime('%H:%M:%S.%f')[:-3]} UTC")
         note(f"{sync}: visible {result.visible_on_b_after_s * 1000:.0f} ms after the commit was acknowledged "
              f"(synchronous, remote_apply; read on {sync} over SSH, the look's round trip included)"
              if result.visible_on_b_after_s is not None else f"{sync}: NOT visible")

@@ -114,12 +114,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "control_machine": ("the control machine", "управляющей машины"),  # whose clock: "by {clock}'s clock"
     "rejoin_logged": ("{host}'s log line `started streaming WAL`", "строка журнала {host} `started streaming WAL`"),
     "rejoin_checked": ("pglab's check saw {host} streaming", "проверка pglab увидела потоковую репликацию {host}"),
-    "concluded_rewind_copy": (" pg_rewind copied {copy} of the source's {total} MB ({pct} %): on a database this small "
+    "concluded_rewind_copy": (" pg_rewind copied {copy} of the source's {total} MB ({pct} %), on a database this small "
                               "not much less than a full copy: it copies whole the files it does not compare block by "
                               "block (WAL segments, `pg_xact`, the configuration), and beyond them its cost grows with "
                               "the changes since the last common checkpoint before the divergence, a copy's with the "
                               "database.",
-                              " pg_rewind скопировал {copy} из {total}\u00a0МБ источника ({pct}\u00a0%): на такой "
+                              " pg_rewind скопировал {copy} из {total}\u00a0МБ источника ({pct}\u00a0%)\u00a0— на "
+                              "такой "
                               "маленькой базе это ненамного меньше полной копии: файлы, которые он не сравнивает по "
                               "блокам (сегменты WAL, `pg_xact`, конфигурация), он копирует целиком, а сверх них его "
                               "стоимость растёт с объёмом изменений после последней общей контрольной точки перед "
@@ -140,13 +141,13 @@ WORDS: dict[str, tuple[str, str]] = {
                         "всё его пространство имён процессов (чего это не воспроизводит, см. «Где выполнялась "
                         "работа»). Те же команды выполняются и на виртуальных машинах (`vagrant up`, затем `fab "
                         "setup`), где отключение питания\u00a0— `virsh destroy`."),
-    "concluded_emulated": ("The figures below are those of slow VMs: a CPU loop timed on pg-a ran {slowdown:.1f} "
+    "concluded_emulated": ("The figures below are those of slow VMs: a CPU loop timed on pg-a ran {slowdown:.2f} "
                            "times slower than on the control machine{why}; the other VMs are of the same size on the "
                            "same emulator, not timed themselves. So steps that are CPU work - process "
                            "starts, TLS, promotion - are expected to take longer by a like factor (one loop measured, "
                            "not each step); fixed waits (health checks, C's replay delay) do not.",
                            "Приведённые ниже числа получены на медленных виртуальных машинах: цикл процессора, "
-                           "замеренный на pg-a, шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}; "
+                           "замеренный на pg-a, шёл в {slowdown:.2f} раза медленнее, чем на управляющей машине{why}; "
                            "остальные машины того же размера и работают в том же эмуляторе, но отдельно не "
                            "замерялись. Поэтому шаги, "
                            "которые заняты работой процессора (запуск процессов, TLS, повышение), предположительно "
@@ -325,10 +326,18 @@ WORDS: dict[str, tuple[str, str]] = {
                     "одной сети (таблица ⟦prev:hosts⟧), а также машина, программы и измеренная скорость хостов "
                     "(таблица ⟦prev:env⟧); как хосты связываются друг с другом по TLS, проверяется после того, как "
                     "следующий шаг настроит стенд (таблица ⟦next:conn⟧)."),
-    "demo_output": ("What the demonstration printed, as pglab measured it (`fab demo-replication`; times in whole "
-                    "seconds on the control machine's clock)",
-                    "Что напечатала демонстрация, по измерениям pglab (`fab demo-replication`; время\u00a0— в "
-                    "целых секундах по часам управляющей машины)"),
+    "demo_output": ("What the demonstration printed, as pglab measured it (`fab demo-replication`; the time is the "
+                    "commit's acknowledgement on the control machine's clock)",
+                    "Что напечатала демонстрация, по измерениям pglab (`fab demo-replication`; время\u00a0— "
+                    "подтверждение коммита по часам управляющей машины)"),
+    "demo_output_printed": ("What the demonstration printed, as pglab measured it (`fab demo-replication`; the time in "
+                            "its first line is when that line was printed, after the looks on both standbys, in whole "
+                            "seconds on the control machine's clock - not the commit's acknowledgement, which the "
+                            "table below gives)",
+                            "Что напечатала демонстрация, по измерениям pglab (`fab demo-replication`; время в первой "
+                            "строке\u00a0— момент её вывода после поиска строки на обоих резервных узлах, в целых "
+                            "секундах по часам управляющей машины, а не подтверждение коммита, которое даёт таблица "
+                            "ниже)"),
     "demo_listing": ("The demonstration's statements: the probe row committed through pgpool, the look for it on "
                      "{sync} and {lagging}, and the read on {primary} while a commit waited for {sync}, with the row "
                      "it returned (psql's unaligned output)",

@@ -316,9 +316,10 @@ PROSE: dict[str, tuple[str, str]] = {
         "(`synchronous_commit = on`, set by the role file `primary-sync-pg_c` beside `synchronous_standby_names`; "
         "the other role files keep `remote_apply`), not for its replay. A failover re-points C without its replay "
         "delay (role `sync-standby-of-…`), because a standby follows a new timeline only once its replay has "
-        "reached the fork point - with its delay C would stay on the old one that long; that is why C's lag is near "
-        "zero and C may hold more rows than "
-        "the snapshot of its primary in those steps; `fab recover` gives C its delay back. Only with both "
+        "reached the fork point - with its delay C would stay on the old one that long; that is why C replays at once "
+        "in those steps (its lag is then the age of the last transaction it replayed: right after the failover, "
+        "before the new primary's first commit reaches it, that is A's last commit before the cut) and C may hold "
+        "more rows than the snapshot of its primary; `fab recover` gives C its delay back. Only with both "
         "standbys gone would a primary run alone, its commits on its own disk only. The lab then keeps the "
         "database writable rather than stop writes, and the checker counts what that risked: "
         "{at_risk:|acknowledged write|acknowledged writes} of {acknowledged} fell in a window with no "
@@ -331,9 +332,11 @@ PROSE: dict[str, tuple[str, str]] = {
         "`synchronous_standby_names`; остальные файлы ролей оставляют `remote_apply`), а не до применения. При "
         "переключении C направляется к новому основному без задержки применения (роль `sync-standby-of-…`), "
         "потому что резервный узел переходит на новую линию времени, только когда применил WAL до точки "
-        "расхождения,\u00a0— с задержкой C оставался бы на старой линии всё это время. Поэтому на этих шагах "
-        "отставание C близко к нулю, а строк на C может быть больше, чем в снимке его основного; `fab "
-        "recover` возвращает C задержку. Только если бы пропали оба резервных узла, основной работал бы один "
+        "расхождения,\u00a0— с задержкой C оставался бы на старой линии всё это время. Поэтому на этих шагах C "
+        "применяет WAL сразу (его отставание тогда\u00a0— возраст последней применённой им транзакции: сразу "
+        "после переключения, пока до него не дошёл первый коммит нового основного, это последний коммит A перед "
+        "отключением питания), а строк на C может быть больше, чем в снимке его основного; `fab recover` "
+        "возвращает C задержку. Только если бы пропали оба резервных узла, основной работал бы один "
         "и коммиты были бы лишь на его диске. Стенд и тогда продолжает принимать запись, а не останавливает её: "
         "доступность здесь важнее, и цена этого\u00a0— коммиты, которые на время существуют только на одном "
         "диске. Проверка оценивает этот риск: подтверждённых записей в окнах без синхронного "
@@ -559,8 +562,12 @@ PROSE |= {
                  "commit records (other records are replayed at once), so this figure can be well below it. "
                  "Apply delay on the standby: measured there as "
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
-                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write. With no "
-                 "writes (before the clients start) the apply delay just grows with the time since the last "
+                 "should be about its `recovery_min_apply_delay` of {delay} s while clients write. `now()` is read on "
+                 "the standby's clock and the commit time was stamped by the primary's, so the two hosts' clock "
+                 "skew adds to the figure (on VMs a synchronous standby can show about a second; “Where the run "
+                 "happened” gives the measured offsets). With no "
+                 "writes (before the clients start, after they stop) the apply delay just grows with the time since "
+                 "the last "
                  "transaction was replayed, not a delay; `replay_lag` keeps its last measured value meanwhile. A "
                  "dash is a value PostgreSQL does not report: `replay_lag` is NULL "
                  "once the standby has replayed everything and no new WAL has come for a while (it is reset until "
@@ -572,7 +579,12 @@ PROSE |= {
                  "может быть заметно меньше задержки. Отставание применения на узле "
                  "измерено на самом резервном узле как `now() - pg_last_xact_replay_timestamp()`, возраст "
                  "последней применённой им транзакции; у C, пока клиенты пишут, оно должно быть около его "
-                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с. Когда записи нет (до запуска клиентов), "
+                 "`recovery_min_apply_delay`, то есть {delay}\u00a0с. `now()` берётся по часам резервного узла, а "
+                 "время "
+                 "коммита поставлено по часам основного, поэтому расхождение часов двух хостов входит в эту величину "
+                 "(на виртуальных машинах у синхронного резервного узла она может доходить до секунды; измеренные "
+                 "смещения часов даны в разделе «Где выполнялась работа»). Когда записи нет (до запуска клиентов "
+                 "и после их остановки), "
                  "отставание применения просто растёт со временем с момента последней применённой транзакции и "
                  "задержкой не является, а `replay_lag` сохраняет последнее измеренное значение. Прочерк "
                  "означает значение, которого PostgreSQL не сообщает (`NULL`): `replay_lag` пуст, когда резервный "
@@ -614,8 +626,10 @@ PROSE |= {
                    "этого pglab измеряет смещение часов каждого хоста относительно управляющей машины (ниже, по "
                    "времени обмена по SSH), и каждый интервал между временами по двум разным часам в отчёте указан "
                    "с этой погрешностью\u00a0— тем большей, чем медленнее обмен."),
-    "env_clocks_seen": ("In this run Stage 1 shows a skew of at least {ms} ms: {how}.",
-                        "В этой работе этап 1 показывает расхождение не меньше {ms}\u00a0мс: {how}."),
+    "env_clocks_seen": ("In this run {where} shows a skew of at least {ms} ms: {how}.",
+                        "В этой работе {where} показывает расхождение не меньше {ms}\u00a0мс: {how}."),
+    "skew_where_demo": ("Stage 1's demonstration", "демонстрация этапа 1"),
+    "skew_where_step": ("the snapshot of step {step}", "снимок шага {step}"),
     "skew_c_early": ("{lagging} showed the demonstration's row {ms} ms sooner than its replay delay allows, so its "
                      "clock is ahead of {primary}'s by at least that much",
                      "{lagging} показал строку демонстрации на {ms}\u00a0мс раньше, чем позволяет его задержка "
@@ -625,10 +639,10 @@ PROSE |= {
                           "коммит, сделанный при остановленном {sync}, освободился на {ms}\u00a0мс раньше, чем "
                           "позволяет задержка {lagging}, значит, часы {lagging} впереди часов {primary} по меньшей "
                           "мере на столько"),
-    "skew_negative_age": ("a standby showed an apply delay below zero, so its clock is behind its primary's by at "
-                          "least that much",
-                          "резервный узел показал отрицательное отставание применения, значит, его часы отстают от "
-                          "часов основного узла по меньшей мере на столько"),
+    "skew_negative_age": ("{host} showed an apply delay of \u2212{ms} ms there, with {then} primary, so {host}'s "
+                          "clock is behind {then}'s by at least that much",
+                          "{host} показал там отставание применения \u2212{ms}\u00a0мс при основном узле {then}, "
+                          "значит, часы {host} отстают от часов {then} по меньшей мере на столько"),
     "env_offsets_short": ("The skew of at least {ms} ms implied above is more than these offsets allow between any "
                           "two hosts (at most {allow} ms): the clocks moved beyond the readings at some time, so an "
                           "interval across two clocks may be off by more than the error given with it.",
@@ -636,6 +650,34 @@ PROSE |= {
                           "между любыми двумя хостами (не больше {allow}\u00a0мс): в какой-то момент часы ушли "
                           "дальше отсчётов, поэтому интервал между временами по двум разным часам может быть неточен "
                           "больше, чем на указанную при нём погрешность."),
+    "no_output": ("(no output: no row)", "(вывода нет: ни одной строки)"),
+    "probe_reads": ("Each look for probe row {id} on the standbys: `SELECT count(*) FROM replication_probes WHERE id "
+                    "= {id}` with `psql` over SSH",
+                    "Каждый поиск пробной строки {id} на резервных узлах: `SELECT count(*) FROM replication_probes "
+                    "WHERE id = {id}` через `psql` по SSH"),
+    "probe_read_end": ("Read ended (UTC, control machine)", "Конец чтения (UTC, управляющая машина)"),
+    "probe_reads_n": ("Reads", "Чтений"),
+    "probe_read_took": ("Took (SSH and psql)", "Длительность (SSH и psql)"),
+    "probe_read_after": ("Since the commit's acknowledgement", "После подтверждения коммита"),
+    "probe_reads_note": ("Consecutive reads on a node with the same result are one row. A read's time is when its "
+                         "SSH call returned, so each figure includes that read's own round trip: for the synchronous "
+                         "standby it is an upper bound of when the row was there.",
+                         "Подряд идущие чтения на одном узле с одним результатом показаны одной строкой. Время "
+                         "чтения\u00a0— момент, когда вернулся вызов по SSH, поэтому в каждое число входит и "
+                         "обмен этого чтения: для синхронного резервного узла это верхняя граница момента, когда "
+                         "строка там уже была."),
+    "demo_commits": ("The commits made on {primary} itself with a standby stopped, as `psql` printed them "
+                     "(`\\timing`: the time from sending the statement to its acknowledgement)",
+                     "Коммиты, сделанные прямо на {primary} при остановленном резервном узле, как их напечатал "
+                     "`psql` (`\\timing`: время от отправки оператора до подтверждения)"),
+    "slots_read": ("`pg_replication_slots` on {host} right after its rejoin (read at {at}, the control machine's "
+                   "clock)",
+                   "`pg_replication_slots` на {host} сразу после его возврата (чтение в {at} по часам управляющей "
+                   "машины)"),
+    "facts_read": ("{host}'s own facts read by `fab recover` before the rejoin (`pglab-node facts` over SSH, at {at} "
+                   "on the control machine's clock)",
+                   "Собственные сведения {host}, прочитанные `fab recover` перед возвратом (`pglab-node facts` по "
+                   "SSH, в {at} по часам управляющей машины)"),
     "slots_table": ("Replication slots of each node after the recovery (pg_replication_slots)",
                     "Слоты репликации каждого узла после восстановления (pg_replication_slots)"),
     "slot_active": ("Active", "Активен"),

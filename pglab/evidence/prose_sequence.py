@@ -181,10 +181,27 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_weighed_primary": ("running, not a standby", "работает, не резервный"),
     "seq_weighed_stopped": ("stopped", "остановлен"),
     "seq_facts_node": ("{node} {took}", "{node}\u00a0— {took}"),
-    "seq_facts_syn": ("{node} {took} (its SYN unanswered: not read)",
-                      "{node}\u00a0— {took} (ответа на SYN не было, состояние не читалось)"),
-    "seq_facts_silent": ("`failover.sh` gave up on {node}: no answer to a SYN within {took}, its facts not read",
-                         "`failover.sh` не дождался от {node} ответа на SYN ({took}), его состояние не читалось"),
+    "seq_facts_node_syn": ("{node} {took} (its SYN unanswered within `SYN_TIMEOUT`: not read; the rest of the time "
+                           "is the script's own work around the wait, not timed part by part)",
+                           "{node}\u00a0— {took} (ответа на SYN за `SYN_TIMEOUT` не было, состояние не читалось; "
+                           "остальное время\u00a0— собственная работа сценария вокруг ожидания, по частям не "
+                           "замерялась)"),
+    "seq_facts_node_ssh": ("{node} {took} (`pglab-node facts` over SSH failed: not read)",
+                           "{node}\u00a0— {took} (`pglab-node facts` по SSH не удался, состояние не прочитано)"),
+    "seq_facts_node_unknown": ("{node} {took} (`unreachable=yes`: not read)",
+                               "{node}\u00a0— {took} (`unreachable=yes`, состояние не прочитано)"),
+    "seq_facts_unread_syn": ("`failover.sh` gave up on {node}: no answer to a SYN within `SYN_TIMEOUT`, its facts "
+                             "not read (its line: {took} in all, with the script's own work around the wait)",
+                             "`failover.sh` не дождался от {node} ответа на SYN за `SYN_TIMEOUT`, его состояние не "
+                             "читалось (по его строке всего {took}, вместе с работой сценария вокруг ожидания)"),
+    "seq_facts_unread_ssh": ("`failover.sh` could not read {node}'s facts: `pglab-node facts` over SSH failed after "
+                             "{took}",
+                             "`failover.sh` не прочитал состояние {node}: `pglab-node facts` по SSH не удался "
+                             "(за {took})"),
+    "seq_facts_unread_unknown": ("`failover.sh` did not read {node}'s facts: its line says `unreachable=yes` after "
+                                 "{took}",
+                                 "`failover.sh` не прочитал состояние {node}: его строка через {took} "
+                                 "говорит `unreachable=yes`"),
     "seq_facts": ("`failover.sh` has read {node}'s facts ({took} by its own line)",
                   "`failover.sh` прочитал состояние {node} (по его собственной строке\u00a0— за {took})"),
     "seq_nodes_poweroff": ("The failed host {failed} had no power: `failover.sh` reads only the facts of a failed "
@@ -196,20 +213,61 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                            "узла (хосту {failed} был лишь отправлен SYN, и ответа на него не было в течение "
                            "`SYN_TIMEOUT` = {syn}\u00a0с, приложение А)."),
     "seq_nodes_switchover": ("The host of {failed} kept running (only its PostgreSQL was stopped), so "
-                             "`failover.sh` read the facts of all three nodes; at the failover the same step took "
-                             "{before}. Its stop had also ended the WAL stream of both standbys, so no WAL receiver's "
-                             "process title gave a standby's WAL position, and `pglab-node facts quick` did what it "
-                             "does then: asked PostgreSQL for it with a query (`psql`; at the failover the titles gave "
-                             "it without one; `facts` in `pglab-node`); {failed}'s own "
-                             "facts, its PostgreSQL stopped, come from its files (`pg_controldata`, `pg_waldump`).",
+                             "`failover.sh` tried to read the facts of all three nodes; at the failover the same step "
+                             "took {before}. Its stop had also ended the WAL stream of both standbys, so no WAL "
+                             "receiver's process title gave a standby's WAL position, and `pglab-node facts quick` "
+                             "then asks PostgreSQL for it with a query (`psql`; at the failover the titles gave it "
+                             "without one), as its code does (`facts` in `pglab-node`; the run does not log which way "
+                             "it took).{own}",
                              "Хост {failed} продолжал работать (остановлен был только PostgreSQL), поэтому "
-                             "`failover.sh` читал состояние всех трёх узлов; при переключении на B тот же шаг занял "
-                             "{before}. Остановка {failed} к тому же прервала поток WAL обоих резервных узлов, поэтому "
-                             "позицию WAL резервного узла не давало название процесса приёмника WAL, и `pglab-node "
-                             "facts quick` сделал то, что делает в этом случае: получил её запросом к PostgreSQL "
-                             "(`psql`; при переключении на B её давали названия процессов, без запроса; "
-                             "`facts` в `pglab-node`); состояние самого {failed}, где PostgreSQL остановлен, "
-                             "берётся из его файлов (`pg_controldata`, `pg_waldump`)."),
+                             "`failover.sh` пытался прочитать состояние всех трёх узлов; при переключении на B тот "
+                             "же шаг занял {before}. Остановка {failed} к тому же прервала поток WAL обоих резервных "
+                             "узлов, поэтому позицию WAL резервного узла не давало название процесса приёмника WAL, "
+                             "и `pglab-node facts quick` в этом случае получает её запросом к PostgreSQL (`psql`; при "
+                             "переключении на B её давали названия процессов, без запроса),\u00a0— так устроен его "
+                             "код (`facts` в `pglab-node`; каким путём он пошёл, работа не записывает).{own}"),
+    "seq_switchover_own_read": (" {failed}'s own facts, its PostgreSQL stopped, came from its files "
+                                "(`pg_controldata`, `pg_waldump`).",
+                                " Состояние самого {failed}, где PostgreSQL остановлен, взято из его файлов "
+                                "(`pg_controldata`, `pg_waldump`)."),
+    "seq_switchover_own_syn": (" {failed} itself was not read: the probe of its SSH port did not finish within "
+                               "`SYN_TIMEOUT` = {syn} s ({took} in all by its line), though its host was running. In "
+                               "this run's `failover.sh` that budget also holds starting `timeout` and `bash` on the "
+                               "pgpool host's CPU, so the probe could not tell a silent host from a busy pgpool host "
+                               "(a newer `failover.sh` starts no program for it). `pglab-rules` weighs an unread node "
+                               "as silent and decides from the others, as at a power-off.",
+                               " Сам {failed} не прочитан: проверка его порта SSH не завершилась за `SYN_TIMEOUT` = "
+                               "{syn}\u00a0с (по его строке всего {took}), хотя хост работал. В `failover.sh` этой "
+                               "работы в это время входит и запуск `timeout` и `bash` на процессоре хоста pgpool, "
+                               "поэтому проверка не могла отличить молчащий хост от занятого хоста pgpool (более "
+                               "новый `failover.sh` для неё программ не запускает). `pglab-rules` считает "
+                               "непрочитанный узел молчащим и решает по остальным, как при отключении питания."),
+    "seq_switchover_own_syn_builtin": (" {failed} itself was not read: its SSH port did not answer a SYN within "
+                                       "`SYN_TIMEOUT` = {syn} s, although its host was running (the probe starts no "
+                                       "program: a fork of the script connects, a built-in `read` waits); why it "
+                                       "missed the wait, the run does not show. `pglab-rules` weighs an unread node as "
+                                       "silent and decides from the others, as at a power-off.",
+                                       " Сам {failed} не прочитан: его порт SSH не ответил на SYN за `SYN_TIMEOUT` = "
+                                       "{syn}\u00a0с, хотя хост работал (проверка не запускает программ: соединяется "
+                                       "ответвлённая копия сценария, ждёт встроенная команда `read`); почему ожидание "
+                                       "истекло, работа не показывает. `pglab-rules` считает непрочитанный узел "
+                                       "молчащим и решает по остальным, как при отключении питания."),
+    "seq_switchover_own_ssh": (" {failed} itself was not read: `pglab-node facts` over SSH failed there. `pglab-rules` "
+                               "weighs an unread node as silent and decides from the others, as at a power-off.",
+                               " Сам {failed} не прочитан: `pglab-node facts` по SSH на нём не удался. `pglab-rules` "
+                               "считает непрочитанный узел молчащим и решает по остальным, как при отключении "
+                               "питания."),
+    "seq_switchover_own_unknown": (" {failed} itself was not read (its line says `unreachable=yes`): either its SSH "
+                                   "port missed the SYN wait (`SYN_TIMEOUT` = {syn} s, which also holds starting "
+                                   "`timeout` and `bash` on the pgpool host's CPU) or `pglab-node facts` over SSH "
+                                   "failed; this run's `failover.sh` did not log which (newer runs do). `pglab-rules` "
+                                   "weighs an unread node as silent and decides from the others, as at a power-off.",
+                                   " Сам {failed} не прочитан (его строка говорит `unreachable=yes`): либо его порт "
+                                   "SSH не ответил на SYN за `SYN_TIMEOUT` = {syn}\u00a0с (в это ожидание входит и "
+                                   "запуск `timeout` и `bash` на процессоре хоста pgpool), либо не удался "
+                                   "`pglab-node facts` по SSH; какое из двух, `failover.sh` этой работы не записывал "
+                                   "(более новые версии записывают). `pglab-rules` считает непрочитанный узел "
+                                   "молчащим и решает по остальным, как при отключении питания."),
     "seq_promote": ("From the decision to its line `promoted` it took {promote}; {target} itself went from the "
                     "promote request to accepting writes in {node} by its own clock. The rest is `pglab-node "
                     "promote` over SSH around it - it waits for the node to accept writes, then sets its role "
@@ -227,47 +285,50 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                     "запросы с {back} (первая) до {all} (последняя). {children}"),
     # pgpool-II 4.3.5, src/main/pgpool_main.c, failover(): which children it restarts, and its sleep(1) before it
     # restarts the PCP process (the main process reaps and replaces exited children only after failover() returns)
-    "seq_children_poweroff": ("pgpool's log at its level has no line between `failover done` and the sessions' "
-                              "return. By pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function `failover()`), "
+    "seq_children_poweroff": ("pgpool's lines between `failover done` and the sessions' return are about its "
+                              "children (each child's exit and replacement) and are left out of the table. By "
+                              "pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function `failover()`), "
                               "at a failover of the primary the main process kills every child process and forks a "
                               "new one in its place before it logs `failover done`; a child that gets a query while "
                               "the failover is still under way exits (`pool_virtual_main_db_node_id()`), so a session "
                               "may need another try.",
-                              "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
-                              "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
+                              "Строки pgpool между `failover done` и возвращением сессий касаются его дочерних "
+                              "процессов (завершение и замена каждого) и в таблицу не включены. По исходному коду "
+                              "pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
                               "`failover()`) при переключении с ведущего узла главный процесс завершает все дочерние "
                               "процессы и порождает на их месте новые ещё до строки `failover done`; дочерний процесс, "
                               "получивший запрос, пока переключение не закончено, завершается "
                               "(`pool_virtual_main_db_node_id()`), поэтому сессии может понадобиться ещё одна "
                               "попытка."),
-    "seq_children_switchover": ("pgpool's log at its level has no line between `failover done` and the sessions' "
-                                "return. By pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function "
-                                "`failover()`), the detach of a primary that is not pgpool's main node (A, node 0, is "
-                                "attached again) takes the branch for a switchover: only the children whose session "
-                                "was balanced to {failed} are killed and forked anew - near its end, after "
-                                "`failover.sh` and the search for the new primary - every other one is flagged to exit "
-                                "when it next takes a client, and while the failover runs each child a reconnecting "
-                                "session reaches exits; the main process replaces the children that exited only after "
-                                "`failover done` and a 1 s sleep (`sleep(1)` before it restarts its PCP process). "
-                                "pgpool ran {children:|child|children} here: a session that reconnects after "
-                                "`failover done` finds a live one unless the retries during the failover used them "
-                                "all up; whether they did is counted under table ⟦next:pause⟧.",
-                                "Между `failover done` и возвращением сессий журнал pgpool на этом уровне ничего не "
-                                "пишет. По исходному коду pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция "
-                                "`failover()`) отключение ведущего узла, который не является главным узлом pgpool "
-                                "(A, узел 0, уже снова подключён), идёт по ветке плановой смены основного узла: только "
-                                "дочерние процессы, сессии которых были направлены на {failed}, завершаются и "
-                                "порождаются заново\u00a0— в конце, после `failover.sh` и поиска нового основного "
-                                "узла,\u00a0— остальные помечаются на завершение при следующем подключении клиента, "
-                                "а пока идёт "
-                                "переключение, завершается каждый дочерний процесс, к которому подключается сессия; "
-                                "главный процесс замещает завершившиеся только после "
-                                "`failover done` и паузы в 1\u00a0с (`sleep(1)` перед перезапуском процесса PCP). "
-                                "Здесь у pgpool было {children:|дочерний процесс|дочерних процесса|дочерних "
-                                "процессов}: сессия, подключающаяся после "
-                                "`failover done`, находит живой процесс, если только повторные попытки во время "
-                                "переключения не израсходовали их все; так ли было здесь, подсчитано под "
-                                "таблицей ⟦next:pause⟧."),
+    "seq_children_switchover": ("pgpool's lines between `failover done` and the sessions' return are about its "
+                                "children (each child's exit and replacement) and are left out of the table. By "
+                                "pgpool-II 4.3.5's source (`src/main/pgpool_main.c`, function `failover()`), the "
+                                "detach of a primary that is not pgpool's main node (A, node 0, is attached again) "
+                                "takes the branch for a switchover: the children whose pool uses {failed} are killed "
+                                "at once (each logged `child pid … needs to restart because pool … uses backend …`), "
+                                "and "
+                                "near its end, after `failover.sh` and the search for the new primary, the main "
+                                "process signals them once more and forks new ones in their place; every other child "
+                                "gets a restart flag at the end. While the "
+                                "failover runs, each child a reconnecting session reaches exits, and the main process "
+                                "reaps and replaces exited children only after `failover done`, a 1 s sleep and the "
+                                "restart of its PCP process. pgpool ran {children:|child|children} here; what became "
+                                "of them is counted under table ⟦next:pause⟧.",
+                                "Строки pgpool между `failover done` и возвращением сессий касаются его дочерних "
+                                "процессов (завершение и замена каждого) и в таблицу не включены. По исходному коду "
+                                "pgpool-II 4.3.5 (`src/main/pgpool_main.c`, функция `failover()`) отключение ведущего "
+                                "узла, который не является главным узлом pgpool (A, узел 0, уже снова подключён), "
+                                "идёт по ветке плановой смены основного узла: дочерним процессам, пул которых "
+                                "использует {failed}, главный процесс сразу посылает сигнал завершения (для каждого "
+                                "пишется `child pid … needs to restart because pool … uses backend …`), а в конце, "
+                                "после `failover.sh` и поиска нового основного узла, посылает его им ещё раз и "
+                                "порождает на их месте новые; остальным в конце ставится флаг перезапуска. Пока идёт "
+                                "переключение, завершается каждый дочерний "
+                                "процесс, к которому подключается сессия, а главный процесс обрабатывает их "
+                                "завершение и замещает их только после `failover done`, паузы в 1\u00a0с и "
+                                "перезапуска процесса PCP. Здесь у pgpool было {children:|дочерний процесс|дочерних "
+                                "процесса|дочерних процессов}; что с ними стало, подсчитано под таблицей "
+                                "⟦next:pause⟧."),
     "seq_children_two_clocks": (" The interval from `failover done` to the sessions' return is measured across two "
                                 "clocks only and is not broken down further.",
                                 " Промежуток от `failover done` до возвращения сессий измерен только по двум разным "
@@ -452,6 +513,107 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                        "дочерний процесс pgpool и завершался, как завершается любой дочерний процесс, получивший "
                        "подключение, пока идёт переключение, а замену главный процесс до конца переключения не "
                        "порождает (pgpool-II 4.3.5, `reaper()`)."),
+    "seen_during": ("pgpool's own lines on its children (pgpool's clock) show where the attempts went. While it "
+                    "ran the failover, {killed}; {took}{flagged}.",
+                    "Куда делись попытки, показывают собственные строки pgpool о его дочерних процессах (по часам "
+                    "pgpool). Пока шло переключение, {killed}; {took}{flagged}."),
+    "seen_killed_none": ("no child was killed for using {failed} (pgpool logs `child pid … needs to restart because "
+                         "pool … uses backend …` for each such child, and its log has no such line){gone}",
+                         "ни один дочерний процесс не был завершён из-за соединения с {failed} (для каждого такого "
+                         "процесса pgpool пишет `child pid … needs to restart because pool … uses backend …`, и "
+                         "таких строк в журнале нет){gone}"),
+    "seen_gone": (": the {n:|child|children} that had served the sessions had exited already, reaped from {first} to "
+                  "{last}, before `starting degeneration` ({start})",
+                  ": дочерние процессы, обслуживавшие сессии ({n}), к тому времени уже завершились\u00a0— главный "
+                  "процесс обработал их завершение с {first} до {last}, до строки `starting degeneration` ({start})"),
+    "seen_killed": ("{n:|child was|children were} killed for using {failed} (`child pid … needs to restart because "
+                    "pool … uses backend …`)",
+                    "из-за соединения с {failed} завершено дочерних процессов: {n} (`child pid … needs to restart "
+                    "because pool … uses backend …`)"),
+    "seen_took": ("{n:|child|children} logged `selecting backend connection` - each had just taken a session's "
+                  "attempt and logged its client in - from {first} to {last}",
+                  "{n:|дочерний процесс записал|дочерних процесса записали|дочерних процессов записали} "
+                  "`selecting backend connection` (каждый только что принял попытку сессии и проверил вход "
+                  "клиента) с {first} до {last}"),
+    "seen_took_none": ("no child logged `selecting backend connection`",
+                       "ни один дочерний процесс не записал `selecting backend connection`"),
+    "seen_flagged": ("; {n:|child|children} exited by the restart flag of the last attach (`failover or failback "
+                     "event detected` - `restarting myself`, {when}), without a client",
+                     "; {n:|дочерний процесс завершился|дочерних процесса завершились|дочерних процессов "
+                     "завершились} по флагу перезапуска от последнего подключения узла (`failover or failback event "
+                     "detected`\u00a0— `restarting myself`, {when}), без клиента"),
+    "seen_at": ("at {at}", "в {at}"),
+    "seen_from_to": ("from {first} to {last}", "с {first} до {last}"),
+    "seen_reaped": ("The main process reaps no child inside `failover()`: after `failover done` ({done}) it logged "
+                    "{n:|child|children} that had run before the failover as exited (`child process … exits with "
+                    "status …`; in pgpool-II 4.3.5 a child given a connection while the failover runs exits, in "
+                    "`pool_virtual_main_db_node_id()`) - {every}.",
+                    "Внутри `failover()` главный процесс не обрабатывает завершение дочерних: после `failover done` "
+                    "({done}) он записал как завершившиеся {n:|дочерний процесс, работавший|дочерних процесса, "
+                    "работавших|дочерних процессов, работавших} до переключения (`child process … exits with "
+                    "status …`; в pgpool-II 4.3.5 дочерний процесс, получивший подключение во время переключения, "
+                    "завершается, в `pool_virtual_main_db_node_id()`),\u00a0— {every}."),
+    "seen_every": ("every one of its {children} children, so before the failover's end none was left to take a "
+                   "connection",
+                   "это все {children:|дочерний процесс|дочерних процесса|дочерних процессов} pgpool, так что до "
+                   "конца переключения принять подключение было некому"),
+    "seen_not_every": ("not every one of its {children} children: the others stayed alive to take connections",
+                       "это не все {children:|дочерний процесс|дочерних процесса|дочерних процессов} pgpool: "
+                       "остальные оставались живы и могли принимать подключения"),
+    "seen_silent_fresh": ("The other {n} wrote neither line: they had been forked after the last attach, once the "
+                          "restart flag on their slots had been used up by the children before them (which exited "
+                          "by it), and a child without the flag takes a client without a line.",
+                          "Остальные ({n}) не записали ни той, ни другой строки: они были порождены после последнего "
+                          "подключения узла, когда флаг перезапуска в их ячейках уже израсходовали их "
+                          "предшественники (завершившиеся по нему), а без флага дочерний процесс принимает клиента "
+                          "без записи в журнал."),
+    "seen_silent": ("The other {n} wrote neither line: a child with no restart flag on it (forked after the last "
+                    "attach, or having taken a client since) takes a client without a line.",
+                    "Остальные ({n}) не записали ни той, ни другой строки: дочерний процесс без флага перезапуска "
+                    "(порождённый после последнего подключения узла или с тех пор уже принимавший клиента) "
+                    "принимает клиента без записи в журнал."),
+    "seen_closed_apart": ("So {n} children exited by taking a client, where the sessions saw {closed} attempts "
+                          "closed: the records do not match one to one.",
+                          "Итак, {n} дочерних процессов завершились, приняв клиента, а сессии видели {closed} "
+                          "оборванных попыток: записи не сходятся один к одному."),
+    "seen_flagged_during": ("pgpool's own lines on its children (pgpool's clock) go on from there: while the "
+                            "failover ran, {n:|child|children} exited by the restart flag of the last attach on "
+                            "its slot (`failover or failback event detected` - `restarting myself`, from {first} to "
+                            "{last}) - children `failover()` had forked near its end in place of those it killed "
+                            "(it logs no line for those forks) - so they took no session.",
+                            "Собственные строки pgpool о дочерних процессах (по часам pgpool) показывают дальнейшее: "
+                            "пока шло переключение, {n:|дочерний процесс завершился|дочерних процесса "
+                            "завершились|дочерних процессов завершились} по флагу перезапуска от последнего "
+                            "подключения узла в своей ячейке (`failover or failback event detected`\u00a0— "
+                            "`restarting myself`, с {first} до {last})\u00a0— это процессы, которые `failover()` "
+                            "породил в конце на месте завершённых (об этих порождениях он строк не пишет),\u00a0— "
+                            "так что сессий они не приняли."),
+    "seen_after": ("After `failover done` ({done}) the main process reaped {reaped:|exited child|exited children}, "
+                   "from {reaped_from}; {restarted:|line|lines} `restarting myself` followed; it forked "
+                   "{forked:|child|children} in all, the last at {settled}; the first session's login through "
+                   "pgpool ended at {login} (the client's clock), {gap} {way}.",
+                   "После `failover done` ({done}) главный процесс обработал завершение {reaped:|дочернего "
+                   "процесса|дочерних процессов|дочерних процессов}, начиная с {reaped_from}; за этим последовали "
+                   "{restarted:|строка|строки|строк} `restarting myself`; всего он породил {forked:|дочерний "
+                   "процесс|дочерних процесса|дочерних процессов}, последний в {settled}; вход первой сессии через "
+                   "pgpool закончился в {login} по часам клиентского хоста, {way} {gap}."),
+    "seen_later": ("after that fork", "после этого порождения, через"),
+    "seen_earlier": ("before that fork", "до этого порождения, за"),
+    "seen_reconciled": ("Of the {reaped} reaped, {killed} are the children `Restart all children` killed at the "
+                        "failover's start, the other {inside} those `failover()` forked near its end: {flagged} wrote "
+                        "`restarting myself` before `failover done`, {restarted} after it, {silent} no line - and "
+                        "each of these {inside} got a replacement, hence the {forked} forks.",
+                        "Из {reaped} обработанных завершений {killed}\u00a0— дочерние процессы, завершённые строкой "
+                        "`Restart all children` в начале переключения, остальные {inside}\u00a0— порождённые "
+                        "`failover()` в его конце: {flagged} записали `restarting myself` до `failover done`, "
+                        "{restarted}\u00a0— после, {silent}\u00a0— ни одной строки; каждому из этих {inside} "
+                        "нашлась замена, отсюда {forked} порождений."),
+    "seen_queue": ("So the attempts that got in, begun from {a} to {b}, were closed by no child: they waited in the "
+                   "queue of pgpool's listening socket until one of the children forked after `failover done` took "
+                   "them - which is why they took {took}.",
+                   "Поэтому удавшиеся попытки, начатые с {a} до {b}, не оборвал ни один дочерний процесс: они ждали "
+                   "в очереди слушающего сокета pgpool, пока их не принял один из процессов, порождённых после "
+                   "`failover done`,\u00a0— потому они и длились {took}."),
     "span_range": ("{low} to {high}", "от {low} до {high}"),
     "spent_children_none": ("That is no fewer than pgpool's {children} children, so none was left to take a "
                             "connection: the attempts that got in, begun from {a} to {b}, were closed by none and "

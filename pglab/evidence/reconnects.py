@@ -5,7 +5,9 @@ replaces none before `failover done` (`src/main/pgpool_main.c`, `failover()`).""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import dataclass
 
 from pglab.evidence import availability, clocks, sequence
 from pglab.evidence.appendix import shorten
@@ -63,8 +65,127 @@ ATTEMPT_FAILED = "connection failed"
 CLOSED = ("EOF detected", "server closed the connection")
 
 
+SETTLED_GAP_S = 2.0  # pgpool's reaping and forking after a failover: a line per child, each within this of the last
+BEFORE_S = 5.0  # the sessions' children that exit as the failed node goes: reaped this long before the failover
+PID = re.compile(r"(?:with pid:|child pid) (\d+)")  # the child's pid, in the main process's lines or its own
+
+
+def pid_of(line: dict) -> str:
+    return PID.search(line["line"])[1]
+
+
+@dataclass(frozen=True)
+class ChildrenSeen:
+    """What pgpool's own lines say of its children around one failover (pgpool's clock): before it, the children
+    reaped just before it began (the sessions' own, gone with the failed node); while it ran, the children it
+    killed for using the failed node, those that took a client (`selecting backend connection`), those that exited
+    by their restart flag (`restarting myself`); after `failover done`, in the burst of reaping and forking: how many
+    exited children it reaped (and how many of them had run before the failover, of those how many were forked
+    after the last attach), how many replacements exited at once by their flag, how many it forked, the last when."""
+
+    gone_before: list[float]
+    killed: int
+    took: list[float]
+    flagged: list[float]
+    reaped: int
+    reaped_from: float | None
+    before: int  # children that had run before the failover, reaped after it
+    fresh: int  # of those: forked after the last attach, so with no restart flag
+    restarted: int
+    forked: int
+    settled: float | None
+
+
+def children_seen(children: list[dict], start: float, done: float, attached: float | None = None
+                  ) -> ChildrenSeen | None:
+    """pgpool's lines on its children around the failover that began at `start` and ended at `done` (`attached`:
+    the last attach before it), None for a run that did not collect them."""
+    if not children:
+        return None
+    lines = sorted(children, key=lambda c: c["ts"])
+    during = [c for c in lines if start <= c["ts"] <= done]
+    burst: list[dict] = []
+    for c in (c for c in lines if c["ts"] > done):
+        if burst and c["ts"] - burst[-1]["ts"] > SETTLED_GAP_S:
+            break
+        burst.append(c)
+    of = lambda part, label: [c for c in part if c["label"] == label]  # noqa: E731
+    forked_in_burst = {pid_of(c) for c in of(burst, "child forked")}
+    old = {pid_of(c) for c in of(burst, "child exited")} - forked_in_burst
+    born = {pid_of(c): c["ts"] for c in of(lines, "child forked") if c["ts"] < start}
+    forks = of(burst, "child forked")
+    just_before = [c for c in lines if start - BEFORE_S <= c["ts"] < start]
+    by_flag = {pid_of(c) for c in of(just_before, "child restarts itself")}  # idle ones, exiting by their flag
+    return ChildrenSeen(
+        gone_before=[c["ts"] for c in of(just_before, "child exited") if pid_of(c) not in by_flag],
+        killed=len(of(during, "child killed for the failed node")),
+        took=[c["ts"] for c in of(during, "child took a client")],
+        flagged=[c["ts"] for c in of(during, "child restarts itself")],
+        reaped=len(of(burst, "child exited")), reaped_from=min((c["ts"] for c in of(burst, "child exited")),
+                                                               default=None),
+        before=len(old), fresh=sum(attached is not None and born.get(pid, 0) > attached for pid in old),
+        restarted=len(of(burst, "child restarts itself")), forked=len(forks),
+        settled=forks[-1]["ts"] if forks else None)
+
+
+def children_after(t: dict, seen: ChildrenSeen, done: float, stories: list, run: clocks.Clocks,
+                   during: bool = False, killed_all: int = 0) -> str:
+    """After `failover done`: the reaping and forking pgpool logged, and when the first session's login through
+    pgpool ended (`during`: first the children that exited by their restart flag while the failover ran;
+    `killed_all`: the children `Restart all children` killed at its start, to reconcile the counts with)."""
+    logins = [s.connected[1] for s in stories if s.connected]
+    if seen.settled is None or seen.reaped_from is None or not logins:
+        return ""
+    flagged = t["seen_flagged_during"].format(n=len(seen.flagged), first=clock(seen.flagged[0]),
+                                              last=clock(seen.flagged[-1])) + " " if during and seen.flagged else ""
+    gap = run.span(seen.settled, "pgpool", min(logins), "client")
+    out = flagged + t["seen_after"].format(
+        done=clock(done), reaped=seen.reaped, reaped_from=clock(seen.reaped_from), restarted=seen.restarted,
+        forked=seen.forked, settled=clock(seen.settled), login=clock(min(logins)),
+        gap=clocks.words(t, gap), way=t["seen_later" if gap.seconds >= 0 else "seen_earlier"])
+    inside = seen.reaped - killed_all
+    silent = inside - len(seen.flagged) - seen.restarted
+    if killed_all and inside > 0 and silent >= 0:
+        out += " " + t["seen_reconciled"].format(reaped=seen.reaped, killed=killed_all, inside=inside,
+                                                 flagged=len(seen.flagged), restarted=seen.restarted, silent=silent,
+                                                 forked=seen.forked)
+    return out
+
+
+def when(t: dict, moments: list[float]) -> str:
+    """'at T' for one moment, 'from T1 to T2' for several."""
+    return t["seen_at"].format(at=clock(moments[0])) if len(moments) == 1 else \
+        t["seen_from_to"].format(first=clock(moments[0]), last=clock(moments[-1]))
+
+
+def children_said(t: dict, lab: Lab, seen: ChildrenSeen, marks: list[sequence.Mark], stories: list,
+                  run: clocks.Clocks, closed: int) -> str:
+    """pgpool's lines on its children at the switch-back in words: what settles why the attempts that got in had
+    waited (`stories`: the sessions' pauses; `closed`: the attempts a child closed, by the sessions' records)."""
+    failed = sequence.failed_host(lab, "switchover")
+    done = next(m for m in marks if m.what == "seq_failover_done")
+    start = next(m for m in marks if m.what == "seq_degeneration")
+    gone = t["seen_gone"].format(n=len(seen.gone_before), first=clock(seen.gone_before[0]),
+                                 last=clock(seen.gone_before[-1]), start=clock(start.ts)) if seen.gone_before else ""
+    killed = t["seen_killed_none"].format(failed=failed, gone=gone) if not seen.killed else \
+        t["seen_killed"].format(n=seen.killed, failed=failed)
+    took = t["seen_took"].format(n=len(seen.took), first=clock(seen.took[0]), last=clock(seen.took[-1])) \
+        if seen.took else t["seen_took_none"]
+    flagged = t["seen_flagged"].format(n=len(seen.flagged), when=when(t, seen.flagged)) if seen.flagged else ""
+    every = seen.before >= lab.timing.pool_children
+    silent = seen.before - len(seen.took) - len(seen.flagged)
+    out = t["seen_during"].format(killed=killed, took=took, flagged=flagged) + " " + t["seen_reaped"].format(
+        n=seen.before, done=clock(done.ts),
+        every=t["seen_every" if every else "seen_not_every"].format(children=lab.timing.pool_children))
+    if silent > 0:
+        out += " " + t["seen_silent_fresh" if silent == seen.fresh else "seen_silent"].format(n=silent)
+    if len(seen.took) + silent != closed:
+        out += " " + t["seen_closed_apart"].format(n=len(seen.took) + silent, closed=closed)
+    return out + " " + children_after(t, seen, done.ts, stories, run)
+
+
 def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
-                   run: clocks.Clocks, secs) -> str:
+                   run: clocks.Clocks, secs, children: list[dict] | None = None, attached: float | None = None) -> str:
     """The switch-back's reconnection attempts a pgpool child took and closed (a child that takes a connection while
     pgpool-II 4.3.5 runs a failover exits, and none is replaced before its end: `reaper()` forks no child while
     `switching`), against pgpool's children: as many or more, and none was left; fewer, and what the records say
@@ -86,10 +207,16 @@ def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: 
     began = min(s.connected[0] for s in stories), max(s.connected[0] for s in stories)
     said = t["spent_children"].format(n=len(closed), first=clock(closed[0]["ts"]), last=clock(closed[-1]["ts"]),
                                       error=common)
+    start = next((m for m in marks if m.what == "seq_degeneration"), None)
+    done = next((m for m in marks if m.what == "seq_failover_done"), None)
+    seen = children_seen(children or [], start.ts, done.ts, attached) if start and done else None
+    if seen is not None:
+        queue = t["seen_queue"].format(took=took, a=clock(began[0]), b=clock(began[1])) \
+            if seen.before >= lab.timing.pool_children else ""
+        return " ".join(filter(None, (said, children_said(t, lab, seen, marks, stories, run, len(closed)), queue)))
     if len(closed) >= lab.timing.pool_children:
         return said + " " + t["spent_children_none"].format(children=lab.timing.pool_children, took=took,
                                                             a=clock(began[0]), b=clock(began[1]))
-    done = next((m for m in marks if m.what == "seq_failover_done"), None)
     waited = run.span(began[1], "client", done.ts, done.clock) if done else None
     if waited is None or waited.seconds - (waited.bound or 0) <= 0:  # not all begun surely before it
         return said + " " + t["spent_children_left"].format(children=lab.timing.pool_children, took=took)

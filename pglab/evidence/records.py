@@ -41,6 +41,7 @@ class Evidence:
     configuration: dict = field(default_factory=dict)
     commands: list[dict] = field(default_factory=list)
     recover_logs: list[dict] = field(default_factory=list)  # log messages of the rejoin and the switch-back
+    children: list[dict] = field(default_factory=list)  # pgpool's lines about its child processes (newer runs)
     environment: dict = field(default_factory=dict)  # where the run happened (pglab/evidence/environment.py)
     samples: dict = field(default_factory=dict)  # a few rows of each table from the primary at the end
 

@@ -42,6 +42,7 @@ from pglab.evidence import (
     environment,
     host_commands,
     plot,
+    readings,
     reconnects,
     recover_time,
     rejoin,
@@ -103,6 +104,7 @@ def load_evidence(ctx: LabContext) -> Evidence:
                     demo=demo, verify=load("verify.json", {}) or {},
                     configuration=load("configuration.json", {}) or {}, commands=load("commands.json", []),
                     recover_logs=relayed_to_their_nodes(load("recover_logs.json", [])),
+                    children=load("pool_children.json", []),
                     environment=load("environment.json", {}) or {},
                     samples=load("sample_rows.json", {}) or {})
 
@@ -556,6 +558,44 @@ def switch_errors(ev: Evidence) -> list[str]:
                               if k.phase == "w_switchback"))
 
 
+def seen_done(marks: list[sequence.Mark]) -> float:
+    return next(m.ts for m in marks if m.what == "seq_failover_done")
+
+
+def attached_before(ev: Evidence, marks: list[sequence.Mark]) -> float | None:
+    """When pgpool last attached a node before this failover began (its `failback done` line), if logged."""
+    start = next((m.ts for m in marks if m.what == "seq_degeneration"), None)
+    return max((h["ts"] for h in ev.logs + ev.recover_logs if h["label"] == "failback done"
+                and start is not None and h["ts"] < start), default=None)
+
+
+def children_of(ev: Evidence, marks: list[sequence.Mark]) -> reconnects.ChildrenSeen | None:
+    """pgpool's lines on its children around one failover (None: not collected, or the failover not logged)."""
+    start = next((m.ts for m in marks if m.what == "seq_degeneration"), None)
+    done = next((m.ts for m in marks if m.what == "seq_failover_done"), None)
+    if start is None or done is None:
+        return None
+    return reconnects.children_seen(ev.children, start, done, attached_before(ev, marks))
+
+
+def failover_script(ev: Evidence) -> str:
+    """The run's failover.sh as read back from the pgpool host ('' for a run that did not read it)."""
+    return next((f.get("text", "") for f in (ev.configuration or {}).get("files", [])
+                 if str(f.get("path", "")).endswith("/failover.sh")), "")
+
+
+def slots_read(ev: Evidence, host: str) -> readings.Reading | None:
+    """The read of `host`'s replication slots that its last rejoin recorded (the last one before the event)."""
+    event = next((e for e in reversed(ev.events) if e["event"] == "rejoined" and e.get("host") == host), None)
+    return readings.output(ev, "replication slots", host, until=event["ts"]) if event else None
+
+
+def log_message(message: str) -> str:
+    """A log line's message for a log table: cut at 140 characters, but a `failover.sh` facts line whole (the
+    facts its decision weighs end with the WAL position it turns on)."""
+    return shorten(message, 220 if sequence.FACTS_LINE.search(message) else 140)
+
+
 def failover_window(ev: Evidence) -> list[LogHit]:
     """Step 2.3's log lines (verdicts.failover_lines), as the log table shows them."""
     return [LogHit(**h) for h in failover_lines(ev)]
@@ -588,18 +628,24 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         stories = availability.pause_stories(windows[w], ev.errors, ev.connects)
         pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
         resumed = [s.first_after for s in stories if s.first_after]
+        seen = children_of(ev, found[w])
+        killed_all = lab.timing.pool_children if any(m.what == "seq_children" for m in found[w]) else 0
+        after = reconnects.children_after(t, seen, seen_done(found[w]), stories, run, during=True,
+                                          killed_all=killed_all) if seen else ""
         out[w] = {"rows": sequence.rows(lab, kind, found[w], lang_of(t)),
-                  "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs),
+                  "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs,
+                                                                     failover_script(ev), after),
                   "phase": t["seq_" + w], "stories": stories, "readers": bool(windows[w].of("reader")),
                   "timeouts": reconnects.login_timeouts(t, lab, stories, sorted(ev.errors, key=lambda e: e["ts"]),
                                                         found[w],
                                              run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),
-                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, found[w], run, secs)
+                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, found[w], run, secs,
+                                                     ev.children, attached_before(ev, found[w]))
                   if kind == "switchover" else "",
-                  "spread": secs(max(pauses) - min(pauses)) if pauses else None,
+                  "spread": secs(round(max(pauses) - min(pauses), 3)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
-                  "resumed": secs(max(resumed) - min(resumed)) if resumed else None}
+                  "resumed": secs(round(max(resumed) - min(resumed), 3)) if resumed else None}
     return out
 
 
@@ -640,7 +686,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "conclusion": conclusion(t, figs), "ev": ev, "session_rows": session_rows,
                "pauses": lambda window, kind: pauses_text(t, window, kind), "title": title, "clock": clock,
                "hms": lambda ts: clock(ts)[:8], "step_seconds": step_seconds,
-               "clip": shorten, "caption": captions, "commands_file": COMMANDS_FILE,
+               "clip": shorten, "log_message": log_message, "caption": captions, "commands_file": COMMANDS_FILE,
                "num": lambda value, spec="": t["nothing"] if value is None else number(value, spec, lang),
                "secs": secs,
                "msecs": lambda value: t["nothing"] if value is None else duration(value * 1000, lang),
@@ -657,7 +703,8 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "probe_again": last_event(ev, "probe-again"),
                # notes said once, at their first table
                "flags": {"lag_said": False, "waiting_said": False, "roles_said": False, "detached_said": False,
-                         "rows_said": False, "log_said": False, "seq_said": False},
+                         "rows_said": False, "log_said": False, "seq_said": False,
+                         "probe_said": False},
                "rewinds": rejoin.rewinds(ev), "promotions": rejoin.promotions(ev),
                "fail_logs": failover_window(ev), "collapse": collapse,
                "silent_standby": silent_standby(lab, ev),
@@ -676,7 +723,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "switch_errors": switch_errors(ev),
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
-               "skew_ms": clocks.skew_ms(lab, ev), "skew_kind": clocks.skew_source(lab, ev)[1],
+               "skew_ms": clocks.skew_ms(lab, ev), "skew": clocks.skew_source(lab, ev),
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,
@@ -689,7 +736,11 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "wal_ends": rejoin.wal_ends(ev), "c_switches": rejoin.timeline_switches(ev, lab.async_standby),
                "c_at_fork": c_at_fork(t, lab, ev), "before_stop": stop_read, "slots_left": rejoin.slots_left,
                "control_order": lambda hits: sorted(hits, key=lambda h: run_clocks.order_key(h.ts, h.host)),
-               "bs_verdict": before_stop.verdict(t, lab, stop_read) if stop_read else ""}
+               "bs_verdict": before_stop.verdict(t, lab, stop_read) if stop_read else "",
+               "probe_reads": lambda probe_id, sync_after: readings.since_commit(
+                   readings.probe_reads(ev, probe_id), lab.sync_standby, sync_after),
+               "outputs": lambda step, host: readings.outputs(ev, step, host),
+               "slots_read": lambda host: slots_read(ev, host)}
     return captions.numbered(_environment().get_template("report.md.j2").render(**context))
 
 
@@ -840,7 +891,8 @@ def code_lines(html: str) -> str:
     return CODE_BLOCK.sub(lines, html).replace("</table>", "</table>\n" + CONT_END)
 
 
-WRAP_AT = 100  # characters of a code line that fit the printed page (0.8 em DejaVu Sans Mono in 182 mm)
+WRAP_AT = 128  # characters of a code line that fit the printed page: DejaVu Sans Mono at 0.8 em prints 3.889 pt a
+# character, and the listing box holds 508 pt inside its padding (both measured in the PDF): 130 characters
 WRAPPED = "\u21aa "  # marks a code line's continuation: a teacher read a wrapped line as a line of its own
 
 

@@ -165,9 +165,19 @@ def failed_host(lab: Lab, kind: str) -> str:
     return lab.primary if kind == "poweroff" else lab.sync_standby
 
 
-def syn_only(kind: str, failed: str, node: str) -> bool:
-    """At the power-off the failed host is not read: failover.sh's line for it times a SYN that went unanswered."""
-    return kind == "poweroff" and node == failed
+UNREAD = {"no_syn_answer": "syn", "ssh_failed": "ssh"}  # failover.sh's `unread=` word -> the text's reason
+
+
+def unread(kind: str, failed: str, line: str) -> str:
+    """Why failover.sh's facts line `line` read nothing: 'syn' (the failed host's SSH port missed the SYN wait),
+    'ssh' (`pglab-node facts` over SSH failed), 'unknown' (unreachable, the reason not logged) - or '' (read).
+    A run that logged no facts: at the power-off only the failed host goes unread, its SYN unanswered."""
+    node, facts = logged_facts(line)
+    if not facts:
+        return "syn" if kind == "poweroff" and FACTS_LINE.search(line)[1] == failed else ""
+    if facts.get("unreachable") != "yes":
+        return ""
+    return UNREAD.get(facts.get("unread", ""), "syn" if kind == "poweroff" and node == failed else "unknown")
 
 
 def rows(lab: Lab, kind: str, found: list[Mark], lang: str) -> list[tuple[Mark, str, dict[str, str | int]]]:
@@ -179,7 +189,8 @@ def rows(lab: Lab, kind: str, found: list[Mark], lang: str) -> list[tuple[Mark, 
         if line is None:
             out.append((m, m.what, {}))
             continue
-        key = "seq_facts_silent" if syn_only(kind, failed_host(lab, kind), line.group(1)) else "seq_facts"
+        why = unread(kind, failed_host(lab, kind), m.detail)
+        key = f"seq_facts_unread_{why}" if why else "seq_facts"
         out.append((m, key, {"node": line.group(1), "took": duration(int(line.group(2)), lang)}))
     return out
 
@@ -243,32 +254,55 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
                                   if late else "")
 
 
-def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs) -> list[str]:
+# failover.sh's SYN probe before it started no program (a `bash` under `timeout`, whose start-up counted in the wait)
+PROBE_STARTED_BASH = 'bash -c "</dev/tcp/'
+
+
+def switchover_nodes(t: dict, failed: str, why: str | None, before: str, syn: str, script: str = "",
+                     took: str = "") -> str:
+    """Whose facts failover.sh read at the switch-back, whose not and why (`why`: unread()'s word for the failed
+    node, None if its line is missing), against the failover's same step (`before`); `script`: the run's
+    failover.sh, which says how its SYN probe waited."""
+    if why is None:
+        return t["seq_nodes_switchover"].format(failed=failed, before=before, own="")
+    if why == "syn" and PROBE_STARTED_BASH not in script:
+        why = "syn_builtin"
+    own = t["seq_switchover_own_read"] if not why else t["seq_switchover_own_" + why]
+    return t["seq_nodes_switchover"].format(failed=failed, before=before,
+                                            own=own.format(failed=failed, syn=syn, took=took))
+
+
+def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark], secs, script: str = "",
+            children: str = "") -> list[str]:
     """The paragraphs saying where the time went, each figure from `found` (`before`: the failover's marks, which
-    the switch-back compares with). `secs` writes seconds the language's way."""
+    the switch-back compares with; `script`: the run's failover.sh; `children`: what pgpool's lines on its children
+    show after `failover done`, where collected). `secs` writes seconds the language's way."""
     failed, lang = failed_host(lab, kind), lang_of(t)
     target = next((m.detail.split(": promoting ", 1)[1].split()[0] for m in found if m.what == "seq_decision"), "?")
     out = []
     decide = span(found, "seq_script_start", "seq_decision")
     if decide is not None:
         prior = span(before, "seq_script_start", "seq_decision")
-        nodes = t["seq_nodes_poweroff"].format(failed=failed, syn=lab.timing.syn_timeout_ms / 1000) \
-            if kind == "poweroff" else \
-            t["seq_nodes_switchover"].format(failed=failed, before=secs(prior)) if prior is not None else ""
-        read = [(n, ms, syn_only(kind, failed, n)) for n, ms in facts_times(found)]
-        last = max((m for m in found if m.what == "seq_facts"), key=lambda m: m.ts, default=None)
+        lines = [m for m in found if m.what == "seq_facts"]
+        why = {FACTS_LINE.search(m.detail)[1]: unread(kind, failed, m.detail) for m in lines}
+        syn = number(lab.timing.syn_timeout_ms / 1000, ".1f", lang)
+        nodes = t["seq_nodes_poweroff"].format(failed=failed, syn=syn) if kind == "poweroff" else \
+            switchover_nodes(t, failed, why.get(failed), secs(prior), syn, script,
+                             next((duration(ms, lang) for n, ms in facts_times(found) if n == failed), "")) \
+            if prior is not None else ""
+        last = max(lines, key=lambda m: m.ts, default=None)
         decision = next(m for m in found if m.what == "seq_decision")
         each = t["seq_facts_each"].format(
-            nodes=", ".join(t["seq_facts_syn" if syn else "seq_facts_node"].format(node=n, took=duration(ms, lang))
-                            for n, ms, syn in read),
+            nodes=", ".join(t[f"seq_facts_node_{why[n]}" if why[n] else "seq_facts_node"].format(
+                node=n, took=duration(ms, lang)) for n, ms in facts_times(found)),
             last=FACTS_LINE.search(last.detail).group(1), rules=duration((decision.ts - last.ts) * 1000, lang)) \
-            if read and last else t["seq_facts_unlogged"]
+            if lines else t["seq_facts_unlogged"]
         first = span(found, "seq_script_start", "seq_script_log")
         startup = t["seq_startup"].format(startup=duration(first * 1000, lang)) if first is not None else ""
         facts = weighed(found)
         if facts:
             each += " " + t["seq_weighed"].format(facts=weighed_words(t, facts), target=target)
-        elif read and kind == "poweroff":
+        elif lines and kind == "poweroff":
             each += " " + t["seq_weighed_unlogged"].format(target=target)
         out.append(t["seq_decide"].format(decide=secs(decide), startup=startup, nodes=nodes,
                                           each=each).replace("  ", " "))
@@ -284,6 +318,7 @@ def explain(t: dict, lab: Lab, kind: str, found: list[Mark], before: list[Mark],
                                            back=clock(stamp["seq_first_back"]), all=clock(stamp["seq_all_back"]),
                                            children=t["seq_children_" + kind].format(
                                                failed=failed, children=lab.timing.pool_children) + (
+                                               (" " + children if kind == "poweroff" else "") if children else
                                                "" if lab.provider == "local" else t["seq_children_two_clocks"])))
     request = next((m for m in found if m.what == "seq_detach_request"), None)
     pcp = next((m for m in found if m.what == "seq_pcp_detach_end"), None)

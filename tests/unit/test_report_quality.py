@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,7 +38,7 @@ from pglab.evidence import (
 )
 from pglab.evidence.i18n import TEXT, WORDS, Phrase, duration, number, plural, quantity
 from pglab.model import Lab, Timing
-from tests.conftest import run_without_lab
+from tests.conftest import DATA, run_without_lab
 from tests.unit import lab_evidence
 
 NO_TITLE = dict.fromkeys(titlepage.FIELDS, "")
@@ -1265,11 +1266,18 @@ def test_clock_skew_between_vms_is_said_and_negative_apply_ages_are_not_printed(
     ev.demo = {**ev.demo, "visible_on_c_after_s": Lab().timing.replay_delay_s - 0.22}
     probe = next(iter(ev.stages[-1]["snapshot"]["probes"].values()))
     probe["replay_age_s"] = -0.06
-    assert clocks.skew_ms(Lab(), ev) == 220 and clocks.skew_source(Lab(), ev) == (220, "c_early")
+    assert clocks.skew_ms(Lab(), ev) == 220 and clocks.skew_source(Lab(), ev) == clocks.Skew(220, "c_early")
     text = markdown_of(ev, lang)
     # the skew's source named, with its clocks (a teacher found "the measurements below" pointing elsewhere)
     how = t["skew_c_early"].format(ms=220, lagging="pg-c", primary="pg-a", sync="pg-b")
-    assert t["env_clocks"] in text and t["env_clocks_seen"].format(ms=220, how=how) in text
+    assert t["env_clocks"] in text and t["env_clocks_seen"].format(ms=220, where=t["skew_where_demo"], how=how) in text
+    probe["replay_age_s"] = -1.1  # larger than the demonstration's: its step, standby and primary named
+    skew = clocks.skew_source(Lab(), ev)
+    assert (skew.ms, skew.kind, skew.step, skew.host) == (1100, "negative_age", ev.stages[-1]["section"], probe["host"])
+    how = t["skew_negative_age"].format(ms=1100, host=skew.host, then=skew.primary)
+    assert t["env_clocks_seen"].format(ms=1100, where=t["skew_where_step"].format(step=skew.step), how=how) \
+        in markdown_of(ev, lang)
+    probe["replay_age_s"] = -0.06
     assert t["skew_below_delay"].format(ms=220) in text
     assert "-0,06" not in text and "-0.06" not in text and t["negative_age_note"] in text
     assert ("since the last transaction was replayed" if lang == "en" else "последней применённой транзакции") \
@@ -1319,9 +1327,9 @@ def test_the_failover_and_the_switch_back_are_each_timed_from_their_own_lines():
     assert "failover.sh" not in prose(data_part)
     startup = t["seq_startup"].format(startup="100\u00a0мс")  # pgpool's `execute command` to the script's own line
     assert t["seq_decide"].format(decide="0,60\u00a0с", startup=startup, nodes=t["seq_nodes_poweroff"].format(
-        failed="pg-a", syn=0.1), each=t["seq_facts_unlogged"]) in failover
+        failed="pg-a", syn="0,1"), each=t["seq_facts_unlogged"]) in failover
     assert t["seq_decide"].format(decide="1,80\u00a0с", startup=startup, nodes=t["seq_nodes_switchover"].format(
-        failed="pg-b", before="0,60\u00a0с"), each=t["seq_facts_unlogged"]) in stage_3
+        failed="pg-b", before="0,60\u00a0с", own=""), each=t["seq_facts_unlogged"]) in stage_3
     assert t["seq_table"].format(phase=t["seq_switchback"]) in stage_3
     assert t["pause_table"].format(phase=t["seq_switchback"]) in stage_3
     marks = sequence.marks(Lab(), ev, "switchover", verdicts.availability_windows(ev)["switchback"])
@@ -1435,9 +1443,11 @@ def test_appendix_commands_are_whole_and_host_names_never_break():
 
 @pytest.mark.parametrize(("lang", "read", "silent"), [
     ("en", "`failover.sh` has read pg-c's facts (38\u00a0ms by its own line)",
-     "`failover.sh` gave up on pg-a: no answer to a SYN within 103\u00a0ms, its facts not read"),
+     "`failover.sh` gave up on pg-a: no answer to a SYN within `SYN_TIMEOUT`, its facts not read (its line: "
+     "103\u00a0ms in all, with the script's own work around the wait)"),
     ("ru", "`failover.sh` прочитал состояние pg-c (по его собственной строке\u00a0— за 38\u00a0мс)",
-     "`failover.sh` не дождался от pg-a ответа на SYN (103\u00a0мс), его состояние не читалось")])
+     "`failover.sh` не дождался от pg-a ответа на SYN за `SYN_TIMEOUT`, его состояние не читалось (по его строке "
+     "всего 103\u00a0мс, вместе с работой сценария вокруг ожидания)")])
 def test_the_sequence_table_says_each_facts_read_once_and_the_powered_off_node_as_unread(lang, read, silent):
     """A teacher read "failover.sh has read one node's facts: failover.sh: facts of pg-a ..." - twice the same, and
     untrue for the powered-off A, whose SYN went unanswered."""
@@ -1456,7 +1466,7 @@ def test_the_decision_names_each_nodes_facts_time_from_failover_shs_own_lines():
     english = " ".join(sequence.explain(TEXT["en"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} s"))
     assert "pg-b 118\u00a0ms, pg-a 13.51 s; the last, pg-a's, came 20\u00a0ms before the decision" in english, english
     cut = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
-    assert "pg-a 13.51 s (its SYN unanswered: not read); the last" in cut, cut
+    assert "pg-a 13.51 s (its SYN unanswered within `SYN_TIMEOUT`: not read;" in cut, cut
     russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "switchover", found, [], lambda v: f"{v:.2f} с"))
     assert "pg-b\u00a0— 118\u00a0мс, pg-a\u00a0— 13,51\u00a0с" in russian and "не записано" not in russian, russian
     hits = [{"ts": 10.3, "host": "pgpool", "source": "pgpool", "label": "failover script",
@@ -1486,6 +1496,36 @@ def test_the_decision_shows_the_facts_pglab_rules_weighed_from_failover_shs_line
     older = [m if m.what != "seq_facts" else mark(m.ts, m.clock, m.what, m.detail.split(":", 2)[0] + ":"
                                                      + m.detail.split(":", 2)[1]) for m in found]
     assert sequence.weighed(older) == {}  # a run before failover.sh logged them: no sentence
+
+
+OLD_PROBE = 'timeout "$SYN_TIMEOUT" bash -c "</dev/tcp/$node/22"'  # the probe of runs before syn_answered()
+
+
+@pytest.mark.parametrize(("said", "own", "script"), [
+    (": unreachable=yes", "seq_switchover_own_unknown", OLD_PROBE),
+    (": unreachable=yes unread=no_syn_answer", "seq_switchover_own_syn", OLD_PROBE),
+    (": unreachable=yes unread=no_syn_answer", "seq_switchover_own_syn_builtin", "syn_answered \"$node\""),
+    (": unreachable=yes unread=ssh_failed", "seq_switchover_own_ssh", ""),
+    (": running=no standby_signal=no cluster_state=shut_down wal_timeline=2 wal_end=0/4168138",
+     "seq_switchover_own_read", "")])
+def test_the_switch_backs_decision_says_whether_the_stopped_node_was_read_as_its_line_says(said, own, script):
+    """A teacher read "failover.sh read the facts of all three nodes" beside B's own line `unreachable=yes`: the
+    sentence, the sequence table's row and the list of reads follow the logged facts."""
+    mark = sequence.Mark
+    found = [mark(10.0, "pgpool", "seq_script_start"),
+             mark(12.0, "pgpool", "seq_facts", "failover.sh: facts of pg-b read in 1998 ms" + said),
+             mark(16.0, "pgpool", "seq_facts", "failover.sh: facts of pg-a read in 6515 ms: running=yes "
+                  "standby_signal=yes cluster_state=in_archive_recovery wal_timeline=2 wal_end=0/04168138"),
+             mark(19.0, "pgpool", "seq_decision", "failover.sh: primary pg-b failed: promoting pg-a (pgpool's)")]
+    before = [mark(1.0, "pgpool", "seq_script_start"), mark(5.0, "pgpool", "seq_decision", found[-1].detail)]
+    for lang in ("en", "ru"):
+        t = TEXT[lang]
+        text = " ".join(sequence.explain(t, Lab(), "switchover", found, before, lambda v: f"{v:.2f} s", script))
+        assert t[own].format(failed="pg-b", syn=number(0.1, ".1f", lang), took=duration(1998, lang)) in text, text
+        unread = own != "seq_switchover_own_read"
+        assert (t["seq_weighed_unread"].format(node="pg-b") in text) == unread
+        rows = sequence.rows(Lab(), "switchover", found, lang)
+        assert (rows[1][1] != "seq_facts") == unread and rows[2][1] == "seq_facts"
 
 
 
@@ -1609,6 +1649,35 @@ def test_the_switch_backs_closed_connections_are_counted_against_pgpools_childre
                                          [sequence.Mark(17.0, "pgpool", "seq_failover_done")])  # got in after it
     assert said([story("w1", abandoned=1)], errors("w1", 9)) == ""  # the client closed a socket itself
     assert said([story("w1")], errors("w1", 0)) == ""
+
+
+def test_the_switch_backs_children_are_accounted_for_from_pgpools_own_lines():
+    """A teacher found the '32 closed attempts >= 32 children' argument without margin and the text's order of
+    pgpool's kills wrong: where pglab collected pgpool's lines on its children (vm-32's switch-back here), the
+    report says what they show - no child killed for using B, which children took a client during the failover,
+    every child that ran before it reaped as exited after `failover done`, the replacements that restarted
+    themselves, and when the last one that stayed was forked."""
+    lines = (DATA / "pgpool_switchback_children.log").read_text().splitlines()
+    children = [asdict(h) for h in logs.classify(lines, "pgpool", "pgpool", logs.CHILD_PATTERNS)]
+    start, done = logs.parse_timestamp("2026-12-01 21:06:57.634"), logs.parse_timestamp("2026-12-01 21:07:15.231")
+    seen = reconnects.children_seen(children, start, done)
+    assert (seen.killed, len(seen.took), seen.before, seen.restarted, seen.flagged) == (0, 18, 32, 32, [])
+    assert verdicts.clock(seen.settled) == "21:07:20.489"
+    assert reconnects.children_seen([], start, done) is None  # a run that did not collect them
+    marks = [sequence.Mark(start, "pgpool", "seq_degeneration"), sequence.Mark(done, "pgpool", "seq_failover_done")]
+    story = availability.AtTheCut("w1", start - 1, None, 0, done + 8.5, 0, (), (done - 3.3, done + 7.4))
+    errors = [{"session": "w1", "ts": start + 2 + i, "error": "connection failed: SSL SYSCALL error: EOF detected"}
+              for i in range(9)]
+    for lang in ("en", "ru"):
+        text = reconnects.children_spent(TEXT[lang], Lab(timing=Timing(pool_children=32)), [story], errors, marks,
+                                         clocks.Clocks(True, {}), lambda v: f"{v:.2f} s", children)
+        t = TEXT[lang]
+        assert t["seen_killed_none"].split("{gone}")[0].format(failed="pg-b") in text, text
+        assert Phrase(t["seen_gone"].split(",")[0], lang).format(n=len(seen.gone_before)) in text  # the
+        # sessions' children, gone before it
+        assert t["seen_every"].format(children=32) in text and "21:07:20.489" in text
+        assert t["seen_took"].format(n=18, first="21:06:57.852", last="21:07:10.304") in text
+        assert "seen_queue" not in text and t["seen_queue"].split("{")[0] in text
 
 
 def test_the_longest_failover_pause_is_added_up_from_its_parts():
@@ -1751,3 +1820,38 @@ def test_one_commit_of_unknown_outcome_is_spoken_of_in_the_singular_and_placehol
     assert appendix.placeholders_in(row, "ru")["command"] == \
         "install -m 0644 <загруженный файл> /etc/x; virsh destroy <домен ВМ pg-a>"
     assert appendix.placeholders_in(row, "en") == row
+
+
+def test_the_log_tables_keep_failover_shs_facts_lines_whole():
+    """A teacher found the log tables cutting failover.sh's facts lines before `wal_end`, the value the decision
+    turns on; other long lines are still cut."""
+    line = ("failover.sh: facts of pg-b read in 2530 ms: unreachable=no running=yes standby_signal=yes "
+            "cluster_state=in_archive_recovery wal_timeline=1 wal_end=0/0403B978")
+    assert len(line) > 140 and report.log_message(line) == line
+    assert report.log_message("x " * 100).endswith("\u2026")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_what_the_looks_read_is_shown_not_only_said(lang):
+    """A teacher found evidence narrated: the probe row's count(*) reads, psql's `\\timing` of the commits with a
+    standby stopped, A's facts before the rejoin and its empty slot list after it - each is now shown as read, with
+    its time, from the command log."""
+    t, ev = TEXT[lang], lab_evidence.evidence()
+    sent = ev.first("demo-replication")["ts"]
+    look = "psql -X -A -t -q -d bank -c 'SELECT count(*) FROM replication_probes WHERE id = {}'"
+    ev.commands = [*ev.commands,
+                   {"ts": sent + 1.0, "host": "pg-b", "user": "postgres", "step": "demo: probe on pg-b", "exit": 0,
+                    "seconds": 0.5, "command": look.format(1), "output_tail": "1\n"},
+                   {"ts": sent + 2.0, "host": "pg-c", "user": "postgres", "step": "demo: probe on pg-c", "exit": 0,
+                    "seconds": 0.5, "command": look.format(1), "output_tail": "0\n"},
+                   {"ts": sent + 2.6, "host": "pg-c", "user": "postgres", "step": "demo: probe on pg-c", "exit": 0,
+                    "seconds": 0.4, "command": look.format(1), "output_tail": "0\n"},  # the same result: one row
+                   {"ts": sent + 3.0, "host": "pg-a", "user": "postgres", "step": "demo: commit on pg-a", "exit": 0,
+                    "seconds": 10.1, "command": "psql -c '\\timing on' -c 'INSERT ...'",
+                    "output_tail": "INSERT 0 1\nTime: 10011.979 ms (00:10.012)\n"}]
+    text = markdown_of(ev, lang)
+    assert report.inline_code(t["probe_reads"].format(id=1)) in text
+    # the acknowledgement is where the demonstration measured B's read from: 0.004 s before B's read ended
+    assert re.search(r"\| pg-c \| 2 \| (\S+ )?0[.,]400 \S+ 0[.,]500[ \u00a0]\S+ \| "
+                     r"(\S+ )?1[.,]004 \S+ 1[.,]604[ \u00a0]\S+ \| 0 \|", text)
+    assert "Time: 10011.979 ms (00:10.012)" in text and "$ psql -c '\\timing on'" in text
