@@ -141,13 +141,13 @@ WORDS: dict[str, tuple[str, str]] = {
                         "всё его пространство имён процессов (чего это не воспроизводит, см. «Где выполнялась "
                         "работа»). Те же команды выполняются и на виртуальных машинах (`vagrant up`, затем `fab "
                         "setup`), где отключение питания\u00a0— `virsh destroy`."),
-    "concluded_emulated": ("The figures below are those of slow VMs: a CPU loop timed on pg-a ran {slowdown:.2f} "
+    "concluded_emulated": ("The figures below are those of slow VMs: a CPU loop timed on pg-a ran {slowdown:.1f} "
                            "times slower than on the control machine{why}; the other VMs are of the same size on the "
                            "same emulator, not timed themselves. So steps that are CPU work - process "
                            "starts, TLS, promotion - are expected to take longer by a like factor (one loop measured, "
                            "not each step); fixed waits (health checks, C's replay delay) do not.",
                            "Приведённые ниже числа получены на медленных виртуальных машинах: цикл процессора, "
-                           "замеренный на pg-a, шёл в {slowdown:.2f} раза медленнее, чем на управляющей машине{why}; "
+                           "замеренный на pg-a, шёл в {slowdown:.1f} раза медленнее, чем на управляющей машине{why}; "
                            "остальные машины того же размера и работают в том же эмуляторе, но отдельно не "
                            "замерялись. Поэтому шаги, "
                            "которые заняты работой процессора (запуск процессов, TLS, повышение), предположительно "

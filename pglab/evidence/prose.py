@@ -564,8 +564,8 @@ PROSE |= {
                  "`now() - pg_last_xact_replay_timestamp()`, the age of the last transaction it applied; C's "
                  "should be about its `recovery_min_apply_delay` of {delay} s while clients write. `now()` is read on "
                  "the standby's clock and the commit time was stamped by the primary's, so the two hosts' clock "
-                 "skew adds to the figure (on VMs a synchronous standby can show about a second; “Where the run "
-                 "happened” gives the measured offsets). With no "
+                 "skew adds to the figure (on VMs the skew alone can reach a second or more, so a synchronous "
+                 "standby can show that much; “Where the run happened” gives the measured offsets). With no "
                  "writes (before the clients start, after they stop) the apply delay just grows with the time since "
                  "the last "
                  "transaction was replayed, not a delay; `replay_lag` keeps its last measured value meanwhile. A "
@@ -582,8 +582,9 @@ PROSE |= {
                  "`recovery_min_apply_delay`, то есть {delay}\u00a0с. `now()` берётся по часам резервного узла, а "
                  "время "
                  "коммита поставлено по часам основного, поэтому расхождение часов двух хостов входит в эту величину "
-                 "(на виртуальных машинах у синхронного резервного узла она может доходить до секунды; измеренные "
-                 "смещения часов даны в разделе «Где выполнялась работа»). Когда записи нет (до запуска клиентов "
+                 "(на виртуальных машинах одно расхождение часов может достигать секунды и больше, и столько же "
+                 "может показать синхронный резервный узел; измеренные смещения часов даны в разделе «Где "
+                 "выполнялась работа»). Когда записи нет (до запуска клиентов "
                  "и после их остановки), "
                  "отставание применения просто растёт со временем с момента последней применённой транзакции и "
                  "задержкой не является, а `replay_lag` сохраняет последнее измеренное значение. Прочерк "
@@ -901,11 +902,11 @@ PROSE |= {
     "env_software": ("Software", "Программы"),
     "env_speed": ("CPU slowdown of the hosts relative to this machine (a time ratio)",
                   "Замедление ЦП хостов относительно управляющей машины (отношение времён)"),
-    "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.2f} "
+    "env_speed_value": ("a fixed CPU loop's time on pg-a divided by its time on this machine: {slowdown:.1f} "
                         "({meaning}); an SSH command's round "
                         "trip {rtt:.0f} ms. From these two pglab chose its {profile_words} (`{profile}`)",
                         "время одного и того же вычислительного цикла на pg-a, делённое на его время на управляющей "
-                        "машине: {slowdown:.2f} ({meaning}); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум "
+                        "машине: {slowdown:.1f} ({meaning}); команда по SSH\u00a0— {rtt:.0f}\u00a0мс. По этим двум "
                         "замерам pglab "
                         "выбрал {profile_words}"),
     "speed_not_slower": ("at most 1: the hosts are not slower than this machine",

@@ -137,9 +137,9 @@ FACTS: dict[str, tuple[str, str]] = {
                       "`{lsn}` "
                       "на линии "
                       "времени 1"),
-    "c_snap_facts": ("`failover.sh` read {host}'s WAL end for its decision as `{lsn}` on timeline {timeline} ({clock}, "
-                     "pgpool's clock)",
-                     "`failover.sh` для своего решения прочитал конец WAL {host}: `{lsn}` на линии времени "
+    "c_snap_facts": ("`failover.sh` read {host}'s `wal_end` fact for its decision as `{lsn}` on timeline {timeline} "
+                     "({clock}, pgpool's clock)",
+                     "`failover.sh` для своего решения прочитал у {host} `wal_end` = `{lsn}` на линии времени "
                      "{timeline} ({clock} по часам pgpool)"),
     "c_snap_none": ("No snapshot recorded {host}'s position at that moment",
                     "Позиция {host} в этот момент ни в одном снимке не записана"),
@@ -172,16 +172,18 @@ FACTS: dict[str, tuple[str, str]] = {
                           "пропало в начале этого промежутка, или остальное объясняют смещения часов."),
     "stream_lost_at": ("{host} {after}", "{host}\u00a0— через {after}"),
     "silent_keepalive": (
-        "{host} logged no loss of its primary before its promotion, and none is expected: a powered-off host sends "
-        "no `FIN` or `RST`, so only {host}'s own timeouts can end its WAL receiver's connection. Its "
+        "{host} logged no loss of its primary before its promotion. A powered-off host sends no `FIN` or `RST`, so "
+        "only {host}'s own timeouts can end its WAL receiver's connection. Its "
         "`primary_conninfo` sets `keepalives_idle={idle}`, `keepalives_interval={interval}`, "
         "`keepalives_count={count}` and `tcp_user_timeout={user_ms}`: keepalives alone would give up after "
         "{idle} + {count} × {interval} = {keepalive} s of silence, but with `tcp_user_timeout` set Linux ends the "
         "connection only when {user} have passed without an answer (`TCP_USER_TIMEOUT` overrides the keepalive "
         "count, see `man 7 tcp`), whether it was idle or had data unacknowledged; `wal_receiver_timeout` ({timeout}) "
         "comes later still. So {host} could notice no earlier than about {notice} after the last packet from the "
-        "primary, and it was promoted {after} after the power cut.",
-        "В журнале {host} до повышения нет сообщения о потере основного узла, и его не должно быть: обесточенный "
+        "primary, and it was promoted {after} after the power cut. Where these two are close, whether {host} logs "
+        "the loss first is a race: the promote request ends its WAL receiver, which then logs no loss (a standby "
+        "whose timeout came first logs `Connection timed out`, as the log table shows where it happened).",
+        "В журнале {host} до повышения нет сообщения о потере основного узла. Обесточенный "
         "хост не посылает ни `FIN`, ни `RST`, поэтому соединение приёмника WAL на {host} может закрыть только его "
         "собственный тайм-аут. В его `primary_conninfo` заданы `keepalives_idle={idle}`, "
         "`keepalives_interval={interval}`, `keepalives_count={count}` и `tcp_user_timeout={user_ms}`: одни проверки "
@@ -191,7 +193,10 @@ FACTS: dict[str, tuple[str, str]] = {
         "ждало "
         "подтверждения данных; `wal_receiver_timeout` ({timeout}) наступает ещё позже. Значит, {host} мог заметить "
         "потерю не раньше чем примерно через {notice} после последнего пакета основного узла, а повышен он через "
-        "{after} после отключения питания."),
+        "{after} после отключения питания. Когда эти моменты близки, успеет ли {host} записать потерю,\u00a0— "
+        "вопрос гонки: запрос на повышение завершает его приёмник WAL, и тот о потере уже не пишет (резервный "
+        "узел, чей тайм-аут наступил раньше, пишет `Connection timed out`, что и видно в таблице журналов, где так "
+        "случилось)."),
     "rates_note": (
         "`--rate {rate}` is each session's ceiling (transactions per second): a session sends its next transaction "
         "only after the previous one was answered, so when a transaction takes longer than 1/{rate} s the session "

@@ -560,13 +560,17 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seen_not_every": ("not every one of its {children} children: the others stayed alive to take connections",
                        "это не все {children:|дочерний процесс|дочерних процесса|дочерних процессов} pgpool: "
                        "остальные оставались живы и могли принимать подключения"),
-    "seen_silent_fresh": ("The other {n} wrote neither line: they had been forked after the last attach, once the "
-                          "restart flag on their slots had been used up by the children before them (which exited "
-                          "by it), and a child without the flag takes a client without a line.",
-                          "Остальные ({n}) не записали ни той, ни другой строки: они были порождены после последнего "
-                          "подключения узла, когда флаг перезапуска в их ячейках уже израсходовали их "
-                          "предшественники (завершившиеся по нему), а без флага дочерний процесс принимает клиента "
-                          "без записи в журнал."),
+    "seen_silent_fresh": ("Of these 32, the other {n} wrote neither line: a child writes `selecting backend "
+                          "connection` only while the restart flag of the last attach is set on it, and these had "
+                          "been forked after that attach, once the flag on their slots had been used - by a "
+                          "predecessor that exited by it, or by a session's child that discarded its connections "
+                          "with it and exited later, when the failed node stopped.",
+                          "Из этих 32 остальные ({n}) не записали ни той, ни другой строки: дочерний процесс пишет "
+                          "`selecting backend connection`, только пока на нём стоит флаг перезапуска от последнего "
+                          "подключения узла, а эти были порождены после него, когда флаг в их ячейках уже был "
+                          "израсходован\u00a0— предшественником, завершившимся по нему, или дочерним процессом "
+                          "сессии, который по нему отбросил свои соединения и завершился позже, с остановкой "
+                          "отказавшего узла."),
     "seen_silent": ("The other {n} wrote neither line: a child with no restart flag on it (forked after the last "
                     "attach, or having taken a client since) takes a client without a line.",
                     "Остальные ({n}) не записали ни той, ни другой строки: дочерний процесс без флага перезапуска "
@@ -599,6 +603,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "pgpool закончился в {login} по часам клиентского хоста, {way} {gap}."),
     "seen_later": ("after that fork", "после этого порождения, через"),
     "seen_earlier": ("before that fork", "до этого порождения, за"),
+    "seen_apart": ("from that fork by the corrected clocks", "от этого порождения по исправленным часам на"),
     "seen_reconciled": ("Of the {reaped} reaped, {killed} are the children `Restart all children` killed at the "
                         "failover's start, the other {inside} those `failover()` forked near its end: {flagged} wrote "
                         "`restarting myself` before `failover done`, {restarted} after it, {silent} no line - and "

@@ -1,7 +1,9 @@
 """Why the sessions' reconnection attempts waited during a failover or switch-back, from their own records:
 attempts pgpool left unanswered until libpq's `connect_timeout` ended them, and attempts a pgpool child accepted
 and then ended - while pgpool-II 4.3.5 runs a failover, a child that takes a connection exits, and the main process
-replaces none before `failover done` (`src/main/pgpool_main.c`, `failover()`)."""
+replaces none before `failover done` (`src/main/pgpool_main.c`, `failover()`); and, where `fab lab` collected
+them, from pgpool's own lines on its children: which took a client, which exited by their restart flag, what the
+main process reaped and forked after `failover done`."""
 
 from __future__ import annotations
 
@@ -142,7 +144,8 @@ def children_after(t: dict, seen: ChildrenSeen, done: float, stories: list, run:
     out = flagged + t["seen_after"].format(
         done=clock(done), reaped=seen.reaped, reaped_from=clock(seen.reaped_from), restarted=seen.restarted,
         forked=seen.forked, settled=clock(seen.settled), login=clock(min(logins)),
-        gap=clocks.words(t, gap), way=t["seen_later" if gap.seconds >= 0 else "seen_earlier"])
+        gap=clocks.words(t, gap), way=t["seen_apart" if not gap.established else
+                                         "seen_later" if gap.seconds >= 0 else "seen_earlier"])
     inside = seen.reaped - killed_all
     silent = inside - len(seen.flagged) - seen.restarted
     if killed_all and inside > 0 and silent >= 0:

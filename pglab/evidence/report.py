@@ -883,11 +883,17 @@ def code_lines(html: str) -> str:
     too long for the page visibly continues indented instead of starting again at the left edge, broken only
     between words. A long block is marked so it may run on to the next page; each table's end is marked for the
     'continued' running header."""
+    def one(part: str) -> str:
+        return f'<span class="ln">{whole_words(part) or chr(0x200b)}</span>'
+
+    def kept(parts: list[str]) -> str:  # a wrapped line's parts stay on one page
+        return "".join(map(one, parts)) if len(parts) == 1 else '<span class="lg">' + "".join(map(one, parts)) \
+            + "</span>"
+
     def lines(block: re.Match) -> str:
-        rows = [part for line in block[2].rstrip("\n").split("\n") for part in wrapped(line)]
-        start = block[1].replace("<pre>", '<pre class="long">') if len(rows) > LONG_BLOCK else block[1]
-        return start + "".join(f'<span class="ln">{whole_words(line) or chr(0x200b)}</span>' for line in rows) \
-            + block[3] + CONT_END
+        groups = [wrapped(line) for line in block[2].rstrip("\n").split("\n")]
+        start = block[1].replace("<pre>", '<pre class="long">') if sum(map(len, groups)) > LONG_BLOCK else block[1]
+        return start + "".join(map(kept, groups)) + block[3] + CONT_END
     return CODE_BLOCK.sub(lines, html).replace("</table>", "</table>\n" + CONT_END)
 
 
