@@ -540,9 +540,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "reads_by_node_value": ("reader sessions: {readers}; writers' read-backs: {backs}",
                             "читающие сессии: {readers}; пишущие сессии, перечитывая свою запись: {backs}"),
     "reads_on_standby": (" (as a standby: {n})", " (из них резервным узлом: {n})"),
-    "v2_2": ("{host} powered off hard at {clock} UTC: every process of the host killed at once, no shutdown. How: "
+    "v2_2": ("{host} powered off hard by a command issued at {clock} UTC (the host stopped while it ran): every "
+             "process of the host killed at once, no shutdown. How: "
              "{provider}. What the kernel's page cache held: see “Where the run happened”.",
-             "питание {host} отключено в {clock} UTC: все процессы хоста прерваны одновременно, без штатной "
+             "питание {host} отключено командой, поданной в {clock} UTC (хост остановился, пока она "
+             "выполнялась): все процессы хоста прерваны одновременно, без штатной "
              "остановки. Как: {provider}. О страничном кэше ядра см. «Где выполнялась работа»."),
     "power_local": ("local namespaces, provider `local`", "локальный стенд, провайдер `local`"),
     "power_vagrant": ("`virsh destroy` ended the VM's QEMU process, with no shutdown inside the guest",

@@ -174,8 +174,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                     "работающий резервный узел с наибольшим WAL на самой новой линии времени, при равенстве\u00a0— "
                     "новый главный узел pgpool, и только такой, у которого есть каждый подтверждённый коммит: "
                     "{target}."),
-    "seq_weighed_node": ("{node} {state}, WAL to `{end}` on timeline {timeline}",
-                         "{node}\u00a0— {state}, WAL до `{end}` на линии времени {timeline}"),
+    "seq_weighed_node": ("{node} {state}, `wal_end` `{end}` on timeline {timeline}",
+                         "{node}\u00a0— {state}, `wal_end` = `{end}` на линии времени {timeline}"),
     "seq_weighed_unread": ("{node} not read", "{node}\u00a0— не прочитан"),
     "seq_weighed_standby": ("running as a standby", "работает как резервный"),
     "seq_weighed_primary": ("running, not a standby", "работает, не резервный"),
@@ -560,12 +560,14 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seen_not_every": ("not every one of its {children} children: the others stayed alive to take connections",
                        "это не все {children:|дочерний процесс|дочерних процесса|дочерних процессов} pgpool: "
                        "остальные оставались живы и могли принимать подключения"),
-    "seen_silent_fresh": ("Of these 32, the other {n} wrote neither line: a child writes `selecting backend "
+    "seen_silent_fresh": ("The remaining {n} of those 32 (besides the {took} that wrote `selecting backend "
+    "connection`) wrote neither line: a child writes `selecting backend "
                           "connection` only while the restart flag of the last attach is set on it, and these had "
                           "been forked after that attach, once the flag on their slots had been used - by a "
                           "predecessor that exited by it, or by a session's child that discarded its connections "
                           "with it and exited later, when the failed node stopped.",
-                          "Из этих 32 остальные ({n}) не записали ни той, ни другой строки: дочерний процесс пишет "
+                          "Оставшиеся {n} из этих 32 (кроме {took}, записавших `selecting backend connection`) не "
+                          "записали ни той, ни другой строки: дочерний процесс пишет "
                           "`selecting backend connection`, только пока на нём стоит флаг перезапуска от последнего "
                           "подключения узла, а эти были порождены после него, когда флаг в их ячейках уже был "
                           "израсходован\u00a0— предшественником, завершившимся по нему, или дочерним процессом "
@@ -603,7 +605,8 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "pgpool закончился в {login} по часам клиентского хоста, {way} {gap}."),
     "seen_later": ("after that fork", "после этого порождения, через"),
     "seen_earlier": ("before that fork", "до этого порождения, за"),
-    "seen_apart": ("from that fork by the corrected clocks", "от этого порождения по исправленным часам на"),
+    "seen_apart": ("from that fork by the corrected clocks", "а от этого порождения по исправленным часам его "
+                   "отделяют"),
     "seen_reconciled": ("Of the {reaped} reaped, {killed} are the children `Restart all children` killed at the "
                         "failover's start, the other {inside} those `failover()` forked near its end: {flagged} wrote "
                         "`restarting myself` before `failover done`, {restarted} after it, {silent} no line - and "

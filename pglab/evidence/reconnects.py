@@ -181,7 +181,8 @@ def children_said(t: dict, lab: Lab, seen: ChildrenSeen, marks: list[sequence.Ma
         n=seen.before, done=clock(done.ts),
         every=t["seen_every" if every else "seen_not_every"].format(children=lab.timing.pool_children))
     if silent > 0:
-        out += " " + t["seen_silent_fresh" if silent == seen.fresh else "seen_silent"].format(n=silent)
+        out += " " + t["seen_silent_fresh" if silent == seen.fresh else "seen_silent"].format(n=silent,
+                                                                                            took=len(seen.took))
     if len(seen.took) + silent != closed:
         out += " " + t["seen_closed_apart"].format(n=len(seen.took) + silent, closed=closed)
     return out + " " + children_after(t, seen, done.ts, stories, run)

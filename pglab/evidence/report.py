@@ -624,7 +624,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
     for w, kind in (("failover", "poweroff"), ("switchback", "switchover")):
         if not found[w]:
             continue
-        detect = sequence.detection(t, lab, found[w], between, secs) if kind == "poweroff" else None
+        detect = sequence.detection(t, lab, found[w], between, secs, run) if kind == "poweroff" else None
         stories = availability.pause_stories(windows[w], ev.errors, ev.connects)
         pauses = [s.first_after - s.last_before for s in stories if s.first_after and s.last_before]
         resumed = [s.first_after for s in stories if s.first_after]

@@ -229,7 +229,7 @@ def span(found: list[Mark], first: str, second: str) -> float | None:
     return round(b.ts - a.ts, 3) if a and b and a.clock == b.clock else None
 
 
-def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None:
+def detection(t: dict, lab: Lab, found: list[Mark], between, secs, run: clocks.Clocks | None = None) -> str | None:
     """The failover's first paragraph: from the power-off to pgpool's detach request, the timeouts that bound that
     wait, and this run's pgpool lines between. `between(mark, mark)` words an interval across two clocks."""
     cut = next((m for m in found if m.what == "seq_poweroff"), None)
@@ -241,7 +241,9 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs) -> str | None
     retry = next((m for m in found if m.what == "seq_hc_retry"), None)
     ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended
     bound = tm.health_check_timeout + tm.connect_timeout_ms / 1000  # the alarm, or a SYN unanswered after the cut
-    late = retry is not None and retry.ts - cut.ts > bound
+    # late only if surely so: the cut's own window and the clocks' offsets (`run`) count against it
+    gap = run.span(cut.ts, cut.clock, retry.ts, retry.clock) if run is not None and retry is not None else None
+    late = retry is not None and (retry.ts - cut.ts if gap is None else gap.seconds - (gap.bound or 0)) > bound
     lang = lang_of(t)
     waits = " + ".join(number(w, ".1f", lang) for w in tm.tcp_waits_s)
     return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,

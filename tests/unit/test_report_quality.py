@@ -1488,11 +1488,11 @@ def test_the_decision_shows_the_facts_pglab_rules_weighed_from_failover_shs_line
              mark(10.9, "pgpool", "seq_decision", "failover.sh: primary pg-a failed: promoting pg-b (pgpool's choice)")]
     assert sequence.weighed(found)["pg-c"]["wal_end"] == "0/5031E00"
     english = " ".join(sequence.explain(TEXT["en"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} s"))
-    assert ("pg-a not read; pg-b running as a standby, WAL to `0/5031EF0` on timeline 1; pg-c running as a standby, "
-            "WAL to `0/5031E00` on timeline 1") in english, english
+    assert ("pg-a not read; pg-b running as a standby, `wal_end` `0/5031EF0` on timeline 1; pg-c running as a "
+            "standby, `wal_end` `0/5031E00` on timeline 1") in english, english
     assert english.rstrip().endswith("acknowledged commit: pg-b.")
     russian = " ".join(sequence.explain(TEXT["ru"], Lab(), "poweroff", found, [], lambda v: f"{v:.2f} с"))
-    assert "pg-b\u00a0— работает как резервный, WAL до `0/5031EF0` на линии времени 1" in russian
+    assert "pg-b\u00a0— работает как резервный, `wal_end` = `0/5031EF0` на линии времени 1" in russian
     older = [m if m.what != "seq_facts" else mark(m.ts, m.clock, m.what, m.detail.split(":", 2)[0] + ":"
                                                      + m.detail.split(":", 2)[1]) for m in found]
     assert sequence.weighed(older) == {}  # a run before failover.sh logged them: no sentence
