@@ -170,10 +170,7 @@ def _grep(ctx: LabContext, host: str, path: str, patterns: tuple[tuple[str, str]
 
 def collect(ctx: LabContext, since: float = 0.0, until: float = float("inf")) -> list[LogHit]:
     """Relevant lines from pgpool's log and every reachable node's PostgreSQL log, in time order."""
-    lab, hits = ctx.lab, []
-    if ctx.provider.power_state("pgpool") is PowerState.RUNNING:
-        hits += classify(_grep(ctx, "pgpool", lab.pgpool_log, PGPOOL_PATTERNS), "pgpool", "pgpool",
-                         PGPOOL_PATTERNS, since, until)
+    lab, hits = ctx.lab, pgpool_hits(ctx, PGPOOL_PATTERNS, since, until)
     for node in lab.pg_hosts:
         if ctx.provider.power_state(node.name) is not PowerState.RUNNING:
             continue
@@ -185,12 +182,17 @@ def collect(ctx: LabContext, since: float = 0.0, until: float = float("inf")) ->
     return sorted(hits, key=lambda h: h.ts)
 
 
-def collect_children(ctx: LabContext, since: float = 0.0) -> list[LogHit]:
-    """pgpool's lines about its child processes since `since` ([] if pgpool's host is off)."""
+def pgpool_hits(ctx: LabContext, patterns: tuple[tuple[str, str], ...], since: float = 0.0,
+                until: float = float("inf")) -> list[LogHit]:
+    """pgpool's log lines matching `patterns` within [since, until] ([] if pgpool's host is off)."""
     if ctx.provider.power_state("pgpool") is not PowerState.RUNNING:
         return []
-    return classify(_grep(ctx, "pgpool", ctx.lab.pgpool_log, CHILD_PATTERNS), "pgpool", "pgpool", CHILD_PATTERNS,
-                    since)
+    return classify(_grep(ctx, "pgpool", ctx.lab.pgpool_log, patterns), "pgpool", "pgpool", patterns, since, until)
+
+
+def collect_children(ctx: LabContext, since: float = 0.0) -> list[LogHit]:
+    """pgpool's lines about its child processes since `since` ([] if pgpool's host is off)."""
+    return pgpool_hits(ctx, CHILD_PATTERNS, since)
 
 
 def failure_window(ctx: LabContext) -> tuple[float, float]:

@@ -38,16 +38,14 @@ def probe_reads(ev: Evidence, probe_id: int) -> list[Reading]:
                   key=lambda r: r.ts)
 
 
-def output(ev: Evidence, step: str, host: str, since: float = 0.0, until: float = float("inf")) -> Reading | None:
-    """The last run of step `step` on `host` begun within [since, until] (None if none)."""
-    runs = [reading(c) for c in ev.commands
-            if c["step"] == step and c["host"] == host and since <= c["ts"] - c.get("seconds", 0.0) <= until]
-    return max(runs, key=lambda r: r.ts, default=None)
-
-
 def outputs(ev: Evidence, step: str, host: str) -> list[Reading]:
     """Every run of step `step` on `host`, in time order."""
     return sorted((reading(c) for c in ev.commands if c["step"] == step and c["host"] == host), key=lambda r: r.ts)
+
+
+def output(ev: Evidence, step: str, host: str, since: float = 0.0, until: float = float("inf")) -> Reading | None:
+    """The last run of step `step` on `host` begun within [since, until] (None if none)."""
+    return next((r for r in reversed(outputs(ev, step, host)) if since <= r.ts - r.seconds <= until), None)
 
 
 @dataclass(frozen=True)

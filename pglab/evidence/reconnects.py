@@ -85,6 +85,8 @@ class ChildrenSeen:
     exited children it reaped (and how many of them had run before the failover, of those how many were forked
     after the last attach), how many replacements exited at once by their flag, how many it forked, the last when."""
 
+    start: float  # pgpool's `starting degeneration`
+    done: float  # its `failover done`
     gone_before: list[float]
     killed: int
     took: list[float]
@@ -119,6 +121,7 @@ def children_seen(children: list[dict], start: float, done: float, attached: flo
     just_before = [c for c in lines if start - BEFORE_S <= c["ts"] < start]
     by_flag = {pid_of(c) for c in of(just_before, "child restarts itself")}  # idle ones, exiting by their flag
     return ChildrenSeen(
+        start=start, done=done,
         gone_before=[c["ts"] for c in of(just_before, "child exited") if pid_of(c) not in by_flag],
         killed=len(of(during, "child killed for the failed node")),
         took=[c["ts"] for c in of(during, "child took a client")],
@@ -130,8 +133,8 @@ def children_seen(children: list[dict], start: float, done: float, attached: flo
         settled=forks[-1]["ts"] if forks else None)
 
 
-def children_after(t: dict, seen: ChildrenSeen, done: float, stories: list, run: clocks.Clocks,
-                   during: bool = False, killed_all: int = 0) -> str:
+def children_after(t: dict, seen: ChildrenSeen, stories: list, run: clocks.Clocks, during: bool = False,
+                   killed_all: int = 0) -> str:
     """After `failover done`: the reaping and forking pgpool logged, and when the first session's login through
     pgpool ended (`during`: first the children that exited by their restart flag while the failover ran;
     `killed_all`: the children `Restart all children` killed at its start, to reconcile the counts with)."""
@@ -142,7 +145,7 @@ def children_after(t: dict, seen: ChildrenSeen, done: float, stories: list, run:
                                               last=clock(seen.flagged[-1])) + " " if during and seen.flagged else ""
     gap = run.span(seen.settled, "pgpool", min(logins), "client")
     out = flagged + t["seen_after"].format(
-        done=clock(done), reaped=seen.reaped, reaped_from=clock(seen.reaped_from), restarted=seen.restarted,
+        done=clock(seen.done), reaped=seen.reaped, reaped_from=clock(seen.reaped_from), restarted=seen.restarted,
         forked=seen.forked, settled=clock(seen.settled), login=clock(min(logins)),
         gap=clocks.words(t, gap), way=t["seen_apart" if not gap.established else
                                          "seen_later" if gap.seconds >= 0 else "seen_earlier"])
@@ -161,15 +164,12 @@ def when(t: dict, moments: list[float]) -> str:
         t["seen_from_to"].format(first=clock(moments[0]), last=clock(moments[-1]))
 
 
-def children_said(t: dict, lab: Lab, seen: ChildrenSeen, marks: list[sequence.Mark], stories: list,
-                  run: clocks.Clocks, closed: int) -> str:
+def children_said(t: dict, lab: Lab, seen: ChildrenSeen, stories: list, run: clocks.Clocks, closed: int) -> str:
     """pgpool's lines on its children at the switch-back in words: what settles why the attempts that got in had
     waited (`stories`: the sessions' pauses; `closed`: the attempts a child closed, by the sessions' records)."""
     failed = sequence.failed_host(lab, "switchover")
-    done = next(m for m in marks if m.what == "seq_failover_done")
-    start = next(m for m in marks if m.what == "seq_degeneration")
     gone = t["seen_gone"].format(n=len(seen.gone_before), first=clock(seen.gone_before[0]),
-                                 last=clock(seen.gone_before[-1]), start=clock(start.ts)) if seen.gone_before else ""
+                                 last=clock(seen.gone_before[-1]), start=clock(seen.start)) if seen.gone_before else ""
     killed = t["seen_killed_none"].format(failed=failed, gone=gone) if not seen.killed else \
         t["seen_killed"].format(n=seen.killed, failed=failed)
     took = t["seen_took"].format(n=len(seen.took), first=clock(seen.took[0]), last=clock(seen.took[-1])) \
@@ -178,18 +178,18 @@ def children_said(t: dict, lab: Lab, seen: ChildrenSeen, marks: list[sequence.Ma
     every = seen.before >= lab.timing.pool_children
     silent = seen.before - len(seen.took) - len(seen.flagged)
     out = t["seen_during"].format(killed=killed, took=took, flagged=flagged) + " " + t["seen_reaped"].format(
-        n=seen.before, done=clock(done.ts),
+        n=seen.before, done=clock(seen.done),
         every=t["seen_every" if every else "seen_not_every"].format(children=lab.timing.pool_children))
     if silent > 0:
         out += " " + t["seen_silent_fresh" if silent == seen.fresh else "seen_silent"].format(n=silent,
                                                                                             took=len(seen.took))
     if len(seen.took) + silent != closed:
         out += " " + t["seen_closed_apart"].format(n=len(seen.took) + silent, closed=closed)
-    return out + " " + children_after(t, seen, done.ts, stories, run)
+    return out + " " + children_after(t, seen, stories, run)
 
 
 def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: list[sequence.Mark],
-                   run: clocks.Clocks, secs, children: list[dict] | None = None, attached: float | None = None) -> str:
+                   run: clocks.Clocks, secs, seen: ChildrenSeen | None = None) -> str:
     """The switch-back's reconnection attempts a pgpool child took and closed (a child that takes a connection while
     pgpool-II 4.3.5 runs a failover exits, and none is replaced before its end: `reaper()` forks no child while
     `switching`), against pgpool's children: as many or more, and none was left; fewer, and what the records say
@@ -211,16 +211,14 @@ def children_spent(t: dict, lab: Lab, stories: list, errors: list[dict], marks: 
     began = min(s.connected[0] for s in stories), max(s.connected[0] for s in stories)
     said = t["spent_children"].format(n=len(closed), first=clock(closed[0]["ts"]), last=clock(closed[-1]["ts"]),
                                       error=common)
-    start = next((m for m in marks if m.what == "seq_degeneration"), None)
-    done = next((m for m in marks if m.what == "seq_failover_done"), None)
-    seen = children_seen(children or [], start.ts, done.ts, attached) if start and done else None
     if seen is not None:
         queue = t["seen_queue"].format(took=took, a=clock(began[0]), b=clock(began[1])) \
             if seen.before >= lab.timing.pool_children else ""
-        return " ".join(filter(None, (said, children_said(t, lab, seen, marks, stories, run, len(closed)), queue)))
+        return " ".join(filter(None, (said, children_said(t, lab, seen, stories, run, len(closed)), queue)))
     if len(closed) >= lab.timing.pool_children:
         return said + " " + t["spent_children_none"].format(children=lab.timing.pool_children, took=took,
                                                             a=clock(began[0]), b=clock(began[1]))
+    done = next((m for m in marks if m.what == "seq_failover_done"), None)
     waited = run.span(began[1], "client", done.ts, done.clock) if done else None
     if waited is None or waited.seconds - (waited.bound or 0) <= 0:  # not all begun surely before it
         return said + " " + t["spent_children_left"].format(children=lab.timing.pool_children, took=took)

@@ -558,10 +558,6 @@ def switch_errors(ev: Evidence) -> list[str]:
                               if k.phase == "w_switchback"))
 
 
-def seen_done(marks: list[sequence.Mark]) -> float:
-    return next(m.ts for m in marks if m.what == "seq_failover_done")
-
-
 def attached_before(ev: Evidence, marks: list[sequence.Mark]) -> float | None:
     """When pgpool last attached a node before this failover began (its `failback done` line), if logged."""
     start = next((m.ts for m in marks if m.what == "seq_degeneration"), None)
@@ -630,8 +626,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
         resumed = [s.first_after for s in stories if s.first_after]
         seen = children_of(ev, found[w])
         killed_all = lab.timing.pool_children if any(m.what == "seq_children" for m in found[w]) else 0
-        after = reconnects.children_after(t, seen, seen_done(found[w]), stories, run, during=True,
-                                          killed_all=killed_all) if seen else ""
+        after = reconnects.children_after(t, seen, stories, run, during=True, killed_all=killed_all) if seen else ""
         out[w] = {"rows": sequence.rows(lab, kind, found[w], lang_of(t)),
                   "text": [detect] * bool(detect) + sequence.explain(t, lab, kind, found[w], found["failover"], secs,
                                                                      failover_script(ev), after),
@@ -640,8 +635,7 @@ def where_time_went(t: dict, lab: Lab, ev: Evidence, figs: dict, secs) -> dict[s
                                                         found[w],
                                              run, secs),
                   "sum": pause_parts(t, kind, found[w], run, stories, secs),
-                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, found[w], run, secs,
-                                                     ev.children, attached_before(ev, found[w]))
+                  "spent": reconnects.children_spent(t, lab, stories, ev.errors, found[w], run, secs, seen)
                   if kind == "switchover" else "",
                   "spread": secs(round(max(pauses) - min(pauses), 3)) if pauses else None,
                   "apart": bool(pauses) and max(pauses) - min(pauses) > SAME_PAUSE_S,
