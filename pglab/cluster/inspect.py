@@ -71,6 +71,13 @@ def pgpool_settled(ctx: LabContext) -> bool:
     return facts.pgpool_settled(newest)
 
 
+def failover_script_said(ctx: LabContext) -> str:
+    """failover.sh's newest line in pgpool's log (its decision, or why it made none), '' if it logged none."""
+    newest = ctx.shell("pgpool").run(f"tac {ctx.lab.pgpool_log} | grep -a -m1 'failover.sh: ' || true",
+                                     step="failover.sh's newest line").stdout.strip()
+    return newest.split("failover.sh: ", 1)[-1] if newest else ""
+
+
 def probe_node(ctx: LabContext, host: str) -> facts.NodeProbe:
     """One node's row: its state and role file from one query; a stopped node's role file from the file itself."""
     shell = ctx.shell(host)

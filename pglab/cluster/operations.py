@@ -128,11 +128,12 @@ def switch_back(ctx: LabContext, current: str, say: Say) -> float:
     node_cmd(ctx, current, "stop", f"stop {current} for switchover")
     say(f"{current}: shut down cleanly; pgpool detaches it and failover.sh promotes {home.name}")
     inspect.pcp_command(ctx, "pcp_detach_node", f"-n {ctx.lab.host(current).node_id}", check=False)
-    # failover.sh reads every node's facts first (each may take up to facts_s), then promotes
-    # pgpool's own view only (one PCP call): a whole cluster view probes every node, seconds each on emulated VMs,
-    # and the time below would measure that polling (61.7 s in one VM run whose sessions paused 26-28 s)
+    # failover.sh reads every node's facts first (each may take up to facts_s, a second read 3 x facts_s), then
+    # promotes. pgpool's own view only (one PCP call): a whole cluster view probes every node, seconds each on
+    # emulated VMs, and the time below would measure that polling (61.7 s in one VM run whose sessions paused 26-28 s)
     wait_until(f"pgpool to route writes to {home.name}", lambda: pool_primary(inspect.pool_nodes(ctx)) == home.name,
-               ctx.lab.timing.state_s + ctx.lab.timing.facts_s)
+               ctx.lab.timing.state_s + 4 * ctx.lab.timing.facts_s,
+               describe=lambda: f"failover.sh's newest line: {inspect.failover_script_said(ctx) or 'none'}")
     seconds = time.monotonic() - started
     ctx.state.record_event("switched-back", host=home.name, seconds=round(seconds, 2))
     say(f"{home.name} is primary again ({seconds:.1f} s after {current} stopped)")

@@ -46,35 +46,42 @@ syn_answered() {  # $1's SSH port answers a SYN within SYN_TIMEOUT: a fork of th
   kill "$!" 2>/dev/null || true  # a powered-off host's connect would hang on until TCP gives up
   [ "$answer" = yes ]
 }
-facts() {  # a block per node for pglab-rules, read in parallel; a node pgpool has down counts as silent.
-  # $1 quick: `pglab-node facts quick`, no query where a WAL process title gives the position (the rule reads no
-  # upstream at the primary's loss; with no such title, pglab-node asks PostgreSQL)
-  local tmp node how=${1:-}
-  tmp=$(mktemp -d)
+facts_dir=$(mktemp -d)  # a block per node, kept for a second read of the nodes the first could not read
+trap 'rm -rf "$facts_dir"' EXIT
+read_facts() {  # node $1's block into $facts_dir/$1: `pglab-node facts $2` within $3 seconds, else unreachable
+  local node=$1 how=$2 wait=$3 start=$EPOCHREALTIME block
+  if [ "$node" = "$failed_host" ] && ! syn_answered "$node"; then  # the failed host only if it answers a SYN
+    block=$'unreachable: yes\nunread: no_syn_answer'  # unread: why (the report shows it; rules ignore it)
+  elif ! block=$(timeout "$wait" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null); then
+    block=$'unreachable: yes\nunread: ssh_failed'
+  fi
+  printf 'host: %s\n%s\n' "$node" "$block" > "$facts_dir/$node"
+  weighed "$block"
+  log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms:$said"
+}
+facts() {  # every node's block for pglab-rules, read in parallel ($1 quick: see below); a node pgpool has down
+  # counts as silent. $2: only the nodes whose last read failed over SSH, each given 3 x FACTS_TIMEOUT - a node
+  # slower than FACTS_TIMEOUT on a busy machine is not taken for a lost one. `pglab-node facts quick` runs no
+  # query where a WAL process title gives the position (the rule reads no upstream at the primary's loss).
+  local node how=${1:-}
   for node in $NODE_HOSTS; do
-    if [ "$node" != "$failed_host" ] && pool_down "$node"; then
-      printf 'host: %s\nunreachable: yes\n' "$node" > "$tmp/$node"
-    else  # the failed host only if it answers a SYN at once (not powered off, not cut off)
-      { start=$EPOCHREALTIME
-        if [ "$node" = "$failed_host" ] && ! syn_answered "$node"; then
-          block=$'unreachable: yes\nunread: no_syn_answer'  # unread: why (the report shows it; rules ignore it)
-        elif ! block=$(timeout "$FACTS_TIMEOUT" ssh "${ssh_args[@]}" "postgres@$node" /etc/pglab/bin/pglab-node facts ${how:+"$how"} 2>/dev/null); then
-          block=$'unreachable: yes\nunread: ssh_failed'
-        fi
-        printf 'host: %s\n%s\n' "$node" "$block"
-        weighed "$block"
-        log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms:$said"; } > "$tmp/$node" &
+    if [ -z "${2:-}" ] && [ "$node" != "$failed_host" ] && pool_down "$node"; then
+      printf 'host: %s\nunreachable: yes\n' "$node" > "$facts_dir/$node"
+    elif [ -z "${2:-}" ]; then
+      read_facts "$node" "$how" "$FACTS_TIMEOUT" &
+    elif [[ $(< "$facts_dir/$node") == *"unread: ssh_failed"* ]]; then
+      read_facts "$node" "$how" $((FACTS_TIMEOUT * 3)) &
     fi
   done
   wait
-  for node in $NODE_HOSTS; do cat "$tmp/$node"; done
-  rm -rf "$tmp"
+  for node in $NODE_HOSTS; do cat "$facts_dir/$node"; done
 }
 # pglab-rules reads the facts on stdin: Python starts (seconds under emulation) while the facts are read
-rules() {
-  local how=""
+rules() {  # $1 again: decide from a second read of the nodes the first read could not (see facts)
+  local how="" again=""
+  if [ "$1" = again ]; then again=yes; shift; fi
   if [ "$1" = failover ]; then how=quick; fi
-  python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts "$how")
+  python3 -I -S /etc/pglab/bin/pglab-rules "$@" < <(facts "$how" "$again")
 }
 
 if [ "$failed_id" != "$old_primary_id" ]; then
@@ -85,8 +92,12 @@ if [ "$failed_id" != "$old_primary_id" ]; then
   exit 0
 fi
 if ! decision=$(rules failover "$failed_host" "$new_main_host" 2>&1); then
-  log "primary $failed_host failed: $decision"
-  exit 0
+  if ! grep -qs "unread: ssh_failed" "$facts_dir"/*; then log "primary $failed_host failed: $decision"; exit 0; fi
+  log "no decision yet: $decision; reading again the nodes whose facts did not come over SSH"
+  if ! decision=$(rules again failover "$failed_host" "$new_main_host" 2>&1); then
+    log "primary $failed_host failed: $decision"
+    exit 0
+  fi
 fi
 target=$(sed -n 's/^promote //p' <<<"$decision")
 sync=$(sed -n 's/^sync //p' <<<"$decision")
