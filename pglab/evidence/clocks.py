@@ -14,6 +14,7 @@ On the local provider every host is a set of namespaces on the control machine's
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ class Skew:
     """The least skew between two hosts' clocks a measurement of the run implies, and which one: `c_early` (the
     async standby showed the demonstration's row sooner than its replay delay allows), `commit_early` (the commit
     with B stopped was released sooner than that delay), `negative_age` (a standby's apply delay below zero, in
-    step `step`'s snapshot, `host` the standby, `primary` the primary then); ms 0 and kind '' when none."""
+    the snapshot of the step keyed `step`, `host` the standby, `primary` the primary then); ms 0, kind '' if none."""
 
     ms: int
     kind: str
@@ -55,7 +56,7 @@ def negative_ages(ev: Evidence) -> list[Skew]:
     for stage in ev.stages:
         probes = (stage.get("snapshot") or {}).get("probes") or {}
         primary = next((h for h, p in probes.items() if p.get("running") and p.get("in_recovery") is False), "")
-        out += [Skew(round(-p["replay_age_s"] * 1000), "negative_age", str(stage.get("section", "")), host, primary)
+        out += [Skew(round(-p["replay_age_s"] * 1000), "negative_age", str(stage.get("key", "")), host, primary)
                 for host, p in probes.items()
                 if isinstance(p.get("replay_age_s"), (int, float)) and p["replay_age_s"] < 0]
     return out
@@ -204,6 +205,11 @@ def words(t: dict, span: Span, spec: str = ".2f", ordered: bool = True) -> str:
     established - unless not `ordered`: a size, such as a skew, has no order to establish, and cause and effect fix
     the order of a fault and what it caused), or saying that this run did not measure the two clocks' offset."""
     lang = lang_of(t)
+    if span.bound and re.fullmatch(r"\.\d+f", spec):  # an error that rounds to nothing gets more digits:
+        digits = int(spec[1:-1])  # '1.22 s ± 0.03 s', not '1.2 s ± 0.0 s'
+        while round(span.bound, digits) == 0 and digits < 3:
+            digits += 1
+        spec = f".{digits}f"
     value = quantity(abs(span.seconds), t["seconds"], lang, spec)
     if span.bound == 0:
         return value

@@ -648,6 +648,14 @@ def quantity(value: float | None, unit: str, lang: str = "en", spec: str = ".2f"
     return "\u2014" if value is None else f"{number(value, spec, lang)}{space(lang)}{unit}"
 
 
+def data_size(size: float, lang: str = "en") -> str:
+    """An amount of data in the unit that shows it: '45 kB' under a megabyte (never '0 MB'), '3.2 MB', '94 MB'."""
+    if size < 2**20:
+        return quantity(size / 2**10, "КБ" if lang == "ru" else "kB", lang, ".0f")
+    mb = size / 2**20
+    return quantity(mb, "МБ" if lang == "ru" else "MB", lang, ".0f" if mb >= 10 else ".1f")
+
+
 def duration(ms: float, lang: str = "en") -> str:
     """A measured duration in the unit a reader compares at a glance: under a second in milliseconds ('640 мс'),
     from a second up in seconds ('2,79 с', never '2793 мс' beside other figures in seconds)."""

@@ -11,9 +11,9 @@ PROSE: dict[str, tuple[str, str]] = {
     "why_1": (
         "B is the synchronous standby with `synchronous_commit = remote_apply`: the primary acknowledges a commit "
         "only after B has replayed it, so a read that pgpool balances to B already sees that commit (the "
-        "demonstration below measures it). With `on` the primary would only wait until B had flushed the WAL to "
-        "disk, and a read on B could still miss the row; with `remote_write` not even that. There is one "
-        "synchronous standby only: were C synchronous too, every commit would wait for its replay delay. C is "
+        "demonstration below measures it). With `synchronous_commit = on` the primary would only wait until B had "
+        "flushed the WAL to disk, and a read on B could still miss the row; with `remote_write` not even that. There "
+        "is one synchronous standby only: were C synchronous too, every commit would wait for its replay delay. C is "
         "asynchronous and replays {delay} s late (`recovery_min_apply_delay`). The delay is artificial: on a local "
         "network an idle asynchronous standby trails by milliseconds, and without it asynchrony could not be seen at "
         "all. It protects from nothing: against a human mistake such as a wrong `DELETE` (a synchronous standby "
@@ -316,7 +316,9 @@ PROSE: dict[str, tuple[str, str]] = {
         "(`synchronous_commit = on`, set by the role file `primary-sync-pg_c` beside `synchronous_standby_names`; "
         "the other role files keep `remote_apply`), not for its replay. A failover re-points C without its replay "
         "delay (role `sync-standby-of-…`), because a standby follows a new timeline only once its replay has "
-        "reached the fork point - with its delay C would stay on the old one that long; that is why C replays at once "
+        "reached the fork point - with its delay C would take the new one only once the old timeline's last commit "
+        "was {delay} s old, and the new primary's commits, which wait for C, would wait that long too; that is why C "
+        "replays at once "
         "in those steps (its lag is then the age of the last transaction it replayed: right after the failover, "
         "before the new primary's first commit reaches it, that is A's last commit before the cut) and C may hold "
         "more rows than the snapshot of its primary; `fab recover` gives C its delay back. Only with both "
@@ -332,7 +334,8 @@ PROSE: dict[str, tuple[str, str]] = {
         "`synchronous_standby_names`; остальные файлы ролей оставляют `remote_apply`), а не до применения. При "
         "переключении C направляется к новому основному без задержки применения (роль `sync-standby-of-…`), "
         "потому что резервный узел переходит на новую линию времени, только когда применил WAL до точки "
-        "расхождения,\u00a0— с задержкой C оставался бы на старой линии всё это время. Поэтому на этих шагах C "
+        "расхождения: с задержкой C перешёл бы на новую линию, лишь когда последнему коммиту старой исполнилось "
+        "бы {delay}\u00a0с, и столько же ждали бы коммиты нового основного, которые ждут C. Поэтому на этих шагах C "
         "применяет WAL сразу (его отставание тогда\u00a0— возраст последней применённой им транзакции: сразу "
         "после переключения, пока до него не дошёл первый коммит нового основного, это последний коммит A перед "
         "отключением питания), а строк на C может быть больше, чем в снимке его основного; `fab recover` "
@@ -499,10 +502,10 @@ PROSE |= {
                  "`{checkpoint}`: каждый блок, который {host} изменил после неё, копируется обратно с {source}; "
                  "собственные изменения {source} после этого {host} получает, применяя WAL {source} после "
                  "перезапуска."),
-    "checkpoint_dated": ("That checkpoint lies {mb:.0f} MB of WAL before the divergence and was written no later than "
+    "checkpoint_dated": ("That checkpoint lies {size} of WAL before the divergence and was written no later than "
                          "{clock} UTC (the snapshot of the step “{step}” already shows WAL past it){setup}. So the "
                          "rewound interval starts there, not at the failure.",
-                         "Эта контрольная точка отстоит от точки расхождения на {mb:.0f}\u00a0МБ WAL и записана не "
+                         "Эта контрольная точка отстоит от точки расхождения на {size} WAL и записана не "
                          "позже {clock} UTC (в снимке шага «{step}» WAL уже дальше неё){setup}. Поэтому откатываемый "
                          "интервал начинается с неё, а не с момента сбоя."),
     "checkpoint_setup": (", that is during the setup, before the clients started, and no checkpoint followed before "
@@ -630,7 +633,7 @@ PROSE |= {
     "env_clocks_seen": ("In this run {where} shows a skew of at least {ms} ms: {how}.",
                         "В этой работе {where} показывает расхождение не меньше {ms}\u00a0мс: {how}."),
     "skew_where_demo": ("Stage 1's demonstration", "демонстрация этапа 1"),
-    "skew_where_step": ("the snapshot of step {step}", "снимок шага {step}"),
+    "skew_where_step": ("the snapshot of the step “{step}”", "снимок шага «{step}»"),
     "skew_c_early": ("{lagging} showed the demonstration's row {ms} ms sooner than its replay delay allows, so its "
                      "clock is ahead of {primary}'s by at least that much",
                      "{lagging} показал строку демонстрации на {ms}\u00a0мс раньше, чем позволяет его задержка "

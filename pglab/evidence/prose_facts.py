@@ -103,10 +103,10 @@ FACTS: dict[str, tuple[str, str]] = {
         "применил; эти записи могли принадлежать лишь коммитам, ещё ждавшим подтверждения, исход которых клиентам "
         "не сообщался (такие коммиты проверяются в конце)."),
     "checkpoint_known_up": (
-        "That checkpoint lies {mb:.0f} MB of WAL before the divergence and was written no later than {clock} UTC by "
+        "That checkpoint lies {size} of WAL before the divergence and was written no later than {clock} UTC by "
         "{host}'s clock: the crash recovery above says `last known up at` that time, the last update of {host}'s "
         "control file, which every checkpoint updates. So the rewound interval starts there, not at the failure.",
-        "Эта контрольная точка отстоит от точки расхождения на {mb:.0f}\u00a0МБ WAL и записана не позже {clock} UTC "
+        "Эта контрольная точка отстоит от точки расхождения на {size} WAL и записана не позже {clock} UTC "
         "по часам {host}: восстановление выше сообщает `last known up at` с этим временем\u00a0— время последнего "
         "обновления управляющего файла {host}, а каждая контрольная точка его обновляет. Поэтому откатываемый "
         "интервал начинается с неё, а не с момента сбоя."),

@@ -18,7 +18,7 @@ SEQUENCE: dict[str, tuple[str, str]] = {
     "seq_since": ("Since the last line on this clock", "Интервал по тем же часам"),
     "seq_control": ("control machine", "управляющая машина"),
     "seq_note": ("Each line is placed by its own host's clock, and the clocks are not synchronised (see “Where the "
-                 "work ran”): the rows are sorted by those times corrected for each host's measured clock offset, "
+                 "run happened”): the rows are sorted by those times corrected for each host's measured clock offset, "
                  "so the time column may step back between hosts; two lines of different hosts closer together "
                  "than the offsets' error may still be in either order, and the last column compares lines of one "
                  "clock only.",
@@ -86,8 +86,11 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "broken connection cannot detach a node. The health check opens a new connection to each node every "
                    "{period} s (TCP, TLS, `scram-sha-256`). An attempt whose SYN goes unanswered fails after "
                    "`connect_timeout` ({connect_ms} ms). An attempt already connected when the power went is ended by "
-                   "pgpool's alarm after `health_check_timeout` ({hc_timeout} s), except inside its TLS handshake, "
-                   "which that alarm does not interrupt in pgpool-II 4.3.5: there only TCP's give-up ends it. pgpool "
+                   "pgpool's alarm after `health_check_timeout` ({hc_timeout} s). Inside the TLS handshake the alarm "
+                   "ends only the handshake: pgpool-II 4.3.5 logs its failure (`pool_ssl: \"SSL_connect\"`) and goes "
+                   "on without TLS, sending its startup packet unencrypted, and only TCP's give-up ends the wait for "
+                   "that unacknowledged packet, {give_up} after it was sent - such an attempt lasts {hc_timeout} s "
+                   "and {give_up} more (`src/utils/pool_ssl.c`, `pool_ssl_negotiate_clientserver`). pgpool "
                    "retries a failed attempt once, at once, and detaches the node when the retry fails too. In this "
                    "run, by pgpool's log, after the power-off: {steps}.{unlogged}",
                    "От отключения питания до запроса pgpool на отключение {failed} прошло {detect}. Обесточенный хост "
@@ -102,11 +105,28 @@ SEQUENCE: dict[str, tuple[str, str]] = {
                    "могло вывести узел из кластера. Проверка раз в {period}\u00a0с открывает новое соединение с "
                    "каждым узлом (TCP, TLS, `scram-sha-256`). Попытка, на SYN которой нет ответа, не удаётся через "
                    "`connect_timeout` ({connect_ms}\u00a0мс). Попытку, уже соединившуюся к моменту отключения "
-                   "питания, прерывает сигнал pgpool через `health_check_timeout` ({hc_timeout}\u00a0с)\u00a0— но "
-                   "не внутри рукопожатия TLS, которое этот сигнал в pgpool-II 4.3.5 не прерывает: там её "
-                   "заканчивает только TCP. Неудавшуюся попытку pgpool сразу повторяет один раз и, если не удался и "
-                   "повтор, отключает узел. В этой работе, по журналу pgpool, после отключения питания: "
+                   "питания, прерывает сигнал pgpool через `health_check_timeout` ({hc_timeout}\u00a0с). Внутри "
+                   "рукопожатия TLS сигнал прерывает лишь само рукопожатие: pgpool-II 4.3.5 записывает его сбой "
+                   "(`pool_ssl: \"SSL_connect\"`) и продолжает без TLS, отправляя стартовый пакет незашифрованным, "
+                   "а ожидание ответа на этот неподтверждённый пакет заканчивает только TCP\u00a0— через {give_up} "
+                   "после отправки; такая попытка длится {hc_timeout}\u00a0с и ещё {give_up} (`src/utils/pool_ssl.c`, "
+                   "`pool_ssl_negotiate_clientserver`). Неудавшуюся попытку pgpool сразу повторяет один раз и, "
+                   "если не удался и повтор, отключает узел. В этой работе, по журналу pgpool, после отключения "
+                   "питания: "
                    "{steps}.{unlogged}"),
+    "seq_detect_handshake_alarm": (" Here the retry came {gap} after the handshake's failure line (pgpool's clock), "
+                                   "about TCP's give-up ({give_up}): the alarm had cut that handshake, and the attempt "
+                                   "then waited for TCP on its unencrypted startup packet.",
+                                   " Здесь повтор записан через {gap} после строки о сбое рукопожатия (по часам "
+                                   "pgpool), около времени, через которое TCP перестаёт ждать ({give_up}): "
+                                   "рукопожатие прервал сигнал, и затем попытка ждала TCP на незашифрованном "
+                                   "стартовом пакете."),
+    "seq_detect_handshake_tcp": (" Here the retry came {gap} after the handshake's failure line (pgpool's clock): "
+                                 "TCP had given up on the handshake's own unacknowledged data, so the startup packet "
+                                 "failed at once on the broken connection.",
+                                 " Здесь повтор записан через {gap} после строки о сбое рукопожатия (по часам "
+                                 "pgpool): TCP перестал ждать подтверждения данных самого рукопожатия, и стартовый "
+                                 "пакет сразу не удалось отправить по оборванному соединению."),
     "seq_detect_unlogged": (" When the first failed attempt began and what ended it, pgpool's log does not say (it "
                             "logs neither a check's start nor, here, its end): its retry line is the first sign of it.",
                             " Когда началась первая неудавшаяся попытка и что её закончило, журнал pgpool не "

@@ -62,7 +62,7 @@ from pglab.evidence.appendix import (
 )
 from pglab.evidence.demo import statements as demo_statements
 from pglab.evidence.environment import Environment
-from pglab.evidence.i18n import TEXT, duration, lang_of, number, quantity
+from pglab.evidence.i18n import TEXT, data_size, duration, lang_of, number, quantity
 from pglab.evidence.logs import LogHit, attached, collapse, relayed_to_their_nodes
 from pglab.evidence.records import Evidence, Snapshot
 from pglab.evidence.verdicts import (
@@ -442,12 +442,12 @@ def checkpoint_when(t: dict, ev: Evidence, rewind: rejoin.Rewind, lang_index: in
     found = rejoin.checkpoint_date(ev, rewind)
     up = rejoin.last_known_up(rewind)
     if up and rewind.checkpoint_lsn and rewind.diverged_lsn:
-        mb = (lsn_to_int(rewind.diverged_lsn) - lsn_to_int(rewind.checkpoint_lsn)) / 2**20
-        return t["checkpoint_known_up"].format(mb=mb, clock=up, host=rewind.host)
+        size = data_size(lsn_to_int(rewind.diverged_lsn) - lsn_to_int(rewind.checkpoint_lsn), lang_of(t))
+        return t["checkpoint_known_up"].format(size=size, clock=up, host=rewind.host)
     if found is None:
         return ""
     started = ev.first("clients-start")
-    return t["checkpoint_dated"].format(mb=found.wal_mb, clock=clock(found.ts)[:8],
+    return t["checkpoint_dated"].format(size=data_size(found.wal_mb * 2**20, lang_of(t)), clock=clock(found.ts)[:8],
                                         step=ev.stages[found.step]["title"][lang_index],
                                         setup=t["checkpoint_setup"] if started and found.ts < started["ts"] else "")
 
@@ -718,6 +718,7 @@ def render_markdown(ctx: LabContext, ev: Evidence, lang: str, png: Path, title_f
                "kind_mismatch": any("kind mismatch among backends" in e.get("error", "") for e in ev.errors),
                "abandoned_count": data.abandoned, "disagreements": consistency.disagreements(ev),
                "skew_ms": clocks.skew_ms(lab, ev), "skew": clocks.skew_source(lab, ev),
+               "step_title": lambda key: next((s["title"][i] for s in ev.stages if s.get("key") == key), key),
                "allowed_skew_ms": clocks.allowed_skew_ms((ev.environment or {}).get("clock_offsets")),
                "across": lambda span, spec=".2f": clocks.words(t, span, spec),
                "rejoin_words": rejoin_words, "shortfall": clocks.delay_shortfall_ms,

@@ -6,6 +6,7 @@ clock only - the hosts' clocks are not synchronised, so no interval is taken acr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pglab.cluster.facts import lsn_printed
@@ -15,7 +16,7 @@ from pglab.evidence.i18n import duration, lang_of, number
 from pglab.evidence.logs import LogHit
 from pglab.evidence.records import Evidence
 from pglab.evidence.verdicts import clock
-from pglab.model import Lab
+from pglab.model import Lab, Timing
 
 LATE_S = 30.0  # a fault's log lines are read up to this long after its window (pgpool's own lines come late)
 CONTROL = clocks.CONTROL  # the control machine's clock (pglab's events and command log)
@@ -239,7 +240,7 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs, run: clocks.C
     steps = [t[m.what + "_at"].format(after=between(cut, m)) for m in found if m.what in DETECTION_MARKS]
     tm = lab.timing
     retry = next((m for m in found if m.what == "seq_hc_retry"), None)
-    ended = any(m.what == "seq_hc_handshake" for m in found)  # the one line that says how the first attempt ended
+    handshake = next((m for m in found if m.what == "seq_hc_handshake"), None)  # how the first attempt ended
     bound = tm.health_check_timeout + tm.connect_timeout_ms / 1000  # the alarm, or a SYN unanswered after the cut
     # late only if surely so: the cut's own window and the clocks' offsets (`run`) count against it
     gap = run.span(cut.ts, cut.clock, retry.ts, retry.clock) if run is not None and retry is not None else None
@@ -251,9 +252,19 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs, run: clocks.C
                                   give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,
                                   connect_ms=tm.connect_timeout_ms, hc_timeout=tm.health_check_timeout,
                                   steps="; ".join(steps) or t["nothing"],
-                                  unlogged=("" if ended else t["seq_detect_unlogged"]) + t["seq_detect_late"].format(
+                                  unlogged=handshake_words(t, tm, handshake, retry, secs) if handshake and retry
+                                  else t["seq_detect_unlogged"] + t["seq_detect_late"].format(
                                       hc_timeout=tm.health_check_timeout, connect_ms=tm.connect_timeout_ms)
                                   if late else "")
+
+
+def handshake_words(t: dict, tm: Timing, handshake: Mark, retry: Mark, secs: Callable[..., str]) -> str:
+    """What ended the attempt caught in its TLS handshake, from the time between its failure line and the retry (one
+    clock: pgpool's): about TCP's give-up - the alarm cut the handshake and TCP ended the unencrypted startup packet's
+    wait - or much less: TCP had given up on the handshake itself."""
+    gap = retry.ts - handshake.ts
+    key = "seq_detect_handshake_alarm" if gap >= 0.8 * tm.tcp_give_up_s else "seq_detect_handshake_tcp"
+    return t[key].format(gap=secs(gap, ".2f"), give_up=secs(tm.tcp_give_up_s, ".1f"))
 
 
 # failover.sh's SYN probe before it started no program (a `bash` under `timeout`, whose start-up counted in the wait)
