@@ -43,6 +43,14 @@ teardown() {
   log "tearing down: VMs, libvirtd, virtlogd, namespace $ns"
   if [ -n "$cap_pid" ]; then kill "$cap_pid" 2>/dev/null || true; fi
   in_ns vagrant destroy -f >/dev/null 2>&1 || true
+  # A VM vagrant lost track of (one run left pg-a running after `fab lab` had power-cycled it): this checkout's
+  # domains are named after its folder; destroyed and undefined with their disks.
+  local dom
+  for dom in $(in_ns virsh -c qemu:///system list --all --name 2>/dev/null | grep "^$(basename "$PWD")_" || true); do
+    log "removing VM $dom, which vagrant destroy left"
+    in_ns virsh -c qemu:///system destroy "$dom" >/dev/null 2>&1 || true
+    in_ns virsh -c qemu:///system undefine "$dom" --remove-all-storage >/dev/null 2>&1 || true
+  done
   if [ -d "$cap_root" ]; then rmdir "$cap_root"/*/ "$cap_root" 2>/dev/null || true; fi
   for pidfile in /run/libvirtd.pid /run/virtlogd.pid; do
     if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
