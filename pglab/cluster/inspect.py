@@ -64,17 +64,20 @@ def pool_nodes(ctx: LabContext, patience: float | None = None) -> list[facts.Poo
                                                                   step="pcp_health_check_stats").stdout)
 
 
+def newest_pgpool_line(ctx: LabContext, pattern: str, step: str) -> str:
+    """The newest line of pgpool's log matching the extended regular expression `pattern`, '' if none."""
+    return ctx.shell("pgpool").run(f"tac {ctx.lab.pgpool_log} | grep -a -m1 -E '{pattern}' || true",
+                                   step=step).stdout.strip()
+
+
 def pgpool_settled(ctx: LabContext) -> bool:
     """pgpool's main process is past the 1 s sleep that ends each failover and failback (read from its log)."""
-    newest = ctx.shell("pgpool").run(f"tac {ctx.lab.pgpool_log} | grep -m1 -E '{facts.PGPOOL_SWITCH_LINES}' || true",
-                                     step="pgpool's newest failover line").stdout
-    return facts.pgpool_settled(newest)
+    return facts.pgpool_settled(newest_pgpool_line(ctx, facts.PGPOOL_SWITCH_LINES, "pgpool's newest failover line"))
 
 
 def failover_script_said(ctx: LabContext) -> str:
     """failover.sh's newest line in pgpool's log (its decision, or why it made none), '' if it logged none."""
-    newest = ctx.shell("pgpool").run(f"tac {ctx.lab.pgpool_log} | grep -a -m1 'failover.sh: ' || true",
-                                     step="failover.sh's newest line").stdout.strip()
+    newest = newest_pgpool_line(ctx, "failover\\.sh: ", "failover.sh's newest line")
     return newest.split("failover.sh: ", 1)[-1] if newest else ""
 
 

@@ -247,15 +247,17 @@ def detection(t: dict, lab: Lab, found: list[Mark], between, secs, run: clocks.C
     late = retry is not None and (retry.ts - cut.ts if gap is None else gap.seconds - (gap.bound or 0)) > bound
     lang = lang_of(t)
     waits = " + ".join(number(w, ".1f", lang) for w in tm.tcp_waits_s)
+    ended = ""  # what ended the first attempt: its handshake's line says; else, when the retry was late, the hedge
+    if handshake and retry:
+        ended = handshake_words(t, tm, handshake, retry, secs)
+    elif late:
+        ended = t["seq_detect_unlogged"] + t["seq_detect_late"].format(hc_timeout=tm.health_check_timeout,
+                                                                        connect_ms=tm.connect_timeout_ms)
     return t["seq_detect"].format(failed=lab.primary, detect=between(cut, request), retries=tm.tcp_retries2,
                                   waits=f"{waits} = {number(tm.tcp_give_up_s, '.1f', lang)}",
                                   give_up=secs(tm.tcp_give_up_s, ".1f"), period=tm.health_check_period,
                                   connect_ms=tm.connect_timeout_ms, hc_timeout=tm.health_check_timeout,
-                                  steps="; ".join(steps) or t["nothing"],
-                                  unlogged=handshake_words(t, tm, handshake, retry, secs) if handshake and retry
-                                  else t["seq_detect_unlogged"] + t["seq_detect_late"].format(
-                                      hc_timeout=tm.health_check_timeout, connect_ms=tm.connect_timeout_ms)
-                                  if late else "")
+                                  steps="; ".join(steps) or t["nothing"], unlogged=ended)
 
 
 def handshake_words(t: dict, tm: Timing, handshake: Mark, retry: Mark, secs: Callable[..., str]) -> str:

@@ -59,18 +59,19 @@ read_facts() {  # node $1's block into $facts_dir/$1: `pglab-node facts $2` with
   weighed "$block"
   log "facts of $node read in $(( (${EPOCHREALTIME/./} - ${start/./}) / 1000 )) ms:$said"
 }
+ssh_failed() { [[ $(< "$facts_dir/$1") == *"unread: ssh_failed"* ]]; }  # node $1's last read failed over SSH
 facts() {  # every node's block for pglab-rules, read in parallel ($1 quick: see below); a node pgpool has down
-  # counts as silent. $2: only the nodes whose last read failed over SSH, each given 3 x FACTS_TIMEOUT - a node
-  # slower than FACTS_TIMEOUT on a busy machine is not taken for a lost one. `pglab-node facts quick` runs no
+  # counts as silent. $2 again: only the nodes whose last read failed over SSH, each given 3 x FACTS_TIMEOUT - a
+  # node slower than FACTS_TIMEOUT on a busy machine is not taken for a lost one. `pglab-node facts quick` runs no
   # query where a WAL process title gives the position (the rule reads no upstream at the primary's loss).
-  local node how=${1:-}
+  local node how=${1:-} again=${2:-}
   for node in $NODE_HOSTS; do
-    if [ -z "${2:-}" ] && [ "$node" != "$failed_host" ] && pool_down "$node"; then
+    if [ -n "$again" ]; then
+      if ssh_failed "$node"; then read_facts "$node" "$how" $((FACTS_TIMEOUT * 3)) & fi
+    elif [ "$node" != "$failed_host" ] && pool_down "$node"; then
       printf 'host: %s\nunreachable: yes\n' "$node" > "$facts_dir/$node"
-    elif [ -z "${2:-}" ]; then
+    else
       read_facts "$node" "$how" "$FACTS_TIMEOUT" &
-    elif [[ $(< "$facts_dir/$node") == *"unread: ssh_failed"* ]]; then
-      read_facts "$node" "$how" $((FACTS_TIMEOUT * 3)) &
     fi
   done
   wait
@@ -92,8 +93,10 @@ if [ "$failed_id" != "$old_primary_id" ]; then
   exit 0
 fi
 if ! decision=$(rules failover "$failed_host" "$new_main_host" 2>&1); then
-  if ! grep -qs "unread: ssh_failed" "$facts_dir"/*; then log "primary $failed_host failed: $decision"; exit 0; fi
-  log "no decision yet: $decision; reading again the nodes whose facts did not come over SSH"
+  slow=""
+  for node in $NODE_HOSTS; do if ssh_failed "$node"; then slow+=" $node"; fi; done
+  if [ -z "$slow" ]; then log "primary $failed_host failed: $decision"; exit 0; fi
+  log "no decision yet: $decision; reading again the nodes whose facts did not come over SSH:$slow"
   if ! decision=$(rules again failover "$failed_host" "$new_main_host" 2>&1); then
     log "primary $failed_host failed: $decision"
     exit 0
